@@ -1,0 +1,37 @@
+# Shared helpers for the scripts in scripts/ (sourced, not run).
+# shellcheck shell=bash
+SENSORPIPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Builds MODULE (and what it needs) once, when its classes or classpath file are missing or older than its sources.
+ensure_built() {
+  local module="$1"
+  local dir="$SENSORPIPE_ROOT/$module"
+  local stamp="$dir/target/classpath.txt"
+  if [[ ! -f "$stamp" ]] || [[ -n "$(find "$dir/src/main" "$dir/pom.xml" "$SENSORPIPE_ROOT/sensor-core/src/main" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
+    echo "building $module (first use or sources changed) ..." >&2
+    (cd "$SENSORPIPE_ROOT" && mvn -q -B -pl "$module" -am install -DskipTests) >&2 || {
+      echo "build of $module failed" >&2
+      return 1
+    }
+  fi
+}
+
+# Prints the java classpath of MODULE (its jar or classes, then its dependencies).
+module_classpath() {
+  local module="$1"
+  local dir="$SENSORPIPE_ROOT/$module"
+  echo "$dir/target/classes:$(cat "$dir/target/classpath.txt")"
+}
+
+# The --add-opens flags Spark needs on Java 17 (from Spark's JavaModuleOptions), read from the root pom.
+spark_java_opts() {
+  sed -n 's:.*<spark.java17.opens>\(.*\)</spark.java17.opens>.*:\1:p' "$SENSORPIPE_ROOT/pom.xml"
+}
+
+# Exports the local cloud's endpoints and dummy credentials when it runs and no endpoint is set already.
+use_local_cloud_if_running() {
+  if [[ -z "${AWS_ENDPOINT_URL:-}" && -f "$SENSORPIPE_ROOT/.local-cloud/env" ]]; then
+    # shellcheck disable=SC1091
+    source "$SENSORPIPE_ROOT/.local-cloud/env"
+  fi
+}

@@ -1,0 +1,163 @@
+package io.sensorpipe.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.function.LongSupplier;
+
+/**
+ * Parses and validates raw records into {@link Reading}s. Every problem becomes a {@link ParseResult#reject}
+ * whose message names the field, so bad input is dead-lettered with a reason instead of crashing a job.
+ *
+ * <p>Thread-safe; keep one per process.
+ */
+public final class ReadingParser {
+    /** Readings are ~150 bytes; anything near Kinesis' 1 MiB record limit is not a reading. */
+    public static final int MAX_RECORD_BYTES = 8 * 1024;
+    public static final int MAX_ID_LENGTH = 256;
+
+    private final LongSupplier clockMillis;
+    private final long maxPastMillis;
+    private final long maxFutureMillis;
+
+    /**
+     * @param clockMillis  processing clock (System::currentTimeMillis in production, fixed in tests and backtests)
+     * @param maxPast      oldest accepted event time relative to the clock (replays of archives need days to years)
+     * @param maxFuture    newest accepted event time relative to the clock (sensor clock skew)
+     */
+    public ReadingParser(LongSupplier clockMillis, Duration maxPast, Duration maxFuture) {
+        this.clockMillis = clockMillis;
+        this.maxPastMillis = maxPast.toMillis();
+        this.maxFutureMillis = maxFuture.toMillis();
+    }
+
+    /** Production defaults: accept event times from 400 days ago (archive replays) to 1 hour ahead (clock skew). */
+    public static ReadingParser withDefaults() {
+        return new ReadingParser(System::currentTimeMillis, Duration.ofDays(400), Duration.ofHours(1));
+    }
+
+    /** No time-range check: for backtests over historical files. */
+    public static ReadingParser withoutTimeBounds() {
+        return new ReadingParser(() -> 0L, Duration.ofMillis(Long.MAX_VALUE / 2), Duration.ofMillis(Long.MAX_VALUE / 2));
+    }
+
+    public ParseResult parse(byte[] raw) {
+        if (raw == null || raw.length == 0) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, "empty record");
+        }
+        if (raw.length > MAX_RECORD_BYTES) {
+            return ParseResult.reject(RejectReason.OVERSIZED,
+                    "record is " + raw.length + " bytes, limit " + MAX_RECORD_BYTES);
+        }
+        JsonNode node;
+        try {
+            node = ReadingCodec.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, "not valid JSON: " + firstLine(e.getMessage()));
+        }
+        if (node == null || !node.isObject()) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON,
+                    "expected a JSON object, got " + (node == null ? "nothing" : node.getNodeType().name().toLowerCase()));
+        }
+        return validate(node);
+    }
+
+    private ParseResult validate(JsonNode node) {
+        JsonNode v = node.get("v");
+        if (missing(v)) {
+            return missingField("v");
+        }
+        if (!v.isIntegralNumber()) {
+            return wrongType("v", "an integer", v);
+        }
+        if (v.asInt() != Reading.SCHEMA_VERSION) {
+            return ParseResult.reject(RejectReason.INVALID_VALUE,
+                    "field 'v' is " + v.asText() + ", only schema version " + Reading.SCHEMA_VERSION + " is supported");
+        }
+        ParseResult bad;
+        if ((bad = requireText(node, "sensorId", true)) != null) {
+            return bad;
+        }
+        if ((bad = requireText(node, "type", true)) != null) {
+            return bad;
+        }
+        if ((bad = requireText(node, "site", false)) != null) {
+            return bad;
+        }
+        if ((bad = requireText(node, "unit", false)) != null) {
+            return bad;
+        }
+        JsonNode ts = node.get("ts");
+        if (missing(ts)) {
+            return missingField("ts");
+        }
+        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+            return wrongType("ts", "an integer (epoch milliseconds)", ts);
+        }
+        JsonNode value = node.get("value");
+        if (missing(value)) {
+            return missingField("value");
+        }
+        if (!value.isNumber()) {
+            return wrongType("value", "a number", value);
+        }
+        double val = value.asDouble();
+        if (!Double.isFinite(val)) {
+            return ParseResult.reject(RejectReason.NON_FINITE_VALUE, "field 'value' is not finite: " + value.asText());
+        }
+        long eventTime = ts.asLong();
+        long now = clockMillis.getAsLong();
+        if (eventTime < now - maxPastMillis || eventTime > now + maxFutureMillis) {
+            return ParseResult.reject(RejectReason.TIMESTAMP_OUT_OF_RANGE,
+                    "field 'ts' " + eventTime + " is outside [now-" + maxPastMillis + "ms, now+" + maxFutureMillis
+                            + "ms] (now=" + now + ")");
+        }
+        return ParseResult.ok(new Reading(v.asInt(), node.get("sensorId").asText(), node.get("type").asText(),
+                textOrEmpty(node, "site"), eventTime, val, textOrEmpty(node, "unit")));
+    }
+
+    private static ParseResult requireText(JsonNode node, String field, boolean required) {
+        JsonNode f = node.get(field);
+        if (missing(f)) {
+            return required ? missingField(field) : null;
+        }
+        if (!f.isTextual()) {
+            return wrongType(field, "a string", f);
+        }
+        String s = f.asText();
+        if (required && s.isBlank()) {
+            return ParseResult.reject(RejectReason.INVALID_VALUE, "field '" + field + "' is blank");
+        }
+        if (s.length() > MAX_ID_LENGTH) {
+            return ParseResult.reject(RejectReason.INVALID_VALUE,
+                    "field '" + field + "' is " + s.length() + " characters, limit " + MAX_ID_LENGTH);
+        }
+        return null;
+    }
+
+    private static String textOrEmpty(JsonNode node, String field) {
+        JsonNode f = node.get(field);
+        return missing(f) ? "" : f.asText();
+    }
+
+    private static boolean missing(JsonNode f) {
+        return f == null || f.isNull() || f.isMissingNode();
+    }
+
+    private static ParseResult missingField(String field) {
+        return ParseResult.reject(RejectReason.MISSING_FIELD, "required field '" + field + "' is missing");
+    }
+
+    private static ParseResult wrongType(String field, String expected, JsonNode got) {
+        return ParseResult.reject(RejectReason.WRONG_TYPE,
+                "field '" + field + "' must be " + expected + ", got " + got.getNodeType().name().toLowerCase());
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

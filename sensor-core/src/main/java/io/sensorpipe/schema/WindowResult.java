@@ -1,0 +1,55 @@
+package io.sensorpipe.schema;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One scored event-time window of one sensor: the streaming job writes one DynamoDB item per window
+ * ({@link ResultItem} names the attributes), the alert Lambda reads it back from the table's stream.
+ *
+ * <p>Deterministic content: the same readings give the same result (except {@code processedAt}), so replays
+ * rewrite identical items and the sink stays idempotent.
+ *
+ * @param sensorId      partition key
+ * @param windowStart   sort key, epoch ms (inclusive)
+ * @param windowEnd     epoch ms (exclusive)
+ * @param count         readings in the window
+ * @param min           smallest value
+ * @param max           largest value
+ * @param mean          arithmetic mean
+ * @param variance      population variance
+ * @param firstTs       earliest event time in the window
+ * @param lastTs        latest event time in the window
+ * @param anomalyScore  in [0,1]; higher is more anomalous
+ * @param anomalyGrade  the model's grade (0 when not anomalous)
+ * @param anomaly       true when the window is flagged
+ * @param expected      the value the model expected, when it gives one (else null)
+ * @param modelVersion  identifies the scorer and its configuration
+ * @param processedAt   wall-clock ms when the result was computed
+ * @param type          sensor type (copied from the readings, for alerts)
+ * @param site          site (copied from the readings, for alerts)
+ * @param unit          unit (copied from the readings, for alerts)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WindowResult(
+        String sensorId,
+        long windowStart,
+        long windowEnd,
+        long count,
+        double min,
+        double max,
+        double mean,
+        double variance,
+        long firstTs,
+        long lastTs,
+        double anomalyScore,
+        double anomalyGrade,
+        boolean anomaly,
+        Double expected,
+        String modelVersion,
+        long processedAt,
+        String type,
+        String site,
+        String unit) {
+}

@@ -1,0 +1,81 @@
+package io.sensorpipe.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ReadingParserTest {
+    private static final long NOW = 1_764_072_000_000L;
+    private final ReadingParser parser = new ReadingParser(() -> NOW, Duration.ofDays(1), Duration.ofHours(1));
+
+    private ParseResult parse(String json) {
+        return parser.parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void validReadingRoundTripsThroughTheWireForm() {
+        Reading r = Reading.of("site-a/pump-7/temperature", "temperature", "site-a", NOW + 123, 73.96, "C");
+        ParseResult result = parser.parse(r.toJsonBytes());
+        assertThat(result.isValid()).isTrue();
+        assertThat(result.reading()).isEqualTo(r);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndOptionalFieldsDefaultToEmpty() {
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1,\"extra\":[1]}");
+        assertThat(result.isValid()).isTrue();
+        assertThat(result.reading().site()).isEmpty();
+        assertThat(result.reading().unit()).isEmpty();
+    }
+
+    @Test
+    void missingRequiredFieldIsRejectedNamingTheField() {
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + "}");
+        assertThat(result.reason()).isEqualTo(RejectReason.MISSING_FIELD);
+        assertThat(result.message()).contains("'value'");
+    }
+
+    @Test
+    void wrongTypeIsRejectedNamingTheField() {
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":\"hot\"}");
+        assertThat(result.reason()).isEqualTo(RejectReason.WRONG_TYPE);
+        assertThat(result.message()).contains("'value'").contains("string");
+    }
+
+    @Test
+    void nonFiniteValueIsRejected() {
+        // Jackson reads the non-standard NaN token only when allowed; a huge exponent overflows to infinity instead.
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1e999}");
+        assertThat(result.reason()).isEqualTo(RejectReason.NON_FINITE_VALUE);
+    }
+
+    @Test
+    void timestampFarFromNowIsRejected() {
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + (NOW + Duration.ofDays(3).toMillis()) + ",\"value\":1}");
+        assertThat(result.reason()).isEqualTo(RejectReason.TIMESTAMP_OUT_OF_RANGE);
+        assertThat(result.message()).contains("'ts'");
+    }
+
+    @Test
+    void malformedJsonAndNonObjectsAreRejected() {
+        assertThat(parse("{\"v\":1,").reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(parse("[1,2]").reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(parser.parse(new byte[0]).reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+    }
+
+    @Test
+    void oversizedRecordIsRejectedBeforeParsing() {
+        byte[] big = new byte[ReadingParser.MAX_RECORD_BYTES + 1];
+        assertThat(parser.parse(big).reason()).isEqualTo(RejectReason.OVERSIZED);
+    }
+
+    @Test
+    void unsupportedSchemaVersionAndBlankIdAreInvalid() {
+        assertThat(parse("{\"v\":2,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1}").reason())
+                .isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(parse("{\"v\":1,\"sensorId\":\" \",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1}").message())
+                .contains("'sensorId'");
+    }
+}

@@ -1,0 +1,197 @@
+package io.sensorpipe.alerts;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
+import io.sensorpipe.alerts.cooldown.AlertClaim;
+import io.sensorpipe.alerts.cooldown.AlertStateStore;
+import io.sensorpipe.alerts.decode.MalformedImageException;
+import io.sensorpipe.alerts.decode.WindowImageDecoder;
+import io.sensorpipe.alerts.log.JsonLog;
+import io.sensorpipe.alerts.message.AlertFormatter;
+import io.sensorpipe.alerts.message.AlertMessage;
+import io.sensorpipe.schema.WindowResult;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishResponse;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The alert Lambda ({@code io.sensorpipe.alerts.AlertHandler::handleRequest}): triggered by the results table's
+ * stream (NEW_IMAGE, filtered to anomalies by {@link io.sensorpipe.alerts.filter.AnomalyFilter}), publishes one SNS
+ * alert per anomalous window, at most one per sensor per cooldown ({@link AlertStateStore}).
+ *
+ * <p>Partial batch failures: every record is handled on its own; the ones that fail (malformed image, publish or
+ * table error) are returned in {@code batchItemFailures} and never throw, so one bad record neither blocks nor
+ * re-sends the others (a retried good record is suppressed as a duplicate by the state table).
+ */
+public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
+    private static final JsonLog LOG = JsonLog.forClass(AlertHandler.class);
+
+    private final AlertConfig config;
+    private final SnsClient sns;
+    private final AlertStateStore state;
+    private final AlertFormatter formatter;
+    private final AlertCounters counters = new AlertCounters();
+    private Map<String, String> lastFailures = Map.of();
+
+    /**
+     * Lambda's entry: runs once per container during init (and before the SnapStart snapshot), so configuration is
+     * validated and the clients are built once, not per invocation.
+     */
+    public AlertHandler() {
+        this(AlertConfig.fromEnv(System.getenv()), AwsClients.dynamoDb(), AwsClients.sns(), Clock.systemUTC());
+    }
+
+    public AlertHandler(AlertConfig config, DynamoDbClient dynamo, SnsClient sns, Clock clock) {
+        this.config = config;
+        this.sns = sns;
+        this.state = new AlertStateStore(dynamo, config.stateTable(), config.cooldown(), config.claimLease(), clock);
+        this.formatter = new AlertFormatter(config.historyMargin());
+    }
+
+    @Override
+    public StreamsEventResponse handleRequest(DynamodbEvent event, Context context) {
+        List<DynamodbEvent.DynamodbStreamRecord> records = event == null || event.getRecords() == null
+                ? List.of() : event.getRecords();
+        List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
+        Map<String, String> failureReasons = new LinkedHashMap<>();
+        Map<RecordOutcome.Kind, Integer> batchCounts = new HashMap<>();
+        for (DynamodbEvent.DynamodbStreamRecord record : records) {
+            RecordOutcome outcome = process(record);
+            counters.add(outcome.kind());
+            batchCounts.merge(outcome.kind(), 1, Integer::sum);
+            if (outcome.failed()) {
+                String id = outcome.sequenceNumber() == null ? "" : outcome.sequenceNumber();
+                failures.add(StreamsEventResponse.BatchItemFailure.builder().withItemIdentifier(id).build());
+                failureReasons.put(id, outcome.detail());
+            }
+        }
+        lastFailures = failureReasons;
+        LOG.info("batch_done", "requestId", context == null ? null : context.getAwsRequestId(),
+                "records", records.size(), "outcomes", batchCounts, "failed", failures.size());
+        return StreamsEventResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** Handles one record; never throws. */
+    public RecordOutcome process(DynamodbEvent.DynamodbStreamRecord record) {
+        String sequenceNumber = record == null || record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+        try {
+            if (record == null || record.getDynamodb() == null) {
+                return fail(sequenceNumber, null, null, "record has no 'dynamodb' section");
+            }
+            if ("REMOVE".equals(record.getEventName())) {
+                return new RecordOutcome(RecordOutcome.Kind.IGNORED, sequenceNumber, null, null, "REMOVE event");
+            }
+            Map<String, AttributeValue> image = record.getDynamodb().getNewImage();
+            if (Boolean.FALSE.equals(WindowImageDecoder.anomalyFlag(image))) {
+                return new RecordOutcome(RecordOutcome.Kind.IGNORED, sequenceNumber, null, null, "not anomalous");
+            }
+            WindowResult window;
+            try {
+                window = WindowImageDecoder.decode(image);
+            } catch (MalformedImageException malformed) {
+                return fail(sequenceNumber, stringOrNull(image, "sensorId"), null, "malformed image: " + malformed.getMessage());
+            }
+            return alert(sequenceNumber, window);
+        } catch (RuntimeException unexpected) {
+            return fail(sequenceNumber, null, null, "unexpected " + unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
+        }
+    }
+
+    private RecordOutcome alert(String sequenceNumber, WindowResult window) {
+        String sensorId = window.sensorId();
+        long windowStart = window.windowStart();
+        AlertClaim claim;
+        try {
+            claim = state.claim(sensorId, windowStart);
+        } catch (RuntimeException e) {
+            return fail(sequenceNumber, sensorId, windowStart, "alert-state claim failed: " + e.getMessage());
+        }
+        switch (claim.outcome()) {
+            case DUPLICATE -> {
+                LOG.info("alert_suppressed", "reason", "duplicate", "sensorId", sensorId, "windowStart", windowStart);
+                return new RecordOutcome(RecordOutcome.Kind.SUPPRESSED_DUPLICATE, sequenceNumber, sensorId, windowStart, "already alerted");
+            }
+            case COOLDOWN -> {
+                LOG.info("alert_suppressed", "reason", "cooldown", "sensorId", sensorId, "windowStart", windowStart,
+                        "cooldownSeconds", config.cooldown().toSeconds());
+                return new RecordOutcome(RecordOutcome.Kind.SUPPRESSED_COOLDOWN, sequenceNumber, sensorId, windowStart, "in cooldown");
+            }
+            case IN_FLIGHT -> {
+                return fail(sequenceNumber, sensorId, windowStart, "another invocation is publishing this window; retry");
+            }
+            default -> {
+                // CLAIMED: publish below
+            }
+        }
+        AlertMessage message = formatter.format(window);
+        PublishResponse published;
+        try {
+            published = sns.publish(b -> b.topicArn(config.topicArn()).subject(message.subject()).message(message.body())
+                    .messageAttributes(snsAttributes(message)));
+        } catch (RuntimeException publishFailed) {
+            boolean released = releaseQuietly(claim);
+            return fail(sequenceNumber, sensorId, windowStart, "publish failed (claim released: " + released + "): "
+                    + publishFailed.getMessage());
+        }
+        boolean marked;
+        try {
+            marked = state.markSent(claim, published.messageId());
+        } catch (RuntimeException e) {
+            marked = false;
+        }
+        LOG.info("alert_sent", "sensorId", sensorId, "windowStart", windowStart, "messageId", published.messageId(),
+                "severity", message.stringAttributes().get(AlertMessage.ATTR_SEVERITY),
+                "score", window.anomalyScore(), "markedSent", marked);
+        return new RecordOutcome(RecordOutcome.Kind.SENT, sequenceNumber, sensorId, windowStart, published.messageId());
+    }
+
+    private boolean releaseQuietly(AlertClaim claim) {
+        try {
+            return state.release(claim);
+        } catch (RuntimeException e) {
+            LOG.error("claim_release_failed", "sensorId", claim.sensorId(), "windowStart", claim.windowStart(), "error", e);
+            return false;
+        }
+    }
+
+    private static Map<String, MessageAttributeValue> snsAttributes(AlertMessage message) {
+        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
+        message.stringAttributes().forEach((name, value) ->
+                attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        message.numberAttributes().forEach((name, value) ->
+                attributes.put(name, MessageAttributeValue.builder().dataType("Number").stringValue(value).build()));
+        return attributes;
+    }
+
+    private static RecordOutcome fail(String sequenceNumber, String sensorId, Long windowStart, String reason) {
+        LOG.warn("record_failed", "sequenceNumber", sequenceNumber, "sensorId", sensorId, "windowStart", windowStart,
+                "reason", reason);
+        return RecordOutcome.failed(sequenceNumber, sensorId, windowStart, reason);
+    }
+
+    private static String stringOrNull(Map<String, AttributeValue> image, String name) {
+        AttributeValue value = image == null ? null : image.get(name);
+        return value == null ? null : value.getS();
+    }
+
+    /** Totals since this handler was built. */
+    public AlertCounters counters() {
+        return counters;
+    }
+
+    /** Failure reason per sequence number of the last invocation (the local runner dead-letters with it). */
+    public Map<String, String> lastFailureReasons() {
+        return lastFailures;
+    }
+}

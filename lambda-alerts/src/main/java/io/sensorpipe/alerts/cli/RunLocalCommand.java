@@ -1,0 +1,172 @@
+package io.sensorpipe.alerts.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sensorpipe.alerts.AlertConfig;
+import io.sensorpipe.alerts.AlertHandler;
+import io.sensorpipe.alerts.AwsClients;
+import io.sensorpipe.alerts.cooldown.AlertStateStore;
+import io.sensorpipe.alerts.filter.AnomalyFilter;
+import io.sensorpipe.alerts.runner.LocalEventSourceRunner;
+import io.sensorpipe.alerts.runner.RunReport;
+import io.sensorpipe.alerts.runner.RunnerSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "run-local", mixinStandardHelpOptions = true,
+        description = "Run the alert Lambda in-process on the results table's DynamoDB stream, the way Lambda's "
+                + "event source mapping would (same filter, batches, partial failures, retries, DLQ).")
+final class RunLocalCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--table", description = "results table whose latest stream to read (or --stream-arn)")
+    String table;
+
+    @Option(names = "--stream-arn", description = "the stream to read")
+    String streamArn;
+
+    @Option(names = "--topic-arn", defaultValue = "${env:ALERT_TOPIC_ARN}", description = "env ALERT_TOPIC_ARN")
+    String topicArn;
+
+    @Option(names = "--state-table", defaultValue = "${env:ALERT_STATE_TABLE}", description = "env ALERT_STATE_TABLE")
+    String stateTable;
+
+    @Option(names = "--cooldown-seconds", defaultValue = "${env:ALERT_COOLDOWN_SECONDS:-900}",
+            description = "env ALERT_COOLDOWN_SECONDS (default 900)")
+    String cooldownSeconds;
+
+    @Option(names = "--duration", defaultValue = "60", description = "seconds to run (default ${DEFAULT-VALUE})")
+    long durationSeconds;
+
+    @Option(names = "--until-idle", description = "stop as soon as the stream is caught up (--duration is the cap)")
+    boolean untilIdle;
+
+    @Option(names = "--batch-size", defaultValue = "100",
+            description = "records per invocation, as the mapping's BatchSize (default ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--max-retries", defaultValue = "3",
+            description = "retries before a failing batch is dead-lettered, as MaximumRetryAttempts (default ${DEFAULT-VALUE})")
+    int maxRetries;
+
+    @Option(names = "--no-bisect", description = "do not split a batch on a function error")
+    boolean noBisect;
+
+    @Option(names = "--starting-position", defaultValue = "TRIM_HORIZON", description = "TRIM_HORIZON or LATEST")
+    String startingPosition;
+
+    @Option(names = "--dlq-url", defaultValue = "${env:ALERT_DLQ_URL}", description = "on-failure SQS queue (env ALERT_DLQ_URL)")
+    String dlqUrl;
+
+    @Option(names = "--report-file", description = "write the run's counts as JSON here")
+    Path reportFile;
+
+    @Option(names = "--create-missing", description = "create the alert-state table and the topic when absent (local use)")
+    boolean createMissing;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((table == null) == (streamArn == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --table or --stream-arn");
+        }
+        if (durationSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be > 0, got " + durationSeconds);
+        }
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb();
+             DynamoDbStreamsClient streams = AwsClients.dynamoDbStreams();
+             SnsClient sns = AwsClients.sns();
+             SqsClient sqs = AwsClients.sqs()) {
+            if (createMissing) {
+                createMissing(dynamo, sns);
+            }
+            Map<String, String> env = new HashMap<>(System.getenv());
+            putIfSet(env, AlertConfig.TOPIC_ARN, topicArn);
+            putIfSet(env, AlertConfig.STATE_TABLE, stateTable);
+            putIfSet(env, AlertConfig.COOLDOWN_SECONDS, cooldownSeconds);
+            AlertConfig config;
+            RunnerSettings settings;
+            try {
+                config = AlertConfig.fromEnv(env);
+                String arn = streamArn != null ? streamArn : latestStreamArn(dynamo, table);
+                settings = new RunnerSettings(arn, batchSize, maxRetries, !noBisect, startingPosition,
+                        dlqUrl == null || dlqUrl.isBlank() ? null : dlqUrl, Duration.ofMillis(500));
+            } catch (IllegalArgumentException invalid) {
+                throw new CommandLine.ParameterException(spec.commandLine(), invalid.getMessage());
+            }
+            AlertHandler handler = new AlertHandler(config, dynamo, sns, Clock.systemUTC());
+            LocalEventSourceRunner runner = new LocalEventSourceRunner(streams, sqs, handler, AnomalyFilter.pattern(), settings);
+            RunReport report = untilIdle
+                    ? runner.drain(Duration.ofSeconds(durationSeconds))
+                    : runner.runFor(Duration.ofSeconds(durationSeconds));
+            if (reportFile != null) {
+                writeReport(report);
+            }
+            System.out.println(report.summaryLine());
+            return 0;
+        }
+    }
+
+    private static String latestStreamArn(DynamoDbClient dynamo, String table) {
+        String arn;
+        try {
+            arn = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
+        } catch (ResourceNotFoundException missing) {
+            throw new IllegalArgumentException("--table: no table named '" + table + "'");
+        }
+        if (arn == null) {
+            throw new IllegalArgumentException("--table: table '" + table + "' has no stream (enable NEW_IMAGE)");
+        }
+        return arn;
+    }
+
+    private void createMissing(DynamoDbClient dynamo, SnsClient sns) {
+        if (stateTable != null && !stateTable.isBlank()) {
+            try {
+                dynamo.describeTable(b -> b.tableName(stateTable));
+            } catch (ResourceNotFoundException missing) {
+                dynamo.createTable(b -> b.tableName(stateTable).billingMode(BillingMode.PAY_PER_REQUEST)
+                        .keySchema(k -> k.attributeName(AlertStateStore.SENSOR_ID).keyType("HASH"))
+                        .attributeDefinitions(a -> a.attributeName(AlertStateStore.SENSOR_ID).attributeType(ScalarAttributeType.S)));
+                dynamo.waiter().waitUntilTableExists(b -> b.tableName(stateTable));
+                System.err.println("created alert-state table " + stateTable);
+            }
+        }
+        if (topicArn != null && topicArn.startsWith("arn:")) {
+            String name = topicArn.substring(topicArn.lastIndexOf(':') + 1);
+            topicArn = sns.createTopic(b -> b.name(name)).topicArn(); // idempotent
+        }
+    }
+
+    private void writeReport(RunReport report) throws IOException {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        if (reportFile.getParent() != null) {
+            Files.createDirectories(reportFile.getParent());
+        }
+        mapper.writeValue(reportFile.toFile(), report);
+    }
+
+    private static void putIfSet(Map<String, String> env, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            env.put(name, value);
+        }
+    }
+}

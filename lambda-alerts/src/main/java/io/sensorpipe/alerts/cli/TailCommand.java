@@ -1,0 +1,53 @@
+package io.sensorpipe.alerts.cli;
+
+import io.sensorpipe.alerts.AwsClients;
+import io.sensorpipe.alerts.tail.AlertsTail;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "tail", mixinStandardHelpOptions = true,
+        description = "Print alerts from the SQS queue subscribed to the alert topic, readably.")
+final class TailCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--queue-url", defaultValue = "${env:ALERT_QUEUE_URL}",
+            description = "queue subscribed to the alert topic (env ALERT_QUEUE_URL)")
+    String queueUrl;
+
+    @Option(names = "--follow", description = "keep waiting for new alerts (until --duration); "
+            + "without it, stop as soon as the queue is empty")
+    boolean follow;
+
+    @Option(names = "--duration", defaultValue = "3600", description = "stop after this many seconds (default ${DEFAULT-VALUE})")
+    long durationSeconds;
+
+    @Option(names = "--max-messages", defaultValue = "2147483647", description = "stop after this many alerts")
+    int maxMessages;
+
+    @Option(names = "--keep", description = "do not delete the alerts read (they reappear after the visibility timeout)")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+        if (queueUrl == null || queueUrl.isBlank() || !queueUrl.startsWith("http")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--queue-url (or ALERT_QUEUE_URL) must be the SQS queue URL, got '" + queueUrl + "'");
+        }
+        if (durationSeconds <= 0 || maxMessages <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --max-messages must be > 0");
+        }
+        try (SqsClient sqs = AwsClients.sqs()) {
+            int read = new AlertsTail(sqs, queueUrl, keep).tail(maxMessages, Duration.ofSeconds(durationSeconds),
+                    !follow, AlertsTail.printer(System.out));
+            System.err.println(read + " alert(s) read from " + queueUrl);
+        }
+        return 0;
+    }
+}

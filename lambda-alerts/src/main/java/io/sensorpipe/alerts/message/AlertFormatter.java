@@ -1,0 +1,119 @@
+package io.sensorpipe.alerts.message;
+
+import io.sensorpipe.schema.WindowResult;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds the human-readable subject/body and the filterable attributes of an alert. */
+public final class AlertFormatter {
+    static final int MAX_SUBJECT = 100;
+
+    private final Duration historyMargin;
+
+    /** @param historyMargin how far before and after the window the suggested history query reaches */
+    public AlertFormatter(Duration historyMargin) {
+        this.historyMargin = historyMargin;
+    }
+
+    public AlertMessage format(WindowResult window) {
+        Severity severity = Severity.of(window);
+        String unit = window.unit() == null ? "" : " " + window.unit();
+        StringBuilder body = new StringBuilder();
+        body.append("Anomalous window for sensor ").append(window.sensorId());
+        if (window.site() != null || window.type() != null) {
+            body.append(" (");
+            if (window.site() != null) {
+                body.append("site ").append(window.site());
+            }
+            if (window.type() != null) {
+                body.append(window.site() != null ? ", " : "").append("type ").append(window.type());
+            }
+            body.append(')');
+        }
+        body.append("\n\n");
+        line(body, "Severity", severity + "  (score " + fixed(window.anomalyScore()) + ", grade " + fixed(window.anomalyGrade()) + ")");
+        line(body, "Window", Instant.ofEpochMilli(window.windowStart()) + " .. " + Instant.ofEpochMilli(window.windowEnd())
+                + "  (" + humanDuration(window.windowEnd() - window.windowStart()) + ", " + window.count() + " readings)");
+        line(body, "Value", "mean " + number(window.mean()) + unit + "  (min " + number(window.min()) + ", max " + number(window.max()) + ")");
+        if (window.expected() != null) {
+            double deviation = window.mean() - window.expected();
+            line(body, "Expected", number(window.expected()) + unit + "  (deviation " + (deviation >= 0 ? "+" : "") + number(deviation) + unit + ")");
+        } else {
+            line(body, "Expected", "(the model gave no expected value)");
+        }
+        if (window.modelVersion() != null) {
+            line(body, "Model", window.modelVersion());
+        }
+        body.append('\n');
+        line(body, "History", historyCommand(window));
+        return new AlertMessage(subject(severity, window, unit), body.toString(), stringAttributes(window, severity),
+                Map.of(AlertMessage.ATTR_SCORE, fixed(window.anomalyScore()),
+                        AlertMessage.ATTR_WINDOW_START, Long.toString(window.windowStart())));
+    }
+
+    /** The command that lists this sensor's windows around the anomaly ({@code scripts/query}). */
+    public String historyCommand(WindowResult window) {
+        Instant from = Instant.ofEpochMilli(window.windowStart()).minus(historyMargin);
+        Instant to = Instant.ofEpochMilli(window.windowEnd()).plus(historyMargin);
+        return "scripts/query windows --sensor " + shellQuote(window.sensorId()) + " --from " + from + " --to " + to;
+    }
+
+    static String subject(Severity severity, WindowResult window, String unit) {
+        String expected = window.expected() == null ? "" : " (expected " + number(window.expected()) + unit + ")";
+        String subject = "[" + severity + "] anomaly " + window.sensorId() + ": " + number(window.mean()) + unit + expected;
+        return asciiSubject(subject);
+    }
+
+    /** SNS rejects subjects over 100 characters or with control/non-ASCII characters. */
+    static String asciiSubject(String raw) {
+        StringBuilder clean = new StringBuilder(raw.length());
+        for (char c : raw.toCharArray()) {
+            clean.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return clean.length() <= MAX_SUBJECT ? clean.toString() : clean.substring(0, MAX_SUBJECT - 3) + "...";
+    }
+
+    private static Map<String, String> stringAttributes(WindowResult window, Severity severity) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put(AlertMessage.ATTR_SENSOR_ID, window.sensorId());
+        attributes.put(AlertMessage.ATTR_SEVERITY, severity.name());
+        if (window.site() != null && !window.site().isBlank()) {
+            attributes.put(AlertMessage.ATTR_SITE, window.site());
+        }
+        if (window.type() != null && !window.type().isBlank()) {
+            attributes.put(AlertMessage.ATTR_TYPE, window.type());
+        }
+        return attributes;
+    }
+
+    private static void line(StringBuilder body, String label, String value) {
+        body.append(String.format(Locale.ROOT, "%-9s %s\n", label + ":", value));
+    }
+
+    private static String fixed(double value) {
+        return String.format(Locale.ROOT, "%.3f", value);
+    }
+
+    /** Up to 4 significant decimals without trailing zeros: 73.96, 0.0012, 1500. */
+    static String number(double value) {
+        String text = String.format(Locale.ROOT, "%.4f", value);
+        text = text.contains(".") ? text.replaceAll("0+$", "").replaceAll("\\.$", "") : text;
+        return "-0".equals(text) ? "0" : text;
+    }
+
+    private static String humanDuration(long millis) {
+        Duration duration = Duration.ofMillis(millis);
+        if (duration.toSecondsPart() == 0 && duration.toMillisPart() == 0 && duration.toMinutes() > 0) {
+            return duration.toMinutes() + " min";
+        }
+        return number(millis / 1000.0) + " s";
+    }
+
+    private static String shellQuote(String value) {
+        return value.matches("[A-Za-z0-9_./:@=+-]+") ? value : "'" + value.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,21 @@
+package io.sensorpipe.alerts.message;
+
+import java.util.Map;
+
+/**
+ * What is published to SNS for one anomalous window.
+ *
+ * @param subject            email subject line (SNS: at most 100 printable ASCII characters, no line breaks)
+ * @param body               plain-text body for humans
+ * @param stringAttributes   SNS message attributes of type String ({@code sensorId}, {@code severity}, ...)
+ * @param numberAttributes   SNS message attributes of type Number ({@code score}, ...), for numeric filter policies
+ */
+public record AlertMessage(String subject, String body, Map<String, String> stringAttributes,
+                           Map<String, String> numberAttributes) {
+    public static final String ATTR_SENSOR_ID = "sensorId";
+    public static final String ATTR_SEVERITY = "severity";
+    public static final String ATTR_SCORE = "score";
+    public static final String ATTR_SITE = "site";
+    public static final String ATTR_TYPE = "type";
+    public static final String ATTR_WINDOW_START = "windowStart";
+}

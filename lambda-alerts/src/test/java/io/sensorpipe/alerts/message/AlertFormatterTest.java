@@ -1,0 +1,91 @@
+package io.sensorpipe.alerts.message;
+
+import com.amazonaws.services.lambda.runtime.events.DynamodbEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.sensorpipe.alerts.decode.WindowImageDecoder;
+import io.sensorpipe.schema.WindowResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AlertFormatterTest {
+    private final AlertFormatter formatter = new AlertFormatter(Duration.ofHours(1));
+
+    private static WindowResult anomalousFixtureWindow() throws Exception {
+        DynamodbEvent event = EventLoader.loadDynamoDbEvent("events/results-stream-batch.json");
+        return WindowImageDecoder.decode(event.getRecords().get(0).getDynamodb().getNewImage());
+    }
+
+    @Test
+    void subjectNamesSeveritySensorValueAndExpected() throws Exception {
+        AlertMessage message = formatter.format(anomalousFixtureWindow());
+
+        assertThat(message.subject()).isEqualTo("[CRITICAL] anomaly site-a/pump-7/temperature: 73.96 C (expected 60 C)");
+    }
+
+    @Test
+    void bodyShowsWindowValueVersusExpectedScoreAndHistoryCommand() throws Exception {
+        String body = formatter.format(anomalousFixtureWindow()).body();
+
+        assertThat(body).startsWith("Anomalous window for sensor site-a/pump-7/temperature (site site-a, type temperature)\n");
+        assertThat(body).contains("Severity: CRITICAL  (score 0.930, grade 0.810)\n");
+        assertThat(body).contains("Window:   2025-11-25T12:00:00Z .. 2025-11-25T12:01:00Z  (1 min, 12 readings)\n");
+        assertThat(body).contains("Value:    mean 73.96 C  (min 70.1, max 80.25)\n");
+        assertThat(body).contains("Expected: 60 C  (deviation +13.96 C)\n");
+        assertThat(body).contains("Model:    trcf-v1\n");
+        assertThat(body).contains("History:  scripts/query windows --sensor site-a/pump-7/temperature"
+                + " --from 2025-11-25T11:00:00Z --to 2025-11-25T13:01:00Z\n");
+    }
+
+    @Test
+    void attributesLetSubscribersFilterOnSensorSeverityAndScore() throws Exception {
+        AlertMessage message = formatter.format(anomalousFixtureWindow());
+
+        assertThat(message.stringAttributes())
+                .containsEntry("sensorId", "site-a/pump-7/temperature")
+                .containsEntry("severity", "CRITICAL")
+                .containsEntry("site", "site-a")
+                .containsEntry("type", "temperature");
+        assertThat(message.numberAttributes())
+                .containsEntry("score", "0.930")
+                .containsEntry("windowStart", "1764072000000");
+    }
+
+    @Test
+    void windowWithoutExpectedValueOrUnitStillFormats() {
+        WindowResult window = new WindowResult("s1", 0, 30_000, 3, -1.5, 2.5, 0.25, 1, 0, 29_000, 0.55, 0, true,
+                null, null, 0, null, null, null);
+
+        AlertMessage message = formatter.format(window);
+
+        assertThat(message.subject()).isEqualTo("[MEDIUM] anomaly s1: 0.25");
+        assertThat(message.body()).contains("Expected: (the model gave no expected value)\n")
+                .contains("(30 s, 3 readings)")
+                .doesNotContain("Model:");
+        assertThat(message.stringAttributes()).containsOnlyKeys("sensorId", "severity");
+    }
+
+    @Test
+    void longOrNonAsciiSubjectIsCutToSnsLimitsAndSensorIsShellQuotedInTheCommand() {
+        String sensorId = "site-ü/" + "x".repeat(120) + " 'quoted'";
+        WindowResult window = new WindowResult(sensorId, 0, 60_000, 1, 1, 1, 1, 0, 0, 0, 0.95, 0.9, true, 1.0,
+                "m", 0, null, null, "°C");
+
+        AlertMessage message = formatter.format(window);
+
+        assertThat(message.subject()).hasSize(AlertFormatter.MAX_SUBJECT).endsWith("...")
+                .matches("[\\x20-\\x7e]+");
+        assertThat(message.body()).contains("--sensor 'site-ü/" + "x".repeat(120) + " '\\''quoted'\\'''");
+    }
+
+    @Test
+    void numbersKeepUpToFourDecimalsWithoutTrailingZeros() {
+        assertThat(AlertFormatter.number(73.96)).isEqualTo("73.96");
+        assertThat(AlertFormatter.number(1500)).isEqualTo("1500");
+        assertThat(AlertFormatter.number(0.00012)).isEqualTo("0.0001");
+        assertThat(AlertFormatter.number(-0.00001)).isEqualTo("0");
+        assertThat(AlertFormatter.number(-2.5)).isEqualTo("-2.5");
+    }
+}

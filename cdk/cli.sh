@@ -1,0 +1,58 @@
+# Helpers for scripts/deploy, deploy-localstack, destroy, outputs (sourced after scripts/lib.sh, not run).
+# shellcheck shell=bash
+CDK_DIR="$SENSORPIPE_ROOT/cdk"
+LAMBDA_JAR="$SENSORPIPE_ROOT/lambda-alerts/target/lambda-alerts-0.1.0-SNAPSHOT-all.jar"
+EMR_JAR="$SENSORPIPE_ROOT/emr-streaming/target/emr-streaming-0.1.0-SNAPSHOT-all.jar"
+ARCHIVE_TRANSFORM_JAR="$SENSORPIPE_ROOT/firehose-archive/target/firehose-archive-0.1.0-SNAPSHOT-all.jar"
+
+export CDK_DISABLE_CLI_TELEMETRY=true
+# jsii (the CDK's Java bridge) warns loudly on node releases it no longer supports; the synth still works.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION="${JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION:-18,20}"
+# aws-cdk-lib's own internal uses of deprecated props print warnings that are not ours to fix.
+export JSII_DEPRECATED="${JSII_DEPRECATED:-quiet}"
+
+# Builds the CDK app (and, through its reactor dependencies, the Lambda and Spark jars it deploys) and installs
+# the pinned CDK CLI from cdk/package-lock.json on first use.
+cdk_ready() {
+  ensure_built cdk || return 1
+  if [[ ! -f "$LAMBDA_JAR" || ! -f "$EMR_JAR" || ! -f "$ARCHIVE_TRANSFORM_JAR" ]]; then
+    echo "building the deployable jars (lambda-alerts, firehose-archive, emr-streaming) ..." >&2
+    (cd "$SENSORPIPE_ROOT" && mvn -q -B -pl lambda-alerts,firehose-archive,emr-streaming -am package -DskipTests) >&2 || {
+      echo "build of lambda-alerts / firehose-archive / emr-streaming failed" >&2
+      return 1
+    }
+  fi
+  if [[ ! -x "$CDK_DIR/node_modules/.bin/cdk" ]]; then
+    echo "installing the pinned AWS CDK CLI (npm ci in cdk/) ..." >&2
+    (cd "$CDK_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2 || return 1
+  fi
+}
+
+# Runs the pinned cdk CLI (or cdklocal with CDK_BIN=cdklocal) from cdk/.
+run_cdk() {
+  local bin="${CDK_BIN:-cdk}"
+  (cd "$CDK_DIR" && "./node_modules/.bin/$bin" "$@")
+}
+
+# Prints only the "-c key=value" / "--context key=value" pairs of the given arguments, one per line (for bootstrap,
+# which shares the app's context but not deploy's options).
+context_args() {
+  while (($#)); do
+    case "$1" in
+      -c | --context) [[ $# -ge 2 ]] && printf '%s\n%s\n' "$1" "$2"; shift 2 || shift ;;
+      --context=*) printf '%s\n' "$1"; shift ;;
+      *) shift ;;
+    esac
+  done
+}
+
+# Prints key=value for every output of the stack recorded in FILE (written by deploy --outputs-file).
+print_outputs_file() {
+  local file="$1"
+  node -e '
+    const outputs = require(process.argv[1]);
+    for (const [stack, values] of Object.entries(outputs)) {
+      console.log(`# stack ${stack}`);
+      for (const [key, value] of Object.entries(values)) console.log(`${key}=${value}`);
+    }' "$file"
+}

@@ -1,0 +1,389 @@
+package io.sensorpipe.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.alerts.filter.AnomalyFilter;
+import io.sensorpipe.cdk.alerts.Alerting;
+import io.sensorpipe.cdk.compute.StreamingJob;
+import io.sensorpipe.cdk.ingest.ReadingsIngest;
+import io.sensorpipe.cdk.monitoring.JobMetrics;
+import io.sensorpipe.schema.ResultItem;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/** The default configuration (on-demand stream, EMR on EC2), synthesized once for the whole class. */
+class DefaultPipelineTemplateTest {
+    private static SynthesizedPipeline pipeline;
+
+    @BeforeAll
+    static void synthesizeOnce() {
+        pipeline = SynthesizedPipeline.synth(Map.of());
+    }
+
+    @Test
+    void cdkNagAwsSolutionsLeavesNoUnsuppressedErrorOrWarning() {
+        assertThat(pipeline.errors()).isEmpty();
+        assertThat(pipeline.warnings()).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyCdkNagSuppressionCarriesAWrittenReason() {
+        int suppressions = 0;
+        for (Object value : ((Map<String, Object>) pipeline.json().get("Resources")).values()) {
+            Map<String, Object> metadata = (Map<String, Object>) ((Map<String, Object>) value).get("Metadata");
+            Map<String, Object> nag = metadata == null ? null : (Map<String, Object>) metadata.get("cdk_nag");
+            if (nag == null) {
+                continue;
+            }
+            for (Map<String, Object> rule : (List<Map<String, Object>>) nag.get("rules_to_suppress")) {
+                suppressions++;
+                assertThat(String.valueOf(rule.get("reason"))).as(String.valueOf(rule.get("id"))).hasSizeGreaterThan(40);
+            }
+        }
+        assertThat(suppressions).isPositive();
+    }
+
+    @Test
+    void jobRunsInPrivateSubnetsWithOneNatGatewayFreeS3AndDynamoDbEndpointsAndFlowLogs() {
+        pipeline.template().resourceCountIs("AWS::EC2::NatGateway", 1);
+        pipeline.template().resourceCountIs("AWS::EC2::VPCEndpoint", 2);
+        pipeline.template().hasResourceProperties("AWS::EC2::VPCEndpoint", Map.of("VpcEndpointType", "Gateway",
+                "ServiceName", Match.objectLike(Map.of("Fn::Join", Match.arrayWith(List.of(Match.arrayWith(List.of(".dynamodb"))))))));
+        pipeline.template().resourceCountIs("AWS::EC2::FlowLog", 1);
+        pipeline.template().hasResourceProperties("AWS::EC2::Subnet", Map.of("MapPublicIpOnLaunch", false,
+                "Tags", Match.arrayWith(List.of(Map.of("Key", "for-use-with-amazon-emr-managed-policies", "Value", "true")))));
+    }
+
+    @Test
+    void dataIsRetainedByDefault() {
+        pipeline.template().allResources("AWS::DynamoDB::GlobalTable", Map.of("DeletionPolicy", "Retain"));
+        pipeline.template().allResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
+        pipeline.template().allResources("AWS::Kinesis::Stream", Map.of("DeletionPolicy", "Retain"));
+        pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-results",
+                "Replicas", List.of(Match.objectLike(Map.of("DeletionProtectionEnabled", true)))));
+    }
+
+    @Test
+    void queuesUseTheirOwnKeyAndOnlyTheAlertsTopicMayUseIt() {
+        pipeline.template().resourceCountIs("AWS::KMS::Key", 2);
+        pipeline.template().hasResourceProperties("AWS::KMS::Key", Map.of("KeyPolicy", Map.of("Statement", Match.arrayWith(List.of(
+                Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "sns.amazonaws.com"),
+                        "Condition", Map.of("ArnEquals", Map.of("aws:SourceArn", Map.of("Ref", Match.stringLikeRegexp("AlertingTopic.*")))))))))));
+    }
+
+    @Test
+    void readingsStreamIsOnDemandKmsEncryptedWithDayRetention() {
+        pipeline.template().resourceCountIs("AWS::Kinesis::Stream", 1);
+        pipeline.template().hasResourceProperties("AWS::Kinesis::Stream", Map.of(
+                "Name", "sensorpipe-readings",
+                "StreamModeDetails", Map.of("StreamMode", "ON_DEMAND"),
+                "RetentionPeriodHours", 24,
+                "StreamEncryption", Map.of("EncryptionType", "KMS", "KeyId", Match.anyValue())));
+        pipeline.template().hasResourceProperties("AWS::KMS::Key", Map.of("EnableKeyRotation", true));
+    }
+
+    @Test
+    void resultsTableUsesResultItemKeysSparseGsiTtlPitrNewImageStreamAndCustomerKey() {
+        pipeline.template().resourceCountIs("AWS::DynamoDB::GlobalTable", 2);
+        pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of(
+                "TableName", "sensorpipe-results",
+                "KeySchema", List.of(
+                        Map.of("AttributeName", ResultItem.SENSOR_ID, "KeyType", "HASH"),
+                        Map.of("AttributeName", ResultItem.WINDOW_START, "KeyType", "RANGE")),
+                "AttributeDefinitions", Match.arrayWith(List.of(
+                        Map.of("AttributeName", ResultItem.SENSOR_ID, "AttributeType", "S"),
+                        Map.of("AttributeName", ResultItem.WINDOW_START, "AttributeType", "N"),
+                        Map.of("AttributeName", ResultItem.ANOMALY_DAY, "AttributeType", "S"))),
+                "GlobalSecondaryIndexes", List.of(Map.of(
+                        "IndexName", ResultItem.ANOMALIES_GSI,
+                        "KeySchema", List.of(
+                                Map.of("AttributeName", ResultItem.ANOMALY_DAY, "KeyType", "HASH"),
+                                Map.of("AttributeName", ResultItem.WINDOW_START, "KeyType", "RANGE")),
+                        "Projection", Map.of("ProjectionType", "ALL"))),
+                "BillingMode", "PAY_PER_REQUEST",
+                "TimeToLiveSpecification", Map.of("AttributeName", ResultItem.TTL, "Enabled", true),
+                "StreamSpecification", Map.of("StreamViewType", "NEW_IMAGE"),
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS"),
+                "Replicas", List.of(Match.objectLike(Map.of(
+                        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                        "SSESpecification", Map.of("KMSMasterKeyId", Match.anyValue()))))));
+    }
+
+    @Test
+    void alertStateTableIsKeyedBySensorWithTtlAndPitr() {
+        pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of(
+                "TableName", "sensorpipe-alert-state",
+                "KeySchema", List.of(Map.of("AttributeName", "sensorId", "KeyType", "HASH")),
+                "TimeToLiveSpecification", Map.of("AttributeName", "ttl", "Enabled", true),
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS"),
+                "Replicas", List.of(Match.objectLike(Map.of(
+                        "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true))))));
+    }
+
+    @Test
+    void everyBucketBlocksPublicAccessIsEncryptedAndDeniesPlainHttp() {
+        var buckets = pipeline.resourcesOfType("AWS::S3::Bucket");
+        assertThat(buckets).hasSize(4);
+        int logged = 0;
+        for (var bucket : buckets.values()) {
+            var props = SynthesizedPipeline.properties(bucket);
+            assertThat(props.get("PublicAccessBlockConfiguration")).isEqualTo(Map.of(
+                    "BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true, "RestrictPublicBuckets", true));
+            assertThat(props).containsKey("BucketEncryption");
+            if (props.containsKey("LoggingConfiguration")) {
+                logged++;
+            }
+        }
+        assertThat(logged).as("all but the access-log bucket log to it").isEqualTo(3);
+        var policies = pipeline.resourcesOfType("AWS::S3::BucketPolicy");
+        assertThat(policies).hasSize(4);
+        for (var policy : policies.values()) {
+            assertThat(String.valueOf(SynthesizedPipeline.properties(policy).get("PolicyDocument")))
+                    .contains("aws:SecureTransport=false").contains("Deny");
+        }
+    }
+
+    @Test
+    void archiveMovesToInfrequentAccessThenGlacierThenExpires() {
+        pipeline.template().hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Match.objectLike(Map.of(
+                        "ServerSideEncryptionByDefault", Match.objectLike(Map.of("SSEAlgorithm", "aws:kms")))))),
+                "LifecycleConfiguration", Map.of("Rules", List.of(Match.objectLike(Map.of(
+                        "Id", "archive-tiering",
+                        "Status", "Enabled",
+                        "ExpirationInDays", 365,
+                        "Transitions", List.of(
+                                Map.of("StorageClass", "STANDARD_IA", "TransitionInDays", 30),
+                                Map.of("StorageClass", "GLACIER", "TransitionInDays", 90))))))));
+    }
+
+    @Test
+    void firehoseArchivesTheStreamGzippedIntoHourlyPartitions() {
+        pipeline.template().resourceCountIs("AWS::KinesisFirehose::DeliveryStream", 1);
+        pipeline.template().hasResourceProperties("AWS::KinesisFirehose::DeliveryStream", Map.of(
+                "DeliveryStreamName", "sensorpipe-archive",
+                "DeliveryStreamType", "KinesisStreamAsSource",
+                "KinesisStreamSourceConfiguration", Match.objectLike(Map.of("KinesisStreamARN", Match.anyValue())),
+                "ExtendedS3DestinationConfiguration", Match.objectLike(Map.of(
+                        "CompressionFormat", "GZIP",
+                        "Prefix", ReadingsIngest.ARCHIVE_PREFIX,
+                        "ErrorOutputPrefix", ReadingsIngest.ARCHIVE_ERROR_PREFIX,
+                        "BufferingHints", Map.of("SizeInMBs", 64, "IntervalInSeconds", 300),
+                        "ProcessingConfiguration", Map.of("Enabled", true, "Processors", List.of(Map.of(
+                                "Type", "Lambda",
+                                "Parameters", Match.arrayWith(List.of(
+                                        Map.of("ParameterName", "LambdaArn", "ParameterValue", Match.anyValue()),
+                                        Map.of("ParameterName", "BufferIntervalInSeconds", "ParameterValue", "60"),
+                                        Map.of("ParameterName", "BufferSizeInMBs", "ParameterValue", "1"),
+                                        Map.of("ParameterName", "NumberOfRetries", "ParameterValue", "3")))))),
+                        "EncryptionConfiguration", Map.of("KMSEncryptionConfig", Map.of("AWSKMSKeyARN", Match.anyValue()))))));
+    }
+
+    @Test
+    void archiveTransformIsFirehoseArchivesHandlerWithNoAwsPermissionsBeyondItsLogs() {
+        pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "sensorpipe-archive-transform",
+                "Handler", ReadingsIngest.TRANSFORM_HANDLER,
+                "Runtime", "java21",
+                "MemorySize", 512,
+                "Timeout", 60));
+        assertThat(actionsOn(policyOfRole("IngestArchiveTransformRole"), "IngestArchiveTransformLogs"))
+                .containsExactlyInAnyOrder("logs:CreateLogStream", "logs:PutLogEvents");
+        assertThat(statements(policyOfRole("IngestArchiveTransformRole"))).hasSize(1);
+    }
+
+    @Test
+    void emrClusterRunsTheStreamingJobStepWithManagedScalingAndEncryptedDisks() {
+        pipeline.template().resourceCountIs("AWS::EMR::Cluster", 1);
+        pipeline.template().hasResourceProperties("AWS::EMR::Cluster", Map.of(
+                "Name", "sensorpipe-streaming",
+                "ReleaseLabel", "emr-7.12.0",
+                "Applications", List.of(Map.of("Name", "Spark")),
+                "LogUri", Match.anyValue(),
+                "SecurityConfiguration", Match.anyValue(),
+                "ManagedScalingPolicy", Map.of("ComputeLimits", Map.of(
+                        "UnitType", "Instances", "MinimumCapacityUnits", 1, "MaximumCapacityUnits", 3)),
+                "Instances", Match.objectLike(Map.of(
+                        "KeepJobFlowAliveWhenNoSteps", true,
+                        "Ec2SubnetId", Match.anyValue(),
+                        "MasterInstanceGroup", Match.objectLike(Map.of("InstanceCount", 1, "InstanceType", "m7g.xlarge")),
+                        "CoreInstanceGroup", Match.objectLike(Map.of("InstanceCount", 1, "InstanceType", "m7g.xlarge"))))));
+        String steps = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::EMR::Cluster").values().iterator().next()).get("Steps"));
+        assertThat(steps).contains("command-runner.jar", "spark-submit", "--deploy-mode, cluster", "--class, " + StreamingJob.MAIN_CLASS,
+                "--stream", "--table", "--checkpoint", "/checkpoints/", "--dead-letter-bucket", "--dead-letter-prefix, dead-letters/", "--trigger, 10s", "--cloudwatch-namespace, Sensorpipe", ".jar");
+        String security = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::EMR::SecurityConfiguration").values().iterator().next())
+                .get("SecurityConfiguration"));
+        assertThat(security).contains("EnableAtRestEncryption=true", "EncryptionKeyProviderType=AwsKms", "EnableEbsEncryption=true");
+    }
+
+    @Test
+    void alertFunctionIsJava21WithSnapStartReservedConcurrencyAndTheAlertHandler() {
+        pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "sensorpipe-alerts",
+                "Runtime", "java21",
+                "Handler", Alerting.HANDLER,
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "ReservedConcurrentExecutions", 5,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        "ALERT_TOPIC_ARN", Match.anyValue(), "ALERT_STATE_TABLE", Match.anyValue(),
+                        "ALERT_COOLDOWN_SECONDS", "900", "ALERT_CLAIM_LEASE_SECONDS", "60")))));
+        pipeline.template().hasResourceProperties("AWS::Lambda::Alias", Map.of("Name", "live"));
+    }
+
+    @Test
+    void streamMappingOnlyDeliversAnomaliesAndBisectsReportsItemFailuresAndKeepsFailedBatches() {
+        pipeline.template().resourceCountIs("AWS::Lambda::EventSourceMapping", 1);
+        pipeline.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Map.of(
+                "FunctionName", Match.anyValue(),
+                "StartingPosition", "LATEST",
+                "BisectBatchOnFunctionError", true,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "FilterCriteria", Map.of("Filters", List.of(Map.of("Pattern", Match.serializedJson(Match.exact(AnomalyFilter.asMap()))))),
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination", Match.anyValue()))));
+    }
+
+    @Test
+    void streamFilterOnlyLetsAnomalousInsertsAndUpdatesThrough() {
+        assertThat(AnomalyFilter.asMap()).containsEntry("dynamodb", Map.of("NewImage", Map.of("anomaly", Map.of("BOOL", List.of(true)))));
+    }
+
+    @Test
+    void alertsTopicIsEncryptedAndFeedsTheTailQueue() {
+        pipeline.template().hasResourceProperties("AWS::SNS::Topic", Map.of("TopicName", "sensorpipe-alerts", "KmsMasterKeyId", Match.anyValue()));
+        pipeline.template().hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "sqs", "RawMessageDelivery", true));
+        pipeline.template().resourcePropertiesCountIs("AWS::SNS::Subscription", Map.of("Protocol", "email"), 0);
+        for (var queue : pipeline.resourcesOfType("AWS::SQS::Queue").values()) {
+            assertThat(SynthesizedPipeline.properties(queue)).containsKey("KmsMasterKeyId");
+        }
+    }
+
+    @Test
+    void alarmsCoverStreamLambdaQueuesJobAndEmrAndNotifyTheOpsTopic() {
+        var alarms = pipeline.resourcesOfType("AWS::CloudWatch::Alarm");
+        Set<String> metrics = new TreeSet<>();
+        for (var alarm : alarms.values()) {
+            var props = SynthesizedPipeline.properties(alarm);
+            metrics.add(String.valueOf(props.get("MetricName")));
+            assertThat(String.valueOf(props.get("AlarmActions"))).contains("MonitoringOpsTopic");
+        }
+        assertThat(metrics).contains("GetRecords.IteratorAgeMilliseconds", "PutRecords.ThrottledRecords",
+                "ReadProvisionedThroughputExceeded", "Errors", "ApproximateNumberOfMessagesVisible",
+                JobMetrics.BATCH_LATENCY_MS, "IsIdle", "DeliveryToS3.DataFreshness");
+        pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectLike(Map.of(
+                "source", List.of("aws.emr"),
+                "detail-type", List.of("EMR Step Status Change"),
+                "detail", Match.objectLike(Map.of("state", List.of("FAILED", "CANCELLED")))))));
+    }
+
+    @Test
+    void dashboardShowsThroughputLagAnomaliesAndAlerts() {
+        String body = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::CloudWatch::Dashboard").values().iterator().next())
+                .get("DashboardBody"));
+        assertThat(body).contains("Throughput", "Lag", "Anomalies per minute", "Alerts", "Sensorpipe",
+                JobMetrics.RECORDS_READ, JobMetrics.WINDOWS_WRITTEN, JobMetrics.ANOMALIES, JobMetrics.DEAD_LETTERED,
+                JobMetrics.LATE_READINGS, JobMetrics.BATCH_LATENCY_MS, "NumberOfMessagesPublished");
+    }
+
+    @Test
+    void noIamPolicyGrantsWildcardActions() {
+        List<String> actions = allPolicyActions();
+        assertThat(actions).isNotEmpty();
+        assertThat(actions).noneMatch(action -> action.equals("*") || action.matches("[a-z0-9-]+:\\*"));
+    }
+
+    @Test
+    void writersGetPutOnlyGrants() {
+        // The Spark job writes results and dead letters, never reads or deletes them.
+        Map<String, Object> jobPolicy = policyOfRole("StreamingClusterInstanceRole");
+        assertThat(actionsOn(jobPolicy, "TablesResults")).containsExactlyInAnyOrder(
+                "dynamodb:BatchWriteItem", "dynamodb:PutItem", "dynamodb:DescribeTable");
+        assertThat(actionsOn(jobPolicy, "/dead-letters/*")).containsExactly("s3:PutObject");
+        assertThat(actionsOn(jobPolicy, "/checkpoints*")).containsExactlyInAnyOrder("s3:GetObject", "s3:PutObject", "s3:DeleteObject");
+        assertThat(actionsOn(jobPolicy, "/emr/*")).containsExactly("s3:PutObject");
+        // The producer may only put records.
+        var producer = pipeline.resourcesOfType("AWS::IAM::ManagedPolicy").values().iterator().next();
+        assertThat(actionsOn(SynthesizedPipeline.properties(producer), "IngestReadings"))
+                .containsExactlyInAnyOrder("kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary");
+        // The alert function publishes to its topic and nothing else there.
+        assertThat(actionsOn(policyOfRole("AlertingFunctionRole"), "AlertingTopic")).containsExactly("sns:Publish");
+    }
+
+    @Test
+    void outputsNameEverythingAUserNeeds() {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");
+        assertThat(outputs).containsKeys("StreamName", "ResultsTableName", "AlertStateTableName", "AlertsTopicArn", "OpsTopicArn",
+                "AlertsQueueUrl", "ArchiveBucketName", "StateBucketName", "EmrLogsBucketName", "DeliveryStreamName",
+                "EmrClusterId", "ProducerPolicyArn", "DashboardName", "AlertFunctionName");
+    }
+
+    // --- policy helpers ---
+
+    private static List<String> allPolicyActions() {
+        List<String> actions = new ArrayList<>();
+        for (String type : List.of("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")) {
+            for (var policy : pipeline.resourcesOfType(type).values()) {
+                for (var statement : statements(SynthesizedPipeline.properties(policy))) {
+                    actions.addAll(asList(statement.get("Action")));
+                }
+            }
+        }
+        for (var role : pipeline.resourcesOfType("AWS::IAM::Role").values()) {
+            Object inline = SynthesizedPipeline.properties(role).get("Policies");
+            if (inline instanceof List<?> list) {
+                for (Object policy : list) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> map = (Map<String, Object>) policy;
+                    for (var statement : statements(map)) {
+                        actions.addAll(asList(statement.get("Action")));
+                    }
+                }
+            }
+        }
+        return actions;
+    }
+
+    private static Map<String, Object> policyOfRole(String roleLogicalIdPrefix) {
+        for (var policy : pipeline.resourcesOfType("AWS::IAM::Policy").values()) {
+            var props = SynthesizedPipeline.properties(policy);
+            if (String.valueOf(props.get("Roles")).contains(roleLogicalIdPrefix)) {
+                return props;
+            }
+        }
+        throw new AssertionError("no policy attached to a role " + roleLogicalIdPrefix);
+    }
+
+    /** Actions of the statements whose resources mention {@code resourceFragment}. */
+    private static Set<String> actionsOn(Map<String, Object> policyProps, String resourceFragment) {
+        Set<String> actions = new TreeSet<>();
+        for (var statement : statements(policyProps)) {
+            if (String.valueOf(statement.get("Resource")).contains(resourceFragment)) {
+                actions.addAll(asList(statement.get("Action")));
+            }
+        }
+        return actions;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> statements(Map<String, Object> policyProps) {
+        Map<String, Object> document = (Map<String, Object>) policyProps.get("PolicyDocument");
+        return (List<Map<String, Object>>) document.get("Statement");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> asList(Object value) {
+        if (value instanceof Collection<?> collection) {
+            return new ArrayList<>((Collection<String>) collection);
+        }
+        return List.of(String.valueOf(value));
+    }
+}

@@ -1,0 +1,103 @@
+package io.sensorpipe.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.cdk.compute.StreamingJob;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+
+/**
+ * Every context switch at once (other prefix, provisioned stream, EMR Serverless, emails, data not retained),
+ * synthesized once for the class.
+ */
+class VariantPipelineTemplateTest {
+    private static SynthesizedPipeline pipeline;
+
+    @BeforeAll
+    static void synthesizeOnce() {
+        pipeline = SynthesizedPipeline.synth(Map.of(
+                "prefix", "plant7",
+                "streamMode", "provisioned",
+                "shardCount", "4",
+                "streamRetentionHours", 48,
+                "compute", "emr-serverless",
+                "alertEmail", "oncall@example.com",
+                "retainData", "false",
+                "firehoseBufferMiB", "128",
+                "firehoseBufferSeconds", "60"));
+    }
+
+    @Test
+    void cdkNagAwsSolutionsLeavesNoUnsuppressedErrorInTheServerlessVariant() {
+        assertThat(pipeline.errors()).isEmpty();
+    }
+
+    @Test
+    void provisionedStreamUsesTheShardCountAndRetentionFromContext() {
+        pipeline.template().hasResourceProperties("AWS::Kinesis::Stream", Map.of(
+                "Name", "plant7-readings",
+                "ShardCount", 4,
+                "RetentionPeriodHours", 48,
+                "StreamModeDetails", Map.of("StreamMode", "PROVISIONED")));
+    }
+
+    @Test
+    void everyPhysicalNameStartsWithThePrefix() {
+        for (String type : List.of("AWS::Kinesis::Stream", "AWS::DynamoDB::GlobalTable", "AWS::SNS::Topic", "AWS::SQS::Queue",
+                "AWS::KinesisFirehose::DeliveryStream", "AWS::Lambda::Function", "AWS::CloudWatch::Alarm", "AWS::EMRServerless::Application")) {
+            for (var resource : pipeline.resourcesOfType(type).values()) {
+                var props = SynthesizedPipeline.properties(resource);
+                Object name = props.entrySet().stream()
+                        .filter(e -> List.of("Name", "TableName", "TopicName", "QueueName", "DeliveryStreamName", "FunctionName", "AlarmName").contains(e.getKey()))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                if (name instanceof String text) {
+                    assertThat(text).as(type).startsWith("plant7-");
+                }
+            }
+        }
+        assertThat(pipeline.stack().getStackName()).isEqualTo("plant7");
+    }
+
+    @Test
+    void emrServerlessRunsTheJobAsAStreamingJobRunInsteadOfACluster() {
+        pipeline.template().resourceCountIs("AWS::EMR::Cluster", 0);
+        pipeline.template().hasResourceProperties("AWS::EMRServerless::Application", Map.of(
+                "Name", "plant7-streaming",
+                "Type", "Spark",
+                "ReleaseLabel", "emr-7.12.0",
+                "NetworkConfiguration", Match.objectLike(Map.of("SubnetIds", Match.anyValue()))));
+        var jobRuns = pipeline.resourcesOfType("Custom::SensorpipeStreamingJobRun");
+        assertThat(jobRuns).hasSize(1);
+        String create = String.valueOf(SynthesizedPipeline.properties(jobRuns.values().iterator().next()).get("Create"));
+        assertThat(create).contains("startJobRun", "STREAMING", StreamingJob.MAIN_CLASS, "--checkpoint", "--dead-letter-bucket");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");
+        assertThat(outputs).containsKeys("EmrServerlessApplicationId", "EmrServerlessJobRunId").doesNotContainKey("EmrClusterId");
+        pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectLike(Map.of(
+                "source", List.of("aws.emr-serverless"),
+                "detail", Match.objectLike(Map.of("state", List.of("FAILED", "CANCELLED")))))));
+    }
+
+    @Test
+    void emailFromContextSubscribesToAlertsAndOps() {
+        pipeline.template().resourcePropertiesCountIs("AWS::SNS::Subscription",
+                Map.of("Protocol", "email", "Endpoint", "oncall@example.com"), 2);
+    }
+
+    @Test
+    void dataIsDeletedWithTheStackWhenNotRetained() {
+        pipeline.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of("DeletionPolicy", "Delete"));
+        pipeline.template().hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Delete"));
+        pipeline.template().resourceCountIs("Custom::S3AutoDeleteObjects", 4);
+    }
+
+    @Test
+    void firehoseBufferingComesFromContext() {
+        pipeline.template().hasResourceProperties("AWS::KinesisFirehose::DeliveryStream", Map.of(
+                "ExtendedS3DestinationConfiguration", Match.objectLike(Map.of(
+                        "BufferingHints", Map.of("SizeInMBs", 128, "IntervalInSeconds", 60)))));
+    }
+}

@@ -13,6 +13,8 @@ ensure_built() {
       echo "build of $module failed" >&2
       return 1
     }
+    # Maven leaves an unchanged classpath file alone; mark the build as fresh so the next run skips it.
+    touch "$stamp"
   fi
 }
 

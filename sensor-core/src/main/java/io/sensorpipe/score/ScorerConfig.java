@@ -1,0 +1,257 @@
+package io.sensorpipe.score;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * Window-level model parameters (one configuration for every sensor). Immutable; build with {@link #builder()}.
+ * {@link #modelVersion()} names the model and every parameter, so stored results say what produced them.
+ */
+public final class ScorerConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final long randomSeed;
+    private final int shingleSize;
+    private final int numberOfTrees;
+    private final int sampleSize;
+    private final int warmupWindows;
+    private final double timeDecay;
+    private final int cooldownWindows;
+    private final double alertThreshold;
+    private final int likelihoodAveragingWindows;
+    private final int likelihoodHistoryWindows;
+    private final int likelihoodEstimationWindows;
+    private final int likelihoodLearningWindows;
+    private final double rangeTolerance;
+
+    private ScorerConfig(Builder b) {
+        this.randomSeed = b.randomSeed;
+        this.shingleSize = b.shingleSize;
+        this.numberOfTrees = b.numberOfTrees;
+        this.sampleSize = b.sampleSize;
+        this.warmupWindows = b.warmupWindows;
+        this.timeDecay = b.timeDecay;
+        this.cooldownWindows = b.cooldownWindows;
+        this.alertThreshold = b.alertThreshold;
+        this.likelihoodAveragingWindows = b.likelihoodAveragingWindows;
+        this.likelihoodHistoryWindows = b.likelihoodHistoryWindows;
+        this.likelihoodEstimationWindows = b.likelihoodEstimationWindows;
+        this.likelihoodLearningWindows = b.likelihoodLearningWindows;
+        this.rangeTolerance = b.rangeTolerance;
+    }
+
+    public static ScorerConfig defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().randomSeed(randomSeed).shingleSize(shingleSize).numberOfTrees(numberOfTrees)
+                .sampleSize(sampleSize).warmupWindows(warmupWindows).timeDecay(timeDecay)
+                .cooldownWindows(cooldownWindows).alertThreshold(alertThreshold)
+                .likelihoodAveragingWindows(likelihoodAveragingWindows)
+                .likelihoodHistoryWindows(likelihoodHistoryWindows)
+                .likelihoodEstimationWindows(likelihoodEstimationWindows)
+                .likelihoodLearningWindows(likelihoodLearningWindows)
+                .rangeTolerance(rangeTolerance);
+    }
+
+    /** Identifies scorer and parameters, e.g. {@code trcf4.4.0-ens1/sh8-t30-n256-w64-...-seed42}. */
+    public String modelVersion() {
+        return String.format(Locale.ROOT, "trcf4.4.0-al-range/sh%d-t%d-n%d-d%s-w%d-r%s-l%d+%d-h%d-avg%d-c%d-a%s-seed%d",
+                shingleSize, numberOfTrees, sampleSize, timeDecay, warmupWindows, rangeTolerance,
+                likelihoodLearningWindows, likelihoodEstimationWindows, likelihoodHistoryWindows,
+                likelihoodAveragingWindows, cooldownWindows, alertThreshold, randomSeed);
+    }
+
+    /** Windows a new sensor's model must see before it may flag anything (scores are 0 until then). */
+    public int warmupWindows() {
+        return warmupWindows;
+    }
+
+    /** Windows before the forest-based likelihood can score above 0 (range novelty may flag earlier). */
+    public int likelihoodWarmupWindows() {
+        return likelihoodLearningWindows + likelihoodEstimationWindows;
+    }
+
+    public long randomSeed() {
+        return randomSeed;
+    }
+
+    public int shingleSize() {
+        return shingleSize;
+    }
+
+    public int numberOfTrees() {
+        return numberOfTrees;
+    }
+
+    public int sampleSize() {
+        return sampleSize;
+    }
+
+    public double timeDecay() {
+        return timeDecay;
+    }
+
+    /** After a flagged window, this many following windows are damped so one incident raises one alert. */
+    public int cooldownWindows() {
+        return cooldownWindows;
+    }
+
+    /** A window is flagged when its anomalyScore reaches this value. */
+    public double alertThreshold() {
+        return alertThreshold;
+    }
+
+    /** A window mean beyond the range seen so far by more than this fraction of the range scores 1. */
+    public double rangeTolerance() {
+        return rangeTolerance;
+    }
+
+    /** Windows whose forest scores are ignored by the likelihood (the forest is still learning). */
+    public int likelihoodLearningWindows() {
+        return likelihoodLearningWindows;
+    }
+
+    /** Windows after the learning period used to estimate the score distribution before scoring. */
+    public int likelihoodEstimationWindows() {
+        return likelihoodEstimationWindows;
+    }
+
+    /** Effective length of the score history the likelihood compares with. */
+    public int likelihoodHistoryWindows() {
+        return likelihoodHistoryWindows;
+    }
+
+    /** Raw scores averaged before the comparison (short-term evidence). */
+    public int likelihoodAveragingWindows() {
+        return likelihoodAveragingWindows;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ScorerConfig c && c.modelVersion().equals(modelVersion());
+    }
+
+    @Override
+    public int hashCode() {
+        return modelVersion().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ScorerConfig{" + modelVersion() + "}";
+    }
+
+    public static final class Builder {
+        private long randomSeed = 42L;
+        private int shingleSize = 4;
+        private int numberOfTrees = 30;
+        private int sampleSize = 128;
+        private int warmupWindows = 388;
+        private double timeDecay = 1.0 / 2560;
+        private int cooldownWindows = 100;
+        private double alertThreshold = 0.5;
+        private int likelihoodAveragingWindows = 20;
+        private int likelihoodHistoryWindows = 8640;
+        private int likelihoodEstimationWindows = 100;
+        private int likelihoodLearningWindows = 288;
+        private double rangeTolerance = 0.05;
+
+        private Builder() {
+        }
+
+        public Builder randomSeed(long v) {
+            this.randomSeed = v;
+            return this;
+        }
+
+        public Builder shingleSize(int v) {
+            this.shingleSize = v;
+            return this;
+        }
+
+        public Builder numberOfTrees(int v) {
+            this.numberOfTrees = v;
+            return this;
+        }
+
+        public Builder sampleSize(int v) {
+            this.sampleSize = v;
+            return this;
+        }
+
+        public Builder warmupWindows(int v) {
+            this.warmupWindows = v;
+            return this;
+        }
+
+        public Builder timeDecay(double v) {
+            this.timeDecay = v;
+            return this;
+        }
+
+        public Builder cooldownWindows(int v) {
+            this.cooldownWindows = v;
+            return this;
+        }
+
+        public Builder alertThreshold(double v) {
+            this.alertThreshold = v;
+            return this;
+        }
+
+        public Builder rangeTolerance(double v) {
+            this.rangeTolerance = v;
+            return this;
+        }
+
+        public Builder likelihoodLearningWindows(int v) {
+            this.likelihoodLearningWindows = v;
+            return this;
+        }
+
+        public Builder likelihoodEstimationWindows(int v) {
+            this.likelihoodEstimationWindows = v;
+            return this;
+        }
+
+        public Builder likelihoodHistoryWindows(int v) {
+            this.likelihoodHistoryWindows = v;
+            return this;
+        }
+
+        public Builder likelihoodAveragingWindows(int v) {
+            this.likelihoodAveragingWindows = v;
+            return this;
+        }
+
+        /** Validates and builds; the error names the bad field. */
+        public ScorerConfig build() {
+            require(shingleSize >= 1 && shingleSize <= 64, "shingleSize", "in [1,64]", shingleSize);
+            require(numberOfTrees >= 1 && numberOfTrees <= 200, "numberOfTrees", "in [1,200]", numberOfTrees);
+            require(sampleSize >= 16 && sampleSize <= 1024, "sampleSize", "in [16,1024]", sampleSize);
+            require(warmupWindows >= 1, "warmupWindows", ">= 1", warmupWindows);
+            require(timeDecay >= 0 && timeDecay < 1, "timeDecay", "in [0,1)", timeDecay);
+            require(cooldownWindows >= 0, "cooldownWindows", ">= 0", cooldownWindows);
+            require(alertThreshold > 0 && alertThreshold <= 1, "alertThreshold", "in (0,1]", alertThreshold);
+            require(rangeTolerance >= 0, "rangeTolerance", ">= 0", rangeTolerance);
+            require(likelihoodLearningWindows >= 0, "likelihoodLearningWindows", ">= 0", likelihoodLearningWindows);
+            require(likelihoodEstimationWindows >= 1, "likelihoodEstimationWindows", ">= 1", likelihoodEstimationWindows);
+            require(likelihoodHistoryWindows >= 1, "likelihoodHistoryWindows", ">= 1", likelihoodHistoryWindows);
+            require(likelihoodAveragingWindows >= 1 && likelihoodAveragingWindows <= 1000, "likelihoodAveragingWindows",
+                    "in [1,1000]", likelihoodAveragingWindows);
+            return new ScorerConfig(this);
+        }
+
+        private static void require(boolean ok, String field, String rule, Object got) {
+            if (!ok) {
+                throw new IllegalArgumentException("scorer config field '" + field + "' must be " + rule + ", got " + got);
+            }
+        }
+    }
+}

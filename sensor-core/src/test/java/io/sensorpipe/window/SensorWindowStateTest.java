@@ -1,0 +1,95 @@
+package io.sensorpipe.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SensorWindowStateTest {
+    private static final TumblingWindows MINUTE = new TumblingWindows(Duration.ofMinutes(1));
+
+    @Test
+    void windowsAreAlignedToTheEpochIncludingNegativeTimes() {
+        assertThat(MINUTE.startOf(0)).isZero();
+        assertThat(MINUTE.startOf(59_999)).isZero();
+        assertThat(MINUTE.startOf(60_000)).isEqualTo(60_000);
+        assertThat(MINUTE.startOf(-1)).isEqualTo(-60_000);
+        assertThat(MINUTE.endOf(60_000)).isEqualTo(120_000);
+        assertThat(TumblingWindows.defaults().sizeMillis()).isEqualTo(60_000);
+        assertThatThrownBy(() -> new TumblingWindows(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void outOfOrderReadingsInAnOpenWindowAreAccepted() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        assertThat(state.accept(50_000, 5.0, 0)).isTrue();
+        assertThat(state.accept(10_000, 1.0, 0)).isTrue();
+        assertThat(state.accept(70_000, 7.0, 0)).isTrue();
+        List<ClosedWindow> closed = state.closeUpTo(60_000);
+        assertThat(closed).hasSize(1);
+        assertThat(closed.get(0).windowStart()).isZero();
+        assertThat(closed.get(0).windowEnd()).isEqualTo(60_000);
+        assertThat(closed.get(0).aggregate().count()).isEqualTo(2);
+        assertThat(closed.get(0).aggregate().firstTs()).isEqualTo(10_000);
+        assertThat(state.hasOpenWindows()).isTrue();
+        assertThat(state.lateCount()).isZero();
+    }
+
+    @Test
+    void readingForAClosedWindowIsCountedLateNotAdded() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.accept(10_000, 1.0, 0);
+        assertThat(state.closeUpTo(60_000)).hasSize(1);
+        // the watermark passed 60 000, so window [0, 60 000) is closed even if a caller passes an older watermark
+        assertThat(state.accept(20_000, 2.0, 0)).isFalse();
+        assertThat(state.accept(30_000, 3.0, 60_000)).isFalse();
+        assertThat(state.lateCount()).isEqualTo(2);
+        assertThat(state.hasOpenWindows()).isFalse();
+        assertThat(state.closeUpTo(Long.MAX_VALUE)).isEmpty();
+    }
+
+    @Test
+    void windowEndingExactlyAtTheWatermarkIsClosed() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.accept(0, 1.0, Long.MIN_VALUE);
+        assertThat(state.closeUpTo(59_999)).isEmpty();
+        assertThat(state.closeUpTo(60_000)).hasSize(1);
+        assertThat(state.accept(59_999, 1.0, 60_000)).isFalse();
+    }
+
+    @Test
+    void closesWindowsInAscendingOrder() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.accept(200_000, 3, 0);
+        state.accept(10_000, 1, 0);
+        state.accept(100_000, 2, 0);
+        assertThat(state.closeUpTo(Long.MAX_VALUE)).extracting(ClosedWindow::windowStart)
+                .containsExactly(0L, 60_000L, 180_000L);
+    }
+
+    @Test
+    void survivesJavaSerialisationLikeSparkStateStore() throws Exception {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.accept(10_000, 1.0, 0);
+        state.accept(20_000, 3.0, 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(state);
+        }
+        SensorWindowState copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (SensorWindowState) in.readObject();
+        }
+        copy.accept(30_000, 5.0, 0);
+        ClosedWindow w = copy.closeUpTo(60_000).get(0);
+        assertThat(w.aggregate().count()).isEqualTo(3);
+        assertThat(w.aggregate().mean()).isEqualTo(3.0);
+        assertThat(w.aggregate().variance()).isEqualTo(8.0 / 3);
+    }
+}

@@ -1,0 +1,29 @@
+package io.sensorpipe.archive.cli;
+
+import io.sensorpipe.archive.layout.ArchiveLayout;
+import picocli.CommandLine.Option;
+
+/** Archive layout flags shared by the subcommands; defaults are the CDK Firehose settings. */
+final class LayoutOptions {
+    @Option(names = "--bucket", required = true, description = "archive bucket")
+    String bucket;
+
+    @Option(names = "--prefix", defaultValue = ArchiveLayout.DEFAULT_PREFIX,
+            description = "Firehose custom prefix (default: ${DEFAULT-VALUE})")
+    String prefix;
+
+    @Option(names = "--error-prefix", defaultValue = ArchiveLayout.DEFAULT_ERROR_PREFIX,
+            description = "Firehose error output prefix (default: ${DEFAULT-VALUE})")
+    String errorPrefix;
+
+    @Option(names = "--delivery-stream-name", defaultValue = ArchiveLayout.DEFAULT_DELIVERY_STREAM_NAME,
+            description = "name used in object keys (default: ${DEFAULT-VALUE})")
+    String deliveryStreamName;
+
+    @Option(names = "--delivery-stream-version", defaultValue = "1", description = "version used in object keys")
+    int deliveryStreamVersion;
+
+    ArchiveLayout layout() {
+        return new ArchiveLayout(prefix, errorPrefix, deliveryStreamName, deliveryStreamVersion);
+    }
+}

@@ -1,0 +1,79 @@
+package io.sensorpipe.cli.pipeline;
+
+import io.sensorpipe.cli.resources.ResourceNames;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The command lines of the four components, in one place: each module's own CLI (see its {@code scripts/} entry:
+ * {@code produce}, {@code stream-job}, {@code archive bridge}, {@code alerts run-local}).
+ */
+final class ComponentCommands {
+    static final String PRODUCER_MAIN = "io.sensorpipe.producer.ProducerCommand";
+    static final String STREAMING_MAIN = "io.sensorpipe.job.StreamingJobMain";
+    static final String ARCHIVE_MAIN = "io.sensorpipe.archive.cli.ArchiveCli";
+    static final String ALERTS_MAIN = "io.sensorpipe.alerts.cli.AlertsCli";
+
+    private ComponentCommands() {
+    }
+
+    static List<String> smallJvm() {
+        return List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    }
+
+    static List<String> streamingJvm(PipelineConfig c) {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
+        if (c.sparkJavaOpts() != null && !c.sparkJavaOpts().isBlank()) {
+            jvm.addAll(Arrays.asList(c.sparkJavaOpts().trim().split("\\s+")));
+        }
+        return jvm;
+    }
+
+    static List<String> producerArgs(PipelineConfig c, ResourceNames n, Path report) {
+        List<String> args = new ArrayList<>(List.of("--stream", n.stream(), "--sensors", Integer.toString(c.sensors()),
+                "--duration", c.duration().toSeconds() + "s", "--report-file", report.toString(),
+                "--run-dir", c.runDir().resolve("producer").toAbsolutePath().toString(),
+                "--progress-interval", "2"));
+        if (c.rate() != null) {
+            args.addAll(List.of("--rate", Double.toString(c.rate())));
+        }
+        return args;
+    }
+
+    /**
+     * Spark local mode, windows of {@code --window}, and a short model warm-up so a few-minute demo can flag
+     * anomalies. The checkpoint is the run's own (local directory): a new run starts fresh on its new stream.
+     */
+    static List<String> streamingArgs(PipelineConfig c, ResourceNames n, Path metrics) {
+        long windowSeconds = Math.max(1, c.window().toSeconds());
+        return List.of("--stream", n.stream(), "--table", n.resultsTable(),
+                "--checkpoint", c.runDir().resolve("checkpoint").toAbsolutePath().toString(),
+                "--dead-letter-bucket", n.checkpointBucket(), "--dead-letter-prefix", "dead-letters/run-" + c.runId() + "/",
+                "--window", windowSeconds + "s", "--watermark", c.watermark().toMillis() + "ms", "--trigger", "2s",
+                "--warmup-windows", "8", "--initial-position", "TRIM_HORIZON", "--shuffle-partitions", "2",
+                "--metrics-file", metrics.toString(), "--master", "local[2]");
+    }
+
+    static List<String> archiveArgs(PipelineConfig c, ResourceNames n, Path report) {
+        return List.of("bridge", "--stream", n.stream(), "--bucket", n.archiveBucket(),
+                "--delivery-stream-name", c.deliveryStreamName(), "--application-name", c.archiveApplicationName(),
+                "--buffer-interval", "5s", "--report-file", report.toString());
+    }
+
+    static List<String> alertsArgs(PipelineConfig c, ResourceNames n, String topicArn, Path report) {
+        long seconds = alertsRunSeconds(c);
+        return List.of("run-local", "--table", n.resultsTable(), "--topic-arn", topicArn,
+                "--state-table", n.alertStateTable(), "--starting-position", "LATEST",
+                "--duration", Long.toString(seconds), "--report-file", report.toString());
+    }
+
+    /**
+     * A cap only: the pipeline stops the runner once it handled every anomalous window (it counts the runner's
+     * alert_sent / alert_suppressed log events, see {@link AlertLogCounts}).
+     */
+    static long alertsRunSeconds(PipelineConfig c) {
+        return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300;
+    }
+}

@@ -1,0 +1,65 @@
+package io.sensorpipe.cli.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The end-of-run counts of one pipeline run and the identities they must satisfy:
+ * <ul>
+ *   <li>every produced reading is windowed, late (behind the watermark) or dead-lettered (invalid):
+ *       {@code produced = windowed + late + dead_lettered};</li>
+ *   <li>the archive holds every produced reading: {@code archived = produced};</li>
+ *   <li>every anomalous window alerts unless the sensor's cooldown suppressed it:
+ *       {@code alerted = anomalies - suppressed}.</li>
+ * </ul>
+ * A count that could not be read is {@code -1} and fails reconciliation, since it cannot be checked.
+ */
+public record PipelineCounts(long produced, long windowed, long late, long deadLettered, long archived,
+                             long anomalies, long alerted, long suppressed) {
+
+    public static final long UNKNOWN = -1;
+
+    /** The mismatches, empty when everything reconciles. */
+    public List<String> mismatches() {
+        List<String> problems = new ArrayList<>();
+        String[] names = {"produced", "windowed", "late", "dead_lettered", "archived", "anomalies", "alerted",
+                "suppressed"};
+        long[] values = {produced, windowed, late, deadLettered, archived, anomalies, alerted, suppressed};
+        for (int i = 0; i < names.length; i++) {
+            if (values[i] < 0) {
+                problems.add(names[i] + " unknown");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return problems;
+        }
+        if (produced != windowed + late + deadLettered) {
+            problems.add("produced " + produced + " != windowed+late+dead_lettered "
+                    + (windowed + late + deadLettered));
+        }
+        if (archived != produced) {
+            problems.add("archived " + archived + " != produced " + produced);
+        }
+        if (alerted != anomalies - suppressed) {
+            problems.add("alerted " + alerted + " != anomalies-suppressed " + (anomalies - suppressed));
+        }
+        return problems;
+    }
+
+    public boolean reconciles() {
+        return mismatches().isEmpty();
+    }
+
+    /** The one summary line the run ends with (contract: names every count). */
+    public String summaryLine() {
+        List<String> problems = mismatches();
+        return "produced=" + show(produced) + " windowed=" + show(windowed) + " late=" + show(late)
+                + " dead_lettered=" + show(deadLettered) + " archived=" + show(archived)
+                + " anomalies=" + show(anomalies) + " alerted=" + show(alerted) + " suppressed=" + show(suppressed)
+                + (problems.isEmpty() ? " reconciled=yes" : " reconciled=NO (" + String.join("; ", problems) + ")");
+    }
+
+    private static String show(long v) {
+        return v < 0 ? "?" : Long.toString(v);
+    }
+}

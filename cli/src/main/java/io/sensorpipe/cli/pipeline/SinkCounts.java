@@ -1,0 +1,110 @@
+package io.sensorpipe.cli.pipeline;
+
+import io.sensorpipe.schema.ResultItem;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Counts one run's output by reading the sinks themselves, not the components' own claims: windows the run wrote
+ * to DynamoDB ({@code processedAt} at or after the run start), archive lines in S3 (objects named after the run's
+ * delivery stream), and alert messages on the run's own SQS subscription.
+ */
+public final class SinkCounts {
+    private final DynamoDbClient dynamo;
+    private final S3Client s3;
+    private final SqsClient sqs;
+    /** Archive objects are immutable: each is read once, its line count kept by key. */
+    private final Map<String, Long> archiveLinesByKey = new HashMap<>();
+
+    public SinkCounts(DynamoDbClient dynamo, S3Client s3, SqsClient sqs) {
+        this.dynamo = dynamo;
+        this.s3 = s3;
+        this.sqs = sqs;
+    }
+
+    /** The run's windows: items, readings in them (sum of count), anomalous ones, newest window end. */
+    public record Windows(long windows, long readings, long anomalies, long newestWindowEnd) {
+    }
+
+    public Windows windows(String table, long processedSince) {
+        long[] t = new long[4];
+        dynamo.scanPaginator(r -> r.tableName(table)
+                        .filterExpression("#p >= :since")
+                        .projectionExpression("#c, #a, #e")
+                        .expressionAttributeNames(Map.of("#p", ResultItem.PROCESSED_AT, "#c", ResultItem.COUNT,
+                                "#a", ResultItem.ANOMALY, "#e", ResultItem.WINDOW_END))
+                        .expressionAttributeValues(Map.of(":since", AttributeValue.fromN(Long.toString(processedSince)))))
+                .items().forEach(i -> {
+                    t[0]++;
+                    t[1] += number(i.get(ResultItem.COUNT));
+                    AttributeValue a = i.get(ResultItem.ANOMALY);
+                    if (a != null && Boolean.TRUE.equals(a.bool())) {
+                        t[2]++;
+                    }
+                    t[3] = Math.max(t[3], number(i.get(ResultItem.WINDOW_END)));
+                });
+        return new Windows(t[0], t[1], t[2], t[3]);
+    }
+
+    /**
+     * Lines (= readings, one JSON reading a line) in the bucket's GZIP objects named {@code <objectNamePrefix>...},
+     * good and rejected records alike (Firehose archives both), except lines of {@code excludedSensorId}.
+     */
+    public long archivedLines(String bucket, String objectNamePrefix, String excludedSensorId) {
+        long total = 0;
+        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
+            String name = o.key().substring(o.key().lastIndexOf('/') + 1);
+            if (!name.startsWith(objectNamePrefix)) {
+                continue;
+            }
+            total += archiveLinesByKey.computeIfAbsent(o.key(), key -> countLines(bucket, key, excludedSensorId));
+        }
+        return total;
+    }
+
+    private long countLines(String bucket, String key, String excludedSensorId) {
+        try (var in = s3.getObject(r -> r.bucket(bucket).key(key));
+             BufferedReader reader = new BufferedReader(new InputStreamReader(
+                     key.endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
+            long n = 0;
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (!line.isBlank() && (excludedSensorId == null || !line.contains(excludedSensorId))) {
+                    n++;
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    /** Messages on a queue nobody else reads (visible + in flight). */
+    public long queueMessages(String queueUrl) {
+        Map<QueueAttributeName, String> a = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
+                + Long.parseLong(a.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
+    }
+
+    private static long number(AttributeValue v) {
+        if (v == null || v.n() == null) {
+            return 0;
+        }
+        String n = v.n();
+        return n.contains(".") || n.contains("E") || n.contains("e") ? (long) Double.parseDouble(n) : Long.parseLong(n);
+    }
+}

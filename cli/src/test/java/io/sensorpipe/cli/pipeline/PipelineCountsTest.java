@@ -1,0 +1,41 @@
+package io.sensorpipe.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PipelineCountsTest {
+    @Test
+    void consistentRunReconcilesAndSummaryNamesEveryCount() {
+        PipelineCounts c = new PipelineCounts(1000, 990, 6, 4, 1000, 5, 3, 2);
+        assertThat(c.reconciles()).isTrue();
+        assertThat(c.summaryLine()).isEqualTo("produced=1000 windowed=990 late=6 dead_lettered=4 archived=1000"
+                + " anomalies=5 alerted=3 suppressed=2 reconciled=yes");
+    }
+
+    @Test
+    void lostReadingsFailTheFirstIdentity() {
+        PipelineCounts c = new PipelineCounts(1000, 980, 6, 4, 1000, 0, 0, 0);
+        assertThat(c.mismatches()).containsExactly("produced 1000 != windowed+late+dead_lettered 990");
+        assertThat(c.summaryLine()).endsWith("reconciled=NO (produced 1000 != windowed+late+dead_lettered 990)");
+    }
+
+    @Test
+    void incompleteArchiveFails() {
+        assertThat(new PipelineCounts(10, 10, 0, 0, 9, 0, 0, 0).mismatches())
+                .containsExactly("archived 9 != produced 10");
+    }
+
+    @Test
+    void alertsMustEqualAnomaliesMinusSuppressions() {
+        assertThat(new PipelineCounts(10, 10, 0, 0, 10, 3, 3, 1).mismatches())
+                .containsExactly("alerted 3 != anomalies-suppressed 2");
+    }
+
+    @Test
+    void unknownCountCannotReconcile() {
+        PipelineCounts c = new PipelineCounts(10, 10, 0, 0, PipelineCounts.UNKNOWN, 0, 0, 0);
+        assertThat(c.mismatches()).containsExactly("archived unknown");
+        assertThat(c.summaryLine()).contains("archived=?").contains("reconciled=NO");
+    }
+}

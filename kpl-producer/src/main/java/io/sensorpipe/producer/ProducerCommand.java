@@ -1,0 +1,306 @@
+package io.sensorpipe.producer;
+
+import io.sensorpipe.schema.Reading;
+import io.sensorpipe.source.AnomalyLabel;
+import io.sensorpipe.source.CsvReplaySource;
+import io.sensorpipe.source.Pacer;
+import io.sensorpipe.source.ReadingSource;
+import io.sensorpipe.source.Simulator;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The producer CLI: readings from the simulator or CSV replay → KPL (or the plain PutRecords writer) → Kinesis,
+ * with backpressure, progress lines, a final report that adds up, and clean flushing on Ctrl-C.
+ *
+ * <p>Exit codes: 0 all records acknowledged; 1 some records failed (see the failure file); 2 bad usage;
+ * 3 bad configuration or unusable stream/endpoint.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
+        version = "sensorpipe kpl-producer 0.1.0",
+        subcommands = BenchCommand.class,
+        description = "Publishes sensor readings to a Kinesis stream through the KPL (aggregated, partition key = sensor id).",
+        footer = {"", "Endpoints come from AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL (SDK) and "
+                + "SENSORPIPE_KPL_KINESIS_ENDPOINT / SENSORPIPE_KPL_STS_ENDPOINT (KPL, TLS).",
+                "Exit codes: 0 ok, 1 some records failed (failure file), 2 usage, 3 configuration / stream / endpoint."})
+public final class ProducerCommand implements Callable<Integer> {
+    public static final int EXIT_RECORDS_FAILED = 1;
+    public static final int EXIT_CONFIG = 3;
+
+    enum SourceKind { simulator, csv }
+
+    enum WriterKind { kpl, sdk }
+
+    @Option(names = "--stream", description = "Kinesis stream name (required).")
+    String stream;
+
+    @Option(names = "--source", defaultValue = "simulator", description = "simulator or csv (default ${DEFAULT-VALUE}).")
+    SourceKind source;
+
+    @Option(names = "--sensors", defaultValue = "20",
+            description = "Simulated sensors; for csv the maximum number of files (0 = all) (default ${DEFAULT-VALUE}).")
+    int sensors;
+
+    @Option(names = "--rate", description = "Simulator: readings per second over all sensors at --speed 1 (default: one per sensor per second).")
+    Double rate;
+
+    @Option(names = "--speed", defaultValue = "1",
+            description = "Pace relative to event time: 1 real time, 600 ten minutes a second, 0 as fast as possible (default ${DEFAULT-VALUE}).")
+    double speed;
+
+    @Option(names = "--duration", converter = Durations.class, description = "Stop after this wall time (e.g. 60s, 5m).")
+    Duration duration;
+
+    @Option(names = "--count", description = "Stop after this many readings.")
+    Long count;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--start", description = "Simulator: event time of the first samples, epoch ms (default: now).")
+    Long startMillis;
+
+    @Option(names = "--anomaly-rate", defaultValue = "0.002",
+            description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
+    double anomalyRate;
+
+    @Option(names = "--csv", description = "CSV source: a timestamp,value file or a folder of them (e.g. /work/shared/nab/data).")
+    Path csv;
+
+    @Option(names = "--shift-to-now", description = "CSV source: move event times so the earliest reading is now.")
+    boolean shiftToNow;
+
+    @Option(names = "--writer", defaultValue = "kpl", description = "kpl or sdk (plain PutRecords baseline) (default ${DEFAULT-VALUE}).")
+    WriterKind writer;
+
+    @Option(names = "--create-stream", description = "Create the stream when it does not exist.")
+    boolean createStream;
+
+    @Option(names = "--shards", defaultValue = "2", description = "Shards for --create-stream (default ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--run-dir", description = "Where labels.csv and failures.jsonl go (default: runs/produce-<UTC time>).")
+    Path runDir;
+
+    @Option(names = "--report-file", description = "Also write the final report as JSON here.")
+    Path reportFile;
+
+    @Option(names = "--progress-interval", defaultValue = "5", description = "Seconds between progress lines, 0 = none (default ${DEFAULT-VALUE}).")
+    int progressInterval;
+
+    @Mixin
+    KplOptions kpl;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile boolean stopRequested;
+    /** Holds the shutdown hook (and so the JVM) until the final report is printed. */
+    private final CountDownLatch done = new CountDownLatch(1);
+
+    public ProducerCommand() {
+        this(System.getenv(), System.out, System.err);
+    }
+
+    ProducerCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+    }
+
+    public static void main(String[] args) {
+        ProducerCommand command = new ProducerCommand();
+        int code = commandLine(command).execute(args);
+        if (!command.stopRequested) { // System.exit inside a shutdown hook's run would hang
+            System.exit(code);
+        }
+    }
+
+    static CommandLine commandLine(Object command) {
+        return new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return run();
+        } catch (ConfigException e) {
+            err.println("produce: configuration error: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+    }
+
+    private int run() throws Exception {
+        validateFlags();
+        Path dir = runDir != null ? runDir
+                : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
+        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env);
+        KinesisClient sdk = AwsClients.kinesis(config.region());
+        ReadingWriter w = null;
+        try {
+            StreamPreflight.checkStream(sdk, config, createStream, shards, env);
+            if (writer == WriterKind.kpl) {
+                StreamPreflight.checkKplEndpoints(config);
+            }
+            Files.createDirectories(dir);
+            try (ReadingSource src = openSource(dir)) {
+                w = writer == WriterKind.kpl ? KplReadingWriter.create(config) : new SdkPutRecordsWriter(config, sdk);
+                err.println("produce: " + describe(config, dir));
+                ProducerReport report = pump(src, w);
+                return finish(report);
+            }
+        } finally {
+            try {
+                if (w != null) {
+                    w.close(); // no-op when pump closed it; releases the daemon on errors
+                }
+                sdk.close();
+            } finally {
+                done.countDown();
+            }
+        }
+    }
+
+    private void validateFlags() {
+        if (stream == null || stream.isBlank()) {
+            throw new ConfigException("stream", "--stream is required");
+        }
+        if (sensors < 0 || (source == SourceKind.simulator && sensors < 1)) {
+            throw new ConfigException("sensors", "must be > 0, got " + sensors);
+        }
+        if (rate != null && !(rate > 0)) {
+            throw new ConfigException("rate", "must be > 0, got " + rate);
+        }
+        if (speed < 0 || Double.isNaN(speed)) {
+            throw new ConfigException("speed", "must be >= 0, got " + speed);
+        }
+        if (count != null && count < 0) {
+            throw new ConfigException("count", "must be >= 0, got " + count);
+        }
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw new ConfigException("duration", "must be positive, got " + duration);
+        }
+        if (source == SourceKind.csv && csv == null) {
+            throw new ConfigException("csv", "--source csv needs --csv FILE_OR_DIR");
+        }
+        if (source == SourceKind.csv && !Files.exists(csv)) {
+            throw new ConfigException("csv", csv + " does not exist");
+        }
+        if (anomalyRate < 0 || anomalyRate > 1) {
+            throw new ConfigException("anomaly-rate", "must be in [0, 1], got " + anomalyRate);
+        }
+        if (shards < 1) {
+            throw new ConfigException("shards", "must be > 0, got " + shards);
+        }
+    }
+
+    private ReadingSource openSource(Path dir) throws IOException {
+        if (source == SourceKind.csv) {
+            CsvReplaySource replay = new CsvReplaySource(csv, "replay", sensors, shiftToNow ? System.currentTimeMillis() : null);
+            err.println("produce: replaying " + replay.sensors() + " CSV series from " + csv);
+            return replay;
+        }
+        long start = startMillis != null ? startMillis : System.currentTimeMillis();
+        double perSecond = rate != null ? rate : sensors;
+        Path labelsFile = dir.resolve("labels.csv");
+        BufferedWriter labels = Files.newBufferedWriter(labelsFile, StandardCharsets.UTF_8);
+        labels.write(AnomalyLabel.CSV_HEADER);
+        labels.newLine();
+        Simulator sim = new Simulator(Simulator.Settings.forRate(sensors, seed, start, perSecond, anomalyRate), label -> {
+            try {
+                labels.write(label.toCsv());
+                labels.newLine();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        return new ReadingSource() {
+            @Override
+            public Reading next() {
+                return sim.next();
+            }
+
+            @Override
+            public void close() throws IOException {
+                labels.close();
+            }
+        };
+    }
+
+    /** Moves readings from the source to the writer until the end, a limit, or Ctrl-C; then closes the writer. */
+    private ProducerReport pump(ReadingSource src, ReadingWriter w) throws Exception {
+        Thread hook = new Thread(() -> {
+            stopRequested = true;
+            err.println("produce: stopping, flushing outstanding records ...");
+            try {
+                done.await(120, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "producer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
+        Pacer pacer = new Pacer(speed);
+        ProducerReport report;
+        try (ProgressReporter progress = new ProgressReporter(w, err, progressInterval)) {
+            long n = 0;
+            while (!stopRequested && (count == null || n < count) && System.nanoTime() < deadline) {
+                Reading r = src.next();
+                if (r == null || !pacer.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
+                    break;
+                }
+                w.write(r);
+                n++;
+            }
+            report = w.close();
+        } finally {
+            if (!stopRequested) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // shutdown began meanwhile
+                }
+            }
+        }
+        return report;
+    }
+
+    private int finish(ProducerReport report) {
+        out.println(report.summaryLine());
+        if (reportFile != null) {
+            report.writeJson(reportFile);
+        }
+        if (!report.balanced()) {
+            err.println("produce: report does not add up: produced " + report.produced() + " != acknowledged "
+                    + report.acknowledged() + " + failed " + report.failed());
+            return EXIT_RECORDS_FAILED;
+        }
+        return report.failed() > 0 ? EXIT_RECORDS_FAILED : 0;
+    }
+
+    private String describe(ProducerConfig c, Path dir) {
+        String endpoint = writer == WriterKind.kpl
+                ? c.kplKinesisEndpoint().map(KplEndpoint::toString).orElse("AWS Kinesis endpoint")
+                : StreamPreflight.sdkEndpoint(env);
+        return "writer=" + writer + " stream=" + c.streamName() + " region=" + c.region() + " endpoint=" + endpoint
+                + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords() + " run-dir=" + dir;
+    }
+}

@@ -1,0 +1,102 @@
+package io.sensorpipe.producer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.schema.Reading;
+import io.sensorpipe.source.Simulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The KPL behind a slow link (a bandwidth-limited proxy in front of the local Kinesis TLS port), with a short
+ * RecordTtl and RequestTimeout: with a tiny outstanding bound the producer slows down and loses nothing; without
+ * the bound the same burst expires in the daemon, and every expired record lands in the failure file.
+ */
+class BackpressureIT {
+    private static final int READINGS = 1000;
+    private static final long LINK_BYTES_PER_SECOND = 20_000;
+
+    private static KinesisClient kinesis;
+    private static String stream;
+    private static List<Reading> readings;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void setUp() {
+        LocalCloud.requireEnv();
+        kinesis = LocalCloud.kinesis();
+        stream = LocalCloud.uniqueStream("it-backpressure");
+        LocalCloud.createStream(kinesis, stream, 1);
+        readings = new Simulator(Simulator.Settings.forRate(20, 1, System.currentTimeMillis(), 20, 0), l -> { })
+                .take(READINGS);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (kinesis != null) {
+            LocalCloud.deleteQuietly(kinesis, stream);
+            kinesis.close();
+        }
+    }
+
+    private ProducerConfig slowLinkConfig(int port, int maxOutstanding, int maxRetries, String name) {
+        return ProducerConfig.builder(System.getenv()).streamName(stream)
+                .kplKinesisEndpoint(Optional.of(new KplEndpoint("127.0.0.1", port, false, "throttling proxy")))
+                .recordTtl(Duration.ofSeconds(3))
+                .requestTimeout(Duration.ofSeconds(2))
+                .maxConnections(4)
+                .maxOutstandingRecords(maxOutstanding)
+                .maxRetries(maxRetries)
+                .failureFile(tmp.resolve(name + "-failures.jsonl"))
+                .build();
+    }
+
+    private static ProducerReport writeAll(KplReadingWriter writer) throws InterruptedException {
+        for (Reading r : readings) {
+            writer.write(r);
+        }
+        return writer.close();
+    }
+
+    @Test
+    void tinyBoundSlowsTheSourceInsteadOfExpiringRecords() throws Exception {
+        int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
+        try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
+            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 50, 0, "bounded"),
+                    AwsClients::kplProducer);
+            ProducerReport report = writeAll(writer);
+
+            assertThat(report.failed()).as(report.summaryLine()).isZero();
+            assertThat(report.acknowledged()).isEqualTo(READINGS);
+            assertThat(writer.maxOutstandingSeen()).isLessThanOrEqualTo(50);
+            assertThat(report.blockedMillis()).as("the source waited for the slow link").isGreaterThan(1000);
+            assertThat(tmp.resolve("bounded-failures.jsonl")).doesNotExist();
+        }
+    }
+
+    @Test
+    void withoutTheBoundTheSameBurstExpiresAndEveryLossIsInTheFailureFile() throws Exception {
+        int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
+        try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
+            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 1_000_000, 0, "unbounded"),
+                    AwsClients::kplProducer);
+            ProducerReport report = writeAll(writer);
+
+            assertThat(report.balanced()).isTrue();
+            assertThat(report.failed()).as(report.summaryLine()).isPositive();
+            List<String> lines = Files.readAllLines(tmp.resolve("unbounded-failures.jsonl"));
+            assertThat(lines).hasSize((int) report.failed());
+            assertThat(lines.get(0)).contains("\"reason\"").contains("\"sensorId\"");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.sensorpipe.job;
+
+import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.processing.ArchiveWindowing;
+import io.sensorpipe.processing.JobOutput;
+import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.sink.DeadLetterWriter;
+import io.sensorpipe.sink.DynamoDbWindowWriter;
+import io.sensorpipe.sink.ResultsTable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * Batch reprocessing of archived raw readings (Firehose layout {@code raw/year=YYYY/month=MM/day=DD/hour=HH/*.gz},
+ * GZIP JSON lines) with the streaming job's parser, windows, scorer and sinks: the same readings give the same
+ * DynamoDB items (except {@code processedAt}). Output is gathered on the driver: meant for replaying hours to days.
+ */
+@CommandLine.Command(name = "reprocess-archive", mixinStandardHelpOptions = true,
+        description = "Re-window and re-score archived raw readings into the results table.")
+public final class ArchiveReprocessMain implements Callable<Integer> {
+    @Option(names = "--input", required = true, description = "archive path or glob, e.g. s3://bucket/raw/year=2026/month=11/*/*/*.gz")
+    String input;
+    @Option(names = "--table", defaultValue = "sensorpipe-results")
+    String table;
+    @Option(names = "--dead-letter-bucket")
+    String deadLetterBucket;
+    @Option(names = "--dead-letter-prefix", defaultValue = "dead-letters/reprocess/")
+    String deadLetterPrefix;
+    @Option(names = "--dead-letter-dir")
+    Path deadLetterDir;
+    @Option(names = "--window", defaultValue = "60s")
+    String window;
+    @Option(names = "--warmup-windows", defaultValue = "64")
+    int warmupWindows;
+    @Option(names = "--ttl-days", defaultValue = "30")
+    int ttlDays;
+    @Option(names = "--master", defaultValue = "local[2]")
+    String master;
+    @Option(names = "--create-resources")
+    boolean createResources;
+
+    @Override
+    public Integer call() throws Exception {
+        if ((deadLetterBucket == null) == (deadLetterDir == null)) {
+            System.err.println("invalid configuration: --dead-letter-bucket or --dead-letter-dir is required (exactly one)");
+            return 2;
+        }
+        Duration windowSize;
+        try {
+            windowSize = JobConfig.parseDuration("--window", window);
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        SparkSession.Builder b = SparkSession.builder().appName("sensorpipe-reprocess");
+        if (!new org.apache.spark.SparkConf().contains("spark.master")) {
+            b.master(master).config("spark.ui.enabled", "false");
+        }
+        SparkSession spark = b.getOrCreate();
+        try (AwsClients aws = new AwsClients()) {
+            if (createResources) {
+                ResultsTable.createIfMissing(aws.dynamo(), table);
+            }
+            Dataset<Row> raw = spark.read().text(input)
+                    .filter(functions.length(functions.trim(functions.col("value"))).gt(0))
+                    .select(functions.col("value").cast("binary").as("data"),
+                            functions.lit("archive").as("streamName"),
+                            functions.input_file_name().as("shardId"));
+            Dataset<JobOutput> out = ArchiveWindowing.build(raw, windowSize,
+                    ScorerConfig.builder().warmupWindows(warmupWindows).build(), System.currentTimeMillis());
+            DeadLetterWriter deadLetters = deadLetterBucket != null
+                    ? DeadLetterWriter.toS3(aws.s3(), deadLetterBucket, deadLetterPrefix, "reprocess")
+                    : DeadLetterWriter.toDirectory(deadLetterDir, "reprocess");
+            JobMetrics metrics = new JobMetrics(null, null, null, "archive");
+            new BatchSink(new DynamoDbWindowWriter(aws.dynamo(), table), deadLetters, metrics,
+                    Duration.ofDays(ttlDays).toSeconds()).call(out, 0L);
+            System.out.println("reprocess summary: " + metrics.pendingSummary());
+        } finally {
+            spark.stop();
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ArchiveReprocessMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+}

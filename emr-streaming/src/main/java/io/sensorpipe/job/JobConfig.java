@@ -1,0 +1,102 @@
+package io.sensorpipe.job;
+
+import io.sensorpipe.kinesis.KinesisSourceProvider;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything the streaming job is told, validated once at start; errors name the bad field (as its CLI flag).
+ *
+ * @param source          {@code sensorpipe-kinesis} (ours, SDK v2) or {@code aws-kinesis} (AWS's connector, EMR 7.1+)
+ * @param deadLetterBucket S3 bucket for dead letters, or null when {@code deadLetterDir} is used (local runs)
+ * @param duration         stop after this long; zero runs until killed
+ * @param master           Spark master, only applied when none is set by spark-submit
+ */
+public record JobConfig(
+        String stream,
+        String table,
+        String checkpoint,
+        String deadLetterBucket,
+        String deadLetterPrefix,
+        Path deadLetterDir,
+        Duration windowSize,
+        Duration watermarkDelay,
+        Duration triggerInterval,
+        Duration idleTimeout,
+        String source,
+        String initialPosition,
+        long atTimestampMillis,
+        int maxRecordsPerShard,
+        int shufflePartitions,
+        int ttlDays,
+        int warmupWindows,
+        Path metricsFile,
+        String cloudWatchNamespace,
+        Duration duration,
+        String master,
+        boolean createResources) {
+
+    public static final String AWS_KINESIS = "aws-kinesis";
+
+    public JobConfig {
+        require(stream != null && !stream.isBlank(), "--stream", "is required");
+        require(table != null && !table.isBlank(), "--table", "is required");
+        require(checkpoint != null && !checkpoint.isBlank(), "--checkpoint", "is required");
+        require((deadLetterBucket != null) != (deadLetterDir != null), "--dead-letter-bucket",
+                "or --dead-letter-dir is required (exactly one)");
+        require(deadLetterPrefix != null && (deadLetterPrefix.isEmpty() || deadLetterPrefix.endsWith("/")),
+                "--dead-letter-prefix", "must end with '/', got '" + deadLetterPrefix + "'");
+        require(positive(windowSize), "--window", "must be > 0, got " + windowSize);
+        require(watermarkDelay != null && !watermarkDelay.isNegative(), "--watermark", "must be >= 0, got " + watermarkDelay);
+        require(positive(triggerInterval), "--trigger", "must be > 0, got " + triggerInterval);
+        require(positive(idleTimeout) && idleTimeout.compareTo(windowSize) >= 0, "--idle-timeout",
+                "must be >= the window size, got " + idleTimeout);
+        require(KinesisSourceProvider.SHORT_NAME.equals(source) || AWS_KINESIS.equals(source), "--source",
+                "must be " + KinesisSourceProvider.SHORT_NAME + " or " + AWS_KINESIS + ", got " + source);
+        require("TRIM_HORIZON".equals(initialPosition) || "LATEST".equals(initialPosition)
+                || "AT_TIMESTAMP".equals(initialPosition), "--initial-position",
+                "must be TRIM_HORIZON, LATEST or AT_TIMESTAMP, got " + initialPosition);
+        require(!"AT_TIMESTAMP".equals(initialPosition) || atTimestampMillis > 0, "--at-timestamp",
+                "is required with --initial-position AT_TIMESTAMP");
+        require(maxRecordsPerShard >= 1 && maxRecordsPerShard <= 10_000, "--max-records-per-shard",
+                "must be in [1,10000], got " + maxRecordsPerShard);
+        require(shufflePartitions >= 1, "--shuffle-partitions", "must be >= 1, got " + shufflePartitions);
+        require(ttlDays >= 1, "--ttl-days", "must be >= 1, got " + ttlDays);
+        require(warmupWindows >= 1, "--warmup-windows", "must be >= 1, got " + warmupWindows);
+        require(duration != null && !duration.isNegative(), "--duration", "must be >= 0, got " + duration);
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, String field, String rule) {
+        if (!ok) {
+            throw new IllegalArgumentException(field + " " + rule);
+        }
+    }
+
+    /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT10S}). */
+    public static Duration parseDuration(String field, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.startsWith("p")) {
+                return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                case 'd' -> Duration.ofDays(n);
+                default -> throw new IllegalArgumentException();
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(field + " must be a duration like 500ms, 10s, 5m, 2h or PT10S, got '"
+                    + text + "'");
+        }
+    }
+}

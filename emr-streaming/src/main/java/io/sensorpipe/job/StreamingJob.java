@@ -1,0 +1,140 @@
+package io.sensorpipe.job;
+
+import io.sensorpipe.kinesis.KinesisSourceOptions;
+import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.processing.JobOutput;
+import io.sensorpipe.processing.WindowingPipeline;
+import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.sink.DeadLetterWriter;
+import io.sensorpipe.sink.DynamoDbWindowWriter;
+import io.sensorpipe.sink.ResultsTable;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryException;
+import org.apache.spark.sql.streaming.Trigger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Wires source → parse/windows/scores → sinks for one {@link JobConfig} and runs the streaming query. */
+public final class StreamingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+    /** Archive replays need old event times; sensors' clocks may run a little ahead. */
+    static final Duration MAX_PAST = Duration.ofDays(400);
+    static final Duration MAX_FUTURE = Duration.ofHours(1);
+
+    private final JobConfig config;
+    private final AwsClients aws;
+
+    public StreamingJob(JobConfig config, AwsClients aws) {
+        this.config = config;
+        this.aws = aws;
+    }
+
+    public static SparkSession session(JobConfig config) {
+        SparkConf conf = new SparkConf();
+        SparkSession.Builder b = SparkSession.builder().appName("sensorpipe-streaming")
+                .config("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()))
+                .config("spark.sql.streaming.stateStore.providerClass",
+                        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+                .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
+        if (!conf.contains("spark.master")) { // spark-submit sets it; only local runs get the default
+            b.master(config.master());
+            b.config("spark.ui.enabled", "false");
+        }
+        return b.getOrCreate();
+    }
+
+    public ScorerConfig scorerConfig() {
+        return ScorerConfig.builder().warmupWindows(config.warmupWindows()).build();
+    }
+
+    /** Starts the query; the caller waits on it. */
+    public StreamingQuery start(SparkSession spark, JobMetrics metrics) throws TimeoutException {
+        if (config.createResources()) {
+            ResultsTable.createIfMissing(aws.dynamo(), config.table());
+            if (config.deadLetterBucket() != null) {
+                try {
+                    aws.s3().createBucket(b -> b.bucket(config.deadLetterBucket()));
+                } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException ignored) {
+                    // already there
+                }
+            }
+        }
+        Dataset<Row> source = source(spark);
+        Dataset<JobOutput> out = WindowingPipeline.build(source, config.windowSize(), config.watermarkDelay(),
+                scorerConfig(), config.idleTimeout(), MAX_PAST, MAX_FUTURE);
+        String jobTag = Integer.toHexString(config.checkpoint().hashCode());
+        DeadLetterWriter deadLetters = config.deadLetterBucket() != null
+                ? DeadLetterWriter.toS3(aws.s3(), config.deadLetterBucket(), config.deadLetterPrefix(), jobTag)
+                : DeadLetterWriter.toDirectory(config.deadLetterDir(), jobTag);
+        BatchSink sink = new BatchSink(new DynamoDbWindowWriter(aws.dynamo(), config.table()), deadLetters, metrics,
+                Duration.ofDays(config.ttlDays()).toSeconds());
+        spark.streams().addListener(metrics);
+        LOG.info("starting: stream={} source={} table={} window={} watermark={} trigger={} checkpoint={}",
+                config.stream(), config.source(), config.table(), config.windowSize(), config.watermarkDelay(),
+                config.triggerInterval(), config.checkpoint());
+        StreamingQuery query = out.writeStream()
+                .queryName("sensorpipe-" + config.stream())
+                .option("checkpointLocation", config.checkpoint())
+                .trigger(Trigger.ProcessingTime(config.triggerInterval().toMillis()))
+                .foreachBatch(sink)
+                .start();
+        metrics.watch(query.runId());
+        return query;
+    }
+
+    /** Stops the query and detaches its metrics listener. */
+    public static void stop(SparkSession spark, StreamingQuery query, JobMetrics metrics) throws TimeoutException {
+        try {
+            query.stop();
+        } finally {
+            spark.streams().removeListener(metrics);
+        }
+    }
+
+    private Dataset<Row> source(SparkSession spark) {
+        DataStreamReader r = spark.readStream().format(config.source());
+        if (JobConfig.AWS_KINESIS.equals(config.source())) {
+            // AWS's connector (EMR 7.1+) takes its endpoint as an option: pass the SDK's standard variable on.
+            r = r.option("kinesis.streamName", config.stream())
+                    .option("kinesis.consumerType", "GetRecords")
+                    .option("kinesis.startingposition", config.initialPosition());
+            String endpoint = System.getenv("AWS_ENDPOINT_URL_KINESIS");
+            if (endpoint != null) {
+                r = r.option("kinesis.endpointUrl", endpoint);
+            }
+            String region = System.getenv("AWS_REGION");
+            if (region != null) {
+                r = r.option("kinesis.region", region);
+            }
+            return r.load();
+        }
+        return r.option(KinesisSourceOptions.STREAM_NAME, config.stream())
+                .option(KinesisSourceOptions.INITIAL_POSITION, config.initialPosition())
+                .option(KinesisSourceOptions.AT_TIMESTAMP_MILLIS, config.atTimestampMillis())
+                .option(KinesisSourceOptions.MAX_RECORDS_PER_SHARD, config.maxRecordsPerShard())
+                .load();
+    }
+
+    /** Runs until {@code duration} passed (zero: until the query stops or fails). */
+    public static void awaitFor(StreamingQuery query, Duration duration) throws StreamingQueryException, TimeoutException {
+        if (duration.isZero()) {
+            query.awaitTermination();
+            return;
+        }
+        if (!query.awaitTermination(duration.toMillis())) {
+            try {
+                query.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping the query after {}: {}", duration, e.toString());
+            }
+        }
+    }
+
+}

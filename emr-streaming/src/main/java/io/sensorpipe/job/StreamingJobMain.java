@@ -1,0 +1,102 @@
+package io.sensorpipe.job;
+
+import io.sensorpipe.kinesis.KinesisSourceProvider;
+import io.sensorpipe.metrics.JobMetrics;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Entry point of the streaming job, locally ({@code scripts/stream-job}) and on EMR ({@code spark-submit}). */
+@Command(name = "stream-job", mixinStandardHelpOptions = true,
+        description = "Kinesis → parse/dead letters → event-time windows + anomaly scores → DynamoDB (Spark).")
+public final class StreamingJobMain implements Callable<Integer> {
+    @Option(names = "--stream", required = true, description = "Kinesis stream name")
+    String stream;
+    @Option(names = "--table", defaultValue = "sensorpipe-results", description = "DynamoDB results table (${DEFAULT-VALUE})")
+    String table;
+    @Option(names = "--checkpoint", required = true, description = "Spark checkpoint location (local path or s3://)")
+    String checkpoint;
+    @Option(names = "--dead-letter-bucket", description = "S3 bucket for dead letters")
+    String deadLetterBucket;
+    @Option(names = "--dead-letter-prefix", defaultValue = "dead-letters/", description = "key prefix (${DEFAULT-VALUE})")
+    String deadLetterPrefix;
+    @Option(names = "--dead-letter-dir", description = "local directory for dead letters instead of S3")
+    Path deadLetterDir;
+    @Option(names = "--window", defaultValue = "60s", description = "tumbling window size (${DEFAULT-VALUE})")
+    String window;
+    @Option(names = "--watermark", defaultValue = "30s", description = "allowed lateness (${DEFAULT-VALUE})")
+    String watermark;
+    @Option(names = "--trigger", defaultValue = "5s", description = "micro-batch interval (${DEFAULT-VALUE})")
+    String trigger;
+    @Option(names = "--idle-timeout", defaultValue = "1h", description = "forget sensors silent this long (${DEFAULT-VALUE})")
+    String idleTimeout;
+    @Option(names = "--source", defaultValue = KinesisSourceProvider.SHORT_NAME,
+            description = "sensorpipe-kinesis (SDK v2, default) or aws-kinesis (AWS's connector on EMR 7.1+)")
+    String source;
+    @Option(names = "--initial-position", defaultValue = "TRIM_HORIZON", description = "TRIM_HORIZON, LATEST or AT_TIMESTAMP")
+    String initialPosition;
+    @Option(names = "--at-timestamp", defaultValue = "0", description = "epoch ms, with AT_TIMESTAMP")
+    long atTimestamp;
+    @Option(names = "--max-records-per-shard", defaultValue = "10000", description = "per shard per batch (${DEFAULT-VALUE})")
+    int maxRecordsPerShard;
+    @Option(names = "--shuffle-partitions", defaultValue = "4", description = "state partitions; fixed by the first run of a checkpoint")
+    int shufflePartitions;
+    @Option(names = "--ttl-days", defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
+    int ttlDays;
+    @Option(names = "--warmup-windows", defaultValue = "64", description = "windows before a sensor's model may flag")
+    int warmupWindows;
+    @Option(names = "--metrics-file", description = "JSON file with cumulative counters, replaced every batch")
+    Path metricsFile;
+    @Option(names = "--cloudwatch-namespace", description = "publish per-batch metrics to CloudWatch under this namespace")
+    String cloudWatchNamespace;
+    @Option(names = "--duration", defaultValue = "0s", description = "stop after this long (0: run until killed)")
+    String duration;
+    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master when spark-submit sets none")
+    String master;
+    @Option(names = "--create-resources", description = "create the table and bucket when missing (local runs)")
+    boolean createResources;
+
+    JobConfig toConfig() {
+        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir,
+                JobConfig.parseDuration("--window", window), JobConfig.parseDuration("--watermark", watermark),
+                JobConfig.parseDuration("--trigger", trigger), JobConfig.parseDuration("--idle-timeout", idleTimeout),
+                source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows,
+                metricsFile, cloudWatchNamespace, JobConfig.parseDuration("--duration", duration), master,
+                createResources);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        JobConfig config;
+        try {
+            config = toConfig();
+        } catch (IllegalArgumentException e) {
+            System.err.println("invalid configuration: " + e.getMessage());
+            return 2;
+        }
+        try (AwsClients aws = new AwsClients()) {
+            SparkSession spark = StreamingJob.session(config);
+            JobMetrics metrics = new JobMetrics(config.metricsFile(),
+                    config.cloudWatchNamespace() == null ? null : aws.cloudWatch(), config.cloudWatchNamespace(),
+                    config.stream());
+            StreamingJob job = new StreamingJob(config, aws);
+            StreamingQuery query = job.start(spark, metrics);
+            StreamingJob.awaitFor(query, config.duration());
+            System.out.println("stream-job summary: " + metrics.snapshot());
+            spark.stop();
+        }
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new StreamingJobMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+}

@@ -1,0 +1,188 @@
+package io.sensorpipe.metrics;
+
+import io.sensorpipe.schema.ReadingCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.cloudwatch.model.Dimension;
+import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
+import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+
+/**
+ * Per-batch and cumulative job metrics. The sink reports what it wrote ({@link #recordSink}); when Spark reports the
+ * batch's progress (records read, duration) the two are joined, logged, written to the metrics file (JSON, replaced
+ * atomically each batch) and, when a namespace is configured, published to CloudWatch with PutMetricData.
+ */
+public final class JobMetrics extends StreamingQueryListener {
+    private static final Logger LOG = LoggerFactory.getLogger(JobMetrics.class);
+
+    private final Map<Long, BatchCounts> pendingSink = new ConcurrentHashMap<>();
+    private final Path metricsFile;
+    private final CloudWatchClient cloudWatch;
+    private final String namespace;
+    private final String stream;
+
+    private long batches;
+    private long recordsRead;
+    private long deadLettered;
+    private long late;
+    private long windowsWritten;
+    private long readingsWindowed;
+    private long anomalies;
+    private long lastBatchId = -1;
+    private long lastBatchMillis;
+
+    public JobMetrics(Path metricsFile, CloudWatchClient cloudWatch, String namespace, String stream) {
+        this.metricsFile = metricsFile;
+        this.cloudWatch = cloudWatch;
+        this.namespace = namespace;
+        this.stream = stream;
+    }
+
+    private volatile java.util.UUID runId;
+
+    /** Only this run's progress counts (one listener per query; the session may run others). */
+    public void watch(java.util.UUID queryRunId) {
+        this.runId = queryRunId;
+    }
+
+    private final long[] latencySamples = new long[100_000];
+    private int latencyCount;
+
+    /** Event time of a window's newest reading → its item written, per window (a bounded reservoir). */
+    public synchronized void recordLatencies(long[] millis) {
+        for (long l : millis) {
+            latencySamples[latencyCount++ % latencySamples.length] = l;
+        }
+    }
+
+    public synchronized void resetLatencies() {
+        latencyCount = 0;
+    }
+
+    /** Percentile (0..100) of the recorded event-time → DynamoDB latencies, or -1 when none. */
+    public synchronized long latencyPercentile(double p) {
+        int n = Math.min(latencyCount, latencySamples.length);
+        if (n == 0) {
+            return -1;
+        }
+        long[] sorted = java.util.Arrays.copyOf(latencySamples, n);
+        java.util.Arrays.sort(sorted);
+        return sorted[Math.min(n - 1, (int) Math.ceil(p / 100.0 * n) - 1)];
+    }
+
+    /** Sink counts not yet joined with a progress event (a batch run outside a streaming query). */
+    public String pendingSummary() {
+        return pendingSink.values().toString();
+    }
+
+    public void recordSink(BatchCounts counts) {
+        pendingSink.put(counts.batchId(), counts);
+    }
+
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {
+    }
+
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        var p = event.progress();
+        if (runId != null && !runId.equals(p.runId())) {
+            return;
+        }
+        BatchCounts sink = pendingSink.remove(p.batchId());
+        if (sink == null) {
+            sink = new BatchCounts(p.batchId(), 0, 0, 0, 0, 0, 0);
+        }
+        Long total = p.durationMs().get("triggerExecution");
+        batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink);
+    }
+
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+
+    synchronized void batchDone(long batchId, long read, long batchMillis, BatchCounts sink) {
+        batches++;
+        recordsRead += read;
+        deadLettered += sink.deadLettered();
+        late += sink.late();
+        windowsWritten += sink.windowsWritten();
+        readingsWindowed += sink.readingsWindowed();
+        anomalies += sink.anomalies();
+        lastBatchId = batchId;
+        lastBatchMillis = batchMillis;
+        LOG.info("batch {}: read={} parsed={} deadLettered={} late={} windows={} anomalies={} latencyMs={} (sink {} ms)",
+                batchId, read, read - sink.deadLettered(), sink.deadLettered(), sink.late(), sink.windowsWritten(),
+                sink.anomalies(), batchMillis, sink.sinkMillis());
+        writeFile();
+        publish(read, sink, batchMillis);
+    }
+
+    /** Cumulative counters since this process started. */
+    public synchronized Map<String, Object> snapshot() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("batches", batches);
+        m.put("recordsRead", recordsRead);
+        m.put("parsed", recordsRead - deadLettered);
+        m.put("deadLettered", deadLettered);
+        m.put("late", late);
+        m.put("windowsWritten", windowsWritten);
+        m.put("readingsWindowed", readingsWindowed);
+        m.put("anomalies", anomalies);
+        m.put("lastBatchId", lastBatchId);
+        m.put("lastBatchLatencyMs", lastBatchMillis);
+        m.put("eventToWriteP50Ms", latencyPercentile(50));
+        m.put("eventToWriteP99Ms", latencyPercentile(99));
+        m.put("updatedAt", Instant.now().toString());
+        return m;
+    }
+
+    private void writeFile() {
+        if (metricsFile == null) {
+            return;
+        }
+        try {
+            Path abs = metricsFile.toAbsolutePath();
+            Files.createDirectories(abs.getParent());
+            Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
+            Files.writeString(tmp, ReadingCodec.toJson(snapshot()) + "\n");
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("could not write metrics file {}: {}", metricsFile, e.toString());
+        }
+    }
+
+    private void publish(long read, BatchCounts sink, long batchMillis) {
+        if (cloudWatch == null || namespace == null) {
+            return;
+        }
+        List<MetricDatum> data = new ArrayList<>();
+        Instant now = Instant.now();
+        Dimension dim = Dimension.builder().name("Stream").value(stream).build();
+        for (Map.Entry<String, Long> e : Map.of("RecordsRead", read, "RecordsParsed", read - sink.deadLettered(),
+                "DeadLettered", sink.deadLettered(), "LateReadings", sink.late(),
+                "WindowsWritten", sink.windowsWritten(), "Anomalies", sink.anomalies()).entrySet()) {
+            data.add(MetricDatum.builder().metricName(e.getKey()).dimensions(dim).timestamp(now)
+                    .unit(StandardUnit.COUNT).value((double) e.getValue()).build());
+        }
+        data.add(MetricDatum.builder().metricName("BatchLatency").dimensions(dim).timestamp(now)
+                .unit(StandardUnit.MILLISECONDS).value((double) batchMillis).build());
+        try {
+            cloudWatch.putMetricData(b -> b.namespace(namespace).metricData(data));
+        } catch (RuntimeException e) {
+            LOG.warn("could not publish CloudWatch metrics: {}", e.toString()); // metrics never stop the job
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.sensorpipe.processing;
+
+import io.sensorpipe.schema.WindowResult;
+import java.io.Serializable;
+
+/**
+ * One output row of the stateful step (a Spark bean): a scored window ({@link #WINDOW}), a reading that arrived
+ * after its window closed ({@link #LATE}) or a record that did not parse ({@link #DEAD}).
+ */
+public class JobOutput implements Serializable {
+    public static final String WINDOW = "WINDOW";
+    public static final String LATE = "LATE";
+    public static final String DEAD = "DEAD";
+
+    private String kind;
+    private String sensorId;
+    private long windowStart;
+    private long windowEnd;
+    private long count;
+    private double min;
+    private double max;
+    private double mean;
+    private double variance;
+    private long firstTs;
+    private long lastTs;
+    private double anomalyScore;
+    private double anomalyGrade;
+    private boolean anomaly;
+    private Double expected;
+    private String modelVersion;
+    private long processedAt;
+    private String type;
+    private String site;
+    private String unit;
+    // dead letters (LATE and DEAD)
+    private String reason;
+    private String message;
+    private byte[] data;
+    private String streamName;
+    private String shardId;
+    private String sequenceNumber;
+    private long subSequenceNumber;
+    private Long eventTs;
+
+    public static JobOutput window(WindowResult r) {
+        JobOutput o = new JobOutput();
+        o.kind = WINDOW;
+        o.sensorId = r.sensorId();
+        o.windowStart = r.windowStart();
+        o.windowEnd = r.windowEnd();
+        o.count = r.count();
+        o.min = r.min();
+        o.max = r.max();
+        o.mean = r.mean();
+        o.variance = r.variance();
+        o.firstTs = r.firstTs();
+        o.lastTs = r.lastTs();
+        o.anomalyScore = r.anomalyScore();
+        o.anomalyGrade = r.anomalyGrade();
+        o.anomaly = r.anomaly();
+        o.expected = r.expected();
+        o.modelVersion = r.modelVersion();
+        o.processedAt = r.processedAt();
+        o.type = r.type();
+        o.site = r.site();
+        o.unit = r.unit();
+        return o;
+    }
+
+    public static JobOutput deadLetter(String kind, ParsedRecord rec, String reason, String message, long processedAt) {
+        JobOutput o = new JobOutput();
+        o.kind = kind;
+        o.reason = reason;
+        o.message = message;
+        o.data = rec.getData();
+        o.streamName = rec.getStreamName();
+        o.shardId = rec.getShardId();
+        o.sequenceNumber = rec.getSequenceNumber();
+        o.subSequenceNumber = rec.getSubSequenceNumber();
+        o.processedAt = processedAt;
+        if (rec.isValid()) {
+            o.sensorId = rec.getSensorId();
+            o.eventTs = rec.getTs();
+        }
+        return o;
+    }
+
+    public WindowResult toWindowResult() {
+        return new WindowResult(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs,
+                anomalyScore, anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit);
+    }
+
+    public String getKind() { return kind; }
+    public void setKind(String v) { kind = v; }
+    public String getSensorId() { return sensorId; }
+    public void setSensorId(String v) { sensorId = v; }
+    public long getWindowStart() { return windowStart; }
+    public void setWindowStart(long v) { windowStart = v; }
+    public long getWindowEnd() { return windowEnd; }
+    public void setWindowEnd(long v) { windowEnd = v; }
+    public long getCount() { return count; }
+    public void setCount(long v) { count = v; }
+    public double getMin() { return min; }
+    public void setMin(double v) { min = v; }
+    public double getMax() { return max; }
+    public void setMax(double v) { max = v; }
+    public double getMean() { return mean; }
+    public void setMean(double v) { mean = v; }
+    public double getVariance() { return variance; }
+    public void setVariance(double v) { variance = v; }
+    public long getFirstTs() { return firstTs; }
+    public void setFirstTs(long v) { firstTs = v; }
+    public long getLastTs() { return lastTs; }
+    public void setLastTs(long v) { lastTs = v; }
+    public double getAnomalyScore() { return anomalyScore; }
+    public void setAnomalyScore(double v) { anomalyScore = v; }
+    public double getAnomalyGrade() { return anomalyGrade; }
+    public void setAnomalyGrade(double v) { anomalyGrade = v; }
+    public boolean isAnomaly() { return anomaly; }
+    public void setAnomaly(boolean v) { anomaly = v; }
+    public Double getExpected() { return expected; }
+    public void setExpected(Double v) { expected = v; }
+    public String getModelVersion() { return modelVersion; }
+    public void setModelVersion(String v) { modelVersion = v; }
+    public long getProcessedAt() { return processedAt; }
+    public void setProcessedAt(long v) { processedAt = v; }
+    public String getType() { return type; }
+    public void setType(String v) { type = v; }
+    public String getSite() { return site; }
+    public void setSite(String v) { site = v; }
+    public String getUnit() { return unit; }
+    public void setUnit(String v) { unit = v; }
+    public String getReason() { return reason; }
+    public void setReason(String v) { reason = v; }
+    public String getMessage() { return message; }
+    public void setMessage(String v) { message = v; }
+    public byte[] getData() { return data; }
+    public void setData(byte[] v) { data = v; }
+    public String getStreamName() { return streamName; }
+    public void setStreamName(String v) { streamName = v; }
+    public String getShardId() { return shardId; }
+    public void setShardId(String v) { shardId = v; }
+    public String getSequenceNumber() { return sequenceNumber; }
+    public void setSequenceNumber(String v) { sequenceNumber = v; }
+    public long getSubSequenceNumber() { return subSequenceNumber; }
+    public void setSubSequenceNumber(long v) { subSequenceNumber = v; }
+    public Long getEventTs() { return eventTs; }
+    public void setEventTs(Long v) { eventTs = v; }
+}

@@ -1,0 +1,86 @@
+package io.sensorpipe.processing;
+
+import io.sensorpipe.schema.ParseResult;
+import io.sensorpipe.schema.Reading;
+import io.sensorpipe.schema.ReadingParser;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Row;
+
+/**
+ * Source rows → {@link ParsedRecord}s with {@link ReadingParser}. Never throws on bad input: a record that does not
+ * parse or validate becomes a reject with the parser's reason and message. Reads the columns by name, so rows from
+ * our source and from AWS's {@code aws-kinesis} connector (which lacks shardId/subSequenceNumber) both work.
+ */
+public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRecord> {
+    private final long maxPastMillis;
+    private final long maxFutureMillis;
+
+    public RecordParsing(long maxPastMillis, long maxFutureMillis) {
+        this.maxPastMillis = maxPastMillis;
+        this.maxFutureMillis = maxFutureMillis;
+    }
+
+    @Override
+    public Iterator<ParsedRecord> call(Iterator<Row> rows) {
+        ReadingParser parser = new ReadingParser(System::currentTimeMillis,
+                java.time.Duration.ofMillis(maxPastMillis), java.time.Duration.ofMillis(maxFutureMillis));
+        return new Iterator<>() {
+            private int dataIdx = -2;
+            private int[] meta;
+
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public ParsedRecord next() {
+                Row row = rows.next();
+                if (dataIdx == -2) {
+                    List<String> names = Arrays.asList(row.schema().fieldNames());
+                    dataIdx = names.indexOf("data");
+                    meta = new int[] {names.indexOf("streamName"), names.indexOf("shardId"),
+                            names.indexOf("sequenceNumber"), names.indexOf("subSequenceNumber")};
+                }
+                return parse(parser, row);
+            }
+
+            private ParsedRecord parse(ReadingParser p, Row row) {
+                ParsedRecord r = new ParsedRecord();
+                byte[] data = row.isNullAt(dataIdx) ? new byte[0] : (byte[]) row.get(dataIdx);
+                r.setData(data);
+                r.setStreamName(str(row, meta[0]));
+                r.setShardId(str(row, meta[1]));
+                r.setSequenceNumber(str(row, meta[2]));
+                r.setSubSequenceNumber(meta[3] < 0 || row.isNullAt(meta[3]) ? 0 : ((Number) row.get(meta[3])).longValue());
+                ParseResult result = p.parse(data);
+                if (result.isValid()) {
+                    Reading reading = result.reading();
+                    r.setValid(true);
+                    r.setRouteKey(reading.sensorId());
+                    r.setSensorId(reading.sensorId());
+                    r.setType(reading.type());
+                    r.setSite(reading.site());
+                    r.setUnit(reading.unit());
+                    r.setTs(reading.ts());
+                    r.setValue(reading.value());
+                    r.setEventTime(new Timestamp(reading.ts()));
+                } else {
+                    r.setValid(false);
+                    r.setRouteKey(ParsedRecord.DEAD_LETTER_KEY);
+                    r.setReason(result.reason().name());
+                    r.setMessage(result.message());
+                }
+                return r;
+            }
+        };
+    }
+
+    private static String str(Row row, int idx) {
+        return idx < 0 || row.isNullAt(idx) ? null : row.get(idx).toString();
+    }
+}

@@ -1,0 +1,45 @@
+package io.sensorpipe.processing;
+
+import io.sensorpipe.score.ScorerConfig;
+import java.sql.Timestamp;
+import java.time.Duration;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.types.Metadata;
+
+/** Source rows → parse → event-time watermark → per-sensor windows and scores: one {@link JobOutput} stream. */
+public final class WindowingPipeline {
+    /** Far-future event time given to every row after the watermark is computed; see {@link #build}. */
+    private static final Timestamp NEVER_LATE = Timestamp.valueOf("9999-01-01 00:00:00");
+
+    private WindowingPipeline() {
+    }
+
+    public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
+                                           ScorerConfig scorerConfig, Duration idleTimeout,
+                                           Duration maxPast, Duration maxFuture) {
+        Dataset<ParsedRecord> parsed = source.mapPartitions(
+                new RecordParsing(maxPast.toMillis(), maxFuture.toMillis()), Encoders.bean(ParsedRecord.class));
+        Dataset<Row> watermarked = parsed.toDF().withWatermark("eventTime", watermarkDelay.toMillis() + " milliseconds");
+        // flatMapGroupsWithState with event-time timeouts drops rows older than the watermark without a trace. We
+        // want every late reading dead-lettered, so after the watermark is computed from the real event times, the
+        // column carrying the watermark marker gets a value that is never late; the state function itself detects
+        // late readings (SensorWindowState.accept) from their own ts and the current watermark.
+        Metadata marker = watermarked.schema().apply("eventTime").metadata();
+        Column[] cols = java.util.Arrays.stream(watermarked.columns())
+                .map(c -> c.equals("eventTime") ? functions.lit(NEVER_LATE).as("eventTime", marker) : functions.col(c))
+                .toArray(Column[]::new);
+        Dataset<ParsedRecord> guarded = watermarked.select(cols).as(Encoders.bean(ParsedRecord.class));
+        return guarded
+                .groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING())
+                .flatMapGroupsWithState(new SensorStateFunction(windowSize, scorerConfig, idleTimeout),
+                        OutputMode.Append(), Encoders.bean(SensorState.class), Encoders.bean(JobOutput.class),
+                        GroupStateTimeout.EventTimeTimeout());
+    }
+}

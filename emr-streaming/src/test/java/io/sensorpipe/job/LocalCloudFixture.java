@@ -1,0 +1,133 @@
+package io.sensorpipe.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.kinesis.KinesisClients;
+import io.sensorpipe.schema.ReadingCodec;
+import io.sensorpipe.sink.DynamoDbWindowWriter;
+import io.sensorpipe.sink.WindowResultItem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import com.google.protobuf.ByteString;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.kpl.Messages;
+
+/** Resources of one IT in the local cloud (names with a random suffix) and helpers to produce and read back. */
+final class LocalCloudFixture implements AutoCloseable {
+    final String suffix = Long.toHexString(System.nanoTime());
+    final String stream = "emr-it-" + suffix;
+    final String table = "emr-it-results-" + suffix;
+    final String bucket = "emr-it-dead-" + suffix;
+    final KinesisClient kinesis = KinesisClients.shared();
+    final AwsClients aws = new AwsClients();
+
+    LocalCloudFixture(int shards) throws InterruptedException {
+        assertThat(System.getenv("AWS_ENDPOINT_URL_KINESIS"))
+                .as("ITs need the local cloud: eval \"$(localstack/local-cloud.sh env)\"").isNotNull();
+        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
+        awaitActive();
+    }
+
+    void awaitActive() throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
+                    == StreamStatus.ACTIVE) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("stream " + stream + " did not become ACTIVE");
+    }
+
+    /** Plain PutRecords, partition key = sensor id (as the producer does); retries failed entries. */
+    void put(List<byte[]> records, List<String> partitionKeys) throws InterruptedException {
+        for (int from = 0; from < records.size(); from += 500) {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(records.size(), from + 500); i++) {
+                entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArray(records.get(i)))
+                        .partitionKey(partitionKeys.get(i)).build());
+            }
+            for (int attempt = 0; !entries.isEmpty(); attempt++) {
+                assertThat(attempt).as("PutRecords attempts").isLessThan(20);
+                PutRecordsResponse r = kinesis.putRecords(b -> b.streamName(stream).records(entries));
+                List<PutRecordsRequestEntry> failed = new ArrayList<>();
+                for (int i = 0; i < r.records().size(); i++) {
+                    if (r.records().get(i).errorCode() != null) {
+                        failed.add(entries.get(i));
+                    }
+                }
+                entries.clear();
+                entries.addAll(failed);
+                if (!failed.isEmpty()) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    /** A KPL-aggregated record built by hand: magic, AggregatedRecord protobuf, MD5 of the protobuf. */
+    static byte[] kplAggregate(List<byte[]> userRecords, List<String> partitionKeys) throws Exception {
+        Messages.AggregatedRecord.Builder agg = Messages.AggregatedRecord.newBuilder();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < userRecords.size(); i++) {
+            String pk = partitionKeys.get(i);
+            int idx = keys.indexOf(pk);
+            if (idx < 0) {
+                keys.add(pk);
+                agg.addPartitionKeyTable(pk);
+                idx = keys.size() - 1;
+            }
+            agg.addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(idx)
+                    .setData(ByteString.copyFrom(userRecords.get(i))));
+        }
+        byte[] body = agg.build().toByteArray();
+        byte[] md5 = MessageDigest.getInstance("MD5").digest(body);
+        byte[] out = new byte[AggregatorUtil.AGGREGATED_RECORD_MAGIC.length + body.length + md5.length];
+        System.arraycopy(AggregatorUtil.AGGREGATED_RECORD_MAGIC, 0, out, 0, AggregatorUtil.AGGREGATED_RECORD_MAGIC.length);
+        System.arraycopy(body, 0, out, AggregatorUtil.AGGREGATED_RECORD_MAGIC.length, body.length);
+        System.arraycopy(md5, 0, out, AggregatorUtil.AGGREGATED_RECORD_MAGIC.length + body.length, md5.length);
+        return out;
+    }
+
+    List<WindowResultItem> windows() {
+        return DynamoDbEnhancedClient.builder().dynamoDbClient(aws.dynamo()).build()
+                .table(table, DynamoDbWindowWriter.SCHEMA).scan().items().stream().toList();
+    }
+
+    /** Every dead-letter line in the bucket, parsed. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> deadLetters() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (S3Object o : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            String body = aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8);
+            for (String line : body.split("\n")) {
+                if (!line.isBlank()) {
+                    out.add(ReadingCodec.MAPPER.readValue(line, Map.class));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        try {
+            kinesis.deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
+            aws.dynamo().deleteTable(b -> b.tableName(table));
+        } catch (RuntimeException ignored) {
+            // best effort: names are unique per run
+        }
+        aws.close();
+    }
+}

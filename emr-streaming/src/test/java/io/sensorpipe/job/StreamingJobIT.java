@@ -1,0 +1,165 @@
+package io.sensorpipe.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.sensorpipe.kinesis.KinesisSourceProvider;
+import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.schema.Reading;
+import io.sensorpipe.sink.WindowResultItem;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job end to end against the local cloud (kinesis-mock + moto): readings with known values for several
+ * sensors, plain and KPL-aggregated, with poison records and late readings mixed in.
+ */
+class StreamingJobIT {
+    private static final long WINDOW_MS = 10_000;
+    private static final String SENTINEL = "it/sentinel";
+
+    @TempDir
+    Path tmp;
+
+    /** Expected aggregates per sensor + window start, built while producing. */
+    private final Map<String, List<Double>> expected = new HashMap<>();
+    private final long t0 = (System.currentTimeMillis() - 10 * 60_000) / WINDOW_MS * WINDOW_MS;
+    private long produced;
+
+    @Test
+    void everyWindowIsExactAndEveryRecordIsWindowedLateOrDeadLettered() throws Exception {
+        try (LocalCloudFixture cloud = new LocalCloudFixture(2)) {
+            JobConfig config = config(cloud, tmp.resolve("cp"));
+            // 6 sensors x 30 readings over 3 windows; sensor 5's readings travel in KPL-aggregated records
+            List<byte[]> plain = new ArrayList<>();
+            List<String> keys = new ArrayList<>();
+            List<byte[]> aggregatedUsers = new ArrayList<>();
+            List<String> aggregatedKeys = new ArrayList<>();
+            for (int s = 0; s < 6; s++) {
+                for (int i = 0; i < 30; i++) {
+                    byte[] r = reading("it/sensor-" + s, t0 + i * 1_000L, s * 10 + (i % 7) * 0.5);
+                    if (s == 5) {
+                        aggregatedUsers.add(r);
+                        aggregatedKeys.add("it/sensor-" + s);
+                    } else {
+                        plain.add(r);
+                        keys.add("it/sensor-" + s);
+                    }
+                }
+            }
+            List<String> poison = List.of("{broken", "{\"v\":1,\"sensorId\":\"x\",\"type\":\"t\",\"ts\":1}",
+                    "[1,2,3]", "{\"v\":1,\"sensorId\":\"x\",\"type\":\"t\",\"ts\":" + t0 + ",\"value\":\"NaN?\"}");
+            for (String p : poison) {
+                plain.add(p.getBytes(StandardCharsets.UTF_8));
+                keys.add("poison");
+            }
+            cloud.put(plain, keys);
+            cloud.put(List.of(LocalCloudFixture.kplAggregate(aggregatedUsers.subList(0, 15), aggregatedKeys.subList(0, 15)),
+                            LocalCloudFixture.kplAggregate(aggregatedUsers.subList(15, 30), aggregatedKeys.subList(15, 30))),
+                    List.of("it/sensor-5", "it/sensor-5"));
+            produced += poison.size();
+            sentinel(cloud, t0 + 60_000); // advances the watermark past every window above
+
+            SparkSession spark = StreamingJob.session(config);
+            JobMetrics metrics = new JobMetrics(tmp.resolve("metrics.json"), null, null, cloud.stream);
+            StreamingQuery query = new StreamingJob(config, cloud.aws).start(spark, metrics);
+            try {
+                await(() -> cloud.windows().size() >= 18, query, "18 windows in DynamoDB");
+                // now late readings: their windows closed already
+                cloud.put(List.of(reading("it/sensor-0", t0 + 500, 999.0), reading("it/sensor-1", t0 + 11_000, 999.0)),
+                        List.of("it/sensor-0", "it/sensor-1"));
+                produced += 2;
+                await(() -> deadLetters(cloud).size() >= poison.size() + 2, query, "poison + late dead letters");
+            } finally {
+                StreamingJob.stop(spark, query, metrics);
+            }
+
+            assertWindowsExact(cloud.windows());
+            List<Map<String, Object>> dead = deadLetters(cloud);
+            assertThat(dead.stream().filter(d -> "LATE".equals(d.get("reason"))).map(d -> d.get("eventTs")))
+                    .containsExactlyInAnyOrder(t0 + 500, t0 + 11_000);
+            assertThat(dead.stream().filter(d -> !"LATE".equals(d.get("reason"))).map(d -> new String(
+                    java.util.Base64.getDecoder().decode((String) d.get("data")), StandardCharsets.UTF_8)))
+                    .containsExactlyInAnyOrderElementsOf(poison);
+            assertThat(dead).allSatisfy(d -> assertThat(d.get("sequenceNumber")).isNotNull());
+            long windowed = cloud.windows().stream().mapToLong(WindowResultItem::getCount).sum();
+            assertThat(windowed + dead.size()).as("produced = windowed + late + dead-lettered").isEqualTo(produced);
+
+            Map<?, ?> counters = io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(
+                    tmp.resolve("metrics.json").toFile(), Map.class);
+            assertThat(((Number) counters.get("late")).longValue()).isEqualTo(2);
+            assertThat(((Number) counters.get("deadLettered")).longValue()).isEqualTo(poison.size());
+            assertThat(((Number) counters.get("readingsWindowed")).longValue()).isEqualTo(windowed);
+        }
+    }
+
+    private static List<Map<String, Object>> deadLetters(LocalCloudFixture cloud) {
+        try {
+            return cloud.deadLetters();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
+    private void assertWindowsExact(List<WindowResultItem> items) {
+        Map<String, WindowResultItem> byKey = new HashMap<>();
+        for (WindowResultItem i : items) {
+            assertThat(byKey.put(i.getSensorId() + "@" + i.getWindowStart(), i)).as("duplicate item").isNull();
+        }
+        assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        expected.forEach((key, values) -> {
+            WindowResultItem item = byKey.get(key);
+            assertThat(item.getCount()).as(key + " count").isEqualTo(values.size());
+            assertThat(item.getMin()).as(key + " min").isEqualTo(values.stream().mapToDouble(d -> d).min().orElseThrow());
+            assertThat(item.getMax()).as(key + " max").isEqualTo(values.stream().mapToDouble(d -> d).max().orElseThrow());
+            assertThat(item.getMean()).as(key + " mean")
+                    .isCloseTo(values.stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));
+            assertThat(item.getTtl()).isEqualTo(item.getWindowEnd() / 1000 + 30 * 86_400L);
+            assertThat(item.getAnomalyDay() == null).isEqualTo(!item.getAnomaly());
+        });
+    }
+
+    private byte[] reading(String sensor, long ts, double value) {
+        if (value != 999.0) { // 999 marks the late readings, which must not be windowed
+            expected.computeIfAbsent(sensor + "@" + (ts / WINDOW_MS * WINDOW_MS), k -> new ArrayList<>()).add(value);
+            produced++;
+        }
+        return Reading.of(sensor, "temperature", "it-site", ts, value, "C").toJsonBytes();
+    }
+
+    /** A reading far enough ahead to close every window before it; its own window stays open (not counted). */
+    private static void sentinel(LocalCloudFixture cloud, long ts) throws InterruptedException {
+        cloud.put(List.of(Reading.of(SENTINEL, "temperature", "it-site", ts, 0, "C").toJsonBytes()), List.of(SENTINEL));
+    }
+
+    static JobConfig config(LocalCloudFixture cloud, Path checkpoint) {
+        return new JobConfig(cloud.stream, cloud.table, checkpoint.toString(), cloud.bucket, "dead-letters/", null,
+                Duration.ofMillis(WINDOW_MS), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1),
+                KinesisSourceProvider.SHORT_NAME, "TRIM_HORIZON", 0, 10_000, 2, 30, 4, null, null, Duration.ZERO,
+                "local[2]", true);
+    }
+
+    static void await(BooleanSupplier condition, StreamingQuery query, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (query.exception().isDefined()) {
+                throw new AssertionError("query failed while waiting for " + what, query.exception().get());
+            }
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}

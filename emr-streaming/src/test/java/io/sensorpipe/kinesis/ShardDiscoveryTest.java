@@ -1,0 +1,68 @@
+package io.sensorpipe.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/** Which shards a batch may read: children only after every parent is finished. */
+class ShardDiscoveryTest {
+    private static final Shard PARENT_A = Shard.builder().shardId("shardId-0").build();
+    private static final Shard PARENT_B = Shard.builder().shardId("shardId-1").build();
+    private static final Shard SPLIT_CHILD = Shard.builder().shardId("shardId-2").parentShardId("shardId-0").build();
+    private static final Shard MERGED_CHILD = Shard.builder().shardId("shardId-3").parentShardId("shardId-0")
+            .adjacentParentShardId("shardId-1").build();
+
+    @Test
+    void childrenOfAnUnfinishedParentAreNotReadYet() {
+        KinesisOffset start = new KinesisOffset("TRIM_HORIZON", Map.of());
+        KinesisOffset discovered = KinesisMicroBatchStream.discover(start, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
+        assertThat(discovered.shards()).containsOnlyKeys("shardId-0", "shardId-1");
+    }
+
+    @Test
+    void childBecomesReadableOnceItsParentIsFinished() {
+        KinesisOffset parentDone = new KinesisOffset("TRIM_HORIZON",
+                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false)));
+        KinesisOffset discovered = KinesisMicroBatchStream.discover(parentDone, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
+        assertThat(discovered.shards()).containsKey("shardId-2");
+        assertThat(discovered.shards().get("shardId-2")).isEqualTo(ShardPosition.notStarted());
+        assertThat(discovered.shards().get("shardId-0")).isEqualTo(new ShardPosition("42", true));
+    }
+
+    @Test
+    void mergedChildWaitsForBothParents() {
+        KinesisOffset oneDone = new KinesisOffset("TRIM_HORIZON",
+                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false)));
+        assertThat(KinesisMicroBatchStream.discover(oneDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)).shards())
+                .doesNotContainKey("shardId-3");
+        KinesisOffset bothDone = new KinesisOffset("TRIM_HORIZON",
+                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("9", true)));
+        assertThat(KinesisMicroBatchStream.discover(bothDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)).shards())
+                .containsKey("shardId-3");
+    }
+
+    @Test
+    void childOfAParentTrimmedByRetentionIsReadable() {
+        KinesisOffset start = new KinesisOffset("TRIM_HORIZON", Map.of());
+        assertThat(KinesisMicroBatchStream.discover(start, List.of(SPLIT_CHILD)).shards()).containsKey("shardId-2");
+    }
+
+    @Test
+    void offsetSurvivesItsJsonRoundTrip() {
+        KinesisOffset o = new KinesisOffset("AT_TIMESTAMP:1764072000000",
+                Map.of("shardId-0", new ShardPosition("4959", true), "shardId-2", ShardPosition.notStarted()));
+        KinesisOffset back = KinesisOffset.fromJson(o.json());
+        assertThat(back.json()).isEqualTo(o.json());
+        assertThat(back.shards()).isEqualTo(o.shards());
+        assertThat(back.startPosition()).isEqualTo(new StartPosition("AT_TIMESTAMP", 1_764_072_000_000L));
+    }
+
+    @Test
+    void latestIsPinnedToTheQueryStartSoReplaysStartAtTheSameRecord() {
+        KinesisSourceOptions latest = KinesisSourceOptions.from(Map.of("streamName", "s", "initialPosition", "latest"));
+        assertThat(StartPosition.of(latest, 1234L).spec()).isEqualTo("AT_TIMESTAMP:1234");
+    }
+}

@@ -1,0 +1,92 @@
+package io.sensorpipe.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.schema.Reading;
+import io.sensorpipe.score.ScorerConfig;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.streaming.MemoryStream;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import scala.collection.JavaConverters;
+
+/** Reprocessing the GZIP JSON-lines archive gives the windows and scores the streaming pipeline gives. */
+class ArchiveWindowingTest {
+    private static final long T0 = 1_764_072_000_000L;
+    private static final ScorerConfig SCORER = ScorerConfig.builder().warmupWindows(2).numberOfTrees(10)
+            .sampleSize(32).shingleSize(2).build();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void archiveReprocessingGivesTheSameWindowsAsTheStream() throws Exception {
+        SparkSession spark = LocalSpark.get();
+        List<byte[]> readings = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            for (int s = 0; s < 2; s++) {
+                readings.add(Reading.of("a/s" + s, "temperature", "a", T0 + i * 1_000L, s * 5 + (i % 9), "C").toJsonBytes());
+            }
+        }
+        Path hour = tmp.resolve("raw/year=2025/month=11/day=25/hour=12");
+        Files.createDirectories(hour);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(hour.resolve("part-1.gz")))) {
+            for (byte[] r : readings) {
+                out.write(r);
+                out.write('\n');
+            }
+            out.write("{oops\n".getBytes(StandardCharsets.UTF_8));
+        }
+
+        Dataset<Row> raw = spark.read().text(tmp.resolve("raw").toString() + "/*/*/*/*/*.gz")
+                .select(functions.col("value").cast("binary").as("data"), functions.lit("archive").as("streamName"));
+        List<JobOutput> batch = ArchiveWindowing.build(raw, Duration.ofSeconds(10), SCORER, 1L).collectAsList();
+
+        MemoryStream<RawRecord> input = MemoryStream.apply(Encoders.bean(RawRecord.class), spark.sqlContext());
+        String table = "stream_" + System.nanoTime();
+        StreamingQuery q = WindowingPipeline.build(input.toDF(), Duration.ofSeconds(10), Duration.ofSeconds(5), SCORER,
+                        Duration.ofHours(1), Duration.ofDays(100_000), Duration.ofDays(100_000))
+                .writeStream().format("memory").queryName(table).outputMode("append")
+                .option("checkpointLocation", tmp.resolve("cp").toString()).start();
+        List<RawRecord> records = new ArrayList<>();
+        readings.forEach(r -> records.add(new RawRecord(r, "s", "shardId-0", "1", 0)));
+        input.addData(JavaConverters.asScalaBuffer(records).toSeq());
+        q.processAllAvailable();
+        input.addData(JavaConverters.asScalaBuffer(List.of(new RawRecord(
+                Reading.of("flush", "t", "", T0 + 600_000, 0, "").toJsonBytes(), "s", "shardId-0", "2", 0))).toSeq());
+        List<String> streamed = List.of();
+        for (int i = 0; i < 100 && streamed.size() < 12; i++) {
+            q.processAllAvailable();
+            streamed = describe(spark.table(table).as(Encoders.bean(JobOutput.class)).collectAsList());
+            Thread.sleep(200);
+        }
+        q.stop();
+
+        assertThat(describe(batch)).hasSize(12).containsExactlyInAnyOrderElementsOf(streamed);
+        assertThat(batch).filteredOn(o -> o.getKind().equals(JobOutput.DEAD)).singleElement()
+                .satisfies(o -> assertThat(o.getReason()).isEqualTo("MALFORMED_JSON"));
+    }
+
+    /** Windows without processedAt (the only field allowed to differ). */
+    private static List<String> describe(List<JobOutput> out) {
+        return out.stream().filter(o -> o.getKind().equals(JobOutput.WINDOW))
+                .map(o -> o.getSensorId() + "@" + o.getWindowStart() + " n=" + o.getCount() + " min=" + o.getMin()
+                        + " max=" + o.getMax() + " mean=" + o.getMean() + " var=" + o.getVariance() + " score="
+                        + o.getAnomalyScore() + " grade=" + o.getAnomalyGrade() + " anomaly=" + o.isAnomaly()
+                        + " expected=" + o.getExpected() + " type=" + o.getType())
+                .toList();
+    }
+}

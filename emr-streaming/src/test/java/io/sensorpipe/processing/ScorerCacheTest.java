@@ -1,0 +1,33 @@
+package io.sensorpipe.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.score.Scorers;
+import io.sensorpipe.score.SensorScorer;
+import org.junit.jupiter.api.Test;
+
+/** A cached scorer is reused only for the snapshot it produced, and only once per hand-out. */
+class ScorerCacheTest {
+    private final SensorScorer scorer = Scorers.create(ScorerConfig.defaults(), "cache/s1");
+
+    @Test
+    void scorerIsReusedForItsOwnSnapshotToken() {
+        ScorerCache.put("cache/s1", 41L, scorer);
+        assertThat(ScorerCache.take("cache/s1", 41L)).isSameAs(scorer);
+    }
+
+    @Test
+    void otherTokenMeansRestoreFromTheStateStore() {
+        ScorerCache.put("cache/s2", 41L, scorer);
+        assertThat(ScorerCache.take("cache/s2", 42L)).isNull();
+        assertThat(ScorerCache.take("cache/s2", 41L)).as("a mismatch evicts the entry").isNull();
+    }
+
+    @Test
+    void aTakenScorerIsNotHandedOutTwice() {
+        ScorerCache.put("cache/s3", 7L, scorer);
+        ScorerCache.take("cache/s3", 7L);
+        assertThat(ScorerCache.take("cache/s3", 7L)).isNull();
+    }
+}

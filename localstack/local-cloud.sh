@@ -197,8 +197,9 @@ healthy() {
   esac
 }
 
-wait_healthy() {
-  local deadline=$((SECONDS + START_TIMEOUT)) name pending
+wait_healthy() { # [$1 = seconds to wait, default START_TIMEOUT]
+  local limit="${1:-$START_TIMEOUT}"
+  local deadline=$((SECONDS + limit)) name pending
   while :; do
     pending=()
     for name in "${SERVICES[@]}"; do
@@ -211,7 +212,7 @@ wait_healthy() {
     done
     [[ ${#pending[@]} -eq 0 ]] && return 0
     if (( SECONDS >= deadline )); then
-      log "not healthy after ${START_TIMEOUT}s: ${pending[*]} (logs in $STATE_DIR)"
+      log "not healthy after ${limit}s: ${pending[*]} (logs in $STATE_DIR)"
       return 1
     fi
     sleep 0.5
@@ -272,16 +273,27 @@ cmd_start() {
   install_all
   local name all_up=1 port
   for name in "${SERVICES[@]}"; do service_pid "$name" >/dev/null || all_up=0; done
-  if (( all_up )) && wait_healthy; then
+  # A cloud that is already up answers at once; a short wait tells a wedged service from a busy one.
+  if (( all_up )) && wait_healthy 10; then
     write_env_file
     log "already running (state $STATE_DIR)"
     return 0
   fi
+  # A service that runs but no longer answers (kinesis-mock's TLS port can wedge after many abandoned
+  # connections) is restarted; like any restart, that service's in-memory state is lost.
+  for name in "${SERVICES[@]}"; do
+    if service_pid "$name" >/dev/null && ! healthy "$name"; then
+      log "$name runs but does not answer: restarting it"
+      stop_services "$name"
+    fi
+  done
   # Half-started clouds (one service died) are restarted whole-service by service.
   for name in "${SERVICES[@]}"; do
     service_pid "$name" >/dev/null && continue
     rm -f "$(pid_file "$name")"
     for port in $(service_port "$name" | tr ',' ' '); do
+      # A service just stopped may hold its listening socket for a moment longer.
+      for _ in 1 2 3 4 5 6 7 8 9 10; do port_in_use "$port" || break; sleep 0.5; done
       port_in_use "$port" && die "port $port (for $name) is in use by another process; set LOCAL_CLOUD_*_PORT"
     done
   done

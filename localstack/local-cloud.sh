@@ -267,6 +267,10 @@ write_env_file() {
 # ---------------------------------------------------------------- commands
 
 cmd_start() {
+  local tool
+  for tool in curl ss setsid flock; do
+    command -v "$tool" >/dev/null || die "$tool not found (needed to start and health-check the local cloud)"
+  done
   mkdir -p "$STATE_DIR"
   exec 9>"$STATE_DIR/.lock"
   flock 9                       # concurrent `start`s of one state dir make one cloud
@@ -314,6 +318,8 @@ cmd_stop() {
   exec 9>"$STATE_DIR/.lock"
   flock 9
   stop_services "${SERVICES[@]}"
+  # A stale env file would point scripts at endpoints that no longer answer.
+  rm -f "$STATE_DIR/env"
 }
 
 cmd_status() {

@@ -7,7 +7,8 @@ ensure_built() {
   local module="$1"
   local dir="$SENSORPIPE_ROOT/$module"
   local stamp="$dir/target/classpath.txt"
-  if [[ ! -f "$stamp" ]] || [[ -n "$(find "$dir/src/main" "$dir/pom.xml" "$SENSORPIPE_ROOT/sensor-core/src/main" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
+  # Any module's main sources count: modules depend on each other (firehose-archive on kpl-producer, ...).
+  if [[ ! -f "$stamp" ]] || [[ -n "$(find "$SENSORPIPE_ROOT"/*/src/main "$SENSORPIPE_ROOT"/*/pom.xml "$SENSORPIPE_ROOT/pom.xml" -newer "$stamp" -print -quit 2>/dev/null)" ]]; then
     echo "building $module (first use or sources changed) ..." >&2
     (cd "$SENSORPIPE_ROOT" && mvn -q -B -pl "$module" -am install -DskipTests) >&2 || {
       echo "build of $module failed" >&2

@@ -64,11 +64,14 @@ public final class KplEndpoints {
         return new KplEndpoint(host, port, !isLocal(host), variable);
     }
 
-    /** Loopback (127.0.0.0/8, ::1, localhost) or LocalStack's loopback name: the only hosts without verification. */
+    /**
+     * Literal loopback addresses (127.0.0.0/8, ::1) and {@code localhost}: the only hosts without verification.
+     * Public DNS names that happen to resolve to 127.0.0.1 (e.g. {@code localhost.localstack.cloud}) do not count:
+     * whoever controls that DNS, or a resolver on the path, decides where the daemon's credentials go.
+     */
     static boolean isLocal(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.equals("localhost") || h.equals("localhost.localstack.cloud") || h.equals("::1")
-                || h.equals("0:0:0:0:0:0:0:1")) {
+        if (h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")) {
             return true;
         }
         String[] parts = h.split("\\.", -1);

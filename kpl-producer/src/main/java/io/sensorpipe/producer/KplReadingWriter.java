@@ -105,12 +105,16 @@ public final class KplReadingWriter implements ReadingWriter {
         return k;
     }
 
-    /** The daemon has one verification switch: off only when every overridden endpoint is a loopback one. */
+    /**
+     * The daemon has one certificate-verification switch for all its connections, so it may be off only when every
+     * endpoint it talks to is loopback: Kinesis and STS (an endpoint not overridden is the real AWS one, so it
+     * counts as remote), and CloudWatch whenever metrics are uploaded (never overridden here, so always real AWS).
+     */
     static boolean verifyCertificates(ProducerConfig c) {
-        boolean anyOverride = c.kplKinesisEndpoint().isPresent() || c.kplStsEndpoint().isPresent();
-        boolean allLocal = c.kplKinesisEndpoint().map(e -> !e.verifyCertificate()).orElse(true)
-                && c.kplStsEndpoint().map(e -> !e.verifyCertificate()).orElse(true);
-        return !(anyOverride && allLocal);
+        boolean kinesisLocal = c.kplKinesisEndpoint().map(e -> !e.verifyCertificate()).orElse(false);
+        boolean stsLocal = c.kplStsEndpoint().map(e -> !e.verifyCertificate()).orElse(false);
+        boolean cloudWatchUsed = !"none".equals(c.metricsLevel());
+        return !(kinesisLocal && stsLocal && !cloudWatchUsed);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.sensorpipe.source;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Releases readings at the pace of their event time, {@code speed} times faster than real time
@@ -8,12 +9,29 @@ import java.util.function.BooleanSupplier;
  * The first reading anchors event time to the wall clock.
  */
 public final class Pacer {
+    /** Longest single sleep, so {@code stop} is checked at least this often. */
+    static final long MAX_SLEEP_NANOS = 100_000_000L;
+
+    /** Sleeps for a number of nanoseconds; injectable so tests need not measure the wall clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleepNanos(long nanos) throws InterruptedException;
+    }
+
     private final double speed;
+    private final LongSupplier nanoClock;
+    private final Sleeper sleeper;
     private long anchorEventMillis = Long.MIN_VALUE;
     private long anchorNanos;
 
     public Pacer(double speed) {
+        this(speed, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+    }
+
+    Pacer(double speed, LongSupplier nanoClock, Sleeper sleeper) {
         this.speed = speed;
+        this.nanoClock = nanoClock;
+        this.sleeper = sleeper;
     }
 
     /**
@@ -26,20 +44,19 @@ public final class Pacer {
         }
         if (anchorEventMillis == Long.MIN_VALUE) {
             anchorEventMillis = ts;
-            anchorNanos = System.nanoTime();
+            anchorNanos = nanoClock.getAsLong();
             return true;
         }
         long dueNanos = anchorNanos + (long) ((ts - anchorEventMillis) * 1_000_000.0 / speed);
         while (true) {
-            long left = dueNanos - System.nanoTime();
+            long left = dueNanos - nanoClock.getAsLong();
             if (left <= 0) {
                 return true;
             }
             if (stop.getAsBoolean()) {
                 return false;
             }
-            long sleepNanos = Math.min(left, 100_000_000L);
-            Thread.sleep(sleepNanos / 1_000_000, (int) (sleepNanos % 1_000_000));
+            sleeper.sleepNanos(Math.min(left, MAX_SLEEP_NANOS));
         }
     }
 }

@@ -33,11 +33,20 @@ class KplEndpointsTest {
 
     @Test
     void genericEndpointUrlIsTheLastFallbackLikeLocalStackOn4566() {
-        Map<String, String> env = Map.of("AWS_ENDPOINT_URL", "http://localhost.localstack.cloud:4566");
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
         KplEndpoint kinesis = KplEndpoints.kinesis(env).orElseThrow();
-        assertThat(kinesis.url()).isEqualTo("https://localhost.localstack.cloud:4566");
+        assertThat(kinesis.url()).isEqualTo("https://127.0.0.1:4566");
         assertThat(kinesis.verifyCertificate()).isFalse();
         assertThat(KplEndpoints.sts(env).orElseThrow().source()).isEqualTo("AWS_ENDPOINT_URL");
+    }
+
+    @Test
+    void publicDnsNameResolvingToLoopbackKeepsVerification() {
+        // localhost.localstack.cloud is an ordinary public DNS name: its answer is not ours to trust.
+        Map<String, String> env = Map.of("AWS_ENDPOINT_URL", "http://localhost.localstack.cloud:4566");
+        assertThat(KplEndpoints.isLocal("localhost.localstack.cloud")).isFalse();
+        assertThat(KplEndpoints.kinesis(env).orElseThrow().verifyCertificate()).isTrue();
+        assertThat(KplEndpoints.sts(env).orElseThrow().verifyCertificate()).isTrue();
     }
 
     @Test

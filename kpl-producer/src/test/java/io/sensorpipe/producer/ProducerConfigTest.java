@@ -58,6 +58,27 @@ class ProducerConfigTest {
     }
 
     @Test
+    void loopbackKinesisWithoutAnStsOverrideKeepsVerificationBecauseStsIsRealAws() {
+        ProducerConfig config = ProducerConfig.builder(Map.of("AWS_REGION", "us-east-1",
+                "AWS_ENDPOINT_URL_KINESIS", "http://127.0.0.1:4568")).streamName("s").build();
+        assertThat(config.kplKinesisEndpoint()).isPresent();
+        assertThat(config.kplStsEndpoint()).isEmpty();
+        assertThat(KplReadingWriter.verifyCertificates(config)).isTrue();
+        assertThat(KplReadingWriter.kplConfiguration(config).isVerifyCertificate()).isTrue();
+    }
+
+    @Test
+    void metricsUploadToRealCloudWatchKeepsVerificationEvenWithLoopbackKinesisAndSts() {
+        for (String level : new String[] {"summary", "detailed"}) {
+            ProducerConfig config = ProducerConfig.builder(ENV).streamName("s").metricsLevel(level).build();
+            assertThat(KplReadingWriter.verifyCertificates(config)).as(level).isTrue();
+        }
+        ProducerConfig noMetrics = ProducerConfig.builder(ENV).streamName("s").metricsLevel("none").build();
+        assertThat(KplReadingWriter.verifyCertificates(noMetrics)).isFalse();
+        assertThat(KplReadingWriter.kplConfiguration(noMetrics).isVerifyCertificate()).isFalse();
+    }
+
+    @Test
     void unknownRegionIsRejectedNamingTheField() {
         assertThatThrownBy(() -> ProducerConfig.builder(ENV).streamName("s").region("mars-north-1").build())
                 .isInstanceOf(ConfigException.class)

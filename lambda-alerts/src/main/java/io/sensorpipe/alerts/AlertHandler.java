@@ -37,6 +37,12 @@ import java.util.Map;
 public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private static final JsonLog LOG = JsonLog.forClass(AlertHandler.class);
 
+    /**
+     * Failure reason of a record whose window another invocation has claimed and not finished: it is not an error of
+     * the record, so the local runner keeps retrying it until the claim's lease can have expired.
+     */
+    public static final String CLAIM_IN_FLIGHT_REASON = "another invocation is publishing this window; retry";
+
     private final AlertConfig config;
     private final SnsClient sns;
     private final AlertStateStore state;
@@ -128,7 +134,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
                 return new RecordOutcome(RecordOutcome.Kind.SUPPRESSED_COOLDOWN, sequenceNumber, sensorId, windowStart, "in cooldown");
             }
             case IN_FLIGHT -> {
-                return fail(sequenceNumber, sensorId, windowStart, "another invocation is publishing this window; retry");
+                return fail(sequenceNumber, sensorId, windowStart, CLAIM_IN_FLIGHT_REASON);
             }
             default -> {
                 // CLAIMED: publish below
@@ -183,6 +189,11 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
     private static String stringOrNull(Map<String, AttributeValue> image, String name) {
         AttributeValue value = image == null ? null : image.get(name);
         return value == null ? null : value.getS();
+    }
+
+    /** The validated configuration this handler runs with. */
+    public AlertConfig config() {
+        return config;
     }
 
     /** Totals since this handler was built. */

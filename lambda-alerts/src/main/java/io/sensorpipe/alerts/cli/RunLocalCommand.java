@@ -24,11 +24,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "run-local", mixinStandardHelpOptions = true,
         description = "Run the alert Lambda in-process on the results table's DynamoDB stream, the way Lambda's "
@@ -77,7 +79,15 @@ final class RunLocalCommand implements Callable<Integer> {
     @Option(names = "--dlq-url", defaultValue = "${env:ALERT_DLQ_URL}", description = "on-failure SQS queue (env ALERT_DLQ_URL)")
     String dlqUrl;
 
-    @Option(names = "--report-file", description = "write the run's counts as JSON here")
+    @Option(names = "--retry-backoff-ms", defaultValue = "500",
+            description = "wait before the first retry of a failed batch, doubled per retry (default ${DEFAULT-VALUE})")
+    long retryBackoffMs;
+
+    @Option(names = "--max-retry-backoff-ms", defaultValue = "10000",
+            description = "upper bound of one retry wait (default ${DEFAULT-VALUE})")
+    long maxRetryBackoffMs;
+
+    @Option(names = "--report-file", description = "write the run's counts as JSON here (also on SIGTERM)")
     Path reportFile;
 
     @Option(names = "--create-missing", description = "create the alert-state table and the topic when absent (local use)")
@@ -108,21 +118,44 @@ final class RunLocalCommand implements Callable<Integer> {
                 config = AlertConfig.fromEnv(env);
                 String arn = streamArn != null ? streamArn : latestStreamArn(dynamo, table);
                 settings = new RunnerSettings(arn, batchSize, maxRetries, !noBisect, startingPosition,
-                        dlqUrl == null || dlqUrl.isBlank() ? null : dlqUrl, Duration.ofMillis(500));
+                        dlqUrl == null || dlqUrl.isBlank() ? null : dlqUrl, Duration.ofMillis(500),
+                        Duration.ofMillis(retryBackoffMs), Duration.ofMillis(maxRetryBackoffMs));
             } catch (IllegalArgumentException invalid) {
                 throw new CommandLine.ParameterException(spec.commandLine(), invalid.getMessage());
             }
             AlertHandler handler = new AlertHandler(config, dynamo, sns, Clock.systemUTC());
             LocalEventSourceRunner runner = new LocalEventSourceRunner(streams, sqs, handler, AnomalyFilter.pattern(), settings);
+            // A SIGTERM (the local pipeline stops the runner that way) still leaves the report file and summary.
+            AtomicBoolean reported = new AtomicBoolean();
+            Thread reportOnShutdown = new Thread(() -> finish(runner.report(), reported), "run-local-report-on-shutdown");
+            Runtime.getRuntime().addShutdownHook(reportOnShutdown);
             RunReport report = untilIdle
                     ? runner.drain(Duration.ofSeconds(durationSeconds))
                     : runner.runFor(Duration.ofSeconds(durationSeconds));
-            if (reportFile != null) {
-                writeReport(report);
+            try {
+                Runtime.getRuntime().removeShutdownHook(reportOnShutdown);
+            } catch (IllegalStateException shuttingDown) {
+                return 0; // the hook writes the report
             }
-            System.out.println(report.summaryLine());
+            finish(report, reported);
             return 0;
         }
+    }
+
+    /** Writes the report file (if asked) and prints the summary line, once per run. */
+    private void finish(RunReport report, AtomicBoolean reported) {
+        if (!reported.compareAndSet(false, true)) {
+            return;
+        }
+        if (reportFile != null) {
+            try {
+                writeReport(report);
+            } catch (IOException e) {
+                System.err.println("run-local: cannot write report file " + reportFile + ": " + e);
+            }
+        }
+        System.out.println(report.summaryLine());
+        System.out.flush();
     }
 
     private static String latestStreamArn(DynamoDbClient dynamo, String table) {
@@ -161,7 +194,10 @@ final class RunLocalCommand implements Callable<Integer> {
         if (reportFile.getParent() != null) {
             Files.createDirectories(reportFile.getParent());
         }
-        mapper.writeValue(reportFile.toFile(), report);
+        // Write then rename, so a reader never sees half a report.
+        Path partial = reportFile.resolveSibling(reportFile.getFileName() + ".tmp");
+        mapper.writeValue(partial.toFile(), report);
+        Files.move(partial, reportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void putIfSet(Map<String, String> env, String name, String value) {

@@ -18,11 +18,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * Stands in for Lambda's DynamoDB event source mapping, which does not exist locally (moto runs no Lambda code):
@@ -40,9 +39,9 @@ public final class LocalEventSourceRunner {
     private final RunnerSettings settings;
     private final BatchInvoker invoker;
 
-    /** Shard id → next iterator; a shard maps to null once it is closed and fully read. */
+    /** Open shard id → next iterator; a shard is dropped once it is closed and fully read. */
     private final Map<String, String> iterators = new LinkedHashMap<>();
-    private final Set<String> finishedShards = new HashSet<>();
+    private final ShardTracker shards;
     private final List<ObjectNode> deadLetters = new ArrayList<>();
 
     private final Instant started = Instant.now();
@@ -50,8 +49,9 @@ public final class LocalEventSourceRunner {
     private final long cooldownAtStart;
     private final long duplicateAtStart;
     private final long ignoredAtStart;
-    private long recordsRead;
-    private long filteredOut;
+    // Written by the polling thread only; volatile so a shutdown hook reads current counts.
+    private volatile long recordsRead;
+    private volatile long filteredOut;
 
     /** @param sqs used for the dead-letter queue; may be null when {@code settings.dlqUrl()} is null */
     public LocalEventSourceRunner(DynamoDbStreamsClient streams, SqsClient sqs, AlertHandler handler,
@@ -60,13 +60,16 @@ public final class LocalEventSourceRunner {
         this.handler = handler;
         this.filter = filter;
         this.settings = settings;
+        this.shards = new ShardTracker(settings.startingPosition());
         this.invoker = new BatchInvoker(handler, sequenceNumber -> handler.lastFailureReasons().get(sequenceNumber),
-                settings.maxRetries(), settings.bisectOnError(), settings.streamArn(), message -> {
+                sequenceNumber -> AlertHandler.CLAIM_IN_FLIGHT_REASON.equals(handler.lastFailureReasons().get(sequenceNumber)),
+                settings.retryPolicy(handler.config().claimLease()), settings.bisectOnError(), settings.streamArn(),
+                message -> {
                     deadLetters.add(message);
                     if (settings.dlqUrl() != null) {
                         sqs.sendMessage(b -> b.queueUrl(settings.dlqUrl()).messageBody(message.toString()));
                     }
-                });
+                }, RetryClock.SYSTEM);
         AlertCounters counters = handler.counters();
         this.sentAtStart = counters.get(RecordOutcome.Kind.SENT);
         this.cooldownAtStart = counters.get(RecordOutcome.Kind.SUPPRESSED_COOLDOWN);
@@ -95,50 +98,71 @@ public final class LocalEventSourceRunner {
         return report();
     }
 
-    /** Reads every shard up to its current end once, delivering what it finds; returns the records read. */
+    /**
+     * Reads every open shard up to its current end once, delivering what it finds; a child shard is opened (and read
+     * in the same poll) as soon as its parent is finished. Returns the records read.
+     */
     public int pollOnce() {
         discoverShards();
         int read = 0;
-        for (Map.Entry<String, String> shard : iterators.entrySet()) {
-            String iterator = shard.getValue();
-            while (iterator != null) {
-                final String current = iterator;
-                GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(current)
-                        .limit(Math.min(settings.batchSize(), 1000)));
-                iterator = response.nextShardIterator();
-                if (!response.hasRecords() || response.records().isEmpty()) {
-                    break;
-                }
-                read += response.records().size();
-                recordsRead += response.records().size();
-                deliver(shard.getKey(), response.records());
+        do {
+            openReadyShards();
+            for (Map.Entry<String, String> shard : iterators.entrySet()) {
+                read += readToCurrentEnd(shard);
             }
-            shard.setValue(iterator);
-            if (iterator == null) {
-                finishedShards.add(shard.getKey());
+            iterators.values().removeIf(Objects::isNull);
+        } while (!shards.readyToOpen().isEmpty()); // a parent finished: read its children now
+        return read;
+    }
+
+    /** Reads one shard until GetRecords returns nothing; a null iterator afterwards means closed and fully read. */
+    private int readToCurrentEnd(Map.Entry<String, String> shard) {
+        int read = 0;
+        String iterator = shard.getValue();
+        while (iterator != null) {
+            final String current = iterator;
+            GetRecordsResponse response = streams.getRecords(b -> b.shardIterator(current)
+                    .limit(Math.min(settings.batchSize(), 1000)));
+            iterator = response.nextShardIterator();
+            if (!response.hasRecords() || response.records().isEmpty()) {
+                break;
             }
+            read += response.records().size();
+            recordsRead += response.records().size();
+            deliver(shard.getKey(), response.records());
         }
-        iterators.keySet().removeAll(finishedShards);
+        shard.setValue(iterator);
+        if (iterator == null) {
+            shards.finished(shard.getKey());
+            LOG.info("shard_finished", "shardId", shard.getKey());
+        }
         return read;
     }
 
     private void discoverShards() {
+        List<Shard> listed = new ArrayList<>();
         String lastShard = null;
         do {
             final String exclusiveStart = lastShard;
             StreamDescription description = streams.describeStream(b -> b.streamArn(settings.streamArn())
                     .exclusiveStartShardId(exclusiveStart)).streamDescription();
-            for (Shard shard : description.shards()) {
-                if (!iterators.containsKey(shard.shardId()) && !finishedShards.contains(shard.shardId())) {
-                    String iterator = streams.getShardIterator(b -> b.streamArn(settings.streamArn())
-                            .shardId(shard.shardId())
-                            .shardIteratorType(ShardIteratorType.fromValue(settings.startingPosition()))).shardIterator();
-                    iterators.put(shard.shardId(), iterator);
-                    LOG.info("shard_opened", "shardId", shard.shardId(), "position", settings.startingPosition());
-                }
-            }
+            listed.addAll(description.shards());
             lastShard = description.lastEvaluatedShardId();
         } while (lastShard != null);
+        shards.discovered(listed);
+    }
+
+    /** Opens the shards whose parent is finished (see {@link ShardTracker}). */
+    private void openReadyShards() {
+        List<ShardTracker.ShardToOpen> ready = shards.readyToOpen();
+        for (ShardTracker.ShardToOpen shard : ready) {
+            String iterator = streams.getShardIterator(b -> b.streamArn(settings.streamArn())
+                    .shardId(shard.shardId())
+                    .shardIteratorType(ShardIteratorType.fromValue(shard.position()))).shardIterator();
+            iterators.put(shard.shardId(), iterator);
+            shards.opened(shard.shardId());
+            LOG.info("shard_opened", "shardId", shard.shardId(), "position", shard.position());
+        }
     }
 
     /** Filters one read of a shard and invokes the handler in batches of at most batchSize. */

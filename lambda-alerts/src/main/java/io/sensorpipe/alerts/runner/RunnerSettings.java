@@ -14,12 +14,17 @@ import java.util.List;
  * @param startingPosition   TRIM_HORIZON or LATEST (Lambda: StartingPosition)
  * @param dlqUrl             SQS queue for exhausted batches (Lambda: DestinationConfig.OnFailure), or null
  * @param pollInterval       pause between polls that found nothing
+ * @param retryBackoff       wait before the first retry of a failed batch, doubled for each further retry
+ * @param maxRetryBackoff    upper bound of one such wait (see {@link RetryPolicy} for the whole rule)
  */
 public record RunnerSettings(String streamArn, int batchSize, int maxRetries, boolean bisectOnError,
-                             String startingPosition, String dlqUrl, Duration pollInterval) {
+                             String startingPosition, String dlqUrl, Duration pollInterval,
+                             Duration retryBackoff, Duration maxRetryBackoff) {
 
     public static final int DEFAULT_BATCH_SIZE = 100;
     public static final int DEFAULT_MAX_RETRIES = 3;
+    public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(10);
 
     public RunnerSettings {
         List<String> problems = new ArrayList<>();
@@ -38,9 +43,22 @@ public record RunnerSettings(String streamArn, int batchSize, int maxRetries, bo
         if (pollInterval == null || pollInterval.isNegative()) {
             problems.add("pollInterval must be >= 0, got " + pollInterval);
         }
+        if (retryBackoff == null || retryBackoff.isNegative()) {
+            problems.add("retryBackoff must be >= 0, got " + retryBackoff);
+        }
+        if (maxRetryBackoff == null || retryBackoff != null && maxRetryBackoff.compareTo(retryBackoff) < 0) {
+            problems.add("maxRetryBackoff must be >= retryBackoff, got " + maxRetryBackoff);
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid runner settings: " + String.join("; ", problems));
         }
+    }
+
+    /** With the default retry backoff. */
+    public RunnerSettings(String streamArn, int batchSize, int maxRetries, boolean bisectOnError,
+                          String startingPosition, String dlqUrl, Duration pollInterval) {
+        this(streamArn, batchSize, maxRetries, bisectOnError, startingPosition, dlqUrl, pollInterval,
+                DEFAULT_RETRY_BACKOFF, DEFAULT_MAX_RETRY_BACKOFF);
     }
 
     public static RunnerSettings defaults(String streamArn) {
@@ -48,15 +66,33 @@ public record RunnerSettings(String streamArn, int batchSize, int maxRetries, bo
                 Duration.ofMillis(500));
     }
 
+    /** The retry rule for a handler whose claims last {@code claimLease}. */
+    public RetryPolicy retryPolicy(Duration claimLease) {
+        return new RetryPolicy(maxRetries, retryBackoff, maxRetryBackoff, claimLease);
+    }
+
+    public RunnerSettings withRetryBackoff(Duration initial, Duration max) {
+        return new RunnerSettings(streamArn, batchSize, maxRetries, bisectOnError, startingPosition, dlqUrl, pollInterval,
+                initial, max);
+    }
+
+    public RunnerSettings withStartingPosition(String position) {
+        return new RunnerSettings(streamArn, batchSize, maxRetries, bisectOnError, position, dlqUrl, pollInterval,
+                retryBackoff, maxRetryBackoff);
+    }
+
     public RunnerSettings withDlqUrl(String url) {
-        return new RunnerSettings(streamArn, batchSize, maxRetries, bisectOnError, startingPosition, url, pollInterval);
+        return new RunnerSettings(streamArn, batchSize, maxRetries, bisectOnError, startingPosition, url, pollInterval,
+                retryBackoff, maxRetryBackoff);
     }
 
     public RunnerSettings withBatchSize(int size) {
-        return new RunnerSettings(streamArn, size, maxRetries, bisectOnError, startingPosition, dlqUrl, pollInterval);
+        return new RunnerSettings(streamArn, size, maxRetries, bisectOnError, startingPosition, dlqUrl, pollInterval,
+                retryBackoff, maxRetryBackoff);
     }
 
     public RunnerSettings withMaxRetries(int retries) {
-        return new RunnerSettings(streamArn, batchSize, retries, bisectOnError, startingPosition, dlqUrl, pollInterval);
+        return new RunnerSettings(streamArn, batchSize, retries, bisectOnError, startingPosition, dlqUrl, pollInterval,
+                retryBackoff, maxRetryBackoff);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sensorpipe.alerts.AlertHandler;
 import io.sensorpipe.alerts.cli.AlertsCli;
+import io.sensorpipe.alerts.cooldown.AlertStateStore;
+import io.sensorpipe.alerts.runner.LocalEventSourceRunner;
 import io.sensorpipe.alerts.runner.RunReport;
 import io.sensorpipe.schema.ResultItem;
 import org.junit.jupiter.api.AfterEach;
@@ -14,11 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,5 +163,78 @@ class AlertPipelineIT {
         assertThat(counts.get("suppressedCooldown").asLong()).isEqualTo(1);
         assertThat(counts.get("deadLettered").asLong()).isZero();
         assertThat(cloud.drainAlerts()).hasSize(1);
+    }
+
+    @Test
+    void recordBlockedByAnotherInvocationsClaimIsSentAfterTheLeaseInsteadOfBeingDeadLettered() {
+        Duration lease = Duration.ofSeconds(1);
+        String sensor = "site-it/claimed/temperature";
+        // another invocation claimed the window and died before publishing
+        new AlertStateStore(cloud.dynamo, cloud.stateTable, Duration.ofMinutes(15), lease, Clock.systemUTC()).claim(sensor, T0);
+        cloud.write(LocalAlertCloud.window(sensor, T0, 0.9, true));
+
+        RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15), lease, Clock.systemUTC()), 0).drain(DRAIN);
+
+        assertThat(report.deadLettered()).as("maxRetries=0, yet the claim is waited out").isZero();
+        assertThat(report.retries()).isPositive();
+        assertThat(report.alertsSent()).isEqualTo(1);
+        assertThat(cloud.drainAlerts()).extracting(a -> a.at("/MessageAttributes/sensorId/Value").asText())
+                .containsExactly(sensor);
+        assertThat(cloud.drainDeadLetters()).isEmpty();
+    }
+
+    @Test
+    void startingAtLatestSkipsWindowsWrittenBeforeTheRunnerStartedAndDeliversLaterOnes() {
+        cloud.write(LocalAlertCloud.window("site-it/before/temperature", T0, 0.9, true));
+        LocalEventSourceRunner runner = cloud.runner(cloud.handler(Duration.ofMinutes(15)),
+                cloud.settings(2).withStartingPosition("LATEST"));
+        runner.pollOnce(); // the mapping is created: its shards are opened at LATEST
+
+        cloud.write(LocalAlertCloud.window("site-it/after/temperature", T0, 0.9, true));
+        RunReport report = runner.drain(DRAIN);
+
+        assertThat(report.alertsSent()).isEqualTo(1);
+        assertThat(cloud.drainAlerts()).extracting(a -> a.at("/MessageAttributes/sensorId/Value").asText())
+                .containsExactly("site-it/after/temperature");
+    }
+
+    @Test
+    void runLocalStoppedWithSigtermStillWritesItsReportFile(@TempDir Path dir) throws Exception {
+        Path report = dir.resolve("sigterm-report.json");
+        Path log = dir.resolve("run-local.log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), AlertsCli.class.getName(), "run-local",
+                "--table", cloud.resultsTable, "--topic-arn", cloud.topicArn, "--state-table", cloud.stateTable,
+                "--duration", "120", "--report-file", report.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            awaitLogLine(log, "shard_opened", process);
+            cloud.write(LocalAlertCloud.window("site-it/sigterm/temperature", T0, 0.9, true));
+            awaitLogLine(log, "alert_sent", process);
+
+            process.destroy(); // SIGTERM
+
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("run-local exits on SIGTERM").isTrue();
+        } finally {
+            process.destroyForcibly();
+        }
+        assertThat(report).as("report file written on SIGTERM").exists();
+        JsonNode counts = new ObjectMapper().readTree(report.toFile());
+        assertThat(counts.get("recordsRead").asLong()).isEqualTo(1);
+        assertThat(counts.get("alertsSent").asLong()).isEqualTo(1);
+        assertThat(Files.readString(log)).contains("alerts: read=1");
+    }
+
+    private static void awaitLogLine(Path log, String text, Process process) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            assertThat(process.isAlive()).as("run-local still running; log:%n%s",
+                    Files.exists(log) ? Files.readString(log) : "").isTrue();
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no '" + text + "' in the run-local log within 60 s:\n" + Files.readString(log));
     }
 }

@@ -78,15 +78,28 @@ final class LocalAlertCloud implements AutoCloseable {
     }
 
     AlertHandler handler(Duration cooldown, Clock clock) {
+        return handler(cooldown, Duration.ofSeconds(60), clock);
+    }
+
+    AlertHandler handler(Duration cooldown, Duration claimLease, Clock clock) {
         return new AlertHandler(AlertConfig.fromEnv(Map.of(
                 AlertConfig.TOPIC_ARN, topicArn,
                 AlertConfig.STATE_TABLE, stateTable,
-                AlertConfig.COOLDOWN_SECONDS, Long.toString(cooldown.toSeconds()))), dynamo, sns, clock);
+                AlertConfig.COOLDOWN_SECONDS, Long.toString(cooldown.toSeconds()),
+                AlertConfig.CLAIM_LEASE_SECONDS, Long.toString(claimLease.toSeconds()))), dynamo, sns, clock);
     }
 
-    /** A runner reading the results stream from its start (a fresh event source mapping). */
+    /** A runner reading the results stream from its start (a fresh event source mapping), with short retry waits. */
     LocalEventSourceRunner runner(AlertHandler handler, int maxRetries) {
-        RunnerSettings settings = RunnerSettings.defaults(streamArn).withDlqUrl(dlqUrl).withMaxRetries(maxRetries);
+        return runner(handler, settings(maxRetries));
+    }
+
+    RunnerSettings settings(int maxRetries) {
+        return RunnerSettings.defaults(streamArn).withDlqUrl(dlqUrl).withMaxRetries(maxRetries)
+                .withRetryBackoff(Duration.ofMillis(20), Duration.ofMillis(200));
+    }
+
+    LocalEventSourceRunner runner(AlertHandler handler, RunnerSettings settings) {
         return new LocalEventSourceRunner(streams, sqs, handler, AnomalyFilter.pattern(), settings);
     }
 

@@ -135,4 +135,92 @@ class BatchInvokerTest {
         assertThat(deadLetters.get(0).at("/failedRecords")).hasSize(2);
         assertThat(deadLetters.get(0).at("/failedRecords/0/reason").asText()).contains("itemIdentifier");
     }
+
+    /** Advances only when the invoker sleeps, so the waits are checked without waiting. */
+    private static final class SteppingClock implements RetryClock {
+        long now;
+        final List<java.time.Duration> sleeps = new ArrayList<>();
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public void sleep(java.time.Duration duration) {
+            sleeps.add(duration);
+            now += duration.toNanos();
+        }
+    }
+
+    private static final java.time.Duration LEASE = java.time.Duration.ofSeconds(1);
+
+    /** Reports record 2 as blocked by another invocation's claim until {@code releasedAtNanos}. */
+    private RequestHandler<DynamodbEvent, StreamsEventResponse> claimHeldUntil(SteppingClock clock, long releasedAtNanos) {
+        return (event, context) -> {
+            List<String> ids = event.getRecords().stream().map(r -> r.getDynamodb().getSequenceNumber()).toList();
+            invocations.add(ids);
+            boolean held = clock.nanoTime() < releasedAtNanos;
+            return new StreamsEventResponse(ids.stream().filter(id -> held && id.equals("2"))
+                    .map(StreamsEventResponse.BatchItemFailure::new).toList());
+        };
+    }
+
+    private BatchInvoker invokerWithBackoff(RequestHandler<DynamodbEvent, StreamsEventResponse> function, RetryPolicy policy,
+                                            SteppingClock clock) {
+        return new BatchInvoker(function, id -> "claim of " + id + " in flight", id -> id.equals("2"), policy, true,
+                "arn:stream", deadLetters::add, clock);
+    }
+
+    @Test
+    void failedBatchIsRetriedAfterExponentiallyGrowingBoundedWaits() {
+        SteppingClock clock = new SteppingClock();
+        BatchInvoker invoker = new BatchInvoker(reportingFailuresOf(Set.of("2")), id -> "bad " + id, id -> false,
+                new RetryPolicy(3, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(25), LEASE), true,
+                "arn:stream", deadLetters::add, clock);
+
+        invoker.deliver("shard-1", records(3));
+
+        assertThat(clock.sleeps).containsExactly(java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(20),
+                java.time.Duration.ofMillis(25));
+        assertThat(invocations).hasSize(4);
+        assertThat(deadLetters).hasSize(1);
+        assertThat(invoker.claimWaits).isZero();
+    }
+
+    @Test
+    void recordBlockedByAnotherInvocationsClaimIsRetriedUntilTheLeaseCanHaveExpiredInsteadOfBeingDeadLettered() {
+        SteppingClock clock = new SteppingClock();
+        RetryPolicy policy = new RetryPolicy(1, java.time.Duration.ofMillis(10), java.time.Duration.ofMillis(200), LEASE);
+        BatchInvoker invoker = invokerWithBackoff(claimHeldUntil(clock, LEASE.toNanos()), policy, clock);
+
+        invoker.deliver("shard-1", records(3));
+
+        assertThat(deadLetters).as("the claim ends within the lease: nothing is dead-lettered").isEmpty();
+        assertThat(invocations.size()).as("far more attempts than maxRetries allows").isGreaterThan(policy.maxRetries() + 1);
+        assertThat(invocations.get(invocations.size() - 1)).containsExactly("2", "3");
+        assertThat(clock.now).isGreaterThanOrEqualTo(LEASE.toNanos());
+        assertThat(clock.sleeps).allSatisfy(wait -> assertThat(wait).isLessThanOrEqualTo(java.time.Duration.ofMillis(200)));
+        assertThat(invoker.claimWaits).isEqualTo(invocations.size() - 1);
+    }
+
+    @Test
+    void claimStillHeldAfterTheLeaseIsDeadLetteredOnlyWhenTheCountedRetriesRunOut() {
+        SteppingClock clock = new SteppingClock();
+        RetryPolicy policy = new RetryPolicy(1, java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(400), LEASE);
+        BatchInvoker invoker = invokerWithBackoff(claimHeldUntil(clock, Long.MAX_VALUE), policy, clock);
+
+        invoker.deliver("shard-1", records(3));
+
+        assertThat(deadLetters).hasSize(1);
+        assertThat(deadLetters.get(0).at("/failedRecords/0/sequenceNumber").asText()).isEqualTo("2");
+        // free retries while attempts start within the lease; the first attempt after it counts, then one retry
+        long lastWait = clock.sleeps.get(clock.sleeps.size() - 1).toNanos();
+        long firstCountedAttemptStart = clock.now - lastWait;
+        long lastFreeAttemptStart = firstCountedAttemptStart - clock.sleeps.get(clock.sleeps.size() - 2).toNanos();
+        assertThat(lastFreeAttemptStart).isLessThan(LEASE.toNanos());
+        assertThat(firstCountedAttemptStart).isGreaterThanOrEqualTo(LEASE.toNanos());
+        assertThat(invoker.retries).isEqualTo(invoker.claimWaits + policy.maxRetries());
+        assertThat(deadLetters.get(0).at("/requestContext/approximateInvokeCount").asLong()).isEqualTo(invocations.size());
+    }
 }

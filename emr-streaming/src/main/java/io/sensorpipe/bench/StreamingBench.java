@@ -207,7 +207,7 @@ public final class StreamingBench {
             JobConfig config = new JobConfig(stream, "bench-latency-" + suffix, tmp.resolve("cp").toString(), null,
                     "", tmp.resolve("dead"), Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1),
                     Duration.ofHours(1), KinesisSourceProvider.SHORT_NAME, "TRIM_HORIZON", 0, 10_000, 2, 1, 64, null,
-                    null, Duration.ZERO, "local[2]", true);
+                    null, Duration.ZERO, "local[2]", true, JobConfig.DEFAULT_MAX_FUTURE_SKEW);
             JobMetrics metrics = new JobMetrics(null, null, null, stream);
             StreamingQuery q = new StreamingJob(config, aws).start(spark, metrics);
             AtomicBoolean stop = new AtomicBoolean();

@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
 /**
  * Batch reprocessing of archived raw readings (Firehose layout {@code raw/year=YYYY/month=MM/day=DD/hour=HH/*.gz},
  * GZIP JSON lines) with the streaming job's parser, windows, scorer and sinks: the same readings give the same
- * DynamoDB items (except {@code processedAt}). Output is gathered on the driver: meant for replaying hours to days.
+ * DynamoDB items (except {@code processedAt} and the TTL counted from it). Output is gathered on the driver: meant
+ * for replaying hours to days. Duplicate readings in the archive (sensorId, ts) are windowed once and dead-lettered
+ * as {@code DUPLICATE}.
  */
 @CommandLine.Command(name = "reprocess-archive", mixinStandardHelpOptions = true,
         description = "Re-window and re-score archived raw readings into the results table.")
@@ -76,8 +78,8 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
             Dataset<JobOutput> out = ArchiveWindowing.build(raw, windowSize,
                     ScorerConfig.builder().warmupWindows(warmupWindows).build(), System.currentTimeMillis());
             DeadLetterWriter deadLetters = deadLetterBucket != null
-                    ? DeadLetterWriter.toS3(aws.s3(), deadLetterBucket, deadLetterPrefix, "reprocess")
-                    : DeadLetterWriter.toDirectory(deadLetterDir, "reprocess");
+                    ? DeadLetterWriter.toS3(aws.s3(), deadLetterBucket, deadLetterPrefix, jobTag(input))
+                    : DeadLetterWriter.toDirectory(deadLetterDir, jobTag(input));
             JobMetrics metrics = new JobMetrics(null, null, null, "archive");
             new BatchSink(new DynamoDbWindowWriter(aws.dynamo(), table), deadLetters, metrics,
                     Duration.ofDays(ttlDays).toSeconds()).call(out, 0L);
@@ -86,6 +88,20 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
             spark.stop();
         }
         return 0;
+    }
+
+    /**
+     * Dead-letter job tag of one reprocessing input: the same input (a re-run) overwrites its own dead letters,
+     * another input (the next hour) gets its own objects instead of overwriting the previous one's.
+     */
+    static String jobTag(String input) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(input.trim().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "reprocess-" + java.util.HexFormat.of().formatHex(digest, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
     }
 
     public static void main(String[] args) {

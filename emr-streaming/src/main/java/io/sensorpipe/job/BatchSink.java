@@ -13,7 +13,7 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 
 /**
- * {@code foreachBatch} sink: window items to DynamoDB, LATE and DEAD rows to the dead-letter sink. Both writes are
+ * {@code foreachBatch} sink: window items to DynamoDB, LATE, DUPLICATE and DEAD rows to the dead-letter sink. Both writes are
  * idempotent (same key, same content on a re-run batch); a write that fails after its retries fails the batch, so
  * Spark re-runs it from the checkpoint instead of losing output. Runs on the driver: a batch's output is one item
  * per closed window plus the rejects, small next to the readings that produced it.
@@ -40,6 +40,7 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
         long readings = 0;
         long anomalies = 0;
         long late = 0;
+        long duplicates = 0;
         long batchTime = 0;
         for (JobOutput o : rows) {
             batchTime = o.getProcessedAt();
@@ -50,6 +51,7 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
             } else {
                 letters.add(DeadLetter.of(o));
                 late += JobOutput.LATE.equals(o.getKind()) ? 1 : 0;
+                duplicates += JobOutput.DUPLICATE.equals(o.getKind()) ? 1 : 0;
             }
         }
         windows.writeAll(items);
@@ -60,7 +62,7 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
         }
         metrics.recordLatencies(latencies);
         deadLetters.write(batchId, batchTime, letters);
-        metrics.recordSink(new BatchCounts(batchId, items.size(), readings, anomalies, late, letters.size() - late,
-                System.currentTimeMillis() - started));
+        metrics.recordSink(new BatchCounts(batchId, items.size(), readings, anomalies, late,
+                letters.size() - late - duplicates, duplicates, System.currentTimeMillis() - started));
     }
 }

@@ -11,6 +11,9 @@ import java.time.Duration;
  * @param deadLetterBucket S3 bucket for dead letters, or null when {@code deadLetterDir} is used (local runs)
  * @param duration         stop after this long; zero runs until killed
  * @param master           Spark master, only applied when none is set by spark-submit
+ * @param maxFutureSkew    newest accepted event time ahead of the clock: one reading far ahead moves the global
+ *                         watermark with it and makes everything else late, so beyond this it is dead-lettered
+ *                         ({@code TIMESTAMP_OUT_OF_RANGE})
  */
 public record JobConfig(
         String stream,
@@ -34,9 +37,13 @@ public record JobConfig(
         String cloudWatchNamespace,
         Duration duration,
         String master,
-        boolean createResources) {
+        boolean createResources,
+        Duration maxFutureSkew) {
 
     public static final String AWS_KINESIS = "aws-kinesis";
+    /** Default of {@code --max-future-skew}: generous for sensor clocks, small next to a watermark stall. */
+    public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
+    static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofHours(1);
 
     public JobConfig {
         require(stream != null && !stream.isBlank(), "--stream", "is required");
@@ -64,6 +71,9 @@ public record JobConfig(
         require(ttlDays >= 1, "--ttl-days", "must be >= 1, got " + ttlDays);
         require(warmupWindows >= 1, "--warmup-windows", "must be >= 1, got " + warmupWindows);
         require(duration != null && !duration.isNegative(), "--duration", "must be >= 0, got " + duration);
+        require(maxFutureSkew != null && maxFutureSkew.compareTo(Duration.ofSeconds(1)) >= 0
+                && maxFutureSkew.compareTo(MAX_FUTURE_SKEW_LIMIT) <= 0, "--max-future-skew",
+                "must be in [1s, " + MAX_FUTURE_SKEW_LIMIT.toHours() + "h], got " + maxFutureSkew);
     }
 
     private static boolean positive(Duration d) {

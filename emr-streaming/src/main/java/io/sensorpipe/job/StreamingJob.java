@@ -24,9 +24,8 @@ import org.slf4j.LoggerFactory;
 /** Wires source → parse/windows/scores → sinks for one {@link JobConfig} and runs the streaming query. */
 public final class StreamingJob {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
-    /** Archive replays need old event times; sensors' clocks may run a little ahead. */
+    /** Archive replays need old event times; how far ahead sensors' clocks may run is {@code --max-future-skew}. */
     static final Duration MAX_PAST = Duration.ofDays(400);
-    static final Duration MAX_FUTURE = Duration.ofHours(1);
 
     private final JobConfig config;
     private final AwsClients aws;
@@ -68,7 +67,7 @@ public final class StreamingJob {
         }
         Dataset<Row> source = source(spark);
         Dataset<JobOutput> out = WindowingPipeline.build(source, config.windowSize(), config.watermarkDelay(),
-                scorerConfig(), config.idleTimeout(), MAX_PAST, MAX_FUTURE);
+                scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew());
         String jobTag = Integer.toHexString(config.checkpoint().hashCode());
         DeadLetterWriter deadLetters = config.deadLetterBucket() != null
                 ? DeadLetterWriter.toS3(aws.s3(), config.deadLetterBucket(), config.deadLetterPrefix(), jobTag)

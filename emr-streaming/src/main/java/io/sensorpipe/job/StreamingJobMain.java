@@ -57,6 +57,9 @@ public final class StreamingJobMain implements Callable<Integer> {
     String duration;
     @Option(names = "--master", defaultValue = "local[2]", description = "Spark master when spark-submit sets none")
     String master;
+    @Option(names = "--max-future-skew", defaultValue = "60s",
+            description = "newest accepted event time ahead of the clock; later readings are dead-lettered (${DEFAULT-VALUE})")
+    String maxFutureSkew;
     @Option(names = "--create-resources", description = "create the table and bucket when missing (local runs)")
     boolean createResources;
 
@@ -66,7 +69,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                 JobConfig.parseDuration("--trigger", trigger), JobConfig.parseDuration("--idle-timeout", idleTimeout),
                 source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows,
                 metricsFile, cloudWatchNamespace, JobConfig.parseDuration("--duration", duration), master,
-                createResources);
+                createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew));
     }
 
     @Override

@@ -37,6 +37,7 @@ public final class JobMetrics extends StreamingQueryListener {
     private long recordsRead;
     private long deadLettered;
     private long late;
+    private long duplicates;
     private long windowsWritten;
     private long readingsWindowed;
     private long anomalies;
@@ -58,13 +59,24 @@ public final class JobMetrics extends StreamingQueryListener {
     }
 
     private final long[] latencySamples = new long[100_000];
-    private int latencyCount;
+    /** Samples ever recorded: a long, since a job running for months passes 2^31 windows (an int would overflow). */
+    private long latencyCount;
 
-    /** Event time of a window's newest reading → its item written, per window (a bounded reservoir). */
+    /** Event time of a window's newest reading → its item written, per window (a bounded ring of samples). */
     public synchronized void recordLatencies(long[] millis) {
         for (long l : millis) {
-            latencySamples[latencyCount++ % latencySamples.length] = l;
+            latencySamples[(int) Math.floorMod(latencyCount++, (long) latencySamples.length)] = l;
         }
+    }
+
+    /** Samples recorded since start or the last reset. */
+    public synchronized long latencySampleCount() {
+        return latencyCount;
+    }
+
+    /** Tests only: pretends {@code count} samples were recorded before, as after months of running. */
+    synchronized void latencySampleCountForTest(long count) {
+        latencyCount = count;
     }
 
     public synchronized void resetLatencies() {
@@ -73,7 +85,7 @@ public final class JobMetrics extends StreamingQueryListener {
 
     /** Percentile (0..100) of the recorded event-time → DynamoDB latencies, or -1 when none. */
     public synchronized long latencyPercentile(double p) {
-        int n = Math.min(latencyCount, latencySamples.length);
+        int n = (int) Math.min(latencyCount, (long) latencySamples.length);
         if (n == 0) {
             return -1;
         }
@@ -103,7 +115,7 @@ public final class JobMetrics extends StreamingQueryListener {
         }
         BatchCounts sink = pendingSink.remove(p.batchId());
         if (sink == null) {
-            sink = new BatchCounts(p.batchId(), 0, 0, 0, 0, 0, 0);
+            sink = new BatchCounts(p.batchId(), 0, 0, 0, 0, 0, 0, 0);
         }
         Long total = p.durationMs().get("triggerExecution");
         batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink);
@@ -118,13 +130,16 @@ public final class JobMetrics extends StreamingQueryListener {
         recordsRead += read;
         deadLettered += sink.deadLettered();
         late += sink.late();
+        duplicates += sink.duplicates();
         windowsWritten += sink.windowsWritten();
         readingsWindowed += sink.readingsWindowed();
         anomalies += sink.anomalies();
         lastBatchId = batchId;
         lastBatchMillis = batchMillis;
-        LOG.info("batch {}: read={} parsed={} deadLettered={} late={} windows={} anomalies={} latencyMs={} (sink {} ms)",
-                batchId, read, read - sink.deadLettered(), sink.deadLettered(), sink.late(), sink.windowsWritten(),
+        LOG.info("batch {}: read={} parsed={} deadLettered={} late={} duplicates={} windows={} anomalies={} latencyMs={}"
+                        + " (sink {} ms)",
+                batchId, read, read - sink.deadLettered(), sink.deadLettered(), sink.late(), sink.duplicates(),
+                sink.windowsWritten(),
                 sink.anomalies(), batchMillis, sink.sinkMillis());
         writeFile();
         publish(read, sink, batchMillis);
@@ -138,6 +153,7 @@ public final class JobMetrics extends StreamingQueryListener {
         m.put("parsed", recordsRead - deadLettered);
         m.put("deadLettered", deadLettered);
         m.put("late", late);
+        m.put("duplicates", duplicates);
         m.put("windowsWritten", windowsWritten);
         m.put("readingsWindowed", readingsWindowed);
         m.put("anomalies", anomalies);
@@ -172,7 +188,7 @@ public final class JobMetrics extends StreamingQueryListener {
         Instant now = Instant.now();
         Dimension dim = Dimension.builder().name("Stream").value(stream).build();
         for (Map.Entry<String, Long> e : Map.of("RecordsRead", read, "RecordsParsed", read - sink.deadLettered(),
-                "DeadLettered", sink.deadLettered(), "LateReadings", sink.late(),
+                "DeadLettered", sink.deadLettered(), "LateReadings", sink.late(), "DuplicateReadings", sink.duplicates(),
                 "WindowsWritten", sink.windowsWritten(), "Anomalies", sink.anomalies()).entrySet()) {
             data.add(MetricDatum.builder().metricName(e.getKey()).dimensions(dim).timestamp(now)
                     .unit(StandardUnit.COUNT).value((double) e.getValue()).build());

@@ -4,7 +4,6 @@ import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
-import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
@@ -58,11 +57,15 @@ public final class ArchiveWindowing {
                 site = r.getSite();
                 unit = r.getUnit();
             }
-            state.accept(r.getTs(), r.getValue(), Long.MIN_VALUE);
+            if (state.offer(r.getTs(), r.getValue(), Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
+                // the archive holds the stream's duplicates too: count each reading once, like the stream job
+                out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, r, JobOutput.DUPLICATE,
+                        "reading (" + key + ", " + r.getTs() + ") is already in its window", processedAt));
+            }
         }
         SensorScorer scorer = Scorers.create(scorerConfig, key);
         for (ClosedWindow w : state.closeUpTo(Long.MAX_VALUE)) {
-            WindowResult result = WindowResults.toResult(w, scorer.score(w), scorerConfig.modelVersion(), processedAt,
+            WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), processedAt,
                     type, site, unit);
             out.add(JobOutput.window(result));
         }

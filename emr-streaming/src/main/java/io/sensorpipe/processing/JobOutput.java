@@ -11,6 +11,8 @@ public class JobOutput implements Serializable {
     public static final String WINDOW = "WINDOW";
     public static final String LATE = "LATE";
     public static final String DEAD = "DEAD";
+    /** A repeat of a reading (same sensorId and ts) already in its window: at-least-once delivery. */
+    public static final String DUPLICATE = "DUPLICATE";
 
     private String kind;
     private String sensorId;
@@ -32,7 +34,7 @@ public class JobOutput implements Serializable {
     private String type;
     private String site;
     private String unit;
-    // dead letters (LATE and DEAD)
+    // dead letters (LATE, DUPLICATE and DEAD)
     private String reason;
     private String message;
     private byte[] data;

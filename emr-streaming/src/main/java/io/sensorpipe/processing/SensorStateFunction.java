@@ -4,8 +4,6 @@ import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
-import io.sensorpipe.score.WindowResults;
-import io.sensorpipe.score.WindowScore;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
@@ -24,7 +22,8 @@ import org.apache.spark.sql.streaming.GroupState;
 
 /**
  * The per-sensor step of {@code flatMapGroupsWithState} (event-time timeouts): adds readings to their windows,
- * emits a {@link JobOutput#LATE} row for each reading whose window already closed, closes the windows the
+ * emits a {@link JobOutput#LATE} row for each reading whose window already closed, a {@link JobOutput#DUPLICATE}
+ * row for a repeat of a reading already in its window, closes the windows the
  * watermark passed, scores them in window order and emits {@link JobOutput#WINDOW} rows. Rejects (the
  * {@link ParsedRecord#DEAD_LETTER_KEY} group) pass through as {@link JobOutput#DEAD} rows without state.
  *
@@ -64,9 +63,14 @@ public final class SensorStateFunction
             s.setSite(r.getSite());
             s.setUnit(r.getUnit());
             s.setLastEventTs(Math.max(s.getLastEventTs(), r.getTs()));
-            if (!open.accept(r.getTs(), r.getValue(), watermark)) {
+            SensorWindowState.Acceptance accepted = open.offer(r.getTs(), r.getValue(), watermark);
+            if (accepted == SensorWindowState.Acceptance.LATE) {
                 out.add(JobOutput.deadLetter(JobOutput.LATE, r, JobOutput.LATE,
                         "window of ts " + r.getTs() + " closed (watermark " + watermark + ")", batchTime));
+            } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
+                // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
+                out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, r, JobOutput.DUPLICATE,
+                        "reading (" + key + ", " + r.getTs() + ") is already in its window", batchTime));
             }
         }
         List<ClosedWindow> closed = open.closeUpTo(watermark);
@@ -77,8 +81,7 @@ public final class SensorStateFunction
                         : Scorers.restore(scorerConfig, s.getScorer());
             }
             for (ClosedWindow w : closed) {
-                WindowScore score = scorer.score(w);
-                WindowResult result = WindowResults.toResult(w, score, scorerConfig.modelVersion(), batchTime,
+                WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), batchTime,
                         s.getType(), s.getSite(), s.getUnit());
                 out.add(JobOutput.window(result));
             }

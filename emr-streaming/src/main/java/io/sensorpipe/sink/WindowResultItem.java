@@ -59,7 +59,8 @@ public class WindowResultItem {
         i.type = r.type();
         i.site = r.site();
         i.unit = r.unit();
-        i.ttl = r.windowEnd() / 1000 + ttlSeconds;
+        // From when the item is written, not from the window: reprocessed old windows would be written expired.
+        i.ttl = Math.max(r.windowEnd(), r.processedAt()) / 1000 + ttlSeconds;
         i.anomalyDay = r.anomaly() ? ResultItem.anomalyDay(r.windowStart()) : null;
         return i;
     }

@@ -47,4 +47,16 @@ class JobConfigTest {
         assertThat(JobConfig.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));
         assertThat(JobConfig.parseDuration("--x", "PT10S")).isEqualTo(Duration.ofSeconds(10));
     }
+
+    @Test
+    void futureSkewDefaultsToAMinuteAndOutOfRangeValuesNameTheFlag() {
+        assertThat(parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b").maxFutureSkew())
+                .isEqualTo(Duration.ofSeconds(60));
+        assertThat(parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                "--max-future-skew", "2m").maxFutureSkew()).isEqualTo(Duration.ofMinutes(2));
+        assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                "--max-future-skew", "0s")).hasMessageContaining("--max-future-skew");
+        assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                "--max-future-skew", "2h")).hasMessageContaining("--max-future-skew");
+    }
 }

@@ -44,13 +44,17 @@ class WindowingPipelineTest {
     }
 
     private void start(Duration idleTimeout) throws TimeoutException {
+        start(idleTimeout, Duration.ofDays(100_000));
+    }
+
+    private void start(Duration idleTimeout, Duration maxFuture) throws TimeoutException {
         if (query != null) {
             query.stop();
         }
         input = MemoryStream.apply(Encoders.bean(RawRecord.class), spark.sqlContext());
         table = "out_" + System.nanoTime();
         query = WindowingPipeline.build(input.toDF(), Duration.ofSeconds(10), Duration.ofSeconds(5), SCORER,
-                        idleTimeout, Duration.ofDays(100_000), Duration.ofDays(100_000))
+                        idleTimeout, Duration.ofDays(100_000), maxFuture)
                 .writeStream().format("memory").queryName(table).outputMode("append")
                 .option("checkpointLocation", tmp.resolve("cp-" + table).toString())
                 .start();
@@ -133,6 +137,41 @@ class WindowingPipelineTest {
         assertThat(out).extracting(JobOutput::getReason).containsExactlyInAnyOrder("MALFORMED_JSON", "WRONG_TYPE");
         assertThat(out).allSatisfy(o -> assertThat(o.getSequenceNumber()).isNotNull());
         assertThat(out).anySatisfy(o -> assertThat(o.getMessage()).contains("'value'"));
+    }
+
+    @Test
+    void repeatedReadingIsWindowedOnceAndDeadLetteredAsDuplicate() throws Exception {
+        send(reading("s1", T0 + 1_000, 1.0), reading("s1", T0 + 1_000, 1.0), reading("s1", T0 + 2_000, 3.0));
+        send(reading("s1", T0 + 1_000, 1.0)); // a producer retry arriving in a later batch
+        send(reading("s1", T0 + 30_000, 0.0)); // watermark → T0+25s closes [T0, T0+10s)
+        List<JobOutput> out = awaitOutputs(o -> o.stream().anyMatch(r -> r.getKind().equals(JobOutput.WINDOW)));
+
+        JobOutput w = window(out, "s1", T0);
+        assertThat(w.getCount()).isEqualTo(2);
+        assertThat(w.getMean()).isEqualTo(2.0);
+        List<JobOutput> duplicates = out.stream().filter(o -> o.getKind().equals(JobOutput.DUPLICATE)).toList();
+        assertThat(duplicates).hasSize(2).allSatisfy(d -> {
+            assertThat(d.getReason()).isEqualTo("DUPLICATE");
+            assertThat(d.getEventTs()).isEqualTo(T0 + 1_000);
+        });
+        assertThat(out).noneMatch(o -> o.getKind().equals(JobOutput.LATE) || o.getKind().equals(JobOutput.DEAD));
+    }
+
+    @Test
+    void readingFarAheadOfTheClockIsDeadLetteredAndDoesNotMakeOthersLate() throws Exception {
+        start(Duration.ofMinutes(10), Duration.ofSeconds(60));
+        long base = System.currentTimeMillis() / 10_000 * 10_000 - 60_000; // a window start a minute ago
+        send(reading("s1", base + 1_000, 1.0),
+                reading("clock-ahead", System.currentTimeMillis() + Duration.ofMinutes(59).toMillis(), 9.0));
+        send(reading("s1", base + 2_000, 3.0)); // late, had the reading 59 min ahead moved the watermark
+        send(reading("s1", base + 20_000, 0.0)); // watermark → base+15s closes [base, base+10s)
+        List<JobOutput> out = awaitOutputs(o -> o.stream().anyMatch(r -> r.getKind().equals(JobOutput.WINDOW)));
+
+        assertThat(window(out, "s1", base).getCount()).isEqualTo(2);
+        assertThat(out).noneMatch(o -> o.getKind().equals(JobOutput.LATE));
+        List<JobOutput> dead = out.stream().filter(o -> o.getKind().equals(JobOutput.DEAD)).toList();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).getReason()).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
     }
 
     private JobOutput window(List<JobOutput> out, String sensor, long start) {

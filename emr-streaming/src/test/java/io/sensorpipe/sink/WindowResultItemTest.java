@@ -34,7 +34,8 @@ class WindowResultItemTest {
                 ResultItem.ANOMALY_DAY);
         assertThat(item.get(ResultItem.ANOMALY).bool()).isTrue();
         assertThat(item.get(ResultItem.ANOMALY_DAY).s()).isEqualTo(ResultItem.anomalyDay(START));
-        assertThat(item.get(ResultItem.TTL).n()).isEqualTo(Long.toString((START + 60_000) / 1000 + 86_400));
+        // processed a second after the window ended: the TTL counts from the write
+        assertThat(item.get(ResultItem.TTL).n()).isEqualTo(Long.toString((START + 61_000) / 1000 + 86_400));
     }
 
     @Test
@@ -66,5 +67,15 @@ class WindowResultItemTest {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).contains("\"reason\":\"MALFORMED_JSON\"").contains("\"shardId\":\"shardId-0\"");
         assertThat(writer.write(8, START, List.of())).isNull();
+    }
+
+    @Test
+    void reprocessedOldWindowExpiresTtlDaysAfterItIsWrittenNotAfterTheWindow() {
+        long processedAt = START + 90L * 86_400_000; // reprocessing the window 90 days later, TTL 30 days
+        WindowResult old = new WindowResult("s", START, START + 60_000, 1, 1.0, 1.0, 1.0, 0.0, START, START, 0.0,
+                0.0, false, null, "m1", processedAt, "t", "", "");
+        WindowResultItem item = WindowResultItem.from(old, 30L * 86_400);
+        assertThat(item.getTtl()).isEqualTo(processedAt / 1000 + 30L * 86_400);
+        assertThat(item.getTtl() * 1000).isGreaterThan(processedAt);
     }
 }

@@ -105,6 +105,11 @@ public final class ReadingParser {
         if (!Double.isFinite(val)) {
             return ParseResult.reject(RejectReason.NON_FINITE_VALUE, "field 'value' is not finite: " + value.asText());
         }
+        if (Math.abs(val) > Float.MAX_VALUE) {
+            // The anomaly model (RCF) stores floats: a larger value becomes Infinity there and NaN-poisons the model.
+            return ParseResult.reject(RejectReason.INVALID_VALUE, "field 'value' " + value.asText()
+                    + " is outside the supported range [-" + Float.MAX_VALUE + ", " + Float.MAX_VALUE + "]");
+        }
         long eventTime = ts.asLong();
         long now = clockMillis.getAsLong();
         if (eventTime < now - maxPastMillis || eventTime > now + maxFutureMillis) {

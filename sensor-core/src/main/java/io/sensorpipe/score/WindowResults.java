@@ -12,8 +12,16 @@ public final class WindowResults {
     public static WindowResult toResult(ClosedWindow w, WindowScore s, String modelVersion, long processedAt,
                                         String type, String site, String unit) {
         WindowAggregate a = w.aggregate();
+        // A model that overflowed (RCF stores floats) can emit NaN/Infinity; DynamoDB refuses them and the batch
+        // would fail on every replay, so a non-finite score is stored as "no score" instead.
+        Double expected = s.expected() == null || !Double.isFinite(s.expected()) ? null : s.expected();
         return new WindowResult(w.sensorId(), w.windowStart(), w.windowEnd(), a.count(), a.min(), a.max(), a.mean(),
-                a.variance(), a.firstTs(), a.lastTs(), s.anomalyScore(), s.anomalyGrade(), s.anomaly(), s.expected(),
-                modelVersion, processedAt, type, site, unit);
+                a.variance(), a.firstTs(), a.lastTs(), finiteOrZero(s.anomalyScore()), finiteOrZero(s.anomalyGrade()),
+                s.anomaly() && Double.isFinite(s.anomalyGrade()), expected, modelVersion, processedAt, type, site,
+                unit);
+    }
+
+    private static double finiteOrZero(double v) {
+        return Double.isFinite(v) ? v : 0.0;
     }
 }

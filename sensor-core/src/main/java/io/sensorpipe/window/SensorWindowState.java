@@ -2,6 +2,8 @@ package io.sensorpipe.window;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,11 @@ import java.util.TreeMap;
  *
  * <p>A reading whose window already closed (window end ≤ watermark, or ≤ a watermark this state was closed up to
  * before) is not added but counted in {@link #lateCount()}, so late data is reported instead of silently dropped.
- * Not thread-safe.
+ *
+ * <p>Idempotent per reading identity (sensorId, ts): delivery is at-least-once (a producer retry of a record Kinesis
+ * did store puts it in the stream twice), so each open window remembers the event times it accepted and a repeat is
+ * reported as {@link Acceptance#DUPLICATE} (counted in {@link #duplicateCount()}) instead of being counted twice.
+ * Windows hold few readings and the set is dropped when the window closes. Not thread-safe.
  */
 public final class SensorWindowState implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -23,6 +29,12 @@ public final class SensorWindowState implements Serializable {
     private final TreeMap<Long, WindowAggregate> open = new TreeMap<>();
     private long closedUpTo = Long.MIN_VALUE;
     private long lateCount;
+    /** Window start → event times accepted into that open window; null in state serialized before it existed. */
+    private HashMap<Long, HashSet<Long>> acceptedTs = new HashMap<>();
+    private long duplicateCount;
+
+    /** What {@link #offer} did with a reading. */
+    public enum Acceptance { ACCEPTED, LATE, DUPLICATE }
 
     public SensorWindowState(String sensorId, TumblingWindows windows) {
         this.sensorId = Objects.requireNonNull(sensorId, "sensorId");
@@ -30,19 +42,35 @@ public final class SensorWindowState implements Serializable {
     }
 
     /**
-     * Adds a reading to its window.
-     *
-     * @return false (and the reading is counted as late) when its window already closed: window end ≤ watermark
+     * Adds a reading to its window unless its window already closed (window end ≤ watermark: {@code LATE}) or the
+     * window already holds a reading with this event time ({@code DUPLICATE}).
      */
-    public boolean accept(long ts, double value, long watermarkMillis) {
+    public Acceptance offer(long ts, double value, long watermarkMillis) {
         long start = windows.startOf(ts);
         long end = windows.endOf(start);
         if (end <= Math.max(watermarkMillis, closedUpTo)) {
             lateCount++;
-            return false;
+            return Acceptance.LATE;
+        }
+        if (acceptedTs == null) { // restored from state written before duplicates were tracked
+            acceptedTs = new HashMap<>();
+        }
+        if (!acceptedTs.computeIfAbsent(start, s -> new HashSet<>()).add(ts)) {
+            duplicateCount++;
+            return Acceptance.DUPLICATE;
         }
         open.computeIfAbsent(start, s -> WindowAggregate.empty()).add(ts, value);
-        return true;
+        return Acceptance.ACCEPTED;
+    }
+
+    /**
+     * Boolean form of {@link #offer} for callers that only tell late from not late.
+     *
+     * @return false (and the reading is counted as late) when its window already closed; true when it was added or
+     *         was a duplicate of a reading already in its window (see {@link #duplicateCount()})
+     */
+    public boolean accept(long ts, double value, long watermarkMillis) {
+        return offer(ts, value, watermarkMillis) != Acceptance.LATE;
     }
 
     /** Removes and returns the windows with end ≤ watermark, in ascending start order. */
@@ -58,6 +86,9 @@ public final class SensorWindowState implements Serializable {
             }
             closed.add(new ClosedWindow(sensorId, e.getKey(), end, e.getValue()));
             it.remove();
+            if (acceptedTs != null) {
+                acceptedTs.remove(e.getKey());
+            }
         }
         return closed;
     }
@@ -69,6 +100,11 @@ public final class SensorWindowState implements Serializable {
 
     public long lateCount() {
         return lateCount;
+    }
+
+    /** Readings not added because their window already held a reading with the same event time. */
+    public long duplicateCount() {
+        return duplicateCount;
     }
 
     public boolean hasOpenWindows() {

@@ -26,6 +26,7 @@ public final class Windower {
     private final TreeMap<Long, TreeSet<String>> sensorsByOpenEnd = new TreeMap<>();
     private long maxEventTime = Long.MIN_VALUE;
     private long lateCount;
+    private long duplicateCount;
 
     public Windower(TumblingWindows windows, Duration allowedLateness) {
         if (allowedLateness == null || allowedLateness.isNegative()) {
@@ -46,7 +47,10 @@ public final class Windower {
         long watermark = watermark();
         SensorWindowState state = sensors.computeIfAbsent(r.sensorId(), id -> new SensorWindowState(id, windows));
         long endBefore = state.earliestOpenWindowEnd();
-        if (state.accept(r.ts(), r.value(), watermark)) {
+        SensorWindowState.Acceptance result = state.offer(r.ts(), r.value(), watermark);
+        if (result == SensorWindowState.Acceptance.DUPLICATE) {
+            duplicateCount++; // already in its window: counted once (the caller still maps the row to its window)
+        } else if (result == SensorWindowState.Acceptance.ACCEPTED) {
             long endAfter = state.earliestOpenWindowEnd();
             if (endAfter != endBefore) {
                 unindex(endBefore, r.sensorId());
@@ -90,6 +94,11 @@ public final class Windower {
 
     public long lateCount() {
         return lateCount;
+    }
+
+    /** Readings whose (sensorId, ts) was already in their open window. */
+    public long duplicateCount() {
+        return duplicateCount;
     }
 
     public int sensorCount() {

@@ -78,4 +78,18 @@ class ReadingParserTest {
         assertThat(parse("{\"v\":1,\"sensorId\":\" \",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1}").message())
                 .contains("'sensorId'");
     }
+
+    @Test
+    void valueBeyondFloatRangeIsRejectedAsInvalidValueNamingTheField() {
+        ParseResult huge = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":1e39}");
+        assertThat(huge.isValid()).isFalse();
+        assertThat(huge.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(huge.message()).contains("'value'");
+        ParseResult hugeNegative = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW
+                + ",\"value\":-1e39}");
+        assertThat(hugeNegative.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+        ParseResult largestFloat = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW
+                + ",\"value\":" + (double) Float.MAX_VALUE + "}");
+        assertThat(largestFloat.isValid()).isTrue();
+    }
 }

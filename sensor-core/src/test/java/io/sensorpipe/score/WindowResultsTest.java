@@ -21,4 +21,23 @@ class WindowResultsTest {
         assertThat(r).isEqualTo(new WindowResult("site-a/pump-7/temperature", 0, 60_000, 2, 1.0, 3.0, 2.0, 1.0, 1_005,
                 1_050, 0.75, 0.4, true, 2.5, "v1", 123L, "temperature", "site-a", "C"));
     }
+
+    @Test
+    void nonFiniteGradeAndExpectedBecomeZeroAndAbsentSoTheItemCanBeStored() {
+        WindowAggregate a = WindowAggregate.empty();
+        a.add(1_005, 1.0);
+        ClosedWindow w = new ClosedWindow("s", 0, 60_000, a);
+        WindowScore poisoned = new WindowScore(0.0, Double.NaN, true, Double.POSITIVE_INFINITY);
+
+        WindowResult r = WindowResults.toResult(w, poisoned, "v1", 123L, "t", "", "");
+
+        assertThat(r.anomalyGrade()).isZero();
+        assertThat(r.anomalyScore()).isZero();
+        assertThat(r.expected()).isNull();
+        assertThat(r.anomaly()).isFalse();
+        WindowResult nanExpected = WindowResults.toResult(w, new WindowScore(0.5, 0.2, false, Double.NaN), "v1", 1L,
+                "t", "", "");
+        assertThat(nanExpected.expected()).isNull();
+        assertThat(nanExpected.anomalyGrade()).isEqualTo(0.2);
+    }
 }

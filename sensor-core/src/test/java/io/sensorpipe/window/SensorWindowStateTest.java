@@ -92,4 +92,45 @@ class SensorWindowStateTest {
         assertThat(w.aggregate().mean()).isEqualTo(3.0);
         assertThat(w.aggregate().variance()).isEqualTo(8.0 / 3);
     }
+
+    @Test
+    void repeatedReadingOfAnOpenWindowIsReportedDuplicateAndCountedOnce() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        assertThat(state.offer(10_000, 1.0, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(state.offer(10_000, 1.0, 0)).isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
+        assertThat(state.offer(20_000, 3.0, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(state.accept(20_000, 3.0, 0)).isTrue(); // boolean form: a duplicate is not late
+        assertThat(state.duplicateCount()).isEqualTo(2);
+        assertThat(state.lateCount()).isZero();
+        ClosedWindow w = state.closeUpTo(60_000).get(0);
+        assertThat(w.aggregate().count()).isEqualTo(2);
+        assertThat(w.aggregate().mean()).isEqualTo(2.0);
+    }
+
+    @Test
+    void repeatOfAReadingWhoseWindowClosedIsLateNotDuplicate() {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.offer(10_000, 1.0, 0);
+        state.closeUpTo(60_000);
+        assertThat(state.offer(10_000, 1.0, 60_000)).isEqualTo(SensorWindowState.Acceptance.LATE);
+        assertThat(state.duplicateCount()).isZero();
+        // the closed window's accepted event times are forgotten: a later window starts empty
+        assertThat(state.offer(70_000, 1.0, 60_000)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+    }
+
+    @Test
+    void duplicatesAreStillDetectedAfterJavaSerialisation() throws Exception {
+        SensorWindowState state = new SensorWindowState("s", MINUTE);
+        state.offer(10_000, 1.0, 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(state);
+        }
+        SensorWindowState copy;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (SensorWindowState) in.readObject();
+        }
+        assertThat(copy.offer(10_000, 1.0, 0)).isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
+        assertThat(copy.closeUpTo(60_000).get(0).aggregate().count()).isEqualTo(1);
+    }
 }

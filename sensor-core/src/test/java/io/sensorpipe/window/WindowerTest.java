@@ -32,7 +32,7 @@ class WindowerTest {
         List<Reading> readings = new ArrayList<>();
         long ts = 1_764_072_000_000L;
         for (int i = 0; i < n; i++) {
-            ts += random.nextInt(5_000);
+            ts += 1 + random.nextInt(5_000); // distinct event times: a repeated (sensor, ts) is a duplicate
             readings.add(reading("sensor-" + random.nextInt(4), ts, Math.rint(random.nextGaussian() * 1000) / 7));
         }
         return readings;
@@ -109,5 +109,16 @@ class WindowerTest {
         assertThat(windower.lateCount()).isZero();
         assertThat(closed).extracting(w -> w.windowEnd() + "/" + w.sensorId())
                 .containsExactly("60000/a", "60000/b", "60000/c", "120000/a", "120000/b", "120000/c");
+    }
+
+    @Test
+    void duplicateReadingIsCountedOnceInItsWindowAndNotLate() {
+        Windower windower = new Windower(MINUTE, LATENESS);
+        List<ClosedWindow> closed = run(windower, List.of(reading("a", 10_000, 1.0), reading("a", 10_000, 1.0),
+                reading("a", 20_000, 3.0), reading("a", 130_000, 5.0)));
+        assertThat(closed).hasSize(2);
+        assertThat(closed.get(0).aggregate().count()).isEqualTo(2);
+        assertThat(windower.duplicateCount()).isEqualTo(1);
+        assertThat(windower.lateCount()).isZero();
     }
 }

@@ -2,6 +2,7 @@ package io.sensorpipe.cli.pipeline;
 
 import io.sensorpipe.cli.resources.ResourceNames;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -53,8 +54,30 @@ final class ComponentCommands {
                 "--dead-letter-bucket", n.checkpointBucket(), "--dead-letter-prefix", "dead-letters/run-" + c.runId() + "/",
                 "--window", windowSeconds + "s", "--watermark", c.watermark().toMillis() + "ms", "--trigger", "2s",
                 "--warmup-windows", "8", "--initial-position", "TRIM_HORIZON", "--shuffle-partitions", "2",
-                "--metrics-file", metrics.toString(), "--master", "local[2]");
+                "--metrics-file", metrics.toString(), "--master", "local[2]",
+                "--max-future-skew", maxFutureSkew(c).toSeconds() + "s");
     }
+
+    /**
+     * How far ahead of the clock the end-of-input marker ({@link PipelineRun#WATERMARK_FLUSH_SENSOR}) is: past the
+     * end of the newest window plus the allowed lateness, so the watermark it sets closes every produced window.
+     */
+    static Duration watermarkFlushLead(PipelineConfig c) {
+        return c.window().plus(c.watermark()).plusSeconds(5);
+    }
+
+    /**
+     * The job's {@code --max-future-skew}: its default (60 s) unless the flush marker needs more, with a margin,
+     * so the marker is never dead-lettered as out of range.
+     */
+    static Duration maxFutureSkew(PipelineConfig c) {
+        Duration needed = watermarkFlushLead(c).plusSeconds(30);
+        Duration skew = needed.compareTo(DEFAULT_MAX_FUTURE_SKEW) > 0 ? needed : DEFAULT_MAX_FUTURE_SKEW;
+        return Duration.ofSeconds(skew.toSeconds() + (skew.toNanosPart() > 0 ? 1 : 0));
+    }
+
+    /** The streaming job's default {@code --max-future-skew}. */
+    static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
 
     static List<String> archiveArgs(PipelineConfig c, ResourceNames n, Path report) {
         return List.of("bridge", "--stream", n.stream(), "--bucket", n.archiveBucket(),

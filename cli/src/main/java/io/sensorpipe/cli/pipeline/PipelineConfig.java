@@ -41,6 +41,11 @@ public record PipelineConfig(String runId, ResourceNames names, Duration duratio
         if (watermark.isNegative()) {
             throw new IllegalArgumentException("--watermark must not be negative, was " + watermark);
         }
+        if (window.plus(watermark).compareTo(MAX_WINDOW_PLUS_WATERMARK) > 0) {
+            // the end-of-input marker runs this far ahead of the clock; the job accepts at most 1 h of future skew
+            throw new IllegalArgumentException("--window plus --watermark must be at most "
+                    + MAX_WINDOW_PLUS_WATERMARK.toMinutes() + " min, was " + window.plus(watermark));
+        }
         if (drainTimeout.isNegative() || drainTimeout.isZero()) {
             throw new IllegalArgumentException("--drain-timeout must be positive, was " + drainTimeout);
         }
@@ -52,6 +57,8 @@ public record PipelineConfig(String runId, ResourceNames names, Duration duratio
         }
         names.validated();
     }
+
+    static final Duration MAX_WINDOW_PLUS_WATERMARK = Duration.ofMinutes(55);
 
     /** The bridge writes objects named like Firehose's, {@code <deliveryStream>-1-...}: this run's own name. */
     public String deliveryStreamName() {

@@ -8,23 +8,27 @@ import java.util.List;
  * <ul>
  *   <li>every produced reading is windowed, late (behind the watermark) or dead-lettered (invalid):
  *       {@code produced = windowed + late + dead_lettered};</li>
- *   <li>the archive holds every produced reading: {@code archived = produced};</li>
+ *   <li>the archive holds every produced reading: {@code archived = produced}, counting distinct readings
+ *       (sensorId, ts): delivery is at-least-once, so the stream and the archive may hold a reading twice;</li>
  *   <li>every anomalous window alerts unless the sensor's cooldown suppressed it:
  *       {@code alerted = anomalies - suppressed}.</li>
  * </ul>
- * A count that could not be read is {@code -1} and fails reconciliation, since it cannot be checked.
+ * {@code duplicates} (repeats the streaming job found in a window and counted once) and {@code archiveDuplicates}
+ * (archive lines repeating a reading) are reported, outside the identities. A count that could not be read is
+ * {@code -1} and fails reconciliation, since it cannot be checked.
  */
-public record PipelineCounts(long produced, long windowed, long late, long deadLettered, long archived,
-                             long anomalies, long alerted, long suppressed) {
+public record PipelineCounts(long produced, long windowed, long late, long deadLettered, long duplicates,
+                             long archived, long archiveDuplicates, long anomalies, long alerted, long suppressed) {
 
     public static final long UNKNOWN = -1;
 
     /** The mismatches, empty when everything reconciles. */
     public List<String> mismatches() {
         List<String> problems = new ArrayList<>();
-        String[] names = {"produced", "windowed", "late", "dead_lettered", "archived", "anomalies", "alerted",
-                "suppressed"};
-        long[] values = {produced, windowed, late, deadLettered, archived, anomalies, alerted, suppressed};
+        String[] names = {"produced", "windowed", "late", "dead_lettered", "duplicates", "archived",
+                "archive_duplicates", "anomalies", "alerted", "suppressed"};
+        long[] values = {produced, windowed, late, deadLettered, duplicates, archived, archiveDuplicates, anomalies,
+                alerted, suppressed};
         for (int i = 0; i < names.length; i++) {
             if (values[i] < 0) {
                 problems.add(names[i] + " unknown");
@@ -54,7 +58,8 @@ public record PipelineCounts(long produced, long windowed, long late, long deadL
     public String summaryLine() {
         List<String> problems = mismatches();
         return "produced=" + show(produced) + " windowed=" + show(windowed) + " late=" + show(late)
-                + " dead_lettered=" + show(deadLettered) + " archived=" + show(archived)
+                + " dead_lettered=" + show(deadLettered) + " duplicates=" + show(duplicates)
+                + " archived=" + show(archived) + " archive_duplicates=" + show(archiveDuplicates)
                 + " anomalies=" + show(anomalies) + " alerted=" + show(alerted) + " suppressed=" + show(suppressed)
                 + (problems.isEmpty() ? " reconciled=yes" : " reconciled=NO (" + String.join("; ", problems) + ")");
     }

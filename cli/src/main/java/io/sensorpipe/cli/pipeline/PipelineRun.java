@@ -176,7 +176,8 @@ public final class PipelineRun {
         if (!components.containsKey("streaming")) {
             return;
         }
-        long ts = System.currentTimeMillis() + config.window().toMillis() + config.watermark().toMillis() + 5000;
+        // within the job's --max-future-skew (ComponentCommands.maxFutureSkew), else it would be dead-lettered
+        long ts = System.currentTimeMillis() + ComponentCommands.watermarkFlushLead(config).toMillis();
         String marker = "{\"v\":1,\"sensorId\":\"" + WATERMARK_FLUSH_SENSOR + "\",\"type\":\"watermark-flush\","
                 + "\"site\":\"sensorpipe\",\"ts\":" + ts + ",\"value\":0,\"unit\":\"\"}";
         try {
@@ -262,8 +263,9 @@ public final class PipelineRun {
     // ------------------------------------------------------------------ counts
 
     /** Live counts; any that cannot be read yet is -1. */
-    record Snapshot(long produced, long windowed, long windows, long late, long deadLettered, long archived,
-                    long anomalies, long alerted, long suppressed, long alertsHandled, long lagSeconds) {
+    record Snapshot(long produced, long windowed, long windows, long late, long deadLettered, long duplicates,
+                    long archived, long archiveDuplicates, long anomalies, long alerted, long suppressed,
+                    long alertsHandled, long lagSeconds) {
     }
 
     private Snapshot snapshot() {
@@ -282,9 +284,12 @@ public final class PipelineRun {
             // table not readable yet; shown as ?
         }
         long archived = -1;
+        long archiveDuplicates = -1;
         try {
-            archived = sinks.archivedLines(config.names().archiveBucket(), config.deliveryStreamName() + "-",
+            SinkCounts.Archive a = sinks.archived(config.names().archiveBucket(), config.deliveryStreamName() + "-",
                     WATERMARK_FLUSH_SENSOR);
+            archived = a.distinct(); // the archive keeps the stream's duplicates: each reading counts once
+            archiveDuplicates = a.duplicates();
         } catch (RuntimeException e) {
             // shown as ?
         }
@@ -303,8 +308,8 @@ public final class PipelineRun {
             suppressed = alertLog.suppressedCooldown();
         }
         return new Snapshot(produced, windowed, windows, ReportFiles.count(metrics, "late"),
-                ReportFiles.count(metrics, "deadLettered"), archived, anomalies, alerted, suppressed,
-                alertLog.handled(), lag);
+                ReportFiles.count(metrics, "deadLettered"), ReportFiles.count(metrics, "duplicates"), archived,
+                archiveDuplicates, anomalies, alerted, suppressed, alertLog.handled(), lag);
     }
 
     /** Readings the streaming job has read from the stream so far (its metrics file), -1 if unknown. */
@@ -347,9 +352,10 @@ public final class PipelineRun {
     private void printProgress(String phase, Snapshot s) {
         long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
         out.printf(Locale.ROOT, "[%d:%02d %-5s] produced=%s windowed=%s (%s windows) late=%s dead_lettered=%s"
-                        + " archived=%s anomalies=%s alerted=%s suppressed=%s results_lag=%s%n",
+                        + " duplicates=%s archived=%s anomalies=%s alerted=%s suppressed=%s results_lag=%s%n",
                 secs / 60, secs % 60, phase, n(s.produced()), n(s.windowed()), n(s.windows()), n(s.late()),
-                n(s.deadLettered()), n(s.archived()), n(s.anomalies()), n(s.alerted()), n(s.suppressed()),
+                n(s.deadLettered()), n(s.duplicates()), n(s.archived()), n(s.anomalies()), n(s.alerted()),
+                n(s.suppressed()),
                 s.lagSeconds() < 0 ? "?" : s.lagSeconds() + "s");
         out.flush();
     }
@@ -365,12 +371,13 @@ public final class PipelineRun {
         long archivedReport = ReportFiles.count(report("archive"), "recordsArchived");
         long rejectedReport = ReportFiles.count(report("archive"), "recordsRejected");
         long bridgeReadings = archivedReport + rejectedReport - (markerWritten ? 1 : 0);
-        if (archivedReport >= 0 && rejectedReport >= 0 && bridgeReadings != s.archived()) {
+        long archiveLines = s.archived() < 0 || s.archiveDuplicates() < 0 ? -1 : s.archived() + s.archiveDuplicates();
+        if (archivedReport >= 0 && rejectedReport >= 0 && bridgeReadings != archiveLines) {
             out.println("pipeline: note: the archive bridge reports " + bridgeReadings
-                    + " readings archived, S3 holds " + s.archived() + " lines");
+                    + " readings archived, S3 holds " + archiveLines + " lines");
         }
-        return new PipelineCounts(s.produced(), s.windowed(), s.late(), s.deadLettered(), s.archived(),
-                s.anomalies(), s.alerted(), suppressed);
+        return new PipelineCounts(s.produced(), s.windowed(), s.late(), s.deadLettered(), s.duplicates(),
+                s.archived(), s.archiveDuplicates(), s.anomalies(), s.alerted(), suppressed);
     }
 
     // ------------------------------------------------------------------ end

@@ -1,13 +1,19 @@
 package io.sensorpipe.cli.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -25,8 +31,25 @@ public final class SinkCounts {
     private final DynamoDbClient dynamo;
     private final S3Client s3;
     private final SqsClient sqs;
-    /** Archive objects are immutable: each is read once, its line count kept by key. */
-    private final Map<String, Long> archiveLinesByKey = new HashMap<>();
+    /**
+     * Reading identities of each archive object, read once per version: the archive bridge overwrites a key when
+     * the stream re-delivers its records, so a cached count is only valid for the ETag it was read at.
+     */
+    private final Map<String, ArchiveObject> archiveObjects = new HashMap<>();
+
+    private record ArchiveObject(String eTag, List<String> identities) {
+    }
+
+    /**
+     * Archive lines ({@code lines}) and distinct readings in them ({@code distinct}, by sensorId and ts; a line
+     * that is not a reading counts by its text). The archive legitimately holds the stream's duplicates (a
+     * producer retry of a stored record), so {@code distinct} is what matches the produced count.
+     */
+    public record Archive(long lines, long distinct) {
+        public long duplicates() {
+            return lines - distinct;
+        }
+    }
 
     public SinkCounts(DynamoDbClient dynamo, S3Client s3, SqsClient sqs) {
         this.dynamo = dynamo;
@@ -62,33 +85,61 @@ public final class SinkCounts {
      * Lines (= readings, one JSON reading a line) in the bucket's GZIP objects named {@code <objectNamePrefix>...},
      * good and rejected records alike (Firehose archives both), except lines of {@code excludedSensorId}.
      */
-    public long archivedLines(String bucket, String objectNamePrefix, String excludedSensorId) {
-        long total = 0;
+    public Archive archived(String bucket, String objectNamePrefix, String excludedSensorId) {
+        long lines = 0;
+        Set<String> distinct = new HashSet<>();
+        Set<String> listed = new HashSet<>();
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()) {
             String name = o.key().substring(o.key().lastIndexOf('/') + 1);
             if (!name.startsWith(objectNamePrefix)) {
                 continue;
             }
-            total += archiveLinesByKey.computeIfAbsent(o.key(), key -> countLines(bucket, key, excludedSensorId));
+            listed.add(o.key());
+            ArchiveObject cached = archiveObjects.get(o.key());
+            if (cached == null || o.eTag() == null || !o.eTag().equals(cached.eTag())) {
+                cached = new ArchiveObject(o.eTag(), readIdentities(bucket, o.key(), excludedSensorId));
+                archiveObjects.put(o.key(), cached);
+            }
+            lines += cached.identities().size();
+            distinct.addAll(cached.identities());
         }
-        return total;
+        archiveObjects.keySet().retainAll(listed);
+        return new Archive(lines, distinct.size());
     }
 
-    private long countLines(String bucket, String key, String excludedSensorId) {
+    /** Lines in the archive objects (see {@link #archived}), duplicates included. */
+    public long archivedLines(String bucket, String objectNamePrefix, String excludedSensorId) {
+        return archived(bucket, objectNamePrefix, excludedSensorId).lines();
+    }
+
+    private List<String> readIdentities(String bucket, String key, String excludedSensorId) {
         try (var in = s3.getObject(r -> r.bucket(bucket).key(key));
              BufferedReader reader = new BufferedReader(new InputStreamReader(
                      key.endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
-            long n = 0;
+            List<String> ids = new ArrayList<>();
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank() && (excludedSensorId == null || !line.contains(excludedSensorId))) {
-                    n++;
+                    ids.add(identity(line));
                 }
             }
-            return n;
+            return ids;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read s3://" + bucket + "/" + key, e);
         }
+    }
+
+    /** A reading's identity (sensorId, ts); a line that is not a reading is identified by its text. */
+    static String identity(String line) {
+        try {
+            JsonNode n = ReadingCodec.MAPPER.readTree(line);
+            if (n != null && n.isObject() && n.path("sensorId").isTextual() && n.path("ts").isIntegralNumber()) {
+                return n.get("sensorId").asText() + '\u0000' + n.get("ts").asLong();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: falls through to the line itself
+        }
+        return "line\u0000" + line.strip();
     }
 
     /** Messages on a queue nobody else reads (visible + in flight). */

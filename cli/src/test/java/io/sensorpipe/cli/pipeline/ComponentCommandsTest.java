@@ -1,0 +1,56 @@
+package io.sensorpipe.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorpipe.cli.resources.ResourceNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The end-of-input marker must be accepted by the job it is meant to flush. */
+class ComponentCommandsTest {
+    @TempDir
+    Path root;
+
+    private PipelineConfig config(Duration window, Duration watermark) throws Exception {
+        Files.createDirectories(root.resolve("sensor-core"));
+        return new PipelineConfig("r1", ResourceNames.defaults(), Duration.ofMinutes(1), 4, null, window, watermark,
+                Duration.ofMinutes(2), Duration.ofSeconds(5), root, root.resolve("runs/r1"), null, false);
+    }
+
+    private static Duration skewFlag(List<String> args) {
+        int i = args.indexOf("--max-future-skew");
+        assertThat(i).as("streaming args pass --max-future-skew").isGreaterThanOrEqualTo(0);
+        String v = args.get(i + 1);
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+    }
+
+    @Test
+    void watermarkFlushMarkerStaysWithinTheJobsFutureSkew() throws Exception {
+        for (Duration[] wm : new Duration[][] {{Duration.ofSeconds(10), Duration.ofSeconds(5)},
+                {Duration.ofSeconds(60), Duration.ofSeconds(30)}, {Duration.ofMinutes(30), Duration.ofMinutes(20)}}) {
+            PipelineConfig c = config(wm[0], wm[1]);
+            Duration skew = skewFlag(ComponentCommands.streamingArgs(c, c.names(), root.resolve("m.json")));
+            Duration lead = ComponentCommands.watermarkFlushLead(c);
+            assertThat(lead).as("marker closes the last window").isGreaterThanOrEqualTo(wm[0].plus(wm[1]));
+            assertThat(lead).as("marker lead for window %s watermark %s", wm[0], wm[1]).isLessThan(skew);
+            assertThat(skew).isLessThanOrEqualTo(Duration.ofHours(1)).isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void smallWindowsKeepTheJobsDefaultSkew() throws Exception {
+        PipelineConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        assertThat(ComponentCommands.maxFutureSkew(c)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void windowsTooLongForAnyAcceptedMarkerAreRefused() {
+        assertThatThrownBy(() -> config(Duration.ofMinutes(50), Duration.ofMinutes(10)))
+                .hasMessageContaining("--window plus --watermark");
+    }
+}

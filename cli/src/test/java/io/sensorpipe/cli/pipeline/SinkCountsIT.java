@@ -1,0 +1,77 @@
+package io.sensorpipe.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.cli.TestCloud;
+import io.sensorpipe.cli.aws.AwsClients;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** Archive counts read from S3 as the pipeline summary sees them. */
+class SinkCountsIT {
+    private static AwsClients aws;
+    private static final String BUCKET = "it-sinkcounts-" + TestCloud.suffix();
+    private static final String PREFIX = "sensorpipe-run-it-";
+
+    @BeforeAll
+    static void setUp() {
+        TestCloud.requireLocalEndpoint();
+        aws = new AwsClients();
+        aws.s3().createBucket(b -> b.bucket(BUCKET));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        try {
+            aws.s3().listObjectsV2Paginator(r -> r.bucket(BUCKET)).contents()
+                    .forEach(o -> aws.s3().deleteObject(r -> r.bucket(BUCKET).key(o.key())));
+            aws.s3().deleteBucket(r -> r.bucket(BUCKET));
+        } finally {
+            aws.close();
+        }
+    }
+
+    private static String reading(String sensor, long ts) {
+        return "{\"v\":1,\"sensorId\":\"" + sensor + "\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1.5}";
+    }
+
+    private static void put(String key, String... lines) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        aws.s3().putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
+    }
+
+    @Test
+    void overwrittenArchiveObjectIsCountedAgainAndRepeatsCountOnce() throws Exception {
+        SinkCounts counts = new SinkCounts(aws.dynamo(), aws.s3(), aws.sqs());
+        String prefix = PREFIX + "o-";
+        String key = "raw/year=2026/month=11/day=25/hour=12/" + prefix + "1-2026-11-25-12-00-00-a.gz";
+        put(key, reading("a", 1), reading("a", 2));
+        assertThat(counts.archived(BUCKET, prefix, null)).isEqualTo(new SinkCounts.Archive(2, 2));
+
+        // the bridge re-delivers: same key, more content (one line repeats a reading) → a new ETag
+        put(key, reading("a", 1), reading("a", 2), reading("a", 3), reading("a", 1));
+        SinkCounts.Archive after = counts.archived(BUCKET, prefix, null);
+        assertThat(after.lines()).isEqualTo(4);
+        assertThat(after.distinct()).isEqualTo(3);
+        assertThat(after.duplicates()).isEqualTo(1);
+    }
+
+    @Test
+    void readingRepeatedAcrossObjectsCountsOnceAndExcludedSensorIsSkipped() throws Exception {
+        SinkCounts counts = new SinkCounts(aws.dynamo(), aws.s3(), aws.sqs());
+        String prefix = PREFIX + "x-";
+        put("raw/h/" + prefix + "1.gz", reading("b", 10), reading("marker", 99));
+        put("raw/h/" + prefix + "2.gz", reading("b", 10), reading("b", 11), "{not a reading");
+        SinkCounts.Archive a = counts.archived(BUCKET, prefix, "marker");
+        assertThat(a.lines()).isEqualTo(4);
+        assertThat(a.distinct()).isEqualTo(3);
+    }
+}

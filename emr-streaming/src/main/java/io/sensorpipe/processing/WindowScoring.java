@@ -1,0 +1,35 @@
+package io.sensorpipe.processing;
+
+import io.sensorpipe.schema.WindowResult;
+import io.sensorpipe.score.SensorScorer;
+import io.sensorpipe.score.WindowResults;
+import io.sensorpipe.score.WindowScore;
+import io.sensorpipe.window.ClosedWindow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one closed window without letting the model stop the job: a scorer that throws (a corrupted or overflowed
+ * model) gives an unscored window (score 0, not anomalous, {@code modelVersion} marked {@value #UNSCORED_SUFFIX})
+ * and a logged error. A failed query would re-run the same batch from its checkpoint, fail again, and never recover.
+ */
+public final class WindowScoring {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowScoring.class);
+    /** Appended to the model version of a window the model could not score. */
+    public static final String UNSCORED_SUFFIX = "+unscored";
+    private static final WindowScore UNSCORED = new WindowScore(0.0, 0.0, false, null);
+
+    private WindowScoring() {
+    }
+
+    public static WindowResult scoreOrUnscored(SensorScorer scorer, ClosedWindow w, String modelVersion,
+                                               long processedAt, String type, String site, String unit) {
+        try {
+            return WindowResults.toResult(w, scorer.score(w), modelVersion, processedAt, type, site, unit);
+        } catch (RuntimeException e) {
+            LOG.error("scorer failed on window {} [{}, {}); stored unscored", w.sensorId(), w.windowStart(),
+                    w.windowEnd(), e);
+            return WindowResults.toResult(w, UNSCORED, modelVersion + UNSCORED_SUFFIX, processedAt, type, site, unit);
+        }
+    }
+}

@@ -193,7 +193,7 @@ public final class JobMetrics extends StreamingQueryListener {
             data.add(MetricDatum.builder().metricName(e.getKey()).dimensions(dim).timestamp(now)
                     .unit(StandardUnit.COUNT).value((double) e.getValue()).build());
         }
-        data.add(MetricDatum.builder().metricName("BatchLatency").dimensions(dim).timestamp(now)
+        data.add(MetricDatum.builder().metricName("BatchLatencyMs").dimensions(dim).timestamp(now)
                 .unit(StandardUnit.MILLISECONDS).value((double) batchMillis).build());
         try {
             cloudWatch.putMetricData(b -> b.namespace(namespace).metricData(data));

@@ -88,25 +88,6 @@ public record JobConfig(
 
     /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT10S}). */
     public static Duration parseDuration(String field, String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(java.util.Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
-                default -> throw new IllegalArgumentException();
-            };
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(field + " must be a duration like 500ms, 10s, 5m, 2h or PT10S, got '"
-                    + text + "'");
-        }
+        return io.sensorpipe.config.DurationText.parse(field, text);
     }
 }

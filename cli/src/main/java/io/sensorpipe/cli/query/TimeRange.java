@@ -23,7 +23,6 @@ public record TimeRange(long fromMillis, long toMillis) {
     public static final int MAX_DAYS = 400;
 
     private static final Pattern RELATIVE = Pattern.compile("-(\\d+)\\s*(ms|s|m|h|d)");
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     public TimeRange {
         if (fromMillis >= toMillis) {
@@ -76,11 +75,7 @@ public record TimeRange(long fromMillis, long toMillis) {
 
     /** Parses {@code 90s}, {@code 2m}, {@code 1h}, {@code 500ms}, {@code 1d}. */
     public static Duration parseDuration(String field, String text) {
-        Matcher m = DURATION.matcher(text == null ? "" : text.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(field + " '" + text + "' is not a duration like 90s, 2m, 1h");
-        }
-        return Duration.ofMillis(toMillis(Long.parseLong(m.group(1)), m.group(2)));
+        return io.sensorpipe.config.DurationText.parse(field, text);
     }
 
     private static long toMillis(long amount, String unit) {

@@ -14,11 +14,12 @@ import java.util.Arrays;
 final class ExactSum implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private double[] partials = new double[4];
-    private int size;
+    // package-private for WindowStateCodec
+    double[] partials = new double[4];
+    int size;
     /** Set when a partial overflowed; then the plain (inexact) sum below is used. */
-    private boolean overflowed;
-    private double naive;
+    boolean overflowed;
+    double naive;
 
     void add(double x) {
         naive += x;

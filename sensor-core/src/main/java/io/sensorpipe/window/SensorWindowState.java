@@ -2,8 +2,8 @@ package io.sensorpipe.window;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -19,19 +19,22 @@ import java.util.TreeMap;
  * <p>Idempotent per reading identity (sensorId, ts): delivery is at-least-once (a producer retry of a record Kinesis
  * did store puts it in the stream twice), so each open window remembers the event times it accepted and a repeat is
  * reported as {@link Acceptance#DUPLICATE} (counted in {@link #duplicateCount()}) instead of being counted twice.
- * Windows hold few readings and the set is dropped when the window closes. Not thread-safe.
+ * The accepted event times of a window are a bitmap of their offsets in the window, so the dedup memory of one open
+ * window is bounded by window size in ms / 8 bytes (7.5 KB for 60 s windows) however many readings arrive; it is
+ * dropped when the window closes. {@link WindowStateCodec} stores it as delta varints while that is smaller.
+ * Not thread-safe.
  */
 public final class SensorWindowState implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     private final String sensorId;
     private final TumblingWindows windows;
-    private final TreeMap<Long, WindowAggregate> open = new TreeMap<>();
-    private long closedUpTo = Long.MIN_VALUE;
-    private long lateCount;
-    /** Window start → event times accepted into that open window; null in state serialized before it existed. */
-    private HashMap<Long, HashSet<Long>> acceptedTs = new HashMap<>();
-    private long duplicateCount;
+    final TreeMap<Long, WindowAggregate> open = new TreeMap<>();
+    long closedUpTo = Long.MIN_VALUE;
+    long lateCount;
+    /** Window start → offsets (ts − start) of the event times accepted into that open window. */
+    final HashMap<Long, BitSet> acceptedTs = new HashMap<>();
+    long duplicateCount;
 
     /** What {@link #offer} did with a reading. */
     public enum Acceptance { ACCEPTED, LATE, DUPLICATE }
@@ -39,6 +42,9 @@ public final class SensorWindowState implements Serializable {
     public SensorWindowState(String sensorId, TumblingWindows windows) {
         this.sensorId = Objects.requireNonNull(sensorId, "sensorId");
         this.windows = Objects.requireNonNull(windows, "windows");
+        if (windows.sizeMillis() > Integer.MAX_VALUE) { // offsets in a window are bitmap indexes (ints)
+            throw new IllegalArgumentException("window size must be below 24 days, got " + windows);
+        }
     }
 
     /**
@@ -52,13 +58,13 @@ public final class SensorWindowState implements Serializable {
             lateCount++;
             return Acceptance.LATE;
         }
-        if (acceptedTs == null) { // restored from state written before duplicates were tracked
-            acceptedTs = new HashMap<>();
-        }
-        if (!acceptedTs.computeIfAbsent(start, s -> new HashSet<>()).add(ts)) {
+        BitSet seen = acceptedTs.computeIfAbsent(start, s -> new BitSet());
+        int offset = (int) (ts - start);
+        if (seen.get(offset)) {
             duplicateCount++;
             return Acceptance.DUPLICATE;
         }
+        seen.set(offset);
         open.computeIfAbsent(start, s -> WindowAggregate.empty()).add(ts, value);
         return Acceptance.ACCEPTED;
     }
@@ -86,9 +92,7 @@ public final class SensorWindowState implements Serializable {
             }
             closed.add(new ClosedWindow(sensorId, e.getKey(), end, e.getValue()));
             it.remove();
-            if (acceptedTs != null) {
-                acceptedTs.remove(e.getKey());
-            }
+            acceptedTs.remove(e.getKey());
         }
         return closed;
     }

@@ -17,13 +17,14 @@ import java.util.Objects;
 public final class WindowAggregate implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private long count;
-    private double min = Double.POSITIVE_INFINITY;
-    private double max = Double.NEGATIVE_INFINITY;
-    private long firstTs = Long.MAX_VALUE;
-    private long lastTs = Long.MIN_VALUE;
-    private final ExactSum sum = new ExactSum();
-    private final ExactSum sumOfSquares = new ExactSum();
+    // package-private for WindowStateCodec
+    long count;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    long firstTs = Long.MAX_VALUE;
+    long lastTs = Long.MIN_VALUE;
+    final ExactSum sum = new ExactSum();
+    final ExactSum sumOfSquares = new ExactSum();
 
     private WindowAggregate() {
     }

@@ -1,0 +1,221 @@
+package io.sensorpipe.window;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.BitSet;
+import java.util.Map;
+
+/**
+ * The explicit, versioned binary form of one sensor's {@link SensorWindowState} (open windows, their exact partial
+ * sums and accepted event times, late/duplicate counters), as the streaming job keeps it in its state store.
+ * Not Java serialization: a changed class must not make a checkpoint unreadable, so every version this codec ever
+ * wrote stays readable ({@code WindowStateCodecTest} holds golden bytes of each), and anything it cannot read is
+ * reported with {@link IllegalArgumentException} for the caller to reset that one sensor.
+ *
+ * <p>Version 1, big-endian: {@code 'W' 'S' 1}, window size ms, closedUpTo, lateCount, duplicateCount (longs),
+ * open-window count (int), then per window its start (long), count (long), min, max (doubles), firstTs, lastTs
+ * (longs), the exact sum and sum of squares (overflow flag byte, naive double, partial count int, partials) and
+ * its accepted event times: {@code 0} none, {@code 1} count + ascending offsets as delta varints, or {@code 2}
+ * bitmap words (count int + longs), whichever is smaller.
+ */
+public final class WindowStateCodec {
+    public static final int VERSION = 1;
+    private static final byte M0 = 'W';
+    private static final byte M1 = 'S';
+    private static final byte NO_TIMES = 0;
+    private static final byte DELTAS = 1;
+    private static final byte BITMAP = 2;
+
+    private WindowStateCodec() {
+    }
+
+    public static byte[] encode(SensorWindowState s) {
+        int estimate = 48;
+        for (Map.Entry<Long, WindowAggregate> e : s.open.entrySet()) {
+            BitSet seen = s.acceptedTs.get(e.getKey());
+            estimate += 96 + 8 * (e.getValue().sum.size + e.getValue().sumOfSquares.size)
+                    + (seen == null ? 0 : Math.min(5 * seen.cardinality(), seen.toLongArray().length * 8) + 8);
+        }
+        ByteBuffer b = ByteBuffer.allocate(estimate);
+        b.put(M0).put(M1).put((byte) VERSION);
+        b.putLong(s.windows().sizeMillis()).putLong(s.closedUpTo).putLong(s.lateCount).putLong(s.duplicateCount);
+        b.putInt(s.open.size());
+        for (Map.Entry<Long, WindowAggregate> e : s.open.entrySet()) {
+            WindowAggregate a = e.getValue();
+            b.putLong(e.getKey()).putLong(a.count).putDouble(a.min).putDouble(a.max).putLong(a.firstTs)
+                    .putLong(a.lastTs);
+            putSum(b, a.sum);
+            putSum(b, a.sumOfSquares);
+            putTimes(b, s.acceptedTs.get(e.getKey()));
+        }
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /**
+     * Reads what {@link #encode} wrote (any version) for the sensor {@code sensorId} with {@code windows}.
+     *
+     * @throws IllegalArgumentException when the bytes are not a readable state of these windows (corrupt, written
+     *                                  by an unknown newer version, or with another window size)
+     */
+    public static SensorWindowState decode(byte[] bytes, String sensorId, TumblingWindows windows) {
+        if (bytes == null || bytes.length < 3 || bytes[0] != M0 || bytes[1] != M1) {
+            throw new IllegalArgumentException("not a window state (no 'WS' header)");
+        }
+        if (bytes[2] != VERSION) {
+            throw new IllegalArgumentException("window state version " + bytes[2] + " is not readable here (reads "
+                    + VERSION + ")");
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
+            long size = b.getLong();
+            if (size != windows.sizeMillis()) {
+                throw new IllegalArgumentException("window state has " + size + " ms windows, the job now "
+                        + windows.sizeMillis() + " ms");
+            }
+            SensorWindowState s = new SensorWindowState(sensorId, windows);
+            s.closedUpTo = b.getLong();
+            s.lateCount = nonNegative(b.getLong(), "lateCount");
+            s.duplicateCount = nonNegative(b.getLong(), "duplicateCount");
+            int n = boundedCount(b, 8 * 6);
+            for (int i = 0; i < n; i++) {
+                long start = b.getLong();
+                if (windows.startOf(start) != start || s.open.containsKey(start)) {
+                    throw new IllegalArgumentException("window start " + start + " is not aligned or repeated");
+                }
+                WindowAggregate a = WindowAggregate.empty();
+                a.count = nonNegative(b.getLong(), "count");
+                a.min = b.getDouble();
+                a.max = b.getDouble();
+                a.firstTs = b.getLong();
+                a.lastTs = b.getLong();
+                getSum(b, a.sum);
+                getSum(b, a.sumOfSquares);
+                s.open.put(start, a);
+                BitSet seen = getTimes(b, windows.sizeMillis());
+                if (seen != null) {
+                    s.acceptedTs.put(start, seen);
+                }
+            }
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(b.remaining() + " unexpected trailing bytes");
+            }
+            return s;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("window state is truncated");
+        }
+    }
+
+    private static void putSum(ByteBuffer b, ExactSum sum) {
+        b.put((byte) (sum.overflowed ? 1 : 0)).putDouble(sum.naive).putInt(sum.size);
+        for (int i = 0; i < sum.size; i++) {
+            b.putDouble(sum.partials[i]);
+        }
+    }
+
+    private static void getSum(ByteBuffer b, ExactSum sum) {
+        sum.overflowed = b.get() != 0;
+        sum.naive = b.getDouble();
+        int n = boundedCount(b, 8);
+        sum.partials = new double[Math.max(4, n)];
+        for (int i = 0; i < n; i++) {
+            sum.partials[i] = b.getDouble();
+        }
+        sum.size = n;
+    }
+
+    private static void putTimes(ByteBuffer b, BitSet seen) {
+        if (seen == null || seen.isEmpty()) {
+            b.put(NO_TIMES);
+            return;
+        }
+        long[] words = seen.toLongArray();
+        int cardinality = seen.cardinality();
+        if (cardinality * 5L < words.length * 8L) { // a delta varint takes at most 5 bytes (offsets are ints)
+            b.put(DELTAS).putInt(cardinality);
+            int previous = 0;
+            for (int i = seen.nextSetBit(0); i >= 0; i = seen.nextSetBit(i + 1)) {
+                putVarint(b, i - previous);
+                previous = i;
+            }
+        } else {
+            b.put(BITMAP).putInt(words.length);
+            for (long w : words) {
+                b.putLong(w);
+            }
+        }
+    }
+
+    private static BitSet getTimes(ByteBuffer b, long windowMillis) {
+        byte kind = b.get();
+        if (kind == NO_TIMES) {
+            return null;
+        }
+        BitSet seen;
+        if (kind == DELTAS) {
+            int n = boundedCount(b, 1);
+            seen = new BitSet();
+            long offset = 0;
+            for (int i = 0; i < n; i++) {
+                offset += getVarint(b);
+                if (offset >= windowMillis) {
+                    throw new IllegalArgumentException("accepted time offset " + offset + " outside its window");
+                }
+                seen.set((int) offset);
+            }
+        } else if (kind == BITMAP) {
+            int n = boundedCount(b, 8);
+            long[] words = new long[n];
+            for (int i = 0; i < n; i++) {
+                words[i] = b.getLong();
+            }
+            seen = BitSet.valueOf(words);
+            if (seen.length() > windowMillis) {
+                throw new IllegalArgumentException("accepted time bitmap longer than its window");
+            }
+        } else {
+            throw new IllegalArgumentException("unknown accepted-times kind " + kind);
+        }
+        return seen;
+    }
+
+    private static void putVarint(ByteBuffer b, int v) {
+        while ((v & ~0x7F) != 0) {
+            b.put((byte) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        b.put((byte) v);
+    }
+
+    private static int getVarint(ByteBuffer b) {
+        int v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            byte x = b.get();
+            v |= (x & 0x7F) << shift;
+            if (x >= 0) {
+                if (v < 0) {
+                    break;
+                }
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("malformed varint");
+    }
+
+    /** A count read from the bytes, refused when the rest could not hold that many items of {@code minBytes}. */
+    private static int boundedCount(ByteBuffer b, int minBytes) {
+        int n = b.getInt();
+        if (n < 0 || (long) n * minBytes > b.remaining()) {
+            throw new IllegalArgumentException("count " + n + " does not fit the " + b.remaining() + " bytes left");
+        }
+        return n;
+    }
+
+    private static long nonNegative(long v, String field) {
+        if (v < 0) {
+            throw new IllegalArgumentException(field + " is negative: " + v);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,132 @@
+package io.sensorpipe.window;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class WindowStateCodecTest {
+    private static final TumblingWindows MINUTE = new TumblingWindows(Duration.ofMinutes(1));
+
+    /**
+     * Version 1 bytes of {@link #sample()}, written by the first release of the codec. A later release must still
+     * read them (a checkpoint written before an upgrade), so this constant is never regenerated.
+     */
+    private static final String V1_GOLDEN = "575301000000000000ea60000000000000ea600000000000000001000000000000000100000002000000000000ea6000"
+            + "00000000000002c0080000000000004002000000000000000000000000ee48000000000000f42400bfe8000000000000"
+            + "00000001bfe800000000000000402c20000000000000000001402c2000000000000100000002e807dc0b000000000001"
+            + "d4c000000000000000c800000000000000004033e66666666667000000000001d4c0000000000001da3100409f180000"
+            + "00000100000006bc80000000000000bca00000000000003cc0000000000000bce00000000000003d3e00000000000040"
+            + "9f1800000000000040d9d8c000000001000000053997d00000000000b9c000000000000039f8000000000000bd6efff3"
+            + "3333333240d9d8c000000001020000001681020408102040814081020408102040204081020408102010204081020408"
+            + "100810204081020408040810204081020402040810204081028102040810204081408102040810204020408102040810"
+            + "201020408102040810081020408102040804081020408102040204081020408102810204081020408140810204081020"
+            + "402040810204081020102040810204081008102040810204080408102040810204020408102040810200020408102040"
+            + "81";
+
+    /** Two open windows (one sparse, one dense enough for the bitmap form), a closed one, a late and a duplicate. */
+    private static SensorWindowState sample() {
+        SensorWindowState s = new SensorWindowState("site/pump-1/t", MINUTE);
+        s.offer(1_000, 1.5, 0);
+        s.offer(61_000, 2.25, 0);
+        s.offer(61_000, 2.25, 0); // duplicate
+        s.closeUpTo(60_000);
+        s.offer(2_000, 9.0, 60_000); // late
+        s.offer(62_500, -3.0, 60_000);
+        for (int i = 0; i < 200; i++) {
+            s.offer(120_000 + i * 7L, 0.1 * i, 60_000);
+        }
+        return s;
+    }
+
+    @Test
+    void roundTripKeepsEveryWindowCountersAndDedupMemory() {
+        SensorWindowState s = sample();
+        SensorWindowState back = WindowStateCodec.decode(WindowStateCodec.encode(s), s.sensorId(), MINUTE);
+        assertSameState(back, s);
+        // dedup memory survives: a repeat is still a duplicate, a reading of the closed window still late
+        assertThat(back.offer(62_500, 5.0, 60_000)).isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
+        assertThat(back.offer(120_007, 5.0, 60_000)).isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
+        assertThat(back.offer(3_000, 5.0, 0)).isEqualTo(SensorWindowState.Acceptance.LATE);
+        assertThat(back.offer(62_501, 5.0, 60_000)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+    }
+
+    @Test
+    void randomStatesRoundTripBitForBit() {
+        Random rnd = new Random(7);
+        for (int round = 0; round < 50; round++) {
+            SensorWindowState s = new SensorWindowState("s" + round, MINUTE);
+            int n = rnd.nextInt(500);
+            for (int i = 0; i < n; i++) {
+                s.offer(rnd.nextInt(300_000), rnd.nextGaussian() * Math.pow(10, rnd.nextInt(30) - 15), 0);
+            }
+            byte[] bytes = WindowStateCodec.encode(s);
+            SensorWindowState back = WindowStateCodec.decode(bytes, s.sensorId(), MINUTE);
+            assertSameState(back, s);
+            assertThat(WindowStateCodec.encode(back)).isEqualTo(bytes);
+        }
+    }
+
+    @Test
+    void version1BytesOfAnEarlierReleaseStayReadable() {
+        SensorWindowState back = WindowStateCodec.decode(HexFormat.of().parseHex(V1_GOLDEN), "site/pump-1/t", MINUTE);
+        assertSameState(back, sample());
+    }
+
+    @Test
+    void dedupMemoryOfAWindowIsBoundedByItsSize() {
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        for (int i = 0; i < 60_000; i++) { // every millisecond of the window: the densest a window can get
+            s.offer(i, 1.0, Long.MIN_VALUE);
+        }
+        assertThat(WindowStateCodec.encode(s).length).isLessThan(60_000 / 8 + 200);
+    }
+
+    @Test
+    void corruptTruncatedForeignOrNewerBytesAreRefusedWithAReason() {
+        byte[] good = WindowStateCodec.encode(sample());
+        assertThatThrownBy(() -> WindowStateCodec.decode(new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5}, "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
+        assertThatThrownBy(() -> WindowStateCodec.decode(java.util.Arrays.copyOf(good, good.length - 3), "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] newer = good.clone();
+        newer[2] = 9;
+        assertThatThrownBy(() -> WindowStateCodec.decode(newer, "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 9");
+        assertThatThrownBy(() -> WindowStateCodec.decode(good, "s", new TumblingWindows(Duration.ofSeconds(10))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000 ms");
+        Random rnd = new Random(1);
+        for (int i = 0; i < 2_000; i++) { // random damage: refused or decoded, never another exception
+            byte[] bad = good.clone();
+            bad[3 + rnd.nextInt(bad.length - 3)] ^= (byte) (1 << rnd.nextInt(8));
+            try {
+                WindowStateCodec.decode(bad, "s", MINUTE);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
+    private static void assertSameState(SensorWindowState actual, SensorWindowState expected) {
+        assertThat(actual.lateCount()).isEqualTo(expected.lateCount());
+        assertThat(actual.duplicateCount()).isEqualTo(expected.duplicateCount());
+        assertThat(actual.closedUpTo).isEqualTo(expected.closedUpTo);
+        assertThat(actual.acceptedTs).isEqualTo(expected.acceptedTs);
+        List<ClosedWindow> a = copyOf(actual).closeUpTo(Long.MAX_VALUE);
+        List<ClosedWindow> e = copyOf(expected).closeUpTo(Long.MAX_VALUE);
+        assertThat(a).hasSameSizeAs(e);
+        for (int i = 0; i < a.size(); i++) {
+            assertThat(a.get(i).windowStart()).isEqualTo(e.get(i).windowStart());
+            assertThat(a.get(i).aggregate()).isEqualTo(e.get(i).aggregate());
+            assertThat(a.get(i).aggregate().sum()).isEqualTo(e.get(i).aggregate().sum());
+        }
+    }
+
+    private static SensorWindowState copyOf(SensorWindowState s) {
+        return WindowStateCodec.decode(WindowStateCodec.encode(s), s.sensorId(), s.windows());
+    }
+}

@@ -1,11 +1,11 @@
 package io.sensorpipe.job;
 
-import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.ArchiveWindowing;
 import io.sensorpipe.processing.JobOutput;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.sink.DeadLetterWriter;
-import io.sensorpipe.sink.DynamoDbWindowWriter;
+import io.sensorpipe.sink.DynamoDbResultSink;
 import io.sensorpipe.sink.ResultsTable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +39,8 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
     Path deadLetterDir;
     @Option(names = "--window", defaultValue = "60s")
     String window;
-    @Option(names = "--warmup-windows", defaultValue = "64")
-    int warmupWindows;
+    @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag (default: the scorer's)")
+    Integer warmupWindows;
     @Option(names = "--ttl-days", defaultValue = "30")
     int ttlDays;
     @Option(names = "--master", defaultValue = "local[2]")
@@ -66,7 +66,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
             b.master(master).config("spark.ui.enabled", "false");
         }
         SparkSession spark = b.getOrCreate();
-        try (AwsClients aws = new AwsClients()) {
+        try (JobAwsClients aws = new JobAwsClients()) {
             if (createResources) {
                 ResultsTable.createIfMissing(aws.dynamo(), table);
             }
@@ -76,13 +76,15 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
                             functions.lit("archive").as("streamName"),
                             functions.input_file_name().as("shardId"));
             Dataset<JobOutput> out = ArchiveWindowing.build(raw, windowSize,
-                    ScorerConfig.builder().warmupWindows(warmupWindows).build(), System.currentTimeMillis());
+                    warmupWindows == null ? ScorerConfig.defaults()
+                            : ScorerConfig.defaults().toBuilder().warmupWindows(warmupWindows).build(),
+                    System.currentTimeMillis());
             DeadLetterWriter deadLetters = deadLetterBucket != null
-                    ? DeadLetterWriter.toS3(aws.s3(), deadLetterBucket, deadLetterPrefix, jobTag(input))
+                    ? DeadLetterWriter.toS3(JobAwsClients::sharedS3, deadLetterBucket, deadLetterPrefix, jobTag(input))
                     : DeadLetterWriter.toDirectory(deadLetterDir, jobTag(input));
-            JobMetrics metrics = new JobMetrics(null, null, null, "archive");
-            new BatchSink(new DynamoDbWindowWriter(aws.dynamo(), table), deadLetters, metrics,
-                    Duration.ofDays(ttlDays).toSeconds()).call(out, 0L);
+            JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, "archive");
+            new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, table,
+                    Duration.ofDays(ttlDays).toSeconds()), deadLetters, metrics).call(out, 0L);
             System.out.println("reprocess summary: " + metrics.pendingSummary());
         } finally {
             spark.stop();

@@ -1,7 +1,9 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
-import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.metrics.JobMetricsPublisher;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -14,60 +16,62 @@ import picocli.CommandLine.Option;
 @Command(name = "stream-job", mixinStandardHelpOptions = true,
         description = "Kinesis → parse/dead letters → event-time windows + anomaly scores → DynamoDB (Spark).")
 public final class StreamingJobMain implements Callable<Integer> {
-    @Option(names = "--stream", required = true, description = "Kinesis stream name")
+    @Option(names = JobOptions.STREAM, required = true, description = "Kinesis stream name")
     String stream;
-    @Option(names = "--table", defaultValue = "sensorpipe-results", description = "DynamoDB results table (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.TABLE, defaultValue = "sensorpipe-results", description = "DynamoDB results table (${DEFAULT-VALUE})")
     String table;
-    @Option(names = "--checkpoint", required = true, description = "Spark checkpoint location (local path or s3://)")
+    @Option(names = JobOptions.CHECKPOINT, required = true, description = "Spark checkpoint location (local path or s3://)")
     String checkpoint;
-    @Option(names = "--dead-letter-bucket", description = "S3 bucket for dead letters")
+    @Option(names = JobOptions.DEAD_LETTER_BUCKET, description = "S3 bucket for dead letters")
     String deadLetterBucket;
-    @Option(names = "--dead-letter-prefix", defaultValue = "dead-letters/", description = "key prefix (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.DEAD_LETTER_PREFIX, defaultValue = "dead-letters/", description = "key prefix (${DEFAULT-VALUE})")
     String deadLetterPrefix;
-    @Option(names = "--dead-letter-dir", description = "local directory for dead letters instead of S3")
+    @Option(names = JobOptions.DEAD_LETTER_DIR, description = "local directory for dead letters instead of S3")
     Path deadLetterDir;
-    @Option(names = "--window", defaultValue = "60s", description = "tumbling window size (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.WINDOW, defaultValue = "60s", description = "tumbling window size (${DEFAULT-VALUE})")
     String window;
-    @Option(names = "--watermark", defaultValue = "30s", description = "allowed lateness (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.WATERMARK, defaultValue = "30s", description = "allowed lateness (${DEFAULT-VALUE})")
     String watermark;
-    @Option(names = "--trigger", defaultValue = "5s", description = "micro-batch interval (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.TRIGGER, defaultValue = "5s", description = "micro-batch interval (${DEFAULT-VALUE})")
     String trigger;
-    @Option(names = "--idle-timeout", defaultValue = "1h", description = "forget sensors silent this long (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.IDLE_TIMEOUT, defaultValue = "1h", description = "forget sensors silent this long (${DEFAULT-VALUE})")
     String idleTimeout;
-    @Option(names = "--source", defaultValue = KinesisSourceProvider.SHORT_NAME,
+    @Option(names = JobOptions.SOURCE, defaultValue = KinesisSourceProvider.SHORT_NAME,
             description = "sensorpipe-kinesis (SDK v2, default) or aws-kinesis (AWS's connector on EMR 7.1+)")
     String source;
-    @Option(names = "--initial-position", defaultValue = "TRIM_HORIZON", description = "TRIM_HORIZON, LATEST or AT_TIMESTAMP")
+    @Option(names = JobOptions.INITIAL_POSITION, defaultValue = "TRIM_HORIZON", description = "TRIM_HORIZON, LATEST or AT_TIMESTAMP")
     String initialPosition;
-    @Option(names = "--at-timestamp", defaultValue = "0", description = "epoch ms, with AT_TIMESTAMP")
+    @Option(names = JobOptions.AT_TIMESTAMP, defaultValue = "0", description = "epoch ms, with AT_TIMESTAMP")
     long atTimestamp;
-    @Option(names = "--max-records-per-shard", defaultValue = "10000", description = "per shard per batch (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.MAX_RECORDS_PER_SHARD, defaultValue = "10000", description = "per shard per batch (${DEFAULT-VALUE})")
     int maxRecordsPerShard;
-    @Option(names = "--shuffle-partitions", defaultValue = "4", description = "state partitions; fixed by the first run of a checkpoint")
+    @Option(names = JobOptions.SHUFFLE_PARTITIONS, defaultValue = "4", description = "state partitions; fixed by the first run of a checkpoint")
     int shufflePartitions;
-    @Option(names = "--ttl-days", defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.TTL_DAYS, defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
     int ttlDays;
-    @Option(names = "--warmup-windows", defaultValue = "64", description = "windows before a sensor's model may flag")
-    int warmupWindows;
-    @Option(names = "--metrics-file", description = "JSON file with cumulative counters, replaced every batch")
+    @Option(names = JobOptions.WARMUP_WINDOWS,
+            description = "windows before a sensor's model may flag (default: the benchmarked scorer's)")
+    Integer warmupWindows;
+    @Option(names = JobOptions.METRICS_FILE, description = "JSON file with cumulative counters, replaced every batch")
     Path metricsFile;
-    @Option(names = "--cloudwatch-namespace", description = "publish per-batch metrics to CloudWatch under this namespace")
+    @Option(names = JobOptions.CLOUDWATCH_NAMESPACE, description = "publish per-batch metrics to CloudWatch under this namespace")
     String cloudWatchNamespace;
-    @Option(names = "--duration", defaultValue = "0s", description = "stop after this long (0: run until killed)")
+    @Option(names = JobOptions.DURATION, defaultValue = "0s", description = "stop after this long (0: run until killed)")
     String duration;
-    @Option(names = "--master", defaultValue = "local[2]", description = "Spark master when spark-submit sets none")
+    @Option(names = JobOptions.MASTER, defaultValue = "local[2]", description = "Spark master when spark-submit sets none")
     String master;
-    @Option(names = "--max-future-skew", defaultValue = "60s",
+    @Option(names = JobOptions.MAX_FUTURE_SKEW, defaultValue = "60s",
             description = "newest accepted event time ahead of the clock; later readings are dead-lettered (${DEFAULT-VALUE})")
     String maxFutureSkew;
-    @Option(names = "--create-resources", description = "create the table and bucket when missing (local runs)")
+    @Option(names = JobOptions.CREATE_RESOURCES, description = "create the table and bucket when missing (local runs)")
     boolean createResources;
 
     JobConfig toConfig() {
         return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir,
                 JobConfig.parseDuration("--window", window), JobConfig.parseDuration("--watermark", watermark),
                 JobConfig.parseDuration("--trigger", trigger), JobConfig.parseDuration("--idle-timeout", idleTimeout),
-                source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows,
+                source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays,
+                warmupWindows == null ? ScorerConfig.defaults().warmupWindows() : warmupWindows,
                 metricsFile, cloudWatchNamespace, JobConfig.parseDuration("--duration", duration), master,
                 createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew));
     }
@@ -81,14 +85,14 @@ public final class StreamingJobMain implements Callable<Integer> {
             System.err.println("invalid configuration: " + e.getMessage());
             return 2;
         }
-        try (AwsClients aws = new AwsClients()) {
-            SparkSession spark = StreamingJob.session(config);
-            JobMetrics metrics = new JobMetrics(config.metricsFile(),
+        try (JobAwsClients aws = new JobAwsClients()) {
+            SparkSession spark = SensorStreamingJob.session(config);
+            JobMetricsPublisher metrics = new JobMetricsPublisher(config.metricsFile(),
                     config.cloudWatchNamespace() == null ? null : aws.cloudWatch(), config.cloudWatchNamespace(),
                     config.stream());
-            StreamingJob job = new StreamingJob(config, aws);
+            SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, aws);
             StreamingQuery query = job.start(spark, metrics);
-            StreamingJob.awaitFor(query, config.duration());
+            SensorStreamingJob.awaitFor(query, config.duration());
             System.out.println("stream-job summary: " + metrics.snapshot());
             spark.stop();
         }

@@ -39,7 +39,7 @@ public final class ArchiveWindowing {
     static Iterator<JobOutput> windowsOf(String key, Iterator<ParsedRecord> rows, TumblingWindows windows,
                                          ScorerConfig scorerConfig, long processedAt) {
         List<JobOutput> out = new ArrayList<>();
-        if (ParsedRecord.DEAD_LETTER_KEY.equals(key)) {
+        if (ParsedRecord.isDeadLetterKey(key)) {
             rows.forEachRemaining(r -> out.add(JobOutput.deadLetter(JobOutput.DEAD, r, r.getReason(), r.getMessage(),
                     processedAt)));
             return out.iterator();

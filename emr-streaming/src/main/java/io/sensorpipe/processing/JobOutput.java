@@ -13,6 +13,10 @@ public class JobOutput implements Serializable {
     public static final String DEAD = "DEAD";
     /** A repeat of a reading (same sensorId and ts) already in its window: at-least-once delivery. */
     public static final String DUPLICATE = "DUPLICATE";
+    /** A sensor's model could not be restored (changed scorer settings, new model version, corrupt snapshot). */
+    public static final String MODEL_RESET = "MODEL_RESET";
+    /** A sensor's open-window state row could not be decoded: its open windows restarted empty. */
+    public static final String STATE_RESET = "STATE_RESET";
 
     private String kind;
     private String sensorId;
@@ -85,6 +89,22 @@ public class JobOutput implements Serializable {
             o.eventTs = rec.getTs();
         }
         return o;
+    }
+
+    /** A counted event of one sensor ({@link #MODEL_RESET}, {@link #STATE_RESET}) with its reason. */
+    public static JobOutput reset(String kind, String sensorId, String reason, long processedAt) {
+        JobOutput o = new JobOutput();
+        o.kind = kind;
+        o.sensorId = sensorId;
+        o.reason = kind;
+        o.message = reason;
+        o.processedAt = processedAt;
+        return o;
+    }
+
+    /** A row for the dead-letter sink (LATE, DUPLICATE, DEAD). */
+    public boolean isDeadLetter() {
+        return LATE.equals(kind) || DUPLICATE.equals(kind) || DEAD.equals(kind);
     }
 
     public WindowResult toWindowResult() {

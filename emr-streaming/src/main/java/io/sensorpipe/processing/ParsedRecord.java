@@ -5,11 +5,26 @@ import java.sql.Timestamp;
 
 /**
  * One source record after parsing (a Spark bean): either a valid reading (routed to its sensor's state) or a
- * reject (routed to the dead-letter group, {@link #DEAD_LETTER_KEY}), with the record's Kinesis coordinates.
+ * reject (routed to one of {@link #DEAD_LETTER_GROUPS} dead-letter groups), with the record's Kinesis coordinates.
  */
 public class ParsedRecord implements Serializable {
-    /** Group key of rejects: the parser rejects blank sensor ids, so no sensor has it. */
-    public static final String DEAD_LETTER_KEY = "";
+    /**
+     * Prefix of the rejects' group keys. {@link RecordParsing} rejects sensor ids starting with it, so no sensor has
+     * such a key.
+     */
+    public static final String DEAD_LETTER_PREFIX = "\u0000dead-";
+    /** Rejects are spread over this many groups (by record position), so a poison flood spreads over tasks. */
+    public static final int DEAD_LETTER_GROUPS = 64;
+
+    /** The dead-letter group of a reject: a function of its position in the stream, so a re-run routes it alike. */
+    public static String deadLetterKey(String shardId, String sequenceNumber, long subSequenceNumber) {
+        int h = java.util.Objects.hash(shardId, sequenceNumber, subSequenceNumber);
+        return DEAD_LETTER_PREFIX + Math.floorMod(h, DEAD_LETTER_GROUPS);
+    }
+
+    public static boolean isDeadLetterKey(String key) {
+        return key.startsWith(DEAD_LETTER_PREFIX);
+    }
 
     private String routeKey;
     private boolean valid;

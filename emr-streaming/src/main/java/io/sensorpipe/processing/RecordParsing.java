@@ -58,6 +58,10 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                 r.setSequenceNumber(str(row, meta[2]));
                 r.setSubSequenceNumber(meta[3] < 0 || row.isNullAt(meta[3]) ? 0 : ((Number) row.get(meta[3])).longValue());
                 ParseResult result = p.parse(data);
+                if (result.isValid() && result.reading().sensorId().startsWith(ParsedRecord.DEAD_LETTER_PREFIX)) {
+                    result = ParseResult.reject(io.sensorpipe.schema.RejectReason.INVALID_VALUE,
+                            "sensorId must not start with a NUL character (reserved for dead-letter groups)");
+                }
                 if (result.isValid()) {
                     Reading reading = result.reading();
                     r.setValid(true);
@@ -71,7 +75,8 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                     r.setEventTime(new Timestamp(reading.ts()));
                 } else {
                     r.setValid(false);
-                    r.setRouteKey(ParsedRecord.DEAD_LETTER_KEY);
+                    r.setRouteKey(ParsedRecord.deadLetterKey(r.getShardId(), r.getSequenceNumber(),
+                            r.getSubSequenceNumber()));
                     r.setReason(result.reason().name());
                     r.setMessage(result.message());
                 }

@@ -7,56 +7,96 @@ import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.api.java.function.FlatMapGroupsWithStateFunction;
 import org.apache.spark.sql.streaming.GroupState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The per-sensor step of {@code flatMapGroupsWithState} (event-time timeouts): adds readings to their windows,
+ * The per-sensor step of {@code flatMapGroupsWithState} (processing-time timeouts): adds readings to their windows,
  * emits a {@link JobOutput#LATE} row for each reading whose window already closed, a {@link JobOutput#DUPLICATE}
- * row for a repeat of a reading already in its window, closes the windows the
- * watermark passed, scores them in window order and emits {@link JobOutput#WINDOW} rows. Rejects (the
- * {@link ParsedRecord#DEAD_LETTER_KEY} group) pass through as {@link JobOutput#DEAD} rows without state.
+ * row for a repeat of a reading already in its window, closes the windows the watermark passed, scores them in
+ * window order and emits {@link JobOutput#WINDOW} rows. Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
+ * pass through as {@link JobOutput#DEAD} rows, lazily and without state.
  *
- * <p>The event-time timer is set to the earliest open window's end, so a sensor that goes quiet still has its
- * windows closed; a sensor silent for {@code idleTimeout} (no open window) has its state removed, which bounds the
- * state to active sensors. {@code processedAt} is Spark's batch time, which a re-run batch keeps, so replayed
- * results are identical.
+ * <p><b>Never wedges.</b> A scorer snapshot that cannot be restored (changed scorer settings, a new model version,
+ * a corrupt row) is replaced by a fresh model for that sensor and reported as a {@link JobOutput#MODEL_RESET} row
+ * with the reason; an open-windows row that cannot be decoded restarts that sensor's open windows empty
+ * ({@link JobOutput#STATE_RESET}). Windows keep flowing either way.
+ *
+ * <p><b>Quiet sensors close.</b> A live sensor (its readings arrive within watermark delay + a window of their event
+ * time) that got no reading for longer than the watermark delay (processing time) closes its windows up to {@code max(watermark, newest ts + time since that reading arrived − watermark delay)}:
+ * what a reading arriving now would close if event time went on at the wall clock's pace, so the last windows of a
+ * stream whose producers stopped are still written (within watermark delay + a trigger of their end). Its timer is
+ * set to that moment (at most a window ahead, then it re-checks). Replayed old data closes by watermark only, checked
+ * by the timer once per window length of processing time. Timers are
+ * processing-time timers because only those make Spark run batches while no data arrives.
+ *
+ * <p>A sensor with no open window whose newest reading is {@code idleTimeout} behind the watermark (or behind the
+ * clock-based watermark above, for a live sensor) has its state removed (bounded state).
+ * {@code processedAt} is Spark's batch time, which a re-run batch keeps, so replayed results are identical.
  */
 public final class SensorStateFunction
         implements FlatMapGroupsWithStateFunction<String, ParsedRecord, SensorState, JobOutput> {
+    private static final Logger LOG = LoggerFactory.getLogger(SensorStateFunction.class);
+    /** Shortest timer: below it the timer would fire in the very next trigger anyway. */
+    private static final long MIN_TIMER_MS = 100;
+
     private final TumblingWindows windows;
     private final ScorerConfig scorerConfig;
     private final long idleTimeoutMillis;
+    private final long watermarkDelayMillis;
 
-    public SensorStateFunction(Duration windowSize, ScorerConfig scorerConfig, Duration idleTimeout) {
+    public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
+                               Duration idleTimeout) {
         this.windows = new TumblingWindows(windowSize);
         this.scorerConfig = scorerConfig;
         this.idleTimeoutMillis = idleTimeout.toMillis();
+        this.watermarkDelayMillis = watermarkDelay.toMillis();
     }
 
     @Override
     public Iterator<JobOutput> call(String key, Iterator<ParsedRecord> rows, GroupState<SensorState> state) {
         long batchTime = state.getCurrentProcessingTimeMs();
-        List<JobOutput> out = new ArrayList<>();
-        if (ParsedRecord.DEAD_LETTER_KEY.equals(key)) {
-            rows.forEachRemaining(r -> out.add(JobOutput.deadLetter(JobOutput.DEAD, r, r.getReason(), r.getMessage(),
-                    batchTime)));
-            return out.iterator();
+        if (ParsedRecord.isDeadLetterKey(key)) {
+            // lazily: a poison flood of large records never sits in one list
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public JobOutput next() {
+                    ParsedRecord r = rows.next();
+                    return JobOutput.deadLetter(JobOutput.DEAD, r, r.getReason(), r.getMessage(), batchTime);
+                }
+            };
         }
         long watermark = state.getCurrentWatermarkMs();
+        List<JobOutput> out = new ArrayList<>();
         SensorState s = state.exists() ? state.get() : new SensorState();
-        SensorWindowState open = s.getWindows() == null ? new SensorWindowState(key, windows)
-                : deserialize(s.getWindows());
+        SensorWindowState open = null;
+        long lastArrival = batchTime;
+        if (s.getWindows() != null) {
+            try {
+                OpenWindowsCodec.OpenWindows decoded = OpenWindowsCodec.decode(s.getWindows(), key, windows);
+                open = decoded.state();
+                lastArrival = decoded.lastArrivalMs();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
+                out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
+            }
+        }
+        if (open == null) {
+            open = new SensorWindowState(key, windows);
+        }
+        boolean hadReadings = rows.hasNext();
         while (rows.hasNext()) {
             ParsedRecord r = rows.next();
             s.setType(r.getType());
@@ -73,55 +113,79 @@ public final class SensorStateFunction
                         "reading (" + key + ", " + r.getTs() + ") is already in its window", batchTime));
             }
         }
-        List<ClosedWindow> closed = open.closeUpTo(watermark);
+        if (hadReadings) {
+            lastArrival = batchTime;
+        }
+        long closeTo = watermark;
+        if (!hadReadings && state.hasTimedOut() && batchTime - lastArrival >= watermarkDelayMillis
+                && isLive(s.getLastEventTs(), lastArrival)) {
+            closeTo = Math.max(watermark, quietWatermark(s.getLastEventTs(), lastArrival, batchTime));
+        }
+        List<ClosedWindow> closed = open.closeUpTo(closeTo);
         if (!closed.isEmpty()) {
-            SensorScorer scorer = s.getScorer() == null ? null : ScorerCache.take(key, s.getScorerToken());
-            if (scorer == null) {
-                scorer = s.getScorer() == null ? Scorers.create(scorerConfig, key)
-                        : Scorers.restore(scorerConfig, s.getScorer());
-            }
+            SensorScorer scorer = scorerFor(key, s, batchTime, out);
             for (ClosedWindow w : closed) {
                 WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), batchTime,
                         s.getType(), s.getSite(), s.getUnit());
                 out.add(JobOutput.window(result));
             }
             s.setScorer(scorer.snapshot());
-            long token = java.util.concurrent.ThreadLocalRandom.current().nextLong();
+            long token = ThreadLocalRandom.current().nextLong();
             s.setScorerToken(token);
             ScorerCache.put(key, token, scorer);
         }
-        if (open.hasOpenWindows()) {
-            s.setWindows(serialize(open));
-            state.update(s);
-            // Fires once the watermark passes the earliest open window's end (Spark fires when watermark > timestamp).
-            state.setTimeoutTimestamp(Math.max(watermark, open.earliestOpenWindowEnd() - 1));
-        } else if (s.getLastEventTs() + idleTimeoutMillis <= watermark) {
+        if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
             state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
-        } else {
-            s.setWindows(serialize(open));
-            state.update(s);
-            state.setTimeoutTimestamp(Math.max(watermark, s.getLastEventTs() + idleTimeoutMillis));
+            return out.iterator();
         }
+        s.setWindows(OpenWindowsCodec.encode(open, lastArrival));
+        state.update(s);
+        state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, batchTime));
         return out.iterator();
     }
 
-    static byte[] serialize(SensorWindowState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+    /**
+     * Whether the sensor's newest reading arrived close to its event time (within watermark delay + a window). Only
+     * then does processing time stand in for event time: a replay of old data must not have its windows closed by
+     * the wall clock, or its later readings would turn late.
+     */
+    private boolean isLive(long newestTs, long arrivedAt) {
+        return arrivedAt - newestTs <= watermarkDelayMillis + windows.sizeMillis();
     }
 
-    static SensorWindowState deserialize(byte[] bytes) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return (SensorWindowState) in.readObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("state of an incompatible version", e);
+    /** What a reading arriving now would make the watermark: event time assumed to go on at the wall clock's pace. */
+    private long quietWatermark(long newestTs, long arrivedAt, long now) {
+        return newestTs + Math.max(0, now - arrivedAt) - watermarkDelayMillis;
+    }
+
+    /** Until the earliest open window closes by {@link #quietWatermark}, at most a window (then it re-checks). */
+    private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long now) {
+        if (!isLive(newestTs, arrivedAt)) { // closes and idles by watermark only: look again later
+            return open.hasOpenWindows() ? windows.sizeMillis()
+                    : Math.max(windows.sizeMillis(), idleTimeoutMillis / 10);
+        }
+        long due = open.hasOpenWindows() ? open.earliestOpenWindowEnd() : newestTs + idleTimeoutMillis;
+        long closesAt = arrivedAt + Math.max(watermarkDelayMillis, due + watermarkDelayMillis - newestTs);
+        long cap = open.hasOpenWindows() ? windows.sizeMillis() : idleTimeoutMillis + watermarkDelayMillis;
+        return Math.max(MIN_TIMER_MS, Math.min(closesAt - now, cap));
+    }
+
+    /** The sensor's live or restored model; a fresh one (reported) when the stored snapshot cannot be restored. */
+    private SensorScorer scorerFor(String key, SensorState s, long batchTime, List<JobOutput> out) {
+        if (s.getScorer() == null) {
+            return Scorers.create(scorerConfig, key);
+        }
+        SensorScorer cached = ScorerCache.take(key, s.getScorerToken());
+        if (cached != null) {
+            return cached;
+        }
+        try {
+            return Scorers.restore(scorerConfig, s.getScorer());
+        } catch (RuntimeException e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            LOG.warn("sensor {}: model cannot be restored ({}); a fresh model starts its warm-up", key, reason);
+            out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
+            return Scorers.create(scorerConfig, key);
         }
     }
 }

@@ -38,8 +38,8 @@ public final class WindowingPipeline {
         Dataset<ParsedRecord> guarded = watermarked.select(cols).as(Encoders.bean(ParsedRecord.class));
         return guarded
                 .groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING())
-                .flatMapGroupsWithState(new SensorStateFunction(windowSize, scorerConfig, idleTimeout),
+                .flatMapGroupsWithState(new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout),
                         OutputMode.Append(), Encoders.bean(SensorState.class), Encoders.bean(JobOutput.class),
-                        GroupStateTimeout.EventTimeTimeout());
+                        GroupStateTimeout.ProcessingTimeTimeout());
     }
 }

@@ -1,42 +1,45 @@
 package io.sensorpipe.sink;
 
 import io.sensorpipe.schema.ReadingCodec;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Writes one micro-batch's dead letters as one JSON-lines object, to S3 ({@code s3://bucket/prefix...}) or to a
- * local directory. The key depends only on the batch (id, batch time) and the job's checkpoint, so a re-run batch
- * overwrites its own object with the same lines instead of adding duplicates:
- * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>.jsonl}.
+ * Writes dead letters as JSON lines, one object per (micro-batch, partition), to S3 or to a local directory. The
+ * key depends only on the batch (id, batch time), the partition and the job's checkpoint, so a re-run batch
+ * overwrites its own objects with the same lines instead of adding duplicates:
+ * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}. Letters are spooled to a temporary file,
+ * not held in memory, so a flood of 1 MB records costs disk, not heap.
  */
-public final class DeadLetterWriter {
+public final class DeadLetterWriter implements DeadLetterSink {
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
-    private final S3Client s3;
+    private final ClientFactory<S3Client> s3;
     private final String bucket;
     private final String prefix;
-    private final Path localDir;
+    private final String localDir;
     private final String jobTag;
 
-    private DeadLetterWriter(S3Client s3, String bucket, String prefix, Path localDir, String jobTag) {
+    private DeadLetterWriter(ClientFactory<S3Client> s3, String bucket, String prefix, Path localDir, String jobTag) {
         this.s3 = s3;
         this.bucket = bucket;
-        this.prefix = prefix;
-        this.localDir = localDir;
+        this.prefix = prefix == null ? "" : prefix;
+        this.localDir = localDir == null ? null : localDir.toAbsolutePath().toString();
         this.jobTag = jobTag;
     }
 
-    public static DeadLetterWriter toS3(S3Client s3, String bucket, String prefix, String jobTag) {
+    public static DeadLetterWriter toS3(ClientFactory<S3Client> s3, String bucket, String prefix, String jobTag) {
         return new DeadLetterWriter(s3, bucket, prefix, null, jobTag);
     }
 
@@ -44,36 +47,73 @@ public final class DeadLetterWriter {
         return new DeadLetterWriter(null, null, null, dir, jobTag);
     }
 
-    public String keyFor(long batchId, long batchTimeMillis) {
-        return (prefix == null ? "" : prefix) + "day=" + DAY.format(Instant.ofEpochMilli(batchTimeMillis)) + "/"
-                + jobTag + "-batch-" + String.format("%012d", batchId) + ".jsonl";
+    public String keyFor(long batchId, long batchTimeMillis, int partition) {
+        return prefix + "day=" + DAY.format(Instant.ofEpochMilli(batchTimeMillis)) + "/" + jobTag + "-batch-"
+                + String.format("%012d", batchId) + "-part-" + String.format("%05d", partition) + ".jsonl";
     }
 
-    /** Writes the batch's dead letters (nothing when empty); returns where they went. */
-    public String write(long batchId, long batchTimeMillis, List<DeadLetter> letters) {
-        if (letters.isEmpty()) {
-            return null;
+    @Override
+    public Part open(long batchId, long batchTimeMillis, int partition) {
+        return new SpooledPart(keyFor(batchId, batchTimeMillis, partition));
+    }
+
+    private final class SpooledPart implements Part {
+        private final String key;
+        private Path spool;
+        private OutputStream out;
+
+        SpooledPart(String key) {
+            this.key = key;
         }
-        StringBuilder lines = new StringBuilder(letters.size() * 256);
-        for (DeadLetter l : letters) {
-            lines.append(ReadingCodec.toJson(l)).append('\n');
+
+        @Override
+        public void add(DeadLetter letter) {
+            try {
+                if (out == null) {
+                    spool = Files.createTempFile("dead-letters-", ".jsonl");
+                    out = new BufferedOutputStream(Files.newOutputStream(spool), 1 << 16);
+                }
+                out.write(ReadingCodec.toJson(letter).getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot spool dead letters for " + key, e);
+            }
         }
-        byte[] body = lines.toString().getBytes(StandardCharsets.UTF_8);
-        String key = keyFor(batchId, batchTimeMillis);
-        if (s3 != null) {
-            s3.putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"), RequestBody.fromBytes(body));
-            return "s3://" + bucket + "/" + key;
+
+        @Override
+        public String commit() {
+            if (out == null) {
+                return null;
+            }
+            try {
+                out.close();
+                out = null;
+                if (s3 != null) {
+                    s3.get().putObject(b -> b.bucket(bucket).key(key).contentType("application/x-ndjson"),
+                            RequestBody.fromFile(spool));
+                    return "s3://" + bucket + "/" + key;
+                }
+                Path file = Path.of(localDir).resolve(key);
+                Files.createDirectories(file.getParent());
+                Files.move(spool, file, StandardCopyOption.REPLACE_EXISTING);
+                return file.toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot store dead letters " + key, e);
+            }
         }
-        try {
-            Path file = localDir.resolve(key);
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.write(tmp, body);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return file.toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+
+        @Override
+        public void close() {
+            try {
+                if (out != null) {
+                    out.close();
+                }
+                if (spool != null) {
+                    Files.deleteIfExists(spool);
+                }
+            } catch (IOException ignored) {
+                // a leftover temp file is harmless
+            }
         }
     }
 }

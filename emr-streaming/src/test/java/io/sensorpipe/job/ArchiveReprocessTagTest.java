@@ -22,9 +22,9 @@ class ArchiveReprocessTagTest {
         assertThat(ArchiveReprocessMain.jobTag(HOUR_A)).isNotEqualTo(ArchiveReprocessMain.jobTag(HOUR_B));
         long batchTime = 1_764_072_000_000L;
         String keyA = DeadLetterWriter.toDirectory(Path.of("dl"), ArchiveReprocessMain.jobTag(HOUR_A))
-                .keyFor(0, batchTime);
+                .keyFor(0, batchTime, 0);
         String keyB = DeadLetterWriter.toDirectory(Path.of("dl"), ArchiveReprocessMain.jobTag(HOUR_B))
-                .keyFor(0, batchTime);
+                .keyFor(0, batchTime, 0);
         assertThat(keyA).isNotEqualTo(keyB);
     }
 }

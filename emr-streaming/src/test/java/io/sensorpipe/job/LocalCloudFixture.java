@@ -30,7 +30,7 @@ final class LocalCloudFixture implements AutoCloseable {
     final String table = "emr-it-results-" + suffix;
     final String bucket = "emr-it-dead-" + suffix;
     final KinesisClient kinesis = KinesisClients.shared();
-    final AwsClients aws = new AwsClients();
+    final JobAwsClients aws = new JobAwsClients();
 
     LocalCloudFixture(int shards) throws InterruptedException {
         assertThat(System.getenv("AWS_ENDPOINT_URL_KINESIS"))

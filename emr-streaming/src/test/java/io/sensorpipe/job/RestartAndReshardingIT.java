@@ -3,7 +3,7 @@ package io.sensorpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.sink.WindowResultItem;
 import java.nio.file.Path;
@@ -37,11 +37,11 @@ class RestartAndReshardingIT {
     void restartFromCheckpointAndReshardingDuringTheRunLoseNoWindowAndCountNoneTwice() throws Exception {
         try (LocalCloudFixture cloud = new LocalCloudFixture(2)) {
             JobConfig config = StreamingJobIT.config(cloud, tmp.resolve("cp"));
-            SparkSession spark = StreamingJob.session(config);
+            SparkSession spark = SensorStreamingJob.session(config);
 
             int phase1 = produce(cloud, 0, 20);
-            JobMetrics firstMetrics = metrics(cloud);
-            StreamingQuery first = new StreamingJob(config, cloud.aws).start(spark, firstMetrics);
+            JobMetricsPublisher firstMetrics = metrics(cloud);
+            StreamingQuery first = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws).start(spark, firstMetrics);
             try {
                 StreamingJobIT.await(() -> read(first) >= phase1, first, "phase 1 read");
                 cloud.kinesis.updateShardCount(b -> b.streamName(cloud.stream).targetShardCount(4)
@@ -50,18 +50,18 @@ class RestartAndReshardingIT {
                 int phase2 = produce(cloud, 20, 40); // lands in the child shards
                 StreamingJobIT.await(() -> read(first) >= phase1 + phase2, first, "phase 2 read from child shards");
             } finally {
-                StreamingJob.stop(spark, first, firstMetrics);
+                SensorStreamingJob.stop(spark, first, firstMetrics);
             }
 
             produce(cloud, 40, 60);
             cloud.put(List.of(Reading.of("it/sentinel", "t", "", t0 + 120_000, 0, "").toJsonBytes()),
                     List.of("it/sentinel"));
-            JobMetrics secondMetrics = metrics(cloud);
-            StreamingQuery second = new StreamingJob(config, cloud.aws).start(spark, secondMetrics);
+            JobMetricsPublisher secondMetrics = metrics(cloud);
+            StreamingQuery second = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws).start(spark, secondMetrics);
             try {
                 StreamingJobIT.await(() -> cloud.windows().size() >= SENSORS * 6, second, "all windows after restart");
             } finally {
-                StreamingJob.stop(spark, second, secondMetrics);
+                SensorStreamingJob.stop(spark, second, secondMetrics);
             }
             long shards = cloud.kinesis.listShards(b -> b.streamName(cloud.stream)).shards().size();
             assertThat(shards).as("parents + children").isEqualTo(6);
@@ -77,8 +77,8 @@ class RestartAndReshardingIT {
         }
     }
 
-    private JobMetrics metrics(LocalCloudFixture cloud) {
-        return new JobMetrics(tmp.resolve("metrics.json"), null, null, cloud.stream);
+    private JobMetricsPublisher metrics(LocalCloudFixture cloud) {
+        return new JobMetricsPublisher(tmp.resolve("metrics.json"), null, null, cloud.stream);
     }
 
     private static long read(StreamingQuery q) {

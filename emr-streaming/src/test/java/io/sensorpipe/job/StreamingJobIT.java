@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sensorpipe.kinesis.KinesisSourceProvider;
-import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.sink.WindowResultItem;
 import java.nio.charset.StandardCharsets;
@@ -73,9 +73,9 @@ class StreamingJobIT {
             produced += poison.size();
             sentinel(cloud, t0 + 60_000); // advances the watermark past every window above
 
-            SparkSession spark = StreamingJob.session(config);
-            JobMetrics metrics = new JobMetrics(tmp.resolve("metrics.json"), null, null, cloud.stream);
-            StreamingQuery query = new StreamingJob(config, cloud.aws).start(spark, metrics);
+            SparkSession spark = SensorStreamingJob.session(config);
+            JobMetricsPublisher metrics = new JobMetricsPublisher(tmp.resolve("metrics.json"), null, null, cloud.stream);
+            StreamingQuery query = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws).start(spark, metrics);
             try {
                 await(() -> cloud.windows().size() >= 18, query, "18 windows in DynamoDB");
                 // now late readings: their windows closed already
@@ -85,7 +85,7 @@ class StreamingJobIT {
                 await(() -> deadLetters(cloud).size() >= poison.size() + 2 + 1, query,
                         "poison + late + duplicate dead letters");
             } finally {
-                StreamingJob.stop(spark, query, metrics);
+                SensorStreamingJob.stop(spark, query, metrics);
             }
 
             assertWindowsExact(cloud.windows());

@@ -60,16 +60,15 @@ class ArchiveWindowingTest {
         StreamingQuery q = WindowingPipeline.build(input.toDF(), Duration.ofSeconds(10), Duration.ofSeconds(5), SCORER,
                         Duration.ofHours(1), Duration.ofDays(100_000), Duration.ofDays(100_000))
                 .writeStream().format("memory").queryName(table).outputMode("append")
+                .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime(200))
                 .option("checkpointLocation", tmp.resolve("cp").toString()).start();
         List<RawRecord> records = new ArrayList<>();
         readings.forEach(r -> records.add(new RawRecord(r, "s", "shardId-0", "1", 0)));
-        input.addData(JavaConverters.asScalaBuffer(records).toSeq());
-        q.processAllAvailable();
+        QueryProgress.awaitProcessed(q, input.addData(JavaConverters.asScalaBuffer(records).toSeq()), 60_000);
         input.addData(JavaConverters.asScalaBuffer(List.of(new RawRecord(
                 Reading.of("flush", "t", "", T0 + 600_000, 0, "").toJsonBytes(), "s", "shardId-0", "2", 0))).toSeq());
         List<String> streamed = List.of();
         for (int i = 0; i < 100 && streamed.size() < 12; i++) {
-            q.processAllAvailable();
             streamed = describe(spark.table(table).as(Encoders.bean(JobOutput.class)).collectAsList());
             Thread.sleep(200);
         }

@@ -56,6 +56,7 @@ class WindowingPipelineTest {
         query = WindowingPipeline.build(input.toDF(), Duration.ofSeconds(10), Duration.ofSeconds(5), SCORER,
                         idleTimeout, Duration.ofDays(100_000), maxFuture)
                 .writeStream().format("memory").queryName(table).outputMode("append")
+                .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime(200))
                 .option("checkpointLocation", tmp.resolve("cp-" + table).toString())
                 .start();
     }
@@ -71,11 +72,10 @@ class WindowingPipelineTest {
         send(reading("quiet", T0 + 1_000, 1.0), reading("busy", T0 + 1_000, 1.0));
         send(reading("busy", T0 + 15_000, 1.0)); // closes both first windows; both sensors keep state
         awaitOutputs(o -> o.stream().filter(r -> r.getKind().equals(JobOutput.WINDOW)).count() >= 2);
-        assertThat(stateRows()).isEqualTo(2);
+        assertThat(stateRows()).as(() -> "" + query.lastProgress()).isEqualTo(2);
         send(reading("busy", T0 + 60_000, 1.0)); // watermark T0+55s: 'quiet' silent for 54 s > 20 s
         long deadline = System.currentTimeMillis() + 30_000;
         while (stateRows() != 1 && System.currentTimeMillis() < deadline) {
-            query.processAllAvailable();
             Thread.sleep(200);
         }
         assertThat(stateRows()).as("only the busy sensor keeps state").isEqualTo(1);
@@ -195,16 +195,14 @@ class WindowingPipelineTest {
         for (byte[] r : records) {
             batch.add(new RawRecord(r, "test-stream", "shardId-0", Long.toString(seq.incrementAndGet()), 0));
         }
-        input.addData(JavaConverters.asScalaBuffer(batch).toSeq());
-        query.processAllAvailable();
+        QueryProgress.awaitProcessed(query, input.addData(JavaConverters.asScalaBuffer(batch).toSeq()), 60_000);
     }
 
-    /** Output so far, once {@code ready} holds (no-data batches that advance the watermark run asynchronously). */
+    /** Output so far, once {@code ready} holds (batches that close windows by timer run asynchronously). */
     private List<JobOutput> awaitOutputs(Predicate<List<JobOutput>> ready) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 30_000;
         List<JobOutput> out;
         do {
-            query.processAllAvailable();
             out = spark.table(table).as(Encoders.bean(JobOutput.class)).collectAsList();
             if (ready.test(out)) {
                 return out;

@@ -33,6 +33,8 @@ public final class MetricNames {
     public static final String UNSCORED_WINDOWS = "UnscoredWindows";
     /** Sensor models that could not be restored from state and were replaced by a fresh model. */
     public static final String MODEL_RESETS = "ModelResets";
+    /** Sensors whose open-window state row could not be decoded and restarted empty. */
+    public static final String STATE_RESETS = "StateResets";
     /** Bytes of state written in the batch (Bytes). */
     public static final String STATE_BYTES_WRITTEN = "StateBytesWritten";
     /** Wall time of one micro-batch (Milliseconds). */
@@ -62,7 +64,7 @@ public final class MetricNames {
     public static final List<String> JOB_METRICS = List.of(RECORDS_READ, RECORDS_PARSED, DEAD_LETTERED, LATE_READINGS,
             DUPLICATE_READINGS, WINDOWS_WRITTEN, ANOMALIES, UNSCORED_WINDOWS, MODEL_RESETS, STATE_BYTES_WRITTEN,
             BATCH_LATENCY_MS, MILLIS_BEHIND_LATEST, BYTES_READ, GET_RECORDS_CALLS, READ_THROTTLES, PLANNING_TIME_MS,
-            DATA_LOSS_EVENTS);
+            DATA_LOSS_EVENTS, STATE_RESETS);
 
     /** Every metric name in this class (the job's and the supervisor's). */
     public static final List<String> ALL = java.util.stream.Stream.concat(JOB_METRICS.stream(),

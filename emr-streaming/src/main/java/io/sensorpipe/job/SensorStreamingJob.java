@@ -1,12 +1,14 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.kinesis.KinesisSourceOptions;
-import io.sensorpipe.metrics.JobMetrics;
+import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
 import io.sensorpipe.processing.WindowingPipeline;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.sink.DeadLetterWriter;
-import io.sensorpipe.sink.DynamoDbWindowWriter;
+import io.sensorpipe.sink.DeadLetterSink;
+import io.sensorpipe.sink.DynamoDbResultSink;
+import io.sensorpipe.sink.WindowResultSink;
 import io.sensorpipe.sink.ResultsTable;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -21,18 +23,58 @@ import org.apache.spark.sql.streaming.Trigger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Wires source → parse/windows/scores → sinks for one {@link JobConfig} and runs the streaming query. */
-public final class StreamingJob {
-    private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
+/**
+ * The streaming job: source → parse/windows/scores → sinks, for one {@link JobConfig}. Source and sinks are
+ * arguments ({@link #kinesisToDynamoDb} wires the production ones: Kinesis, DynamoDB, S3 or a directory for dead
+ * letters; tests may wire others, e.g. a memory stream).
+ */
+public final class SensorStreamingJob {
+    private static final Logger LOG = LoggerFactory.getLogger(SensorStreamingJob.class);
     /** Archive replays need old event times; how far ahead sensors' clocks may run is {@code --max-future-skew}. */
     static final Duration MAX_PAST = Duration.ofDays(400);
 
-    private final JobConfig config;
-    private final AwsClients aws;
+    /** Opens the raw-record stream (columns as {@link io.sensorpipe.processing.RawRecord}: data, shardId, ...). */
+    @FunctionalInterface
+    public interface RecordSource {
+        Dataset<Row> open(SparkSession spark);
+    }
 
-    public StreamingJob(JobConfig config, AwsClients aws) {
+    private final JobConfig config;
+    private final RecordSource source;
+    private final WindowResultSink results;
+    private final DeadLetterSink deadLetters;
+
+    public SensorStreamingJob(JobConfig config, RecordSource source, WindowResultSink results,
+                              DeadLetterSink deadLetters) {
         this.config = config;
-        this.aws = aws;
+        this.source = source;
+        this.results = results;
+        this.deadLetters = deadLetters;
+    }
+
+    /**
+     * The production wiring: the configured Kinesis source, results to the DynamoDB table, dead letters to S3 (or a
+     * directory); with {@code --create-resources} the table and bucket are created first (local runs).
+     */
+    public static SensorStreamingJob kinesisToDynamoDb(JobConfig config, JobAwsClients aws) {
+        if (config.createResources()) {
+            ResultsTable.createIfMissing(aws.dynamo(), config.table());
+            if (config.deadLetterBucket() != null) {
+                try {
+                    aws.s3().createBucket(b -> b.bucket(config.deadLetterBucket()));
+                } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException ignored) {
+                    // already there
+                }
+            }
+        }
+        String jobTag = Integer.toHexString(config.checkpoint().hashCode());
+        DeadLetterSink deadLetters = config.deadLetterBucket() != null
+                ? DeadLetterWriter.toS3(JobAwsClients::sharedS3, config.deadLetterBucket(), config.deadLetterPrefix(),
+                        jobTag)
+                : DeadLetterWriter.toDirectory(config.deadLetterDir(), jobTag);
+        WindowResultSink results = new DynamoDbResultSink(JobAwsClients::sharedDynamo, config.table(),
+                Duration.ofDays(config.ttlDays()).toSeconds());
+        return new SensorStreamingJob(config, spark -> kinesisSource(spark, config), results, deadLetters);
     }
 
     public static SparkSession session(JobConfig config) {
@@ -50,30 +92,14 @@ public final class StreamingJob {
     }
 
     public ScorerConfig scorerConfig() {
-        return ScorerConfig.builder().warmupWindows(config.warmupWindows()).build();
+        return ScorerConfig.defaults().toBuilder().warmupWindows(config.warmupWindows()).build();
     }
 
     /** Starts the query; the caller waits on it. */
-    public StreamingQuery start(SparkSession spark, JobMetrics metrics) throws TimeoutException {
-        if (config.createResources()) {
-            ResultsTable.createIfMissing(aws.dynamo(), config.table());
-            if (config.deadLetterBucket() != null) {
-                try {
-                    aws.s3().createBucket(b -> b.bucket(config.deadLetterBucket()));
-                } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException ignored) {
-                    // already there
-                }
-            }
-        }
-        Dataset<Row> source = source(spark);
-        Dataset<JobOutput> out = WindowingPipeline.build(source, config.windowSize(), config.watermarkDelay(),
-                scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew());
-        String jobTag = Integer.toHexString(config.checkpoint().hashCode());
-        DeadLetterWriter deadLetters = config.deadLetterBucket() != null
-                ? DeadLetterWriter.toS3(aws.s3(), config.deadLetterBucket(), config.deadLetterPrefix(), jobTag)
-                : DeadLetterWriter.toDirectory(config.deadLetterDir(), jobTag);
-        BatchSink sink = new BatchSink(new DynamoDbWindowWriter(aws.dynamo(), config.table()), deadLetters, metrics,
-                Duration.ofDays(config.ttlDays()).toSeconds());
+    public StreamingQuery start(SparkSession spark, JobMetricsPublisher metrics) throws TimeoutException {
+        Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
+                config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew());
+        BatchSink sink = new BatchSink(results, deadLetters, metrics);
         spark.streams().addListener(metrics);
         LOG.info("starting: stream={} source={} table={} window={} watermark={} trigger={} checkpoint={}",
                 config.stream(), config.source(), config.table(), config.windowSize(), config.watermarkDelay(),
@@ -89,7 +115,7 @@ public final class StreamingJob {
     }
 
     /** Stops the query and detaches its metrics listener. */
-    public static void stop(SparkSession spark, StreamingQuery query, JobMetrics metrics) throws TimeoutException {
+    public static void stop(SparkSession spark, StreamingQuery query, JobMetricsPublisher metrics) throws TimeoutException {
         try {
             query.stop();
         } finally {
@@ -97,7 +123,8 @@ public final class StreamingJob {
         }
     }
 
-    private Dataset<Row> source(SparkSession spark) {
+    /** The configured Kinesis source ({@code --source}). */
+    static Dataset<Row> kinesisSource(SparkSession spark, JobConfig config) {
         DataStreamReader r = spark.readStream().format(config.source());
         if (JobConfig.AWS_KINESIS.equals(config.source())) {
             // AWS's connector (EMR 7.1+) takes its endpoint as an option: pass the SDK's standard variable on.

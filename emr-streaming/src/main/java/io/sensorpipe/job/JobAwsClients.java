@@ -8,19 +8,39 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The job's AWS clients, built in one place with the url-connection HTTP client (no netty next to Spark's).
  * Endpoints, region and credentials come from the SDK's default chains ({@code AWS_ENDPOINT_URL[_SERVICE]}, ...).
+ * The sinks run in executor tasks, where clients cannot be shipped from the driver: {@link #shared()} is the one
+ * set per JVM they use (the sinks take it as a serializable factory, e.g. {@code JobAwsClients::sharedDynamo}).
  */
-public final class AwsClients implements AutoCloseable {
+public final class JobAwsClients implements AutoCloseable {
+    private static JobAwsClients shared;
+
     private final DynamoDbClient dynamo;
     private final S3Client s3;
     private CloudWatchClient cloudWatch;
 
-    public AwsClients() {
+    public JobAwsClients() {
         this.dynamo = DynamoDbClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         // An endpoint override (local cloud) serves buckets by path, not by virtual host names.
         boolean endpointOverride = System.getenv("AWS_ENDPOINT_URL") != null
                 || System.getenv("AWS_ENDPOINT_URL_S3") != null;
         this.s3 = S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
                 .forcePathStyle(endpointOverride).build();
+    }
+
+    /** This JVM's clients for executor-side sinks; never closed (they live as long as the executor). */
+    public static synchronized JobAwsClients shared() {
+        if (shared == null) {
+            shared = new JobAwsClients();
+        }
+        return shared;
+    }
+
+    public static DynamoDbClient sharedDynamo() {
+        return shared().dynamo();
+    }
+
+    public static S3Client sharedS3() {
+        return shared().s3();
     }
 
     public DynamoDbClient dynamo() {
@@ -40,6 +60,9 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (this == shared) {
+            return; // executor-side sinks may still use it
+        }
         dynamo.close();
         s3.close();
         if (cloudWatch != null) {

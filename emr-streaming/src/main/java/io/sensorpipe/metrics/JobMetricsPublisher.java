@@ -1,5 +1,6 @@
 package io.sensorpipe.metrics;
 
+import io.sensorpipe.contract.MetricNames;
 import io.sensorpipe.schema.ReadingCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,8 +25,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
  * batch's progress (records read, duration) the two are joined, logged, written to the metrics file (JSON, replaced
  * atomically each batch) and, when a namespace is configured, published to CloudWatch with PutMetricData.
  */
-public final class JobMetrics extends StreamingQueryListener {
-    private static final Logger LOG = LoggerFactory.getLogger(JobMetrics.class);
+public final class JobMetricsPublisher extends StreamingQueryListener {
+    private static final Logger LOG = LoggerFactory.getLogger(JobMetricsPublisher.class);
 
     private final Map<Long, BatchCounts> pendingSink = new ConcurrentHashMap<>();
     private final Path metricsFile;
@@ -41,10 +42,14 @@ public final class JobMetrics extends StreamingQueryListener {
     private long windowsWritten;
     private long readingsWindowed;
     private long anomalies;
+    private long modelResets;
+    private long stateResets;
+    private long unscored;
+    private long stateBytesWritten;
     private long lastBatchId = -1;
     private long lastBatchMillis;
 
-    public JobMetrics(Path metricsFile, CloudWatchClient cloudWatch, String namespace, String stream) {
+    public JobMetricsPublisher(Path metricsFile, CloudWatchClient cloudWatch, String namespace, String stream) {
         this.metricsFile = metricsFile;
         this.cloudWatch = cloudWatch;
         this.namespace = namespace;
@@ -115,17 +120,32 @@ public final class JobMetrics extends StreamingQueryListener {
         }
         BatchCounts sink = pendingSink.remove(p.batchId());
         if (sink == null) {
-            sink = new BatchCounts(p.batchId(), 0, 0, 0, 0, 0, 0, 0);
+            sink = BatchCounts.empty(p.batchId());
         }
         Long total = p.durationMs().get("triggerExecution");
-        batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink);
+        long stateBytes = 0;
+        for (var op : p.stateOperators()) {
+            Long put = op.customMetrics().get(STATE_BYTES_METRIC);
+            stateBytes += put == null ? 0 : put;
+        }
+        batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink, stateBytes);
     }
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
     }
 
+    /**
+     * Bytes the state store wrote in a batch: RocksDB's uncompressed bytes of every Put/Delete (with changelog
+     * checkpointing, the same rows go to the changelog file).
+     */
+    static final String STATE_BYTES_METRIC = "rocksdbTotalBytesWritten";
+
     synchronized void batchDone(long batchId, long read, long batchMillis, BatchCounts sink) {
+        batchDone(batchId, read, batchMillis, sink, 0);
+    }
+
+    synchronized void batchDone(long batchId, long read, long batchMillis, BatchCounts sink, long stateBytes) {
         batches++;
         recordsRead += read;
         deadLettered += sink.deadLettered();
@@ -134,15 +154,19 @@ public final class JobMetrics extends StreamingQueryListener {
         windowsWritten += sink.windowsWritten();
         readingsWindowed += sink.readingsWindowed();
         anomalies += sink.anomalies();
+        modelResets += sink.modelResets();
+        stateResets += sink.stateResets();
+        unscored += sink.unscored();
+        stateBytesWritten += stateBytes;
         lastBatchId = batchId;
         lastBatchMillis = batchMillis;
-        LOG.info("batch {}: read={} parsed={} deadLettered={} late={} duplicates={} windows={} anomalies={} latencyMs={}"
-                        + " (sink {} ms)",
+        LOG.info("batch {}: read={} parsed={} deadLettered={} late={} duplicates={} windows={} anomalies={}"
+                        + " modelResets={} stateResets={} stateBytes={} latencyMs={} (sink {} ms)",
                 batchId, read, read - sink.deadLettered(), sink.deadLettered(), sink.late(), sink.duplicates(),
-                sink.windowsWritten(),
-                sink.anomalies(), batchMillis, sink.sinkMillis());
+                sink.windowsWritten(), sink.anomalies(), sink.modelResets(), sink.stateResets(), stateBytes,
+                batchMillis, sink.sinkMillis());
         writeFile();
-        publish(read, sink, batchMillis);
+        publish(read, sink, batchMillis, stateBytes);
     }
 
     /** Cumulative counters since this process started. */
@@ -157,6 +181,10 @@ public final class JobMetrics extends StreamingQueryListener {
         m.put("windowsWritten", windowsWritten);
         m.put("readingsWindowed", readingsWindowed);
         m.put("anomalies", anomalies);
+        m.put("unscoredWindows", unscored);
+        m.put("modelResets", modelResets);
+        m.put("stateResets", stateResets);
+        m.put("stateBytesWritten", stateBytesWritten);
         m.put("lastBatchId", lastBatchId);
         m.put("lastBatchLatencyMs", lastBatchMillis);
         m.put("eventToWriteP50Ms", latencyPercentile(50));
@@ -180,20 +208,31 @@ public final class JobMetrics extends StreamingQueryListener {
         }
     }
 
-    private void publish(long read, BatchCounts sink, long batchMillis) {
+    private void publish(long read, BatchCounts sink, long batchMillis, long stateBytes) {
         if (cloudWatch == null || namespace == null) {
             return;
         }
         List<MetricDatum> data = new ArrayList<>();
         Instant now = Instant.now();
-        Dimension dim = Dimension.builder().name("Stream").value(stream).build();
-        for (Map.Entry<String, Long> e : Map.of("RecordsRead", read, "RecordsParsed", read - sink.deadLettered(),
-                "DeadLettered", sink.deadLettered(), "LateReadings", sink.late(), "DuplicateReadings", sink.duplicates(),
-                "WindowsWritten", sink.windowsWritten(), "Anomalies", sink.anomalies()).entrySet()) {
+        Dimension dim = Dimension.builder().name(MetricNames.STREAM_DIMENSION).value(stream).build();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(MetricNames.RECORDS_READ, read);
+        counts.put(MetricNames.RECORDS_PARSED, read - sink.deadLettered());
+        counts.put(MetricNames.DEAD_LETTERED, sink.deadLettered());
+        counts.put(MetricNames.LATE_READINGS, sink.late());
+        counts.put(MetricNames.DUPLICATE_READINGS, sink.duplicates());
+        counts.put(MetricNames.WINDOWS_WRITTEN, sink.windowsWritten());
+        counts.put(MetricNames.ANOMALIES, sink.anomalies());
+        counts.put(MetricNames.UNSCORED_WINDOWS, sink.unscored());
+        counts.put(MetricNames.MODEL_RESETS, sink.modelResets());
+        counts.put(MetricNames.STATE_RESETS, sink.stateResets());
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
             data.add(MetricDatum.builder().metricName(e.getKey()).dimensions(dim).timestamp(now)
                     .unit(StandardUnit.COUNT).value((double) e.getValue()).build());
         }
-        data.add(MetricDatum.builder().metricName("BatchLatencyMs").dimensions(dim).timestamp(now)
+        data.add(MetricDatum.builder().metricName(MetricNames.STATE_BYTES_WRITTEN).dimensions(dim).timestamp(now)
+                .unit(StandardUnit.BYTES).value((double) stateBytes).build());
+        data.add(MetricDatum.builder().metricName(MetricNames.BATCH_LATENCY_MS).dimensions(dim).timestamp(now)
                 .unit(StandardUnit.MILLISECONDS).value((double) batchMillis).build());
         try {
             cloudWatch.putMetricData(b -> b.namespace(namespace).metricData(data));

@@ -1,0 +1,159 @@
+package io.sensorpipe.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.score.Scorers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.Optional;
+import org.apache.spark.sql.streaming.GroupStateTimeout;
+import org.apache.spark.sql.streaming.TestGroupState;
+import org.junit.jupiter.api.Test;
+
+/** The per-sensor step called directly with Spark's {@link TestGroupState}: resets, quiet close, idle removal. */
+class SensorStateFunctionTest {
+    private static final ScorerConfig SCORER = ScorerConfig.builder().warmupWindows(4).numberOfTrees(10)
+            .sampleSize(32).shingleSize(2).build();
+    private static final long W = 10_000;
+    private static final long DELAY = 5_000;
+    private static final long T0 = 1_764_072_000_000L;
+
+    private final SensorStateFunction fn = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY),
+            SCORER, Duration.ofSeconds(60));
+    private long seq;
+
+    /** One call's outcome: its rows and the state it left. */
+    private record Step(List<JobOutput> out, TestGroupState<SensorState> state) {
+        List<JobOutput> of(String kind) {
+            return out.stream().filter(o -> o.getKind().equals(kind)).toList();
+        }
+
+        SensorState next() {
+            assertThat(state.isRemoved()).isFalse();
+            return state.get();
+        }
+    }
+
+    private Step call(SensorState prior, long batchTime, long watermark, boolean timedOut, long... readingTs) {
+        TestGroupState<SensorState> state = TestGroupState.create(
+                prior == null ? Optional.empty() : Optional.of(prior), GroupStateTimeout.ProcessingTimeTimeout(),
+                batchTime, Optional.of((Object) watermark), timedOut);
+        List<ParsedRecord> rows = new ArrayList<>();
+        for (long ts : readingTs) {
+            rows.add(reading("s1", ts, ts % 1000 / 10.0));
+        }
+        Iterator<JobOutput> it = fn.call("s1", rows.iterator(), state);
+        List<JobOutput> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return new Step(out, state);
+    }
+
+    private ParsedRecord reading(String sensor, long ts, double value) {
+        ParsedRecord r = new ParsedRecord();
+        r.setValid(true);
+        r.setRouteKey(sensor);
+        r.setSensorId(sensor);
+        r.setType("temperature");
+        r.setSite("a");
+        r.setUnit("C");
+        r.setTs(ts);
+        r.setValue(value);
+        r.setData(new byte[] {1});
+        r.setShardId("shardId-0");
+        r.setSequenceNumber(Long.toString(++seq));
+        return r;
+    }
+
+    @Test
+    void quietLiveSensorClosesItsLastWindowByProcessingTime() {
+        long now = T0 + 8_000; // live: readings arrive as they are made
+        Step s = call(null, now, T0 - DELAY, false, T0 + 1_000, T0 + 7_000);
+        long timer = (Long) s.state().getTimeoutTimestampMs().get();
+        // the window [T0, T0+10s) would close once event time passed its end + the watermark delay
+        assertThat(timer).isEqualTo(T0 + W + DELAY + (now - (T0 + 7_000)));
+        // no reading since: the timer fires; the watermark never moved (no other data), the clock did
+        Step fired = call(s.next(), timer, T0 + 2_000, true);
+        assertThat(fired.of(JobOutput.WINDOW)).singleElement().satisfies(w -> {
+            assertThat(w.getWindowStart()).isEqualTo(T0);
+            assertThat(w.getCount()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void replayedOldDataIsClosedByTheWatermarkNotByTheClock() {
+        long now = T0 + 3_600_000; // an hour behind: a replay
+        Step s = call(null, now, T0 - DELAY, false, T0 + 1_000);
+        assertThat((Long) s.state().getTimeoutTimestampMs().get()).isEqualTo(now + W); // looks again after a window
+        Step fired = call(s.next(), now + W, T0 + 2_000, true);
+        assertThat(fired.of(JobOutput.WINDOW)).as("watermark still before the window end").isEmpty();
+        Step later = call(fired.next(), now + 2 * W, T0 + W, true);
+        assertThat(later.of(JobOutput.WINDOW)).hasSize(1);
+    }
+
+    @Test
+    void modelThatCannotBeRestoredIsReplacedCountedAndWindowsKeepFlowing() {
+        SensorState prior = new SensorState();
+        ScorerConfig before = SCORER.toBuilder().warmupWindows(9).build(); // settings changed since the snapshot
+        prior.setScorer(Scorers.create(before, "s1").snapshot());
+        prior.setScorerToken(42);
+        Step first = call(prior, T0 + 30_000, T0, false, T0 + 1_000, T0 + 21_000);
+        assertThat(first.out()).as("nothing closed yet, so the model is not needed yet").isEmpty();
+        Step s = call(first.next(), T0 + 31_000, T0 + 20_000, true);
+        assertThat(s.of(JobOutput.MODEL_RESET)).singleElement()
+                .satisfies(r -> assertThat(r.getMessage()).contains(SCORER.modelVersion()));
+        assertThat(s.of(JobOutput.WINDOW)).hasSize(1);
+        // the new snapshot belongs to the current settings: the next close restores it without a reset
+        Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false, T0 + 35_000);
+        assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
+        assertThat(Scorers.restore(SCORER, next.next().getScorer()).windowsSeen()).isEqualTo(2);
+    }
+
+    @Test
+    void corruptOrLegacyOpenWindowsRowResetsThatSensorOnly() {
+        for (byte[] bad : List.of(new byte[] {1, 2, 3}, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 0x73},
+                new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {
+            SensorState prior = new SensorState();
+            prior.setWindows(bad);
+            Step s = call(prior, T0 + 30_000, T0 + 20_000, false, T0 + 1_000, T0 + 21_000);
+            assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
+            assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").hasSize(1);
+            assertThat(s.next().getWindows()).isNotEqualTo(bad);
+            Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false);
+            assertThat(next.of(JobOutput.STATE_RESET)).isEmpty();
+            assertThat(next.of(JobOutput.WINDOW)).singleElement()
+                    .satisfies(w -> assertThat(w.getWindowStart()).isEqualTo(T0 + 20_000));
+        }
+    }
+
+    @Test
+    void sensorWithoutOpenWindowsIsKeptUntilItsIdleTimeout() {
+        long now = T0 + 3_600_000;
+        Step s = call(null, now, T0 - DELAY, false, T0 + 1_000);
+        Step closed = call(s.next(), now + W, T0 + W, true);
+        assertThat(closed.of(JobOutput.WINDOW)).hasSize(1);
+        assertThat(closed.state().isRemoved()).isFalse();
+        assertThat((Long) closed.state().getTimeoutTimestampMs().get()).isEqualTo(now + 2 * W);
+        Step stillThere = call(closed.next(), now + 2 * W, T0 + 60_000, true);
+        assertThat(stillThere.state().isRemoved()).as("newest reading 59 s behind the watermark").isFalse();
+        Step idle = call(stillThere.next(), now + 3 * W, T0 + 61_000, true);
+        assertThat(idle.state().isRemoved()).isTrue();
+    }
+
+    @Test
+    void quietLiveSensorIsForgottenAfterItsIdleTimeoutByTheClock() {
+        long now = T0 + 2_000;
+        Step s = call(null, now, T0 - DELAY, false, T0 + 1_000);
+        Step closed = s;
+        for (int i = 0; i < 3 && closed.of(JobOutput.WINDOW).isEmpty(); i++) { // timers re-check after a window
+            closed = call(closed.next(), (Long) closed.state().getTimeoutTimestampMs().get(), T0 - DELAY, true);
+        }
+        assertThat(closed.of(JobOutput.WINDOW)).hasSize(1);
+        assertThat(closed.state().getCurrentProcessingTimeMs()).isEqualTo(T0 + W + DELAY + 1_000);
+        long idleAt = (Long) closed.state().getTimeoutTimestampMs().get();
+        assertThat(idleAt).as("newest reading + idle timeout + delay, at the clock's pace").isEqualTo(T0 + 1_000 + 60_000 + DELAY + (now - (T0 + 1_000)));
+        assertThat(call(closed.next(), idleAt, T0 - DELAY, true).state().isRemoved()).isTrue();
+    }
+}

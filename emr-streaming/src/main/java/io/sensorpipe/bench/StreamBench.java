@@ -10,7 +10,8 @@ import io.sensorpipe.schema.Reading;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.sink.DeadLetterWriter;
 import io.sensorpipe.sink.DynamoDbResultSink;
-import io.sensorpipe.sink.ResultsTable;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.Tables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,13 +200,13 @@ public final class StreamBench {
     double runJob(long[] stateBytes) throws Exception {
         try (JobAwsClients aws = new JobAwsClients()) {
             String tableName = "bench-results-" + Long.toHexString(System.nanoTime());
-            ResultsTable.createIfMissing(aws.dynamo(), tableName);
+            DynamoTables.createIfMissing(aws.dynamo(), Tables.RESULTS, tableName);
             Path tmp = Files.createTempDirectory("bench-job");
             JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, "bench");
             MemoryStream<RawRecord> in = feed();
             Dataset<JobOutput> out = WindowingPipeline.build(in.toDF(), Duration.ofMillis(WINDOW_MS), Duration.ZERO,
                     ScorerConfig.defaults(), Duration.ofHours(1), Duration.ofDays(400), Duration.ofHours(1));
-            BatchSink sink = new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, tableName, 86_400),
+            BatchSink sink = new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, tableName, Duration.ofDays(1)),
                     DeadLetterWriter.toDirectory(tmp.resolve("dead"), "bench"), metrics);
             StateBytes state = new StateBytes();
             spark.streams().addListener(metrics);

@@ -6,7 +6,8 @@ import io.sensorpipe.processing.JobOutput;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.sink.DeadLetterWriter;
 import io.sensorpipe.sink.DynamoDbResultSink;
-import io.sensorpipe.sink.ResultsTable;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.Tables;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -68,7 +69,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
         SparkSession spark = b.getOrCreate();
         try (JobAwsClients aws = new JobAwsClients()) {
             if (createResources) {
-                ResultsTable.createIfMissing(aws.dynamo(), table);
+                DynamoTables.createIfMissing(aws.dynamo(), Tables.RESULTS, table);
             }
             Dataset<Row> raw = spark.read().text(input)
                     .filter(functions.length(functions.trim(functions.col("value"))).gt(0))
@@ -84,7 +85,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
                     : DeadLetterWriter.toDirectory(deadLetterDir, jobTag(input));
             JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, "archive");
             new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, table,
-                    Duration.ofDays(ttlDays).toSeconds()), deadLetters, metrics).call(out, 0L);
+                    Duration.ofDays(ttlDays)), deadLetters, metrics).call(out, 0L);
             System.out.println("reprocess summary: " + metrics.pendingSummary());
         } finally {
             spark.stop();

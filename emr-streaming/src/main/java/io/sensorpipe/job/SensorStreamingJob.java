@@ -9,7 +9,8 @@ import io.sensorpipe.sink.DeadLetterWriter;
 import io.sensorpipe.sink.DeadLetterSink;
 import io.sensorpipe.sink.DynamoDbResultSink;
 import io.sensorpipe.sink.WindowResultSink;
-import io.sensorpipe.sink.ResultsTable;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.Tables;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import org.apache.spark.SparkConf;
@@ -58,7 +59,7 @@ public final class SensorStreamingJob {
      */
     public static SensorStreamingJob kinesisToDynamoDb(JobConfig config, JobAwsClients aws) {
         if (config.createResources()) {
-            ResultsTable.createIfMissing(aws.dynamo(), config.table());
+            DynamoTables.createIfMissing(aws.dynamo(), Tables.RESULTS, config.table());
             if (config.deadLetterBucket() != null) {
                 try {
                     aws.s3().createBucket(b -> b.bucket(config.deadLetterBucket()));
@@ -73,7 +74,7 @@ public final class SensorStreamingJob {
                         jobTag)
                 : DeadLetterWriter.toDirectory(config.deadLetterDir(), jobTag);
         WindowResultSink results = new DynamoDbResultSink(JobAwsClients::sharedDynamo, config.table(),
-                Duration.ofDays(config.ttlDays()).toSeconds());
+                Duration.ofDays(config.ttlDays()));
         return new SensorStreamingJob(config, spark -> kinesisSource(spark, config), results, deadLetters);
     }
 

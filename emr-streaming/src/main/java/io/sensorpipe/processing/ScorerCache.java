@@ -20,19 +20,23 @@ final class ScorerCache {
         }
     };
 
-    private record Entry(long token, SensorScorer scorer) {
+    private record Entry(long token, String modelVersion, SensorScorer scorer) {
     }
 
     private ScorerCache() {
     }
 
-    /** The cached scorer of {@code sensorId} if it is at the snapshot with {@code token}; removed either way. */
-    static synchronized SensorScorer take(String sensorId, long token) {
+    /**
+     * The cached scorer of {@code sensorId} if it is at the snapshot with {@code token} and of the same scorer
+     * settings (a query restarted in this JVM with other settings must restore, and reset, instead); removed
+     * either way.
+     */
+    static synchronized SensorScorer take(String sensorId, long token, String modelVersion) {
         Entry e = CACHE.remove(sensorId);
-        return e != null && e.token() == token ? e.scorer() : null;
+        return e != null && e.token() == token && e.modelVersion().equals(modelVersion) ? e.scorer() : null;
     }
 
-    static synchronized void put(String sensorId, long token, SensorScorer scorer) {
-        CACHE.put(sensorId, new Entry(token, scorer));
+    static synchronized void put(String sensorId, long token, String modelVersion, SensorScorer scorer) {
+        CACHE.put(sensorId, new Entry(token, modelVersion, scorer));
     }
 }

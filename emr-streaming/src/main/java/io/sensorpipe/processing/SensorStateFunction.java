@@ -132,7 +132,7 @@ public final class SensorStateFunction
             s.setScorer(scorer.snapshot());
             long token = ThreadLocalRandom.current().nextLong();
             s.setScorerToken(token);
-            ScorerCache.put(key, token, scorer);
+            ScorerCache.put(key, token, scorerConfig.modelVersion(), scorer);
         }
         if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
             state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
@@ -175,7 +175,7 @@ public final class SensorStateFunction
         if (s.getScorer() == null) {
             return Scorers.create(scorerConfig, key);
         }
-        SensorScorer cached = ScorerCache.take(key, s.getScorerToken());
+        SensorScorer cached = ScorerCache.take(key, s.getScorerToken(), scorerConfig.modelVersion());
         if (cached != null) {
             return cached;
         }

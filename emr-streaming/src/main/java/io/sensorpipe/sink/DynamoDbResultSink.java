@@ -1,7 +1,7 @@
 package io.sensorpipe.sink;
 
 import io.sensorpipe.schema.WindowResult;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -9,24 +9,20 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class DynamoDbResultSink implements WindowResultSink {
     private final ClientFactory<DynamoDbClient> dynamo;
     private final String table;
-    private final long ttlSeconds;
+    private final Duration ttl;
     private transient DynamoDbWindowWriter writer;
 
-    public DynamoDbResultSink(ClientFactory<DynamoDbClient> dynamo, String table, long ttlSeconds) {
+    public DynamoDbResultSink(ClientFactory<DynamoDbClient> dynamo, String table, Duration ttl) {
         this.dynamo = dynamo;
         this.table = table;
-        this.ttlSeconds = ttlSeconds;
+        this.ttl = ttl;
     }
 
     @Override
     public void write(List<WindowResult> results) {
         if (writer == null) {
-            writer = new DynamoDbWindowWriter(dynamo.get(), table);
+            writer = new DynamoDbWindowWriter(dynamo.get(), table, ttl);
         }
-        List<WindowResultItem> items = new ArrayList<>(results.size());
-        for (WindowResult r : results) {
-            items.add(WindowResultItem.from(r, ttlSeconds));
-        }
-        writer.writeAll(items);
+        writer.writeAll(results);
     }
 }

@@ -1,26 +1,28 @@
 package io.sensorpipe.sink;
 
+import io.sensorpipe.aws.ResultItemValues;
+import io.sensorpipe.schema.WindowResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
-import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteItemEnhancedRequest;
-import software.amazon.awssdk.enhanced.dynamodb.model.BatchWriteResult;
-import software.amazon.awssdk.enhanced.dynamodb.model.WriteBatch;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Writes window items with BatchWriteItem (25 per request), retrying unprocessed items with exponential backoff.
+ * Writes window results as results-table items ({@link ResultItemValues#toItem}, the one mapping every module
+ * shares) with BatchWriteItem (25 per request), retrying unprocessed items with exponential backoff.
  * Puts are idempotent (same key, same content), so a retried or replayed batch is harmless; items still unprocessed
  * after all retries fail the call, and with it the micro-batch, instead of being dropped.
  */
 public final class DynamoDbWindowWriter {
-    public static final TableSchema<WindowResultItem> SCHEMA = TableSchema.fromBean(WindowResultItem.class);
     static final int BATCH_SIZE = 25;
     private static final int MAX_ATTEMPTS = 10;
     static final int PARALLEL_REQUESTS = 4;
@@ -30,24 +32,27 @@ public final class DynamoDbWindowWriter {
         return t;
     });
 
-    private final DynamoDbEnhancedClient enhanced;
-    private final DynamoDbTable<WindowResultItem> table;
+    private final DynamoDbClient dynamo;
+    private final String table;
+    private final Duration ttl;
 
-    public DynamoDbWindowWriter(DynamoDbClient dynamo, String tableName) {
-        this.enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-        this.table = enhanced.table(tableName, SCHEMA);
-    }
-
-    public DynamoDbTable<WindowResultItem> table() {
-        return table;
+    public DynamoDbWindowWriter(DynamoDbClient dynamo, String tableName, Duration ttl) {
+        this.dynamo = dynamo;
+        this.table = tableName;
+        this.ttl = ttl;
     }
 
     /**
      * Writes all items, {@value #PARALLEL_REQUESTS} BatchWriteItem requests in flight (one request is a round trip;
      * a batch closing many windows would otherwise wait on them one after another). Returns the requests sent.
      */
-    public int writeAll(List<WindowResultItem> items) {
-        List<List<WindowResultItem>> chunks = new ArrayList<>();
+    public int writeAll(List<WindowResult> results) {
+        List<WriteRequest> items = new ArrayList<>(results.size());
+        for (WindowResult r : results) {
+            items.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ResultItemValues.toItem(r, ttl))
+                    .build()).build());
+        }
+        List<List<WriteRequest>> chunks = new ArrayList<>();
         for (int from = 0; from < items.size(); from += BATCH_SIZE) {
             chunks.add(items.subList(from, Math.min(items.size(), from + BATCH_SIZE)));
         }
@@ -55,7 +60,7 @@ public final class DynamoDbWindowWriter {
             return chunks.isEmpty() ? 0 : writeChunk(chunks.get(0));
         }
         List<Future<Integer>> futures = new ArrayList<>();
-        for (List<WindowResultItem> chunk : chunks) {
+        for (List<WriteRequest> chunk : chunks) {
             futures.add(POOL.submit(() -> writeChunk(chunk)));
         }
         int requests = 0;
@@ -81,22 +86,19 @@ public final class DynamoDbWindowWriter {
         return requests;
     }
 
-    private int writeChunk(List<WindowResultItem> chunk) {
-        List<WindowResultItem> pending = new ArrayList<>(chunk);
+    private int writeChunk(List<WriteRequest> chunk) {
+        List<WriteRequest> pending = new ArrayList<>(chunk);
         int requests = 0;
         long backoff = 50;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException(pending.size() + " window items still unprocessed after "
-                        + MAX_ATTEMPTS + " BatchWriteItem attempts (table " + table.tableName() + ")");
+                        + MAX_ATTEMPTS + " BatchWriteItem attempts (table " + table + ")");
             }
-            WriteBatch.Builder<WindowResultItem> batch = WriteBatch.builder(WindowResultItem.class)
-                    .mappedTableResource(table);
-            pending.forEach(batch::addPutItem);
-            BatchWriteResult result = enhanced.batchWriteItem(
-                    BatchWriteItemEnhancedRequest.builder().writeBatches(batch.build()).build());
+            List<WriteRequest> batch = pending;
+            BatchWriteItemResponse result = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
             requests++;
-            pending = new ArrayList<>(result.unprocessedPutItemsForTable(table));
+            pending = new ArrayList<>(result.unprocessedItems().getOrDefault(table, List.of()));
             if (!pending.isEmpty()) {
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5_000);

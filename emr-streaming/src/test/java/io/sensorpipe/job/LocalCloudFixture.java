@@ -2,10 +2,11 @@ package io.sensorpipe.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.kinesis.KinesisClients;
+import io.sensorpipe.aws.ResultItemValues;
+import io.sensorpipe.contract.Tables;
 import io.sensorpipe.schema.ReadingCodec;
-import io.sensorpipe.sink.DynamoDbWindowWriter;
-import io.sensorpipe.sink.WindowResultItem;
+import io.sensorpipe.schema.WindowResult;
+import io.sensorpipe.testkit.TestCloud;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,41 +14,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import com.google.protobuf.ByteString;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.kpl.Messages;
 
-/** Resources of one IT in the local cloud (names with a random suffix) and helpers to produce and read back. */
+/**
+ * The job's view of the test kit's {@link TestCloud} (loopback-only, unique names, deletes what it created): one
+ * stream, results table and dead-letter bucket per IT, the job's clients, and helpers to produce and read back.
+ */
 final class LocalCloudFixture implements AutoCloseable {
-    final String suffix = Long.toHexString(System.nanoTime());
-    final String stream = "emr-it-" + suffix;
-    final String table = "emr-it-results-" + suffix;
-    final String bucket = "emr-it-dead-" + suffix;
-    final KinesisClient kinesis = KinesisClients.shared();
+    final TestCloud cloud = TestCloud.connect();
+    final String stream;
+    final String table = cloud.createTable(Tables.RESULTS, "emr-it-results").table().tableName();
+    final String bucket = cloud.createBucket("emr-it-dead");
+    final KinesisClient kinesis = cloud.kinesis();
     final JobAwsClients aws = new JobAwsClients();
 
-    LocalCloudFixture(int shards) throws InterruptedException {
-        assertThat(System.getenv("AWS_ENDPOINT_URL_KINESIS"))
-                .as("ITs need the local cloud: eval \"$(localstack/local-cloud.sh env)\"").isNotNull();
-        kinesis.createStream(b -> b.streamName(stream).shardCount(shards));
-        awaitActive();
+    LocalCloudFixture(int shards) {
+        stream = cloud.createStream("emr-it", shards);
     }
 
-    void awaitActive() throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
-                    == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("stream " + stream + " did not become ACTIVE");
+    void awaitActive() {
+        cloud.awaitStreamActive(stream);
     }
 
     /** Plain PutRecords, partition key = sensor id (as the producer does); retries failed entries. */
@@ -100,17 +93,22 @@ final class LocalCloudFixture implements AutoCloseable {
         return out;
     }
 
-    List<WindowResultItem> windows() {
-        return DynamoDbEnhancedClient.builder().dynamoDbClient(aws.dynamo()).build()
-                .table(table, DynamoDbWindowWriter.SCHEMA).scan().items().stream().toList();
+    /** Every results item, as stored. */
+    List<Map<String, AttributeValue>> items() {
+        return cloud.dynamo().scanPaginator(b -> b.tableName(table)).items().stream().toList();
+    }
+
+    /** Every window result in the table (the shared item mapping read back). */
+    List<WindowResult> windows() {
+        return items().stream().map(ResultItemValues::fromItem).toList();
     }
 
     /** Every dead-letter line in the bucket, parsed. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> deadLetters() throws IOException {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (S3Object o : aws.s3().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
-            String body = aws.s3().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8);
+        for (S3Object o : cloud.s3().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            String body = cloud.s3().getObjectAsBytes(b -> b.bucket(bucket).key(o.key())).asString(StandardCharsets.UTF_8);
             for (String line : body.split("\n")) {
                 if (!line.isBlank()) {
                     out.add(ReadingCodec.MAPPER.readValue(line, Map.class));
@@ -122,12 +120,7 @@ final class LocalCloudFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            kinesis.deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
-            aws.dynamo().deleteTable(b -> b.tableName(table));
-        } catch (RuntimeException ignored) {
-            // best effort: names are unique per run
-        }
         aws.close();
+        cloud.close();
     }
 }

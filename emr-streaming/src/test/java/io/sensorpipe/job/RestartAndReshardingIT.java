@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.schema.Reading;
-import io.sensorpipe.sink.WindowResultItem;
+import io.sensorpipe.schema.WindowResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -66,12 +66,12 @@ class RestartAndReshardingIT {
             long shards = cloud.kinesis.listShards(b -> b.streamName(cloud.stream)).shards().size();
             assertThat(shards).as("parents + children").isEqualTo(6);
 
-            Map<String, WindowResultItem> byKey = new HashMap<>();
-            cloud.windows().forEach(i -> assertThat(byKey.put(i.getSensorId() + "@" + i.getWindowStart(), i)).isNull());
+            Map<String, WindowResult> byKey = new HashMap<>();
+            cloud.windows().forEach(i -> assertThat(byKey.put(i.sensorId() + "@" + i.windowStart(), i)).isNull());
             assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
             expected.forEach((k, values) -> {
-                assertThat(byKey.get(k).getCount()).as(k).isEqualTo(values.size());
-                assertThat(byKey.get(k).getMean()).as(k)
+                assertThat(byKey.get(k).count()).as(k).isEqualTo(values.size());
+                assertThat(byKey.get(k).mean()).as(k)
                         .isCloseTo(values.stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));
             });
         }

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.schema.Reading;
-import io.sensorpipe.sink.WindowResultItem;
+import io.sensorpipe.aws.ResultItemValues;
+import io.sensorpipe.schema.ResultItem;
+import io.sensorpipe.schema.WindowResult;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +91,7 @@ class StreamingJobIT {
                 SensorStreamingJob.stop(spark, query, metrics);
             }
 
-            assertWindowsExact(cloud.windows());
+            assertWindowsExact(cloud.items());
             List<Map<String, Object>> dead = deadLetters(cloud);
             assertThat(dead.stream().filter(d -> "LATE".equals(d.get("reason"))).map(d -> d.get("eventTs")))
                     .containsExactlyInAnyOrder(t0 + 500, t0 + 11_000);
@@ -99,7 +102,7 @@ class StreamingJobIT {
                     java.util.Base64.getDecoder().decode((String) d.get("data")), StandardCharsets.UTF_8)))
                     .containsExactlyInAnyOrderElementsOf(poison);
             assertThat(dead).allSatisfy(d -> assertThat(d.get("sequenceNumber")).isNotNull());
-            long windowed = cloud.windows().stream().mapToLong(WindowResultItem::getCount).sum();
+            long windowed = cloud.windows().stream().mapToLong(WindowResult::count).sum();
             assertThat(windowed + dead.size() - 1).as("produced = windowed + late + dead-lettered (duplicate apart)")
                     .isEqualTo(produced);
 
@@ -120,22 +123,26 @@ class StreamingJobIT {
         }
     }
 
-    private void assertWindowsExact(List<WindowResultItem> items) {
-        Map<String, WindowResultItem> byKey = new HashMap<>();
-        for (WindowResultItem i : items) {
-            assertThat(byKey.put(i.getSensorId() + "@" + i.getWindowStart(), i)).as("duplicate item").isNull();
+    private void assertWindowsExact(List<Map<String, AttributeValue>> items) {
+        Map<String, WindowResult> byKey = new HashMap<>();
+        Map<String, Map<String, AttributeValue>> itemByKey = new HashMap<>();
+        for (Map<String, AttributeValue> i : items) {
+            WindowResult w = ResultItemValues.fromItem(i);
+            assertThat(byKey.put(w.sensorId() + "@" + w.windowStart(), w)).as("duplicate item").isNull();
+            itemByKey.put(w.sensorId() + "@" + w.windowStart(), i);
         }
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         expected.forEach((key, values) -> {
-            WindowResultItem item = byKey.get(key);
-            assertThat(item.getCount()).as(key + " count").isEqualTo(values.size());
-            assertThat(item.getMin()).as(key + " min").isEqualTo(values.stream().mapToDouble(d -> d).min().orElseThrow());
-            assertThat(item.getMax()).as(key + " max").isEqualTo(values.stream().mapToDouble(d -> d).max().orElseThrow());
-            assertThat(item.getMean()).as(key + " mean")
+            WindowResult item = byKey.get(key);
+            assertThat(item.count()).as(key + " count").isEqualTo(values.size());
+            assertThat(item.min()).as(key + " min").isEqualTo(values.stream().mapToDouble(d -> d).min().orElseThrow());
+            assertThat(item.max()).as(key + " max").isEqualTo(values.stream().mapToDouble(d -> d).max().orElseThrow());
+            assertThat(item.mean()).as(key + " mean")
                     .isCloseTo(values.stream().mapToDouble(d -> d).average().orElseThrow(), within(1e-9));
-            assertThat(item.getTtl()).isEqualTo(Math.max(item.getWindowEnd(), item.getProcessedAt()) / 1000
-                    + 30 * 86_400L);
-            assertThat(item.getAnomalyDay() == null).isEqualTo(!item.getAnomaly());
+            Map<String, AttributeValue> raw = itemByKey.get(key);
+            assertThat(Long.parseLong(raw.get(ResultItem.TTL).n())).isEqualTo(Math.max(item.windowEnd(),
+                    item.processedAt()) / 1000 + 30 * 86_400L);
+            assertThat(raw.containsKey(ResultItem.ANOMALY_DAY)).isEqualTo(item.anomaly());
         });
     }
 

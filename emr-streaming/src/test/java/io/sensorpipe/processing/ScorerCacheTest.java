@@ -9,25 +9,32 @@ import org.junit.jupiter.api.Test;
 
 /** A cached scorer is reused only for the snapshot it produced, and only once per hand-out. */
 class ScorerCacheTest {
+    private static final String V = ScorerConfig.defaults().modelVersion();
     private final SensorScorer scorer = Scorers.create(ScorerConfig.defaults(), "cache/s1");
 
     @Test
     void scorerIsReusedForItsOwnSnapshotToken() {
-        ScorerCache.put("cache/s1", 41L, scorer);
-        assertThat(ScorerCache.take("cache/s1", 41L)).isSameAs(scorer);
+        ScorerCache.put("cache/s1", 41L, V, scorer);
+        assertThat(ScorerCache.take("cache/s1", 41L, V)).isSameAs(scorer);
     }
 
     @Test
     void otherTokenMeansRestoreFromTheStateStore() {
-        ScorerCache.put("cache/s2", 41L, scorer);
-        assertThat(ScorerCache.take("cache/s2", 42L)).isNull();
-        assertThat(ScorerCache.take("cache/s2", 41L)).as("a mismatch evicts the entry").isNull();
+        ScorerCache.put("cache/s2", 41L, V, scorer);
+        assertThat(ScorerCache.take("cache/s2", 42L, V)).isNull();
+        assertThat(ScorerCache.take("cache/s2", 41L, V)).as("a mismatch evicts the entry").isNull();
     }
 
     @Test
     void aTakenScorerIsNotHandedOutTwice() {
-        ScorerCache.put("cache/s3", 7L, scorer);
-        ScorerCache.take("cache/s3", 7L);
-        assertThat(ScorerCache.take("cache/s3", 7L)).isNull();
+        ScorerCache.put("cache/s3", 7L, V, scorer);
+        ScorerCache.take("cache/s3", 7L, V);
+        assertThat(ScorerCache.take("cache/s3", 7L, V)).isNull();
+    }
+
+    @Test
+    void otherScorerSettingsMeanRestoreFromTheStateStore() {
+        ScorerCache.put("cache/s4", 7L, V, scorer);
+        assertThat(ScorerCache.take("cache/s4", 7L, V + "-changed")).isNull();
     }
 }

@@ -1,0 +1,43 @@
+package io.sensorpipe.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dead-letter layout: one object per (batch, partition), overwritten by a re-run, nothing before commit. */
+class DeadLetterWriterTest {
+    private static final long START = 1_764_072_000_000L;
+
+    @Test
+    void aRerunBatchOverwritesItsOwnDeadLetterFile(@TempDir Path dir) throws Exception {
+        DeadLetterWriter writer = DeadLetterWriter.toDirectory(dir, "job1");
+        DeadLetter letter = new DeadLetter("MALFORMED_JSON", "not valid JSON", "e2Jyb2tlbg==", "s", "shardId-0",
+                "495", 0, null, null, "2026-11-25T12:00:00Z");
+        String first = write(writer, 7, 3, letter, letter);
+        String again = write(writer, 7, 3, letter);
+        assertThat(again).isEqualTo(first);
+        assertThat(first).endsWith("job1-batch-000000000007-part-00003.jsonl")
+                .contains("day=2025-11-25");
+        List<String> lines = Files.readAllLines(Path.of(first));
+        assertThat(lines).as("the re-run replaced the first run's object").hasSize(1);
+        assertThat(lines.get(0)).contains("\"reason\":\"MALFORMED_JSON\"").contains("\"shardId\":\"shardId-0\"");
+        assertThat(write(writer, 8, 0)).isNull();
+        try (DeadLetterSink.Part dropped = writer.open(9, START, 0)) {
+            dropped.add(letter); // never committed (the task failed): nothing becomes visible
+        }
+        assertThat(dir.resolve(writer.keyFor(9, START, 0))).doesNotExist();
+    }
+
+    private static String write(DeadLetterWriter writer, long batch, int partition, DeadLetter... letters) {
+        try (DeadLetterSink.Part part = writer.open(batch, START, partition)) {
+            for (DeadLetter l : letters) {
+                part.add(l);
+            }
+            return part.commit();
+        }
+    }
+}

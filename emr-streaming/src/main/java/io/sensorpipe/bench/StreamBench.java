@@ -49,10 +49,12 @@ import scala.collection.JavaConverters;
  *   <li><b>parse</b>: {@code from_json} of every record, counted per batch;</li>
  *   <li><b>count</b>: {@code from_json} + watermark + {@code groupBy(window, sensorId).count()} to a memory sink.</li>
  * </ul>
- * Timed input: {@code sensors × windows × perWindow} readings (60 s windows), in batches of a few windows, the last
- * with one reading per sensor beyond the last window so every window closes. All three queries use the same
+ * Each round's input: {@code sensors × windows × perWindow} readings (60 s windows), in batches of a few windows,
+ * the last with one reading per sensor beyond the last window so every window closes; the job keeps running across
+ * rounds (pre-trained once), each baseline starts fresh on the same input. All three queries use the same
  * trigger, state store and shuffle partitions. Ends with
- * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>} (last round).
+ * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>} of the last round
+ * (every round is printed; round 1 warms the JIT up).
  */
 public final class StreamBench {
     private static final long WINDOW_MS = 60_000;
@@ -67,9 +69,9 @@ public final class StreamBench {
     private final long historyStart;
     private final int historyWindows;
     private final List<List<RawRecord>> history = new ArrayList<>();
-    private final List<List<RawRecord>> timed = new ArrayList<>();
+    private long seq;
 
-    StreamBench(SparkSession spark, int sensors, int windows, int perWindow) {
+    StreamBench(SparkSession spark, int sensors, int windows, int perWindow, int rounds) {
         this.spark = spark;
         this.sensors = sensors;
         this.windows = windows;
@@ -78,40 +80,49 @@ public final class StreamBench {
         this.historyWindows = Math.max(scorer.warmupWindows(), scorer.likelihoodWarmupWindows())
                 + scorer.sampleSize() + scorer.shingleSize() + 8;
         // event times end a few minutes ago: nothing is ahead of the clock
-        this.t0 = (System.currentTimeMillis() - (windows + 5L) * WINDOW_MS) / WINDOW_MS * WINDOW_MS;
+        this.t0 = (System.currentTimeMillis() - (rounds * (windows + 1L) + 5) * WINDOW_MS) / WINDOW_MS * WINDOW_MS;
         this.historyStart = t0 - historyWindows * WINDOW_MS;
-        long seq = 0;
         for (int w0 = 0; w0 < historyWindows; w0 += 50) {
             List<RawRecord> batch = new ArrayList<>();
             for (int w = w0; w < Math.min(historyWindows, w0 + 50); w++) {
                 for (int s = 0; s < sensors; s++) {
-                    batch.add(raw(s, historyStart + w * WINDOW_MS + 1_000, value(s, w, 0), seq++));
+                    batch.add(raw(s, historyStart + w * WINDOW_MS + 500, value(s, w, 0), seq++));
                 }
             }
             history.add(batch);
         }
+    }
+
+    /**
+     * Round {@code r}'s input: {@code windows} windows per sensor after the previous round's, the last batch with
+     * one reading per sensor in the next window (off the 1 s grid), which closes every window of the round.
+     */
+    List<List<RawRecord>> round(int r) {
+        long start = t0 + r * (windows + 1L) * WINDOW_MS;
+        List<List<RawRecord>> batches = new ArrayList<>();
         for (int w0 = 0; w0 < windows; w0 += WINDOWS_PER_BATCH) {
             List<RawRecord> batch = new ArrayList<>();
             for (int w = w0; w < Math.min(windows, w0 + WINDOWS_PER_BATCH); w++) {
                 for (int i = 0; i < perWindow; i++) {
                     for (int s = 0; s < sensors; s++) {
-                        long ts = t0 + w * WINDOW_MS + i * (WINDOW_MS / perWindow);
+                        long ts = start + w * WINDOW_MS + i * (WINDOW_MS / perWindow);
                         batch.add(raw(s, ts, value(s, historyWindows + w, i), seq++));
                     }
                 }
             }
-            timed.add(batch);
+            batches.add(batch);
         }
-        for (int s = 0; s < sensors; s++) { // closes every timed window (watermark delay 0)
-            timed.get(timed.size() - 1).add(raw(s, t0 + windows * WINDOW_MS + 1_000, value(s, 0, 0), seq++));
+        for (int s = 0; s < sensors; s++) {
+            batches.get(batches.size() - 1).add(raw(s, start + windows * WINDOW_MS + 500, value(s, 0, 0), seq++));
         }
+        return batches;
     }
 
     private static double value(int sensor, int window, int i) {
         return 20 + sensor + 3 * Math.sin(window / 9.0) + 0.01 * (i % 7);
     }
 
-    private static RawRecord raw(int sensor, long ts, double value, long seq) {
+    private static RawRecord raw(int sensor, long ts, double value, long seq) { // seq: the record's position
         byte[] data = Reading.of("bench/s" + sensor, "temperature", "bench", ts, value, "C").toJsonBytes();
         return new RawRecord(data, "bench", "shardId-" + sensor % 2, Long.toString(seq), 0);
     }
@@ -121,8 +132,8 @@ public final class StreamBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int sensors = arg(args, 0, 100);
-        int windows = arg(args, 1, 30);
+        int sensors = arg(args, 0, 50);
+        int windows = arg(args, 1, 20);
         int perWindow = arg(args, 2, 60);
         int rounds = arg(args, 3, 3);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
@@ -132,22 +143,26 @@ public final class StreamBench {
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
-        StreamBench bench = new StreamBench(spark, sensors, windows, perWindow);
-        System.out.printf("input: %d sensors, %d history windows each (pre-training, untimed), then %d readings timed"
-                        + " (%d windows x %d readings per sensor, %d batches)%n", sensors, bench.historyWindows,
-                bench.timedReadings(), windows, perWindow, bench.timed.size());
+        StreamBench bench = new StreamBench(spark, sensors, windows, perWindow, rounds);
+        System.out.printf("input: %d sensors pre-trained on %d history windows each (untimed), then per round %d"
+                        + " readings (%d windows x %d readings per sensor, 60 s windows, %d batches)%n", sensors,
+                bench.historyWindows, bench.timedReadings(), windows, perWindow, bench.round(0).size());
         String line = null;
-        for (int round = 1; round <= rounds; round++) {
-            double parse = bench.timedReadings() / bench.runParse();
-            double count = bench.timedReadings() / bench.runCount();
-            long[] stateBytes = new long[2];
-            double job = bench.timedReadings() / bench.runJob(stateBytes);
-            long bytesPerBatch = stateBytes[1] == 0 ? 0 : stateBytes[0] / stateBytes[1];
-            System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s, "
-                            + "state %d bytes per data batch%n", round, round == 1 && rounds > 1 ? " (warm-up)" : "",
-                    parse, count, job, bytesPerBatch);
-            line = String.format("job/parse=%.2f job/count=%.2f job_readings_per_s=%.0f state_bytes_per_batch=%d",
-                    job / parse, job / count, job, bytesPerBatch);
+        try (Job job = bench.startJob()) {
+            for (int round = 0; round < rounds; round++) {
+                List<List<RawRecord>> input = bench.round(round);
+                double parse = bench.timedReadings() / bench.runParse(input);
+                double count = bench.timedReadings() / bench.runCount(input);
+                double jobRate = bench.timedReadings() / job.run(input);
+                long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
+                        : job.state.bytes.get() / job.state.dataBatches.get();
+                System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s "
+                                + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch%n", round + 1,
+                        round == 0 && rounds > 1 ? " (warm-up)" : "", parse, count, jobRate, jobRate / parse,
+                        jobRate / count, bytesPerBatch);
+                line = String.format("job/parse=%.2f job/count=%.2f job_readings_per_s=%.0f state_bytes_per_batch=%d",
+                        jobRate / parse, jobRate / count, jobRate, bytesPerBatch);
+            }
         }
         spark.stop();
         System.out.println(line);
@@ -160,7 +175,7 @@ public final class StreamBench {
     // ------------------------------------------------------------------ the three queries
 
     /** Seconds to parse and count the timed input. */
-    double runParse() throws Exception {
+    double runParse(List<List<RawRecord>> timed) throws Exception {
         MemoryStream<RawRecord> in = feed();
         AtomicLong parsed = new AtomicLong();
         StreamingQuery q = parsedReadings(in).writeStream()
@@ -177,7 +192,7 @@ public final class StreamBench {
     }
 
     /** Seconds to window and count the timed input with Spark's own aggregation. */
-    double runCount() throws Exception {
+    double runCount(List<List<RawRecord>> timed) throws Exception {
         MemoryStream<RawRecord> in = feed();
         String table = "bench_count_" + System.nanoTime();
         StreamingQuery q = parsedReadings(in).withWatermark("eventTime", "0 seconds")
@@ -196,45 +211,60 @@ public final class StreamBench {
         return s;
     }
 
-    /** Seconds for the job on the timed input, after pre-training; stateBytes = {bytes written, data batches}. */
-    double runJob(long[] stateBytes) throws Exception {
-        try (JobAwsClients aws = new JobAwsClients()) {
-            String tableName = "bench-results-" + Long.toHexString(System.nanoTime());
+    /** The job's query, pre-trained once; each round feeds it the next windows. */
+    Job startJob() throws Exception {
+        return new Job();
+    }
+
+    final class Job implements AutoCloseable {
+        private final JobAwsClients aws = new JobAwsClients();
+        private final String tableName = "bench-results-" + Long.toHexString(System.nanoTime());
+        private final JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, "bench");
+        private final MemoryStream<RawRecord> in = feed();
+        private final StateBytes state = new StateBytes();
+        private final StreamingQuery q;
+        private final LongSupplier written = () -> ((Number) metrics.snapshot().get("windowsWritten")).longValue();
+        private final long historyClosed;
+
+        Job() throws Exception {
             DynamoTables.createIfMissing(aws.dynamo(), Tables.RESULTS, tableName);
             Path tmp = Files.createTempDirectory("bench-job");
-            JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, "bench");
-            MemoryStream<RawRecord> in = feed();
             Dataset<JobOutput> out = WindowingPipeline.build(in.toDF(), Duration.ofMillis(WINDOW_MS), Duration.ZERO,
                     ScorerConfig.defaults(), Duration.ofHours(1), Duration.ofDays(400), Duration.ofHours(1));
             BatchSink sink = new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, tableName, Duration.ofDays(1)),
                     DeadLetterWriter.toDirectory(tmp.resolve("dead"), "bench"), metrics);
-            StateBytes state = new StateBytes();
             spark.streams().addListener(metrics);
             spark.streams().addListener(state);
-            StreamingQuery q = out.writeStream().foreachBatch(sink)
+            q = out.writeStream().foreachBatch(sink)
                     .trigger(Trigger.ProcessingTime(100))
                     .option("checkpointLocation", tmp.resolve("cp").toString()).start();
             metrics.watch(q.runId());
             state.runId = q.runId();
-            LongSupplier written = () -> ((Number) metrics.snapshot().get("windowsWritten")).longValue();
-            try {
-                feedAll(in, q, history);
-                long historyClosed = (long) sensors * (historyWindows - 1); // the newest history window stays open
-                await(q, written, historyClosed);
-                state.reset();
-                double s = seconds(() -> {
-                    feedAll(in, q, timed);
-                    await(q, written, historyClosed + 1L * sensors + (long) sensors * windows);
-                });
-                stateBytes[0] = state.bytes.get();
-                stateBytes[1] = state.dataBatches.get();
-                return s;
-            } finally {
-                q.stop();
-                spark.streams().removeListener(metrics);
-                spark.streams().removeListener(state);
-                aws.dynamo().deleteTable(b -> b.tableName(tableName));
-            }
+            feedAll(in, q, history);
+            historyClosed = (long) sensors * (historyWindows - 1); // the newest history window stays open
+            await(q, written, historyClosed);
+        }
+
+        /** Seconds for one round's input; {@link #state} then holds that round's state bytes. */
+        double run(List<List<RawRecord>> input) throws Exception {
+            state.reset();
+            long before = written.getAsLong();
+            // the round closes its windows and the one its predecessor's last readings opened (in round 1 the newest
+            // history window)
+            long expected = before + (long) sensors * windows + sensors;
+            return seconds(() -> {
+                feedAll(in, q, input);
+                await(q, written, expected);
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            q.stop();
+            spark.streams().removeListener(metrics);
+            spark.streams().removeListener(state);
+            aws.dynamo().deleteTable(b -> b.tableName(tableName));
+            aws.close();
         }
     }
 

@@ -158,8 +158,15 @@ public final class SensorStateFunction
         return newestTs + Math.max(0, now - arrivedAt) - watermarkDelayMillis;
     }
 
-    /** Until the earliest open window closes by {@link #quietWatermark}, at most a window (then it re-checks). */
+    /**
+     * Until the earliest open window closes: in the next batch when the sensor's own newest reading put the
+     * watermark past it, else (live sensors) when {@link #quietWatermark} passes it, at most a window ahead (then
+     * it re-checks).
+     */
     private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long now) {
+        if (open.hasOpenWindows() && open.earliestOpenWindowEnd() <= newestTs - watermarkDelayMillis) {
+            return MIN_TIMER_MS; // its own readings moved the watermark past the window: closes in the next batch
+        }
         if (!isLive(newestTs, arrivedAt)) { // closes and idles by watermark only: look again later
             return open.hasOpenWindows() ? windows.sizeMillis()
                     : Math.max(windows.sizeMillis(), idleTimeoutMillis / 10);

@@ -132,10 +132,10 @@ public final class StreamBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int sensors = arg(args, 0, 50);
+        int sensors = arg(args, 0, 20);
         int windows = arg(args, 1, 20);
         int perWindow = arg(args, 2, 60);
-        int rounds = arg(args, 3, 3);
+        int rounds = arg(args, 3, 2);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.streaming.stateStore.providerClass",

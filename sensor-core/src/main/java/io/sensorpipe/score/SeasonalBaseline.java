@@ -21,6 +21,11 @@ final class SeasonalBaseline implements Serializable {
     /** Bounds on the residual scale's averaging length in windows, whatever the sampling. */
     private static final int MIN_RESIDUAL_HORIZON = 100;
     private static final int MAX_RESIDUAL_HORIZON = 20_000;
+    /**
+     * Residuals beyond this many typical residuals count as this many when the scale learns, so one wild reading
+     * (a glitch, the anomaly itself) does not blind the detector for a whole period.
+     */
+    private static final double RESIDUAL_CLIP = 5.0;
     /** Half-width of the expected range in typical residuals. */
     private static final double RANGE_WIDTH = 3.0;
 
@@ -101,12 +106,14 @@ final class SeasonalBaseline implements Serializable {
             return;
         }
         double r = x - m;
+        double scale = scale();
+        double clipped = scale > 0 ? Math.max(-RESIDUAL_CLIP * scale, Math.min(RESIDUAL_CLIP * scale, r)) : r;
         residualCount++;
         if (residualCount == 1) {
-            residualMean = r;
+            residualMean = clipped;
         } else {
             double alpha = Math.max(1.0 / residualHorizon, 1.0 / residualCount);
-            double delta = r - residualMean;
+            double delta = clipped - residualMean;
             residualMean += alpha * delta;
             residualVariance = (1 - alpha) * (residualVariance + alpha * delta * delta);
         }

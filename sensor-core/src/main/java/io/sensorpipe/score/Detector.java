@@ -8,6 +8,8 @@ public enum Detector {
     FOREST_LIKELIHOOD,
     /** The window mean was far from this hour-of-week's usual value, judged by the seasonal residual's likelihood. */
     SEASONAL,
+    /** The spread or number of readings in the window was unusual (noise burst, stuck sensor, missing readings). */
+    WINDOW_STATS,
     /** The window mean lay beyond every value the sensor has shown so far (plus a tolerance). */
     RANGE_NOVELTY
 }

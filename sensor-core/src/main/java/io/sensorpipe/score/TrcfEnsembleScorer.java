@@ -19,12 +19,14 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The per-sensor model, an ensemble of three detectors over window means:
+ * The per-sensor model, an ensemble of four detectors over each window's readings:
  * <ul>
  *   <li>a ThresholdedRandomCutForest over a shingle of recent means (raw values, no normalisation, so level shifts
  *       stay visible), its score calibrated per sensor by an {@link AnomalyLikelihood} ({@link Detector#FOREST_LIKELIHOOD});
  *   <li>a {@link SeasonalBaseline} (hour-of-week means) whose residual is calibrated by its own likelihood
  *       ({@link Detector#SEASONAL}): it sees what the forest cannot, a normal-looking shape at the wrong time;
+ *   <li>{@link WindowStats}: the spread and number of readings in the window against the usual, calibrated by a
+ *       third likelihood ({@link Detector#WINDOW_STATS}): a noise burst, a stuck sensor, missing readings;
  *   <li>range novelty: a mean beyond the range seen so far by more than a tolerance scores 1
  *       ({@link Detector#RANGE_NOVELTY}).
  * </ul>
@@ -99,6 +101,8 @@ final class TrcfEnsembleScorer implements SensorScorer {
         double forestLikelihood = clamp01(s.likelihood.next(d.getRCFScore()));
         double seasonalLikelihood = s.seasonal.enabled()
                 ? clamp01(s.seasonalLikelihood.next(s.seasonal.deviation(t, x))) : 0.0;
+        double statsLikelihood = s.stats.applicable()
+                ? clamp01(s.statsLikelihood.next(s.stats.deviation(window.aggregate()))) : 0.0;
         Double expected = s.seasonal.expected(t);
         double[] range = s.seasonal.expectedRange(t);
         if (expected == null) {
@@ -110,6 +114,7 @@ final class TrcfEnsembleScorer implements SensorScorer {
         boolean novel = s.outsideSeenRange(x, config.rangeTolerance());
         s.observe(x);
         s.seasonal.observe(t, window.windowEnd() - window.windowStart(), x);
+        s.stats.observe(window.aggregate(), window.windowEnd() - window.windowStart());
         Double low = range == null ? null : range[0];
         Double high = range == null ? null : range[1];
         if (!live || s.windowsSeen <= config.warmupWindows()) {
@@ -120,6 +125,9 @@ final class TrcfEnsembleScorer implements SensorScorer {
         if (novel) {
             source = Detector.RANGE_NOVELTY;
             raw = 1.0;
+        } else if (statsLikelihood > forestLikelihood && statsLikelihood > seasonalLikelihood) {
+            source = Detector.WINDOW_STATS;
+            raw = statsLikelihood;
         } else if (seasonalLikelihood > forestLikelihood) {
             source = Detector.SEASONAL;
             raw = seasonalLikelihood;
@@ -209,11 +217,15 @@ final class TrcfEnsembleScorer implements SensorScorer {
         final AnomalyLikelihood likelihood;
         final AnomalyLikelihood seasonalLikelihood;
         final SeasonalBaseline seasonal;
+        final AnomalyLikelihood statsLikelihood;
+        final WindowStats stats;
 
         DetectorState(ScorerConfig c) {
             likelihood = newLikelihood(c);
             seasonalLikelihood = newLikelihood(c);
             seasonal = new SeasonalBaseline(c.seasonalPeriodHours());
+            statsLikelihood = newLikelihood(c);
+            stats = new WindowStats(c.seasonalPeriodHours());
         }
 
         private static AnomalyLikelihood newLikelihood(ScorerConfig c) {

@@ -76,6 +76,8 @@ class EnsembleDetectorTest {
                     .anySatisfy(s -> assertThat(s.anomalyScore()).isPositive());
         }
         assertThat(flags).hasSizeLessThanOrEqualTo(2 * weeks);
+        // one reading per window: the window-statistics detector stays out (a statistic of one reading says nothing)
+        assertThat(flags).noneSatisfy(s -> assertThat(s.detector()).isEqualTo(Detector.WINDOW_STATS));
     }
 
     @Test
@@ -111,6 +113,48 @@ class EnsembleDetectorTest {
         // the explanation: at this hour the sensor reads ~50, and ~40 lies outside what was expected
         assertThat(first.expected()).isBetween(48.0, 52.0);
         assertThat(first.expectedLow()).isGreaterThan(41.0);
+    }
+
+    /** A 5-minute window of ten readings 30 s apart around {@code level}: N(0, noise) each, or all equal if stuck. */
+    private static ClosedWindow window10(long index, double level, double noise, Random random, boolean stuck) {
+        WindowAggregate a = WindowAggregate.empty();
+        double first = level + noise * random.nextGaussian();
+        for (int k = 0; k < 10; k++) {
+            a.add(index * FIVE_MINUTES + k * 30_000L + 1, stuck ? first : level + noise * random.nextGaussian());
+        }
+        return new ClosedWindow("s", index * FIVE_MINUTES, (index + 1) * FIVE_MINUTES, a);
+    }
+
+    private static SensorScorer trainedOnTenReadingsPerWindow(Random random) {
+        List<ClosedWindow> history = new ArrayList<>();
+        for (int i = 0; i < TROUGH; i++) {
+            history.add(window10(i, 50 + 10 * Math.sin(2 * Math.PI * i / DAY), 0.5, random, false));
+        }
+        return Scorers.warmStart(CONFIG, "s", history);
+    }
+
+    @Test
+    void windowStatisticsFlagANoiseBurstWhoseMeanLooksNormal() {
+        Random random = new Random(21);
+        SensorScorer scorer = trainedOnTenReadingsPerWindow(random);
+        List<WindowScore> burst = new ArrayList<>();
+        for (int i = TROUGH; i < TROUGH + 3; i++) {
+            burst.add(scorer.score(window10(i, 40, 3.0, random, false))); // 6x the usual spread, same level
+        }
+        WindowScore first = burst.stream().filter(WindowScore::anomaly).findFirst().orElseThrow();
+        assertThat(first.detector()).isEqualTo(Detector.WINDOW_STATS);
+    }
+
+    @Test
+    void windowStatisticsFlagAStuckSensor() {
+        Random random = new Random(22);
+        SensorScorer scorer = trainedOnTenReadingsPerWindow(random);
+        List<WindowScore> stuck = new ArrayList<>();
+        for (int i = TROUGH; i < TROUGH + 3; i++) {
+            stuck.add(scorer.score(window10(i, 40, 0.5, random, true))); // ten equal readings per window
+        }
+        WindowScore first = stuck.stream().filter(WindowScore::anomaly).findFirst().orElseThrow();
+        assertThat(first.detector()).isEqualTo(Detector.WINDOW_STATS);
     }
 
     @Test

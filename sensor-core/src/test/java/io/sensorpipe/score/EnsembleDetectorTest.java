@@ -102,6 +102,29 @@ class EnsembleDetectorTest {
     }
 
     @Test
+    void theForestLikelihoodAloneFlagsMostLevelShiftsInsideTheSeenRange() {
+        // seasonal baseline off: only the forest's likelihood and range novelty remain. From the trough (~40) the
+        // series reads 16 higher (~56, still inside the seen range ~39..61 for the next 30 windows). Measured: the
+        // forest's likelihood alone catches such a shift within 30 windows for about two seeds in three.
+        ScorerConfig forestOnly = CONFIG.toBuilder().seasonalPeriodHours(0).build();
+        int caught = 0;
+        for (long seed = 12; seed <= 17; seed++) {
+            IntToDoubleFunction normal = seasonal(DAY, 0.5, seed);
+            SensorScorer scorer = Scorers.create(forestOnly, "s");
+            for (int i = 0; i < TROUGH; i++) {
+                scorer.learn(window(i, FIVE_MINUTES, normal.applyAsDouble(i)));
+            }
+            List<WindowScore> shifted = run(scorer, TROUGH, TROUGH + 30, FIVE_MINUTES,
+                    i -> normal.applyAsDouble(i) + 16);
+            assertThat(shifted).noneSatisfy(s -> assertThat(s.detector()).isEqualTo(Detector.RANGE_NOVELTY));
+            if (shifted.stream().anyMatch(s -> s.detector() == Detector.FOREST_LIKELIHOOD)) {
+                caught++;
+            }
+        }
+        assertThat(caught).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void seasonalBaselineFlagsANormalValueAtTheWrongHour() {
         // hourly windows, a daily cycle, five weeks of history: the seasonal slots are all known
         SensorScorer scorer = trained(840, HOUR, seasonal(24, 0.3, 14));

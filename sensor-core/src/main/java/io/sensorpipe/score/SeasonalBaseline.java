@@ -64,10 +64,11 @@ final class SeasonalBaseline implements Serializable {
     double deviation(long t, double x) {
         double scale = scale();
         double m = enabled() ? slotMean[slot(t)] : Double.NaN;
-        if (Double.isNaN(m) || !(scale > 0)) {
+        if (Double.isNaN(m) || !(scale > 0) || !Double.isFinite(x)) {
             return 0.0;
         }
-        return Math.abs(x - m) / scale;
+        double z = Math.abs(x - m) / scale;
+        return Double.isFinite(z) ? z : 0.0;
     }
 
     /** The slot's usual value, or null while it is unknown. */
@@ -95,8 +96,8 @@ final class SeasonalBaseline implements Serializable {
     }
 
     void observe(long t, long windowMillis, double x) {
-        if (!enabled()) {
-            return;
+        if (!enabled() || !Double.isFinite(x)) {
+            return; // a non-finite mean would poison the running moments for good
         }
         learnSampling(windowMillis);
         int k = slot(t);
@@ -106,6 +107,9 @@ final class SeasonalBaseline implements Serializable {
             return;
         }
         double r = x - m;
+        if (!Double.isFinite(r) || !Double.isFinite(r * r)) {
+            return; // beyond what the moments can hold: judged (deviation), never learnt
+        }
         double scale = scale();
         double clipped = scale > 0 ? Math.max(-RESIDUAL_CLIP * scale, Math.min(RESIDUAL_CLIP * scale, r)) : r;
         residualCount++;

@@ -50,11 +50,12 @@ final class WindowStats implements Serializable {
         }
         if (a.count() >= 2 && logSpread.n >= MIN_SAMPLES) {
             double sd = Math.sqrt(logSpread.variance);
-            if (sd > 0) {
-                d = Math.max(d, Math.abs(logOf(a) - logSpread.mean) / sd);
+            double l = logOf(a);
+            if (sd > 0 && Double.isFinite(l)) {
+                d = Math.max(d, Math.abs(l - logSpread.mean) / sd);
             }
         }
-        return d;
+        return Double.isFinite(d) ? d : 0.0;
     }
 
     void observe(WindowAggregate a, long windowMillis) {
@@ -62,8 +63,9 @@ final class WindowStats implements Serializable {
             horizon = (int) Math.max(100, Math.min(20_000, periodMillis / Math.max(1, windowMillis)));
         }
         count.add(a.count(), horizon);
-        if (a.count() >= 2) {
-            double s = Math.sqrt(a.variance());
+        double v = a.variance();
+        if (a.count() >= 2 && Double.isFinite(v) && Double.isFinite(logOf(a))) {
+            double s = Math.sqrt(v);
             spread.add(s, horizon);
             logSpread.add(logOf(a), horizon);
         }

@@ -181,6 +181,24 @@ class EnsembleDetectorTest {
     }
 
     @Test
+    void aHugeReadingDoesNotPoisonTheSeasonalDetector() {
+        SensorScorer scorer = trained(840, HOUR, seasonal(24, 0.3, 14));
+        for (double wild : new double[] {1e30, Float.MAX_VALUE}) { // the parser refuses beyond float range
+            WindowScore s = scorer.score(window(scorer.windowsSeen(), HOUR, wild));
+            assertThat(s.anomalyScore()).isBetween(0.0, 1.0);
+        }
+        for (int i = 0; i < 200; i++) { // past the cooldown the wild windows started, back to the daily cycle
+            long index = scorer.windowsSeen();
+            scorer.score(window(index, HOUR, seasonal(24, 0.3, 14).applyAsDouble((int) index)));
+        }
+        long index = scorer.windowsSeen();
+        // a night-time value at a daytime hour is still recognised
+        WindowScore wrongHour = scorer.score(window(index, HOUR, 50 - 10 * Math.sin(2 * Math.PI * index / 24)));
+        assertThat(wrongHour.expected()).isNotNull();
+        assertThat(wrongHour.expectedHigh()).isLessThan(1e6);
+    }
+
+    @Test
     void warmStartLearnsWithoutFlaggingAndLiveWindowsAreJudgedByTheTrainedDetector() {
         IntToDoubleFunction normal = seasonal(DAY, 0.5, 15);
         List<ClosedWindow> history = new ArrayList<>();

@@ -1,0 +1,21 @@
+package io.sensorpipe.contract;
+
+/**
+ * Names of the SNS message attributes the alert Lambda sets on every alert: the one home for the publisher
+ * ({@code lambda-alerts}), the readers ({@code alerts tail}, {@code scripts/query alerts}) and subscription filter
+ * policies. String attributes unless noted.
+ */
+public final class AlertAttributes {
+    public static final String SENSOR_ID = "sensorId";
+    /** "high" / "medium" / "low", from the anomaly grade. */
+    public static final String SEVERITY = "severity";
+    /** The anomaly score in [0,1] (SNS type Number, so filter policies can compare it). */
+    public static final String SCORE = "score";
+    public static final String SITE = "site";
+    public static final String TYPE = "type";
+    /** Window start, epoch ms (SNS type Number). */
+    public static final String WINDOW_START = "windowStart";
+
+    private AlertAttributes() {
+    }
+}

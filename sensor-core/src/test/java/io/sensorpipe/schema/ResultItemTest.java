@@ -1,0 +1,76 @@
+package io.sensorpipe.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResultItemTest {
+    private static final long START = 1_764_072_000_000L;
+
+    static WindowResult window(boolean anomaly, Double expected, long processedAt) {
+        return new WindowResult("site-a/pump-7/temperature", START, START + 60_000, 12, 10.5, 30.25, 20.0, 4.5,
+                START + 1, START + 59_000, 0.93, anomaly ? 0.8 : 0, anomaly, expected, "trcf-v1", processedAt,
+                "temperature", "site-a", "C");
+    }
+
+    @Test
+    void roundTripsEveryField() {
+        WindowResult w = window(true, 12.5, START + 70_000);
+        assertThat(ResultItem.fromAttributes(ResultItem.toAttributes(w, Duration.ofDays(7)))).isEqualTo(w);
+        WindowResult plain = window(false, null, START + 70_000);
+        assertThat(ResultItem.fromAttributes(ResultItem.toAttributes(plain, Duration.ofDays(7)))).isEqualTo(plain);
+    }
+
+    @Test
+    void ttlCountsFromTheLaterOfWindowEndAndWrite() {
+        long days7 = Duration.ofDays(7).toSeconds();
+        // live: written just after the window closed
+        assertThat(ResultItem.ttlEpochSeconds(window(false, null, START + 61_000), Duration.ofDays(7)))
+                .isEqualTo((START + 61_000) / 1000 + days7);
+        // reprocessed a year later: must not be written already expired
+        long later = START + Duration.ofDays(365).toMillis();
+        assertThat(ResultItem.toAttributes(window(false, null, later), Duration.ofDays(7)).get(ResultItem.TTL))
+                .isEqualTo(later / 1000 + days7);
+        // a clock behind the window (processedAt 0): the window's end counts
+        assertThat(ResultItem.ttlEpochSeconds(window(false, null, 0), Duration.ofDays(1)))
+                .isEqualTo((START + 60_000) / 1000 + 86_400);
+    }
+
+    @Test
+    void anomalyDayOnlyOnAnomalousWindowsAndExpectedOnlyWhenPresent() {
+        Map<String, Object> anomalous = ResultItem.toAttributes(window(true, 1.0, START), ResultItem.DEFAULT_TTL);
+        assertThat(anomalous).containsEntry(ResultItem.ANOMALY_DAY, "2025-11-25").containsKey(ResultItem.EXPECTED);
+        Map<String, Object> normal = ResultItem.toAttributes(window(false, null, START), ResultItem.DEFAULT_TTL);
+        assertThat(normal).doesNotContainKeys(ResultItem.ANOMALY_DAY, ResultItem.EXPECTED);
+    }
+
+    @Test
+    void readsDynamoDbNumberTextAndRejectsWrongTypesNamingTheAttribute() {
+        Map<String, Object> item = new HashMap<>(ResultItem.toAttributes(window(false, null, START), ResultItem.DEFAULT_TTL));
+        item.replaceAll((k, v) -> v instanceof Number n ? n.toString() : v);
+        item.put(ResultItem.COUNT, "1.2E1");
+        assertThat(ResultItem.fromAttributes(item).count()).isEqualTo(12);
+
+        item.put(ResultItem.COUNT, "twelve");
+        assertThatThrownBy(() -> ResultItem.fromAttributes(item)).hasMessage("count: must be a number, got \"twelve\"");
+        item.put(ResultItem.COUNT, "12");
+        item.remove(ResultItem.ANOMALY);
+        assertThatThrownBy(() -> ResultItem.fromAttributes(item)).hasMessage("anomaly: required boolean is missing");
+        item.put(ResultItem.ANOMALY, false);
+        item.put(ResultItem.WINDOW_END, Long.toString(START));
+        assertThatThrownBy(() -> ResultItem.fromAttributes(item)).isInstanceOf(ResultItem.MalformedItemException.class)
+                .hasMessageStartingWith("windowEnd: must be after windowStart");
+    }
+
+    @Test
+    void refusesNumbersDynamoDbCannotStore() {
+        WindowResult nan = new WindowResult("s", START, START + 1, 1, Double.NaN, 1, 1, 0, START, START, 0, 0, false,
+                null, "m", START, "t", "x", "u");
+        assertThatThrownBy(() -> ResultItem.toAttributes(nan, ResultItem.DEFAULT_TTL))
+                .hasMessage("min must be finite for DynamoDB, got NaN");
+    }
+}

@@ -43,6 +43,9 @@ public final class DashboardCommand implements Callable<Integer> {
         DashboardConfig config = new DashboardConfig(port, table, queue, points,
                 TimeRange.parseDuration("--refresh", refresh).toMillis(),
                 TimeRange.parseDuration("--discover-every", discoverEvery).toMillis());
+        // Fail here, in one line, rather than serve a page whose background refresh fails forever.
+        root.aws().dynamo().describeTable(r -> r.tableName(table));
+        new AlertReader(root.aws().sqs()).queueUrl(queue);
         DashboardSnapshots snapshots = new DashboardSnapshots(root.aws().dynamo(), new AlertReader(root.aws().sqs()),
                 config);
         CountDownLatch stopped = new CountDownLatch(1);

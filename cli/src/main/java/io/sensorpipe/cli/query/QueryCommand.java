@@ -1,7 +1,7 @@
 package io.sensorpipe.cli.query;
 
 import io.sensorpipe.cli.SensorpipeCli;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.schema.WindowResult;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -25,7 +25,7 @@ public final class QueryCommand {
     @ParentCommand
     SensorpipeCli root;
 
-    AwsClients aws() {
+    CliAwsClients aws() {
         return root.aws();
     }
 

@@ -45,9 +45,9 @@ public final class SensorpipeCli {
         // one line with the fix (AwsErrors); neither is a stack trace.
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
-            var aws = AwsErrors.oneLine(ex);
-            if (aws.isPresent()) {
-                err.println("error: " + aws.get());
+            var awsError = AwsErrors.oneLine(ex);
+            if (awsError.isPresent()) {
+                err.println("error: " + awsError.get());
                 err.flush();
                 return 1;
             }

@@ -18,7 +18,31 @@ public final class AwsErrors {
     public static final String LOCAL_CLOUD_FIX = "start the local cloud with localstack/local-cloud.sh start "
             + "(scripts/pipeline leaves it running), or set AWS_ENDPOINT_URL/AWS_REGION for your cloud";
 
+    private static final String CREATE_FIX = "create the resources first (scripts/pipeline, or sensorpipe "
+            + "resources), check the name flags, or note that the local cloud keeps its data in memory only until it "
+            + "stops";
+
     private AwsErrors() {
+    }
+
+    /** A named table, queue, bucket or stream that is not there; {@link #oneLine} names it with the fix. */
+    public static final class MissingResource extends RuntimeException {
+        private final String kind;
+        private final String name;
+
+        public MissingResource(String kind, String name, Throwable cause) {
+            super(kind + " " + name + " does not exist", cause);
+            this.kind = kind;
+            this.name = name;
+        }
+    }
+
+    /** Whether {@code e} says the addressed resource does not exist (any service's spelling of "not found"). */
+    public static boolean isNotFound(AwsServiceException e) {
+        String c = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+                : e.awsErrorDetails().errorCode();
+        return c.equals("ResourceNotFoundException") || c.contains("NonExistentQueue") || c.equals("QueueDoesNotExist")
+                || c.equals("NoSuchBucket") || c.equals("NotFound") || e.statusCode() == 404;
     }
 
     /** The one-line explanation of {@code failure}, or empty when it is not an AWS access problem. */
@@ -28,6 +52,12 @@ public final class AwsErrors {
 
     static Optional<String> oneLine(Throwable failure, Map<String, String> env) {
         String where = where(env);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof MissingResource missing) {
+                return Optional.of(missing.kind + " " + missing.name + " does not exist at " + where + ": "
+                        + CREATE_FIX);
+            }
+        }
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof AwsServiceException service) {
                 return Optional.of(service(service, where));
@@ -65,11 +95,8 @@ public final class AwsErrors {
         String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                 ? firstLine(String.valueOf(e.getMessage())) : firstLine(e.awsErrorDetails().errorMessage());
         String c = code == null ? "" : code;
-        if (c.equals("ResourceNotFoundException") || c.contains("NonExistentQueue") || c.equals("QueueDoesNotExist")
-                || c.equals("NoSuchBucket") || c.equals("NotFound") || e.statusCode() == 404) {
-            return message + " at " + where + ": create the resources first (scripts/pipeline, or "
-                    + "sensorpipe resources), check the name flags, or note that the local cloud keeps its data in "
-                    + "memory only until it stops";
+        if (isNotFound(e)) {
+            return message + " at " + where + ": " + CREATE_FIX;
         }
         if (c.equals("UnrecognizedClientException") || c.equals("InvalidClientTokenId") || c.equals("ExpiredToken")
                 || c.equals("ExpiredTokenException") || c.equals("InvalidAccessKeyId") || e.statusCode() == 403) {

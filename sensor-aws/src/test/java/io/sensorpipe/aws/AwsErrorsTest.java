@@ -41,4 +41,11 @@ class AwsErrorsTest {
     void otherFailuresAreLeftToTheCaller() {
         assertThat(AwsErrors.oneLine(new IllegalStateException("bug"), LOCAL)).isEmpty();
     }
+
+    @Test
+    void aMissingNamedResourceIsNamed() {
+        assertThat(AwsErrors.oneLine(new AwsErrors.MissingResource("table", "t1", null), LOCAL))
+                .hasValueSatisfying(m -> assertThat(m).startsWith("table t1 does not exist at http://127.0.0.1:4566: "
+                        + "create the resources first"));
+    }
 }

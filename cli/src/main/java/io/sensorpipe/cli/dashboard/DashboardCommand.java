@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.dashboard;
 
+import io.sensorpipe.aws.DynamoTables;
 import io.sensorpipe.cli.SensorpipeCli;
 import io.sensorpipe.cli.query.AlertReader;
 import io.sensorpipe.cli.query.TimeRange;
@@ -44,7 +45,7 @@ public final class DashboardCommand implements Callable<Integer> {
                 TimeRange.parseDuration("--refresh", refresh).toMillis(),
                 TimeRange.parseDuration("--discover-every", discoverEvery).toMillis());
         // Fail here, in one line, rather than serve a page whose background refresh fails forever.
-        root.aws().dynamo().describeTable(r -> r.tableName(table));
+        DynamoTables.requireExists(root.aws().dynamo(), table);
         new AlertReader(root.aws().sqs()).queueUrl(queue);
         DashboardSnapshots snapshots = new DashboardSnapshots(root.aws().dynamo(), new AlertReader(root.aws().sqs()),
                 config);

@@ -106,6 +106,11 @@ public final class TestCloud implements AutoCloseable {
 
     // ------------------------------------------------------------------ names
 
+    /** {@code prefix-<8 random hex>}: for a test that needs a unique name without a fixture. */
+    public static String randomName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     /** This fixture's random suffix (8 hex characters). */
     public String suffix() {
         return suffix;

@@ -78,6 +78,9 @@ public final class TestCloud implements AutoCloseable {
 
     static TestCloud connect(CloudEndpoints endpoints, String... extraEndpointVariables) {
         endpoints.requireLocal(extraEndpointVariables);
+        if (LocalStackLauncher.enabled()) {
+            LocalStackLauncher.ensureStarted(endpoints); // -Plocalstack: the same ITs against LocalStack in Docker
+        }
         if (!endpoints.allowRemote()) {
             endpoints.endpointVariables().keySet().forEach(endpoints::requireReachable);
             for (String extra : extraEndpointVariables) {

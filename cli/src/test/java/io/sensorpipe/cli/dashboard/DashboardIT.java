@@ -84,7 +84,7 @@ class DashboardIT {
     @Test
     void pageShowsEverySensorAndMarksTheAnomalousWindowAndTheAlert() throws Exception {
         String chromium = findChromium();
-        assertTrue(chromium != null, "chromium not installed (apt-get install -y chromium)");
+        assertTrue(chromium != null, "chromium not on the PATH: sudo apt-get install -y chromium (see scripts/check-prereqs)");
         DashboardConfig config = new DashboardConfig(0, names.resultsTable(), names.alertQueue(), 120, 1000, 15000);
         try (DashboardServer server = new DashboardServer(
                 new DashboardSnapshots(aws.dynamo(), new AlertReader(aws.sqs()), config), config)) {
@@ -131,10 +131,15 @@ class DashboardIT {
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
+    /** The first Chromium-like browser on the PATH (names differ between distributions). */
     private static String findChromium() {
-        for (String c : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
             }
         }
         return null;

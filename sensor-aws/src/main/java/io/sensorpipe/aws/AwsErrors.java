@@ -18,9 +18,8 @@ public final class AwsErrors {
     public static final String LOCAL_CLOUD_FIX = "start the local cloud with localstack/local-cloud.sh start "
             + "(scripts/pipeline leaves it running), or set AWS_ENDPOINT_URL/AWS_REGION for your cloud";
 
-    private static final String CREATE_FIX = "create the resources first (scripts/pipeline, or sensorpipe "
-            + "resources), check the name flags, or note that the local cloud keeps its data in memory only until it "
-            + "stops";
+    private static final String CREATE_FIX = "create the resources first (scripts/pipeline creates them), check "
+            + "the name flags, or note that the local cloud keeps its data in memory only until it stops"
 
     private AwsErrors() {
     }

@@ -19,7 +19,7 @@ public final class AwsErrors {
             + "(scripts/pipeline leaves it running), or set AWS_ENDPOINT_URL/AWS_REGION for your cloud";
 
     private static final String CREATE_FIX = "create the resources first (scripts/pipeline creates them), check "
-            + "the name flags, or note that the local cloud keeps its data in memory only until it stops"
+            + "the name flags, or note that the local cloud keeps its data in memory only until it stops";
 
     private AwsErrors() {
     }

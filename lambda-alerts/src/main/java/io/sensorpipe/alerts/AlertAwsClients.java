@@ -14,14 +14,14 @@ import java.time.Duration;
  * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL[_<SERVICE>]}), so the same code talks to AWS or the local cloud.
  * The url-connection HTTP client keeps the Lambda jar small and its cold start short.
  */
-public final class AwsClients {
+public final class AlertAwsClients {
     /** Bounded calls: a hung publish must fail (and be retried) well inside the function timeout. */
     private static final ClientOverrideConfiguration BOUNDED = ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(10))
             .apiCallAttemptTimeout(Duration.ofSeconds(4))
             .build();
 
-    private AwsClients() {
+    private AlertAwsClients() {
     }
 
     public static DynamoDbClient dynamoDb() {

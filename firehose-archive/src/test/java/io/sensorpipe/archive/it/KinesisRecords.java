@@ -1,50 +1,22 @@
 package io.sensorpipe.archive.it;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.google.protobuf.ByteString;
-import io.sensorpipe.schema.Reading;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 import software.amazon.kinesis.retrieval.kpl.Messages;
 
-/** Test helpers against the local cloud (endpoints from the standard env variables). */
-final class LocalCloud {
-    private LocalCloud() {
-    }
-
-    static void assumeLocalCloud() {
-        assertTrue(System.getenv("AWS_ENDPOINT_URL") != null,
-                "local cloud not configured: run localstack/local-cloud.sh start and eval \"$(localstack/local-cloud.sh env)\"");
-    }
-
-    static String unique(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    static void createStream(KinesisClient kinesis, String name, int shards) throws InterruptedException {
-        kinesis.createStream(b -> b.streamName(name).shardCount(shards));
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (kinesis.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamStatus()
-                != StreamStatus.ACTIVE) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("stream " + name + " not ACTIVE after 30s");
-            }
-            Thread.sleep(200);
-        }
+/** Putting and reading back Kinesis records, KPL aggregates included (the cloud itself is test-kit's TestCloud). */
+final class KinesisRecords {
+    private KinesisRecords() {
     }
 
     /** A KPL aggregated record (magic, AggregatedRecord protobuf, MD5), built by hand like the KPL does. */

@@ -22,10 +22,10 @@ import java.time.Duration;
  * @param sparkJavaOpts  the --add-opens flags Spark needs on Java 17
  * @param keepStream     keep the run's stream at the end (it is deleted by default)
  */
-public record PipelineConfig(String runId, ResourceNames names, Duration duration, int sensors, Double rate,
+public record LocalPipelineConfig(String runId, ResourceNames names, Duration duration, int sensors, Double rate,
                              Duration window, Duration watermark, Duration drainTimeout, Duration progressEvery, Path root, Path runDir,
                              String sparkJavaOpts, boolean keepStream) {
-    public PipelineConfig {
+    public LocalPipelineConfig {
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("--duration must be in (0, 24h], was " + duration);
         }

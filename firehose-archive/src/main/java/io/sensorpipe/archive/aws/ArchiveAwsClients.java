@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * same build talks to AWS or to the local cloud. Clients are created on first use and closed together. HTTP clients
  * are named explicitly because the classpath carries several (the producer brings apache5 and url-connection).
  */
-public final class AwsClients implements AutoCloseable {
+public final class ArchiveAwsClients implements AutoCloseable {
     private final List<AutoCloseable> created = new ArrayList<>();
     private S3Client s3;
     private KinesisClient kinesis;

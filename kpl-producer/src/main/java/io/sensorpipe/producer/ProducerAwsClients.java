@@ -16,8 +16,8 @@ import software.amazon.kinesis.producer.KinesisProducerConfiguration;
  * ({@code AWS_ENDPOINT_URL_KINESIS}, {@code AWS_ENDPOINT_URL}) by themselves; the KPL's endpoints come from
  * {@link KplEndpoints} through {@link ProducerConfig}.
  */
-public final class AwsClients {
-    private AwsClients() {
+public final class ProducerAwsClients {
+    private ProducerAwsClients() {
     }
 
     /** SDK v2 Kinesis client with short timeouts, so an unreachable endpoint fails fast at start. */

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * chains: {@code AWS_ENDPOINT_URL} / {@code AWS_ENDPOINT_URL_<SERVICE>} point them at the local cloud, nothing
  * here names an endpoint. Clients are built on first use, so a query command never builds a Kinesis client.
  */
-public final class AwsClients implements AutoCloseable {
+public final class CliAwsClients implements AutoCloseable {
     private final Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> DynamoDbClient.builder().build());
     private final Lazy<KinesisClient> kinesis = new Lazy<>(() -> KinesisClient.builder().build());
     // Path-style addressing when an endpoint is configured: a local endpoint (an IP or localhost) has no

@@ -82,7 +82,7 @@ class JobControllerIT {
         return new JobSpec(JobSpec.Platform.EMR_EC2, clusterId, name,
                 List.of("spark-submit", "--deploy-mode", "cluster", "--class", JobControl.class.getName(), "s3://assets/job-" + version + ".jar",
                         "--stream", "readings"),
-                null, null, null, "s3://logs/emr/", JobControl.stopMarkerFor("s3://" + BUCKET + "/checkpoints/" + name + "/"));
+                null, null, null, "s3://logs/emr/", JobControl.stopMarkerFor("s3://" + BUCKET + "/checkpoints/"));
     }
 
     private static List<StepSummary> steps(String name) {
@@ -138,7 +138,7 @@ class JobControllerIT {
         JobController controller = controller(1, Duration.ofSeconds(1));
         JobSpec spec = new JobSpec(JobSpec.Platform.EMR_SERVERLESS, applicationId, job, List.of("--stream", "readings"),
                 "s3://assets/job.jar", "--class io.sensorpipe.job.StreamingJobMain", "arn:aws:iam::000000000000:role/job",
-                "s3://logs/emr-serverless/", JobControl.stopMarkerFor("s3://" + BUCKET + "/checkpoints-sl/"));
+                "s3://logs/emr-serverless/", JobControl.stopMarkerFor("s3://" + BUCKET + "/checkpoints/"));
         String first = controller.deploy(spec);
         assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.RESTARTED);
         String second = new JobStateStore(clients.dynamoDb(), TABLE).get(job).orElseThrow().runId();

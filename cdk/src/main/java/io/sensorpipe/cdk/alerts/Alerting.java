@@ -148,6 +148,9 @@ public final class Alerting extends Construct {
         topic.grantPublish(role);
         // Cooldown claims: conditional put, read, confirm (update), roll back (delete or put back) — one table only.
         alertState.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        // The table is encrypted with the pipeline key: say so here instead of relying on the topic's key grant,
+        // which happens to cover the same key today.
+        dataKey.grant(role, "kms:Decrypt", "kms:DescribeKey");
         liveAlias.addEventSource(DynamoEventSource.Builder.create(results)
                 .startingPosition(StartingPosition.LATEST)
                 .batchSize(100)

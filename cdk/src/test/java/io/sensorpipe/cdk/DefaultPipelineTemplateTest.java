@@ -378,6 +378,7 @@ class DefaultPipelineTemplateTest {
         assertThat(parsed.hasMatchedOption(JobOptions.CHECKPOINT)).isTrue();
         assertThat(parsed.hasMatchedOption(JobOptions.TABLE)).isTrue();
         assertThat((String) parsed.matchedOptionValue(JobOptions.TRIGGER, null)).isEqualTo("10s");
+        assertThat((Integer) parsed.matchedOptionValue(JobOptions.SHUFFLE_PARTITIONS, null)).isEqualTo(32);
         assertThat((String) parsed.matchedOptionValue(JobOptions.CLOUDWATCH_NAMESPACE, null)).isEqualTo(MetricNames.DEFAULT_NAMESPACE);
     }
 

@@ -86,6 +86,7 @@ public final class StreamingJobStep {
                 JobOptions.DEAD_LETTER_BUCKET, buckets.state().getBucketName(),
                 JobOptions.DEAD_LETTER_PREFIX, PipelineBuckets.DEAD_LETTERS_PREFIX,
                 JobOptions.TRIGGER, config.jobTrigger(),
+                JobOptions.SHUFFLE_PARTITIONS, Integer.toString(config.jobShufflePartitions()),
                 JobOptions.CLOUDWATCH_NAMESPACE, config.metricsNamespace());
     }
 

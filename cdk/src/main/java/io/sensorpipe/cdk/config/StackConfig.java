@@ -44,7 +44,8 @@ public record StackConfig(
         Path archiveTransformJar,
         Path emrJar,
         Path supervisorJar,
-        int jobMaxRestarts) {
+        int jobMaxRestarts,
+        int jobShufflePartitions) {
 
     public static final String DEFAULT_LAMBDA_JAR = "../lambda-alerts/target/lambda-alerts-0.1.0-SNAPSHOT-all.jar";
     public static final String DEFAULT_ARCHIVE_TRANSFORM_JAR = "../firehose-archive/target/firehose-archive-0.1.0-SNAPSHOT-all.jar";
@@ -126,7 +127,9 @@ public record StackConfig(
                 Path.of(c.string("archiveTransformJar", DEFAULT_ARCHIVE_TRANSFORM_JAR)),
                 Path.of(c.string("emrJar", DEFAULT_EMR_JAR)),
                 Path.of(c.string("supervisorJar", DEFAULT_SUPERVISOR_JAR)),
-                c.integer("jobMaxRestarts", 5, 0, 100));
+                c.integer("jobMaxRestarts", 5, 0, 100),
+                // The job's state partitions: fixed by the first run of a checkpoint, so sized for the largest cluster.
+                c.integer("jobShufflePartitions", 32, 1, 4096));
     }
 
     /** Lower-case letters and digits only: it goes into bucket, table and stream names. */

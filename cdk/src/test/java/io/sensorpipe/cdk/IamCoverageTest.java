@@ -37,12 +37,19 @@ import org.junit.jupiter.api.Test;
  * missing recordings are listed and the test is skipped for them, unless {@code -Dsensorpipe.iam.requireAll=true}.
  */
 class IamCoverageTest {
-    /** Which entry classes of which module run as which role (logical-id prefix of the role in the template). */
+    /**
+     * Which entry classes of which module run as which role (logical-id prefix of the role in the template); a null
+     * role marks an operator or local tool of that module (not deployed, so not checked). First match wins.
+     */
     private static final List<Mapping> MAPPINGS = List.of(
             new Mapping("job-supervisor", "io.sensorpipe.supervisor.", "JobRole"),
+            // The Spark job (streaming and archive reprocessing) runs as the EMR instance role.
             new Mapping("emr-streaming", "io.sensorpipe.", "StreamingClusterInstanceRole"),
             new Mapping("lambda-alerts", "io.sensorpipe.alerts.AlertHandler", "AlertingFunctionRole"),
-            new Mapping("lambda-alerts", "io.sensorpipe.alerts.", "AlertingFunctionRole"));
+            // The local event-source runner stands in for Lambda's stream mapping, which reads with the function's role.
+            new Mapping("lambda-alerts", "io.sensorpipe.alerts.runner.", "AlertingFunctionRole"),
+            new Mapping("lambda-alerts", "io.sensorpipe.alerts.tail.", null),
+            new Mapping("lambda-alerts", "io.sensorpipe.alerts.cli.", null));
     /** Modules whose recorded calls are local tools or stand-ins, not deployed code with a role of this stack. */
     private static final Map<String, String> NOT_DEPLOYED = Map.of(
             "cli", "local pipeline, query and dashboard commands run by a user with their own credentials",
@@ -119,11 +126,15 @@ class IamCoverageTest {
             if (NOT_DEPLOYED.containsKey(call.component()) || LOCAL_ONLY.contains(call.operation())) {
                 continue;
             }
-            String role = roleFor(call);
-            if (role == null) {
+            Mapping mapping = mappingFor(call);
+            if (mapping == null) {
                 unmapped.add(call.toString());
                 continue;
             }
+            if (mapping.rolePrefix() == null) {
+                continue;
+            }
+            String role = mapping.rolePrefix();
             checked++;
             String problem = check(role, call);
             if (problem != null) {
@@ -161,10 +172,10 @@ class IamCoverageTest {
 
     // ---- mapping calls to template resources
 
-    private static String roleFor(Call call) {
+    private static Mapping mappingFor(Call call) {
         for (Mapping mapping : MAPPINGS) {
             if (mapping.component().equals(call.component()) && call.entry().startsWith(mapping.entryPrefix())) {
-                return mapping.rolePrefix();
+                return mapping;
             }
         }
         return null;
@@ -378,7 +389,9 @@ class IamCoverageTest {
                                     resources.put(pair.substring(0, eq), pair.substring(eq + 1));
                                 }
                             }
-                            found.add(new Call(parts[0], parts[1], parts[2], parts[3], resources));
+                            // Service names as the SDK spells them ("DynamoDB Streams" → DynamoDbStreams).
+                            String service = parts[2].replace(" ", "").replace("DynamoDBStreams", "DynamoDbStreams");
+                            found.add(new Call(parts[0], parts[1], service, parts[3], resources));
                         }
                     }
                 }

@@ -56,7 +56,7 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
     private static final Set<String> WRITTEN = ConcurrentHashMap.newKeySet();
     private static final Map<Class<?>, Boolean> MAIN_CODE = new ConcurrentHashMap<>();
     /** Request fields that name the resource a call acts on (member names of the SDK's request shapes). */
-    private static final List<String> RESOURCE_FIELDS = List.of("TableName", "StreamName", "StreamARN", "ConsumerARN",
+    private static final List<String> RESOURCE_FIELDS = List.of("TableName", "StreamName", "StreamARN", "StreamArn", "ConsumerARN",
             "Bucket", "Key", "Prefix", "TopicArn", "TargetArn", "QueueUrl", "Namespace", "JobFlowId", "ClusterId",
             "applicationId", "DeliveryStreamName", "FunctionName", "KeyId");
 

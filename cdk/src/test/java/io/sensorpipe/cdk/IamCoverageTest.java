@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * prefix, topic, cluster), plus the KMS key permission an encrypted resource needs.
  *
  * <p>Recorded names are the tests' random ones, so a call is mapped to the template resource it stands for by the
- * kind of resource and the pipeline's naming (tables {@code *alert-state*}, {@code *job-state*}, else results;
+ * kind of resource and the pipeline's naming (tables {@code *job-state*}, other {@code *state*} = alert state, else
+ * results;
  * S3 keys by prefix: {@code checkpoints}, {@code dead-letters/} → state bucket, {@code raw/}, {@code errors/} →
  * archive; topics {@code *ops*} → ops topic, else alerts).
  *
@@ -46,10 +47,13 @@ class IamCoverageTest {
             // The Spark job (streaming and archive reprocessing) runs as the EMR instance role.
             new Mapping("emr-streaming", "io.sensorpipe.", "StreamingClusterInstanceRole"),
             new Mapping("lambda-alerts", "io.sensorpipe.alerts.AlertHandler", "AlertingFunctionRole"),
-            // The local event-source runner stands in for Lambda's stream mapping, which reads with the function's role.
+            // The local event-source runner stands in for Lambda's stream mapping, which reads the stream and sends
+            // failed batches to the DLQ with the function's role.
             new Mapping("lambda-alerts", "io.sensorpipe.alerts.runner.", "AlertingFunctionRole"),
             new Mapping("lambda-alerts", "io.sensorpipe.alerts.tail.", null),
-            new Mapping("lambda-alerts", "io.sensorpipe.alerts.cli.", null));
+            new Mapping("lambda-alerts", "io.sensorpipe.alerts.cli.", null),
+            // The rest of the module (cooldown store, publisher) is the handler's code, tested on its own.
+            new Mapping("lambda-alerts", "io.sensorpipe.alerts.", "AlertingFunctionRole"));
     /** Modules whose recorded calls are local tools or stand-ins, not deployed code with a role of this stack. */
     private static final Map<String, String> NOT_DEPLOYED = Map.of(
             "cli", "local pipeline, query and dashboard commands run by a user with their own credentials",
@@ -161,7 +165,7 @@ class IamCoverageTest {
         assertThat(check("StreamingClusterInstanceRole", call("DynamoDb", "DeleteItem", Map.of("TableName", "t-results")))).isNotNull();
         assertThat(check("StreamingClusterInstanceRole", call("Sns", "Publish", Map.of("TopicArn", "arn:aws:sns:r:1:t-alerts")))).isNotNull();
         assertThat(check("StreamingClusterInstanceRole", call("S3", "GetObject", Map.of("Bucket", "a", "Key", "raw/year=2026/x.gz")))).isNull();
-        assertThat(check("AlertingFunctionRole", call("DynamoDb", "PutItem", Map.of("TableName", "t-alert-state")))).isNull();
+        assertThat(check("AlertingFunctionRole", call("DynamoDb", "PutItem", Map.of("TableName", "alerts-it-state-1")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints.stop")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints/offsets/1")))).isNotNull();
     }
@@ -172,9 +176,11 @@ class IamCoverageTest {
 
     // ---- mapping calls to template resources
 
+    /** The first mapping of the call's module that names any class on the call's stack. */
     private static Mapping mappingFor(Call call) {
+        List<String> chain = List.of(call.entry().split(">"));
         for (Mapping mapping : MAPPINGS) {
-            if (mapping.component().equals(call.component()) && call.entry().startsWith(mapping.entryPrefix())) {
+            if (mapping.component().equals(call.component()) && chain.stream().anyMatch(c -> c.startsWith(mapping.entryPrefix()))) {
                 return mapping;
             }
         }
@@ -182,7 +188,10 @@ class IamCoverageTest {
     }
 
     /** The template resource (logical-id prefix) a call acts on, the object key (S3) and whether it uses the data key. */
-    private record Target(String logicalIdPrefix, String objectKey, boolean encrypted) {
+    private record Target(String logicalIdPrefix, String objectKey, boolean encrypted, String keyPrefix) {
+        Target(String logicalIdPrefix, String objectKey, boolean encrypted) {
+            this(logicalIdPrefix, objectKey, encrypted, "DataKey");
+        }
     }
 
     private static Target target(Call call) {
@@ -193,7 +202,8 @@ class IamCoverageTest {
                 if (table.contains("job-state")) {
                     return new Target("JobState", null, false);
                 }
-                return new Target(table.contains("alert-state") ? "TablesAlertState" : "TablesResults", null, true);
+                String name = table.replaceFirst("/stream/.*", "");
+                return new Target(name.contains("state") ? "TablesAlertState" : "TablesResults", null, true);
             }
             case "Kinesis" -> {
                 return new Target("IngestReadings", null, true);
@@ -206,6 +216,13 @@ class IamCoverageTest {
             case "Sns" -> {
                 String topic = r.getOrDefault("TopicArn", "");
                 return new Target(topic.substring(topic.lastIndexOf(':') + 1).contains("ops") ? "MonitoringOpsTopic" : "AlertingTopic", null, true);
+            }
+            case "Sqs" -> {
+                String queue = r.getOrDefault("QueueUrl", "");
+                queue = queue.substring(queue.lastIndexOf('/') + 1);
+                // The alert queues have their own key (SNS may use it only for the alerts topic).
+                String id = queue.contains("dlq") || queue.contains("failed") ? "AlertingFailedBatches" : "AlertingTailQueue";
+                return new Target(id, null, true, "AlertingQueueKey");
             }
             case "Emr" -> {
                 return new Target(logicalIdOf(pipeline, "AWS::EMR::Cluster"), null, false);
@@ -245,9 +262,9 @@ class IamCoverageTest {
         }
         if (target.encrypted() && !bucketLevel) {
             String kms = kmsActionFor(call);
-            boolean keyAllowed = statements.stream().anyMatch(s -> actionMatches(s, kms) && String.valueOf(s.get("Resource")).contains("DataKey"));
+            boolean keyAllowed = statements.stream().anyMatch(s -> actionMatches(s, kms) && String.valueOf(s.get("Resource")).contains(target.keyPrefix()));
             if (!keyAllowed) {
-                return "no " + kms + " on the pipeline key (DataKey), which encrypts " + target.logicalIdPrefix();
+                return "no " + kms + " on the key " + target.keyPrefix() + ", which encrypts " + target.logicalIdPrefix();
             }
         }
         return null;
@@ -255,7 +272,7 @@ class IamCoverageTest {
 
     private static String kmsActionFor(Call call) {
         String op = call.operation();
-        boolean write = op.startsWith("Put") || op.startsWith("BatchWrite") || op.startsWith("Update") || op.equals("Publish")
+        boolean write = op.startsWith("Put") || op.startsWith("Send") || op.startsWith("BatchWrite") || op.startsWith("Update") || op.equals("Publish")
                 || op.startsWith("Create") || op.equals("UploadPart");
         // DynamoDB and reads need Decrypt; writes to S3, Kinesis and SNS generate data keys.
         if (call.service().startsWith("DynamoDb") || !write) {

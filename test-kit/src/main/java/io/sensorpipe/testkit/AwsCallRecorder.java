@@ -23,8 +23,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 /**
  * Records every AWS operation a component calls during its tests, for the IAM coverage test in cdk
  * ({@code IamCoverageTest}): one tab-separated line per distinct call,
- * {@code component entry service operation resources} ({@code entry} = the outermost main-code class on the stack,
- * i.e. which part of the component made the call: a Lambda handler, a CLI command, a Spark sink),
+ * {@code component classes service operation resources} ({@code classes} = the main-code classes on the stack,
+ * outermost first: which part of the component made the call — a Lambda handler, a CLI command, a Spark sink),
  * appended to {@code <module>/target/aws-calls/<component>-<pid>.tsv}.
  *
  * <p>Registered for every SDK v2 client by {@code software/amazon/awssdk/global/handlers/execution.interceptors}, so it
@@ -98,14 +98,24 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         return found;
     }
 
-    /** The outermost main-code class on the stack: the entry point of the component that made the call. */
+    /**
+     * The main-code classes on the stack, outermost first, joined by {@code >} (e.g.
+     * {@code AlertsCli>LocalEventSourceRunner>AlertHandler>AlertStateStore}): which parts of the component made the call,
+     * so the IAM test can tell a Lambda handler from the CLI that drives it locally.
+     */
     private static String entryClass() {
         List<String> main = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames
                 .map(StackWalker.StackFrame::getDeclaringClass)
                 .filter(type -> MAIN_CODE.computeIfAbsent(type, AwsCallRecorder::isMainCode))
-                .map(Class::getName)
+                .map(type -> type.getName().replaceAll("\\$.*", ""))
+                .distinct()
                 .toList());
-        return main.isEmpty() ? "?" : main.get(main.size() - 1).replaceAll("\\$.*", "");
+        if (main.isEmpty()) {
+            return "?";
+        }
+        List<String> outermostFirst = new ArrayList<>(main);
+        java.util.Collections.reverse(outermostFirst);
+        return String.join(">", outermostFirst);
     }
 
     private static boolean calledFromMainCode() {

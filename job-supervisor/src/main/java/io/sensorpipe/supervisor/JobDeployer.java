@@ -30,20 +30,16 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
         String status = "SUCCESS";
         String reason = "ok";
         try (Clients clients = new Clients()) {
-            JobSpec spec = specFrom(props);
-            physicalId = spec.name();
-            JobController controller = Settings.from(System.getenv()).controller(clients);
-            switch (requestType) {
-                case "Create", "Update" -> data.put("RunId", controller.deploy(spec));
-                case "Delete" -> {
-                    try {
-                        controller.stop(spec.name());
-                    } catch (IllegalStateException e) {
-                        // Never deployed (a failed create rolls back through here): nothing to stop.
-                        reason = e.getMessage();
-                    }
+            if ("Delete".equals(requestType)) {
+                reason = delete(props, clients);
+            } else {
+                JobSpec spec = specFrom(props);
+                physicalId = spec.name();
+                JobController controller = Settings.from(System.getenv()).controller(clients);
+                switch (requestType) {
+                    case "Create", "Update" -> data.put("RunId", controller.deploy(spec));
+                    default -> throw new IllegalArgumentException("unknown RequestType " + requestType);
                 }
-                default -> throw new IllegalArgumentException("unknown RequestType " + requestType);
             }
         } catch (Exception e) {
             status = "FAILED";
@@ -54,6 +50,25 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
         }
         respond(event, status, reason, physicalId == null ? "sensorpipe-streaming-job" : physicalId, data);
         return null;
+    }
+
+    /**
+     * Stops the job. A resource that never deployed (bad properties, a failed create rolling back) has nothing to
+     * stop, and failing its delete would leave the stack stuck in DELETE_FAILED.
+     */
+    private static String delete(Map<String, Object> props, Clients clients) throws InterruptedException {
+        JobSpec spec;
+        try {
+            spec = specFrom(props);
+        } catch (IllegalArgumentException e) {
+            return "nothing to stop: " + e.getMessage();
+        }
+        try {
+            Settings.from(System.getenv()).controller(clients).stop(spec.name());
+            return "stopped";
+        } catch (IllegalStateException e) {
+            return "nothing to stop: " + e.getMessage();
+        }
     }
 
     /** The resource's properties (all strings, as CloudFormation passes them) as a job spec. */

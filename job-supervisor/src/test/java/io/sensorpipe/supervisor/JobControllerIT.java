@@ -153,6 +153,23 @@ class JobControllerIT {
         // application's active runs, is covered on EMR only.)
     }
 
+    @Test
+    void supervisorReadsEventBridgeEventsAndOperatorActions() throws Exception {
+        String job = "job-events-" + SUFFIX;
+        JobController controller = controller(1, Duration.ofSeconds(1));
+        String first = controller.deploy(emrSpec(job, "v1"));
+        // The shape EventBridge delivers for EMR (detail as documented for "EMR Step Status Change").
+        Map<String, Object> event = Map.of("source", "aws.emr", "detail-type", "EMR Step Status Change",
+                "detail", Map.of("severity", "ERROR", "actionOnFailure", "CONTINUE", "stepId", first, "name", job,
+                        "clusterId", clusterId, "state", "FAILED", "message", "Step failed"));
+        assertThat(JobSupervisor.handle(controller, event)).containsEntry("outcome", "RESTARTED");
+        assertThat(JobSupervisor.handle(controller, event)).containsEntry("outcome", "IGNORED");
+        assertThat(String.valueOf(JobSupervisor.handle(controller, Map.of("action", "status", "job", job))))
+                .contains("desired=RUNNING", "restarts=1");
+        assertThatThrownBy(() -> JobSupervisor.handle(controller, Map.of("action", "reboot", "job", job)))
+                .hasMessageContaining("status, stop, start or restart");
+    }
+
     private static List<String> opsMessages(int atLeast) throws InterruptedException {
         java.util.ArrayList<String> bodies = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

@@ -443,6 +443,27 @@ class DefaultPipelineTemplateTest {
     }
 
     @Test
+    void firehoseRoleReadsTheStreamWritesTheArchiveWithTheKeyAndInvokesOnlyItsTransform() {
+        Set<String> actions = new TreeSet<>();
+        String resources = "";
+        for (var policy : pipeline.resourcesOfType("AWS::IAM::Policy").values()) {
+            var props = SynthesizedPipeline.properties(policy);
+            String roles = String.valueOf(props.get("Roles"));
+            if (roles.contains("IngestArchive") && !roles.contains("Transform")) {
+                for (var statement : statements(props)) {
+                    actions.addAll(asList(statement.get("Action")));
+                }
+                resources += String.valueOf(props.get("PolicyDocument"));
+            }
+        }
+        assertThat(actions).contains("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "s3:PutObject",
+                "kms:Decrypt", "lambda:InvokeFunction");
+        assertThat(actions.stream().anyMatch(a -> a.startsWith("kms:GenerateDataKey"))).isTrue();
+        assertThat(resources).contains("IngestReadings", "BucketsArchive", "DataKey", "IngestArchiveTransform")
+                .doesNotContain("BucketsState").doesNotContain("TablesResults");
+    }
+
+    @Test
     void outputsNameEverythingAUserNeeds() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");

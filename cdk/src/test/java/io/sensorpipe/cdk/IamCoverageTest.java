@@ -144,6 +144,13 @@ class IamCoverageTest {
             if (problem != null) {
                 denied.add(call + " -> " + problem);
             }
+            // The same job on EMR Serverless runs as the execution role of the serverless variant.
+            if (role.equals("StreamingClusterInstanceRole")) {
+                String serverlessProblem = check(serverless, "StreamingServerlessExecutionRole", call);
+                if (serverlessProblem != null) {
+                    denied.add(call + " -> (emr-serverless) " + serverlessProblem);
+                }
+            }
         }
         assertThat(unmapped).as("calls from code with no role mapping in IamCoverageTest.MAPPINGS (add one)").isEmpty();
         assertThat(denied).as("recorded calls the synthesized IAM would deny").isEmpty();
@@ -165,6 +172,8 @@ class IamCoverageTest {
         assertThat(check("StreamingClusterInstanceRole", call("DynamoDb", "DeleteItem", Map.of("TableName", "t-results")))).isNotNull();
         assertThat(check("StreamingClusterInstanceRole", call("Sns", "Publish", Map.of("TopicArn", "arn:aws:sns:r:1:t-alerts")))).isNotNull();
         assertThat(check("StreamingClusterInstanceRole", call("S3", "GetObject", Map.of("Bucket", "a", "Key", "raw/year=2026/x.gz")))).isNull();
+        assertThat(check(serverless, "StreamingServerlessExecutionRole", call("Kinesis", "GetRecords", Map.of()))).isNull();
+        assertThat(check(serverless, "StreamingServerlessExecutionRole", call("DynamoDb", "BatchWriteItem", Map.of("TableName", "r")))).isNull();
         assertThat(check("AlertingFunctionRole", call("DynamoDb", "PutItem", Map.of("TableName", "alerts-it-state-1")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints.stop")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints/offsets/1")))).isNotNull();
@@ -245,9 +254,13 @@ class IamCoverageTest {
         return found.iterator().next();
     }
 
-    /** Null when allowed; otherwise why not. */
+    /** Null when allowed; otherwise why not (EMR Serverless calls against the serverless variant, others the default). */
     private static String check(String rolePrefix, Call call) {
-        List<Map<String, Object>> statements = statementsOf(call.service().equals("EmrServerless") ? serverless : pipeline, rolePrefix);
+        return check(call.service().equals("EmrServerless") ? serverless : pipeline, rolePrefix, call);
+    }
+
+    private static String check(SynthesizedPipeline template, String rolePrefix, Call call) {
+        List<Map<String, Object>> statements = statementsOf(template, rolePrefix);
         if (statements.isEmpty()) {
             return "no policy for a role " + rolePrefix + " in the template";
         }

@@ -32,10 +32,10 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  *
  * <p>What counts as the component's call, and what is test infrastructure (creating streams, tables, buckets):
  * <ul>
- *   <li>a call is recorded only when the calling thread's stack contains a class of the module's <em>main</em> code
- *       (code source {@code target/classes} or a module jar, not {@code test-classes}, not test-kit): fixtures and
- *       test code calling the SDK directly are never recorded, and component code on any thread (Spark tasks, KCL
- *       workers, the KPL's callbacks) is;</li>
+ *   <li>a call is recorded only when the calling thread's stack contains a class of the module's own <em>main</em>
+ *       code (loaded from the module's {@code target/classes} or jar; not {@code test-classes}, not test-kit, not
+ *       other modules): fixtures and test code calling the SDK directly or through shared helpers are never
+ *       recorded, and component code on any thread (Spark tasks, KCL workers, the KPL's callbacks) is;</li>
  *   <li>a test that sets up resources <em>through</em> main code (e.g. a job's {@code --create-resources}) wraps that
  *       in {@link #fixture(Callable)}; calls on that thread are then not recorded;</li>
  *   <li>a client built with {@link #FIXTURE_CLIENT} set to true is never recorded (for fixtures that hand a client
@@ -124,6 +124,14 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
                 .anyMatch(type -> MAIN_CODE.computeIfAbsent(type, AwsCallRecorder::isMainCode)));
     }
 
+    /** Where this module's main classes come from: {@code <module>/target/} (classes dir or the module's jar). */
+    private static final Path MODULE_TARGET = Path.of(System.getProperty("user.dir"), "target").toAbsolutePath().normalize();
+
+    /**
+     * Main code of the module under test: loaded from its own {@code target/} (classes or jar), not test-classes.
+     * Classes of other modules (shared helpers such as sensor-aws' table creation used by fixtures) do not count,
+     * so setup through them is not recorded; the component's own frame further out still is when it uses them.
+     */
     private static boolean isMainCode(Class<?> type) {
         if (!type.getName().startsWith("io.sensorpipe.") || type.getName().startsWith("io.sensorpipe.testkit.")) {
             return false;
@@ -132,8 +140,12 @@ public final class AwsCallRecorder implements ExecutionInterceptor {
         if (source == null || source.getLocation() == null) {
             return false;
         }
-        String location = source.getLocation().toString();
-        return !location.contains("test-classes") && !location.contains("-tests.jar");
+        try {
+            Path location = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            return location.startsWith(MODULE_TARGET) && !location.toString().contains("test-classes");
+        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return false;
+        }
     }
 
     static String component() {

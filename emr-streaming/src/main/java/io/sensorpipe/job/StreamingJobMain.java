@@ -88,7 +88,9 @@ public final class StreamingJobMain implements Callable<Integer> {
                     config.stream());
             StreamingJob job = new StreamingJob(config, aws);
             StreamingQuery query = job.start(spark, metrics);
-            StreamingJob.awaitFor(query, config.duration());
+            try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
+                StreamingJob.awaitFor(query, config.duration());
+            }
             System.out.println("stream-job summary: " + metrics.snapshot());
             spark.stop();
         }

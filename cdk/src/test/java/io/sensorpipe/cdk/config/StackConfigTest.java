@@ -3,21 +3,21 @@ package io.sensorpipe.cdk.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sensorpipe.cdk.config.PipelineConfig.ComputeMode;
-import io.sensorpipe.cdk.config.PipelineConfig.StreamCapacity;
+import io.sensorpipe.cdk.config.StackConfig.ComputeMode;
+import io.sensorpipe.cdk.config.StackConfig.StreamCapacity;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class PipelineConfigTest {
+class StackConfigTest {
 
-    private static PipelineConfig read(Map<String, Object> context) {
-        return PipelineConfig.fromContext(context::get);
+    private static StackConfig read(Map<String, Object> context) {
+        return StackConfig.fromContext(context::get);
     }
 
     @Test
     void defaultsDescribeTheDocumentedPipeline() {
-        PipelineConfig config = read(Map.of("region", "eu-west-1"));
+        StackConfig config = read(Map.of("region", "eu-west-1"));
         assertThat(config.prefix()).isEqualTo("sensorpipe");
         assertThat(config.name("results")).isEqualTo("sensorpipe-results");
         assertThat(config.streamCapacity()).isEqualTo(StreamCapacity.ON_DEMAND);
@@ -26,14 +26,14 @@ class PipelineConfigTest {
         assertThat(config.firehoseBufferSeconds()).isEqualTo(300);
         assertThat(config.emrRelease()).startsWith("emr-7.");
         assertThat(config.retainData()).isTrue();
-        assertThat(config.lambdaJar()).isEqualTo(Path.of(PipelineConfig.DEFAULT_LAMBDA_JAR));
-        assertThat(config.emrJar()).isEqualTo(Path.of(PipelineConfig.DEFAULT_EMR_JAR));
+        assertThat(config.lambdaJar()).isEqualTo(Path.of(StackConfig.DEFAULT_LAMBDA_JAR));
+        assertThat(config.emrJar()).isEqualTo(Path.of(StackConfig.DEFAULT_EMR_JAR));
     }
 
     @Test
     void cliStringsAndJsonTypesBothParse() {
-        PipelineConfig fromCli = read(Map.of("region", "eu-west-1", "shardCount", "8", "snapStart", "false", "streamMode", "provisioned"));
-        PipelineConfig fromJson = read(Map.of("region", "eu-west-1", "shardCount", 8, "snapStart", false, "streamMode", "PROVISIONED"));
+        StackConfig fromCli = read(Map.of("region", "eu-west-1", "shardCount", "8", "snapStart", "false", "streamMode", "provisioned"));
+        StackConfig fromJson = read(Map.of("region", "eu-west-1", "shardCount", 8, "snapStart", false, "streamMode", "PROVISIONED"));
         assertThat(fromCli).isEqualTo(fromJson);
         assertThat(fromCli.shardCount()).isEqualTo(8);
         assertThat(fromCli.snapStart()).isFalse();
@@ -54,7 +54,7 @@ class PipelineConfigTest {
 
     @Test
     void missingJarFailsNamingTheModuleToBuild() {
-        PipelineConfig config = read(Map.of("region", "eu-west-1", "lambdaJar", "/nonexistent/alerts.jar", "emrJar", "/nonexistent/job.jar"));
+        StackConfig config = read(Map.of("region", "eu-west-1", "lambdaJar", "/nonexistent/alerts.jar", "emrJar", "/nonexistent/job.jar"));
         assertThatThrownBy(config::requireLambdaJar).hasMessageContaining("lambda-alerts").hasMessageContaining("-c lambdaJar=");
         assertThatThrownBy(config::requireEmrJar).hasMessageContaining("emr-streaming").hasMessageContaining("-c emrJar=");
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Everything the app reads from CDK context ({@code -c key=value} or {@code cdk.json}), typed and validated once.
  * A bad value fails the synth with a message naming the context key.
  */
-public record PipelineConfig(
+public record StackConfig(
         String prefix,
         String region,
         StreamCapacity streamCapacity,
@@ -36,16 +36,21 @@ public record PipelineConfig(
         boolean snapStart,
         int natGateways,
         boolean retainData,
+        String dataSuffix,
         long iteratorAgeAlarmMs,
         long jobLagAlarmMs,
         String metricsNamespace,
         Path lambdaJar,
         Path archiveTransformJar,
-        Path emrJar) {
+        Path emrJar,
+        Path supervisorJar,
+        int jobMaxRestarts,
+        int jobShufflePartitions) {
 
     public static final String DEFAULT_LAMBDA_JAR = "../lambda-alerts/target/lambda-alerts-0.1.0-SNAPSHOT-all.jar";
     public static final String DEFAULT_ARCHIVE_TRANSFORM_JAR = "../firehose-archive/target/firehose-archive-0.1.0-SNAPSHOT-all.jar";
     public static final String DEFAULT_EMR_JAR = "../emr-streaming/target/emr-streaming-0.1.0-SNAPSHOT-all.jar";
+    public static final String DEFAULT_SUPERVISOR_JAR = "../job-supervisor/target/job-supervisor-0.1.0-SNAPSHOT-all.jar";
 
     private static final Pattern PREFIX = Pattern.compile("[a-z][a-z0-9-]{1,19}");
 
@@ -56,7 +61,7 @@ public record PipelineConfig(
     public enum ComputeMode { EMR_EC2, EMR_SERVERLESS }
 
     /** Reads and validates every key; {@code context} is usually {@code app.getNode()::tryGetContext}. */
-    public static PipelineConfig fromContext(Function<String, Object> context) {
+    public static StackConfig fromContext(Function<String, Object> context) {
         ContextValues c = new ContextValues(context);
         String prefix = c.string("prefix", "sensorpipe");
         if (!PREFIX.matcher(prefix).matches()) {
@@ -88,7 +93,7 @@ public record PipelineConfig(
         if (!region.matches("[a-z]{2}(-[a-z]+)+-\\d")) {
             throw new IllegalArgumentException("context 'region' is not an AWS region name: '" + region + "'");
         }
-        return new PipelineConfig(
+        return new StackConfig(
                 prefix,
                 region,
                 capacity,
@@ -114,12 +119,25 @@ public record PipelineConfig(
                 c.bool("snapStart", true),
                 c.integer("natGateways", 1, 1, 2),
                 c.bool("retainData", true),
+                dataSuffix(c.string("dataSuffix", "")),
                 c.integer("iteratorAgeAlarmMs", 300_000, 1_000, 86_400_000),
                 c.integer("jobLagAlarmMs", 120_000, 1_000, 86_400_000),
                 c.string("metricsNamespace", "Sensorpipe"),
                 Path.of(c.string("lambdaJar", DEFAULT_LAMBDA_JAR)),
                 Path.of(c.string("archiveTransformJar", DEFAULT_ARCHIVE_TRANSFORM_JAR)),
-                Path.of(c.string("emrJar", DEFAULT_EMR_JAR)));
+                Path.of(c.string("emrJar", DEFAULT_EMR_JAR)),
+                Path.of(c.string("supervisorJar", DEFAULT_SUPERVISOR_JAR)),
+                c.integer("jobMaxRestarts", 5, 0, 100),
+                // The job's state partitions: fixed by the first run of a checkpoint, so sized for the largest cluster.
+                c.integer("jobShufflePartitions", 32, 1, 4096));
+    }
+
+    /** Lower-case letters and digits only: it goes into bucket, table and stream names. */
+    private static String dataSuffix(String value) {
+        if (!value.isEmpty() && !value.matches("[a-z0-9]{1,8}")) {
+            throw new IllegalArgumentException("context 'dataSuffix' must be 1-8 lower-case letters or digits (e.g. 2), got '" + value + "'");
+        }
+        return value;
     }
 
     /** The job's --trigger format: a number and a unit (ms, s, m, h). */
@@ -161,6 +179,11 @@ public record PipelineConfig(
         return requireJar(emrJar, "emrJar", "emr-streaming");
     }
 
+    /** The job deployer/supervisor Lambda jar, or a failure that names the module to build. */
+    public Path requireSupervisorJar() {
+        return requireJar(supervisorJar, "supervisorJar", "job-supervisor");
+    }
+
     private static Path requireJar(Path jar, String key, String module) {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("jar asset not found: " + jar.toAbsolutePath().normalize()
@@ -173,6 +196,15 @@ public record PipelineConfig(
     /** A name derived from the prefix, e.g. {@code name("results")} = {@code sensorpipe-results}. */
     public String name(String suffix) {
         return prefix + "-" + suffix;
+    }
+
+    /**
+     * Name of a data resource that {@code retainData} keeps after a destroy (stream, tables, buckets, key alias):
+     * {@code name(role)} plus {@code -<dataSuffix>} when set, so a redeploy next to retained data gets fresh names
+     * instead of colliding with them (see cdk/README.md, "Redeploy with retained data").
+     */
+    public String dataName(String role) {
+        return dataSuffix.isEmpty() ? name(role) : name(role) + "-" + dataSuffix;
     }
 
     /** Lower-case, dashed spelling of an enum constant (as written in context). */

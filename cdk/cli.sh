@@ -4,6 +4,7 @@ CDK_DIR="$SENSORPIPE_ROOT/cdk"
 LAMBDA_JAR="$SENSORPIPE_ROOT/lambda-alerts/target/lambda-alerts-0.1.0-SNAPSHOT-all.jar"
 EMR_JAR="$SENSORPIPE_ROOT/emr-streaming/target/emr-streaming-0.1.0-SNAPSHOT-all.jar"
 ARCHIVE_TRANSFORM_JAR="$SENSORPIPE_ROOT/firehose-archive/target/firehose-archive-0.1.0-SNAPSHOT-all.jar"
+SUPERVISOR_JAR="$SENSORPIPE_ROOT/job-supervisor/target/job-supervisor-0.1.0-SNAPSHOT-all.jar"
 
 export CDK_DISABLE_CLI_TELEMETRY=true
 # jsii (the CDK's Java bridge) warns loudly on node releases it no longer supports; the synth still works.
@@ -15,10 +16,10 @@ export JSII_DEPRECATED="${JSII_DEPRECATED:-quiet}"
 # the pinned CDK CLI from cdk/package-lock.json on first use.
 cdk_ready() {
   ensure_built cdk || return 1
-  if [[ ! -f "$LAMBDA_JAR" || ! -f "$EMR_JAR" || ! -f "$ARCHIVE_TRANSFORM_JAR" ]]; then
-    echo "building the deployable jars (lambda-alerts, firehose-archive, emr-streaming) ..." >&2
-    (cd "$SENSORPIPE_ROOT" && mvn -q -B -pl lambda-alerts,firehose-archive,emr-streaming -am package -DskipTests) >&2 || {
-      echo "build of lambda-alerts / firehose-archive / emr-streaming failed" >&2
+  if [[ ! -f "$LAMBDA_JAR" || ! -f "$EMR_JAR" || ! -f "$ARCHIVE_TRANSFORM_JAR" || ! -f "$SUPERVISOR_JAR" ]]; then
+    echo "building the deployable jars (lambda-alerts, firehose-archive, emr-streaming, job-supervisor) ..." >&2
+    (cd "$SENSORPIPE_ROOT" && mvn -q -B -pl lambda-alerts,firehose-archive,emr-streaming,job-supervisor -am package -DskipTests) >&2 || {
+      echo "build of lambda-alerts / firehose-archive / emr-streaming / job-supervisor failed" >&2
       return 1
     }
   fi
@@ -55,4 +56,15 @@ print_outputs_file() {
       console.log(`# stack ${stack}`);
       for (const [key, value] of Object.entries(values)) console.log(`${key}=${value}`);
     }' "$file"
+}
+
+# Prints the value of KEY from `scripts/outputs` (live CloudFormation or the last deploy's record); fails naming KEY.
+stack_output() {
+  local key="$1" stack="${2:-${SENSORPIPE_STACK:-sensorpipe}}" value
+  value="$("$SENSORPIPE_ROOT/scripts/outputs" "$stack" | sed -n "s/^$key=//p" | head -n1)"
+  if [[ -z "$value" ]]; then
+    echo "stack output $key not found for stack '$stack' (deploy first with scripts/deploy, or set SENSORPIPE_STACK to your prefix)" >&2
+    return 1
+  fi
+  printf '%s\n' "$value"
 }

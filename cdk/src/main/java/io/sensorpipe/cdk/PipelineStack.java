@@ -3,10 +3,11 @@ package io.sensorpipe.cdk;
 import io.sensorpipe.cdk.alerts.Alerting;
 import io.sensorpipe.cdk.compute.EmrClusterJob;
 import io.sensorpipe.cdk.compute.EmrServerlessJob;
+import io.sensorpipe.cdk.compute.JobLifecycle;
 import io.sensorpipe.cdk.compute.JobNetwork;
-import io.sensorpipe.cdk.compute.StreamingJob;
-import io.sensorpipe.cdk.config.PipelineConfig;
-import io.sensorpipe.cdk.config.PipelineConfig.ComputeMode;
+import io.sensorpipe.cdk.compute.StreamingJobStep;
+import io.sensorpipe.cdk.config.StackConfig;
+import io.sensorpipe.cdk.config.StackConfig.ComputeMode;
 import io.sensorpipe.cdk.ingest.ReadingsIngest;
 import io.sensorpipe.cdk.monitoring.PipelineMonitoring;
 import io.sensorpipe.cdk.storage.PipelineBuckets;
@@ -24,10 +25,10 @@ import software.constructs.Construct;
 
 /**
  * The whole pipeline in one stack: readings stream + archive, results tables, the Spark job (EMR on EC2 or EMR
- * Serverless), alerting, monitoring. Every physical name comes from {@link PipelineConfig#name}.
+ * Serverless), alerting, monitoring. Every physical name comes from {@link StackConfig#name}.
  */
 public final class PipelineStack extends Stack {
-    private final PipelineConfig config;
+    private final StackConfig config;
     private final Key dataKey;
     private final PipelineBuckets buckets;
     private final ResultsTables tables;
@@ -36,8 +37,9 @@ public final class PipelineStack extends Stack {
     private final EmrClusterJob emrCluster;
     private final EmrServerlessJob emrServerless;
     private final PipelineMonitoring monitoring;
+    private final JobLifecycle lifecycle;
 
-    public PipelineStack(Construct scope, String id, PipelineConfig config) {
+    public PipelineStack(Construct scope, String id, StackConfig config) {
         super(scope, id, StackProps.builder()
                 .stackName(config.prefix())
                 // Region-specific (the KMS-encrypted GlobalTable replica needs it), account-agnostic: no lookups.
@@ -50,7 +52,7 @@ public final class PipelineStack extends Stack {
 
         // One customer-managed key for the pipeline's data at rest (stream, tables, buckets, topics, queues).
         dataKey = Key.Builder.create(this, "DataKey")
-                .alias("alias/" + config.name("data"))
+                .alias("alias/" + config.dataName("data"))
                 .description("sensorpipe data at rest")
                 .enableKeyRotation(true)
                 .pendingWindow(Duration.days(7))
@@ -64,19 +66,26 @@ public final class PipelineStack extends Stack {
 
         JobNetwork network = new JobNetwork(this, "Network", config);
         Asset jobJar = Asset.Builder.create(this, "StreamingJobJar").path(config.requireEmrJar().toString()).build();
-        StreamingJob job = new StreamingJob(config, ingest.stream(), tables.results(), buckets, dataKey, jobJar);
+        StreamingJobStep job = new StreamingJobStep(config, ingest.stream(), tables.results(), buckets, dataKey, jobJar);
+        JobLifecycle.Target target;
         if (config.compute() == ComputeMode.EMR_SERVERLESS) {
             emrCluster = null;
             emrServerless = new EmrServerlessJob(this, "StreamingServerless", config, network, job, buckets.emrLogs());
+            target = new JobLifecycle.Target(null, emrServerless.application().getAttrApplicationId(), emrServerless.executionRole(),
+                    emrServerless.logUri());
         } else {
             emrCluster = new EmrClusterJob(this, "StreamingCluster", config, network, job, dataKey, buckets.emrLogs());
             emrServerless = null;
+            target = new JobLifecycle.Target(emrCluster.cluster().getRef(), null, null, "s3://" + buckets.emrLogs().getBucketName() + "/emr/");
         }
 
         monitoring = new PipelineMonitoring(this, "Monitoring", config, dataKey, new PipelineMonitoring.Watched(
                 ingest.stream(), ingest.archiveDelivery(), ingest.archiveTransform(), alerting.liveAlias(), alerting.failedBatches(),
-                alerting.tailDeadLetters(), alerting.topic(), emrCluster == null ? null : emrCluster.cluster().getRef(),
+                alerting.tailDeadLetters(), alerting.topic(), tables.results(), tables.alertState(),
+                emrCluster == null ? null : emrCluster.cluster().getRef(),
                 emrServerless == null ? null : emrServerless.application().getAttrApplicationId()));
+        lifecycle = new JobLifecycle(this, "Job", config, job, target, dataKey, buckets.state(), monitoring.opsTopic());
+        monitoring.watchSupervisor(config, lifecycle.supervisor(), lifecycle.deployer());
 
         outputs();
     }
@@ -107,15 +116,20 @@ public final class PipelineStack extends Stack {
         }
         if (emrServerless != null) {
             output("EmrServerlessApplicationId", emrServerless.application().getAttrApplicationId(), "EMR Serverless application of the job");
-            output("EmrServerlessJobRunId", emrServerless.jobRunId(), "EMR Serverless streaming job run");
         }
+        output("JobName", config.name("streaming-job"), "Step / job-run name of the streaming job (the supervisor's key)");
+        output("JobRunId", lifecycle.runId(), "Step id or job-run id the last deploy started (restarts change it: scripts/job status)");
+        output("JobStateTableName", lifecycle.state().getTableName(), "The supervisor's state (current run, restarts)");
+        output("JobSupervisorFunctionName", lifecycle.supervisor().getFunctionName(), "Lambda behind scripts/job status|stop|restart");
+        output("JobLogUri", emrCluster != null ? "s3://" + buckets.emrLogs().getBucketName() + "/emr/" : emrServerless.logUri(),
+                "Where the job's step / job-run logs are");
     }
 
     private void output(String id, String value, String description) {
         CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
-    public PipelineConfig config() {
+    public StackConfig config() {
         return config;
     }
 

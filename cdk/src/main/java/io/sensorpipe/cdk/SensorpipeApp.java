@@ -2,7 +2,7 @@ package io.sensorpipe.cdk;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
-import io.sensorpipe.cdk.config.PipelineConfig;
+import io.sensorpipe.cdk.config.StackConfig;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awscdk.App;
@@ -41,7 +41,7 @@ public final class SensorpipeApp {
 
     /** Adds the pipeline stack configured from the app's context, checked by cdk-nag's AwsSolutions pack. */
     public static PipelineStack addPipeline(App app) {
-        PipelineConfig config = PipelineConfig.fromContext(app.getNode()::tryGetContext);
+        StackConfig config = StackConfig.fromContext(app.getNode()::tryGetContext);
         PipelineStack stack = new PipelineStack(app, config.prefix(), config);
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;

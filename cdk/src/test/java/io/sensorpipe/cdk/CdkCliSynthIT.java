@@ -37,7 +37,8 @@ class CdkCliSynthIT {
                 "-c", "region=eu-west-1",
                 "-c", "lambdaJar=" + SynthesizedPipeline.smallJar("lambda-alerts-it"),
                 "-c", "archiveTransformJar=" + SynthesizedPipeline.smallJar("firehose-archive-it"),
-                "-c", "emrJar=" + SynthesizedPipeline.smallJar("emr-streaming-it")), 540);
+                "-c", "emrJar=" + SynthesizedPipeline.smallJar("emr-streaming-it"),
+                "-c", "supervisorJar=" + SynthesizedPipeline.smallJar("job-supervisor-it")), 540);
 
         assertThat(synth.exitCode()).as("cdk synth output:\n" + synth.output()).isZero();
         assertThat(synth.output()).doesNotContain("[Error at").doesNotContain("Found errors");

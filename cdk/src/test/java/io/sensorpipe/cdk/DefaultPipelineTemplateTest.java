@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.alerts.filter.AnomalyFilter;
 import io.sensorpipe.cdk.alerts.Alerting;
-import io.sensorpipe.cdk.compute.StreamingJob;
+import io.sensorpipe.cdk.compute.StreamingJobStep;
+import io.sensorpipe.cdk.compute.JobLifecycle;
 import io.sensorpipe.cdk.ingest.ReadingsIngest;
-import io.sensorpipe.cdk.monitoring.JobMetrics;
+import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.job.StreamingJobMain;
+import picocli.CommandLine;
+import io.sensorpipe.contract.MetricNames;
 import io.sensorpipe.schema.ResultItem;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,7 +69,11 @@ class DefaultPipelineTemplateTest {
 
     @Test
     void dataIsRetainedByDefault() {
-        pipeline.template().allResources("AWS::DynamoDB::GlobalTable", Map.of("DeletionPolicy", "Retain"));
+        // Data tables are retained; the supervisor's operational state is not (a redeploy starts it clean).
+        for (String table : List.of("sensorpipe-results", "sensorpipe-alert-state")) {
+            pipeline.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of(
+                    "Properties", Match.objectLike(Map.of("TableName", table)), "DeletionPolicy", "Retain"));
+        }
         pipeline.template().allResources("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
         pipeline.template().allResources("AWS::Kinesis::Stream", Map.of("DeletionPolicy", "Retain"));
         pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-results",
@@ -93,7 +102,7 @@ class DefaultPipelineTemplateTest {
 
     @Test
     void resultsTableUsesResultItemKeysSparseGsiTtlPitrNewImageStreamAndCustomerKey() {
-        pipeline.template().resourceCountIs("AWS::DynamoDB::GlobalTable", 2);
+        pipeline.template().resourceCountIs("AWS::DynamoDB::GlobalTable", 3);
         pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of(
                 "TableName", "sensorpipe-results",
                 "KeySchema", List.of(
@@ -217,9 +226,14 @@ class DefaultPipelineTemplateTest {
                         "Ec2SubnetId", Match.anyValue(),
                         "MasterInstanceGroup", Match.objectLike(Map.of("InstanceCount", 1, "InstanceType", "m7g.xlarge")),
                         "CoreInstanceGroup", Match.objectLike(Map.of("InstanceCount", 1, "InstanceType", "m7g.xlarge"))))));
-        String steps = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::EMR::Cluster").values().iterator().next()).get("Steps"));
-        assertThat(steps).contains("command-runner.jar", "spark-submit", "--deploy-mode, cluster", "--class, " + StreamingJob.MAIN_CLASS,
-                "--stream", "--table", "--checkpoint", "/checkpoints/", "--dead-letter-bucket", "--dead-letter-prefix, dead-letters/", "--trigger, 10s", "--cloudwatch-namespace, Sensorpipe", ".jar");
+        var cluster = SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::EMR::Cluster").values().iterator().next());
+        // The job is not a cluster property (Steps would replace the cluster on every new jar): the custom resource deploys it.
+        assertThat(cluster).doesNotContainKey("Steps");
+        assertThat(String.valueOf(cluster.get("Configurations"))).contains("yarn-site",
+                "yarn.resourcemanager.am.max-attempts=" + StreamingJobStep.MAX_APP_ATTEMPTS);
+        String steps = String.valueOf(jobArgs());
+        assertThat(steps).contains("spark-submit", "--deploy-mode, cluster", "--class, " + StreamingJobStep.MAIN_CLASS,
+                "spark.yarn.maxAppAttempts=" + StreamingJobStep.MAX_APP_ATTEMPTS, "/checkpoints/", "--dead-letter-prefix, dead-letters/", ".jar");
         String security = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::EMR::SecurityConfiguration").values().iterator().next())
                 .get("SecurityConfiguration"));
         assertThat(security).contains("EnableAtRestEncryption=true", "EncryptionKeyProviderType=AwsKms", "EnableEbsEncryption=true");
@@ -267,21 +281,132 @@ class DefaultPipelineTemplateTest {
     }
 
     @Test
-    void alarmsCoverStreamLambdaQueuesJobAndEmrAndNotifyTheOpsTopic() {
+    void alarmsCoverStreamLambdaQueuesTablesFirehoseJobAndEmrAndNotifyTheOpsTopic() {
         var alarms = pipeline.resourcesOfType("AWS::CloudWatch::Alarm");
         Set<String> metrics = new TreeSet<>();
         for (var alarm : alarms.values()) {
             var props = SynthesizedPipeline.properties(alarm);
-            metrics.add(String.valueOf(props.get("MetricName")));
+            metrics.addAll(alarmMetrics(props).stream().map(m -> String.valueOf(m.get("MetricName"))).toList());
             assertThat(String.valueOf(props.get("AlarmActions"))).contains("MonitoringOpsTopic");
+            assertThat(String.valueOf(props.get("AlarmName"))).startsWith("sensorpipe-");
         }
         assertThat(metrics).contains("GetRecords.IteratorAgeMilliseconds", "PutRecords.ThrottledRecords",
-                "ReadProvisionedThroughputExceeded", "Errors", "ApproximateNumberOfMessagesVisible",
-                JobMetrics.BATCH_LATENCY_MS, "IsIdle", "DeliveryToS3.DataFreshness");
-        pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectLike(Map.of(
-                "source", List.of("aws.emr"),
-                "detail-type", List.of("EMR Step Status Change"),
-                "detail", Match.objectLike(Map.of("state", List.of("FAILED", "CANCELLED")))))));
+                "ReadProvisionedThroughputExceeded", "Errors", "Throttles", "IteratorAge", "ApproximateNumberOfMessagesVisible",
+                "WriteThrottleEvents", "ReadThrottleEvents", "DeliveryToS3.Success", "DeliveryToS3.DataFreshness",
+                MetricNames.BATCH_LATENCY_MS, MetricNames.RECORDS_READ, MetricNames.DEAD_LETTERED, MetricNames.LATE_READINGS,
+                MetricNames.UNSCORED_WINDOWS, MetricNames.MODEL_RESETS, MetricNames.MILLIS_BEHIND_LATEST,
+                MetricNames.JOB_RESTARTS_EXHAUSTED, "IsIdle", "MRUnhealthyNodes", "MRLostNodes");
+    }
+
+    @Test
+    void heartbeatOnRecordsReadTreatsMissingDataAsBreaching() {
+        pipeline.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "AlarmName", "sensorpipe-job-heartbeat",
+                "MetricName", MetricNames.RECORDS_READ,
+                "Namespace", MetricNames.DEFAULT_NAMESPACE,
+                "Statistic", "SampleCount",
+                "ComparisonOperator", "LessThanThreshold",
+                "TreatMissingData", "breaching"));
+        pipeline.template().hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "AlarmName", "sensorpipe-job-restarts-exhausted",
+                "MetricName", MetricNames.JOB_RESTARTS_EXHAUSTED,
+                "Dimensions", List.of(Map.of("Name", MetricNames.STREAM_DIMENSION, "Value", Match.anyValue()))));
+    }
+
+    @Test
+    void everyAlarmOnTheJobNamespaceNamesAMetricFromTheSharedContract() {
+        List<String> checked = new ArrayList<>();
+        for (var alarm : pipeline.resourcesOfType("AWS::CloudWatch::Alarm").values()) {
+            for (Map<String, Object> metric : alarmMetrics(SynthesizedPipeline.properties(alarm))) {
+                if (MetricNames.DEFAULT_NAMESPACE.equals(metric.get("Namespace"))) {
+                    assertThat(MetricNames.ALL).as("alarm metric %s must be a MetricNames constant", metric.get("MetricName"))
+                            .contains(String.valueOf(metric.get("MetricName")));
+                    checked.add(String.valueOf(metric.get("MetricName")));
+                }
+            }
+        }
+        assertThat(checked).hasSizeGreaterThan(8);
+    }
+
+    @Test
+    void opsTopicPolicyLetsThisPipelinesAlarmsPublishNextToTheTlsDeny() {
+        var policies = pipeline.resourcesOfType("AWS::SNS::TopicPolicy");
+        String ops = policies.values().stream().map(p -> String.valueOf(SynthesizedPipeline.properties(p)))
+                .filter(text -> text.contains("MonitoringOpsTopic")).findFirst().orElseThrow();
+        assertThat(ops).contains("cloudwatch.amazonaws.com", "sns:Publish", "aws:SourceAccount", "aws:SourceArn",
+                ":alarm:sensorpipe-*", "aws:SecureTransport", "Deny");
+        // The encrypted topic's key lets CloudWatch use it under the same scope.
+        String keys = String.valueOf(pipeline.resourcesOfType("AWS::KMS::Key"));
+        assertThat(keys).contains("AllowCloudWatchAlarmsToUseTheOpsTopic");
+    }
+
+    @Test
+    void jobIsDeployedAndSupervisedByJobSupervisorsLambdas() {
+        pipeline.template().resourceCountIs("Custom::SensorpipeStreamingJob", 1);
+        var job = SynthesizedPipeline.properties(pipeline.resourcesOfType("Custom::SensorpipeStreamingJob").values().iterator().next());
+        assertThat(job).containsEntry("Platform", "EMR_EC2").containsEntry("Name", "sensorpipe-streaming-job").containsKey("Target");
+        assertThat(String.valueOf(job.get("StopMarker"))).contains("/checkpoints.stop");
+        pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "sensorpipe-job-deployer", "Handler", JobLifecycle.DEPLOYER_HANDLER, "Timeout", 900));
+        pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "FunctionName", "sensorpipe-job-supervisor", "Handler", JobLifecycle.SUPERVISOR_HANDLER,
+                "ReservedConcurrentExecutions", 1,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of("JOB_STATE_TABLE", Match.anyValue(), "OPS_TOPIC_ARN", Match.anyValue(),
+                        "MAX_RESTARTS", "5", "STREAM_NAME", "sensorpipe-readings")))));
+        pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Match.objectLike(Map.of(
+                        "source", List.of("aws.emr"),
+                        "detail-type", List.of("EMR Step Status Change"),
+                        "detail", Match.objectLike(Map.of("state", List.of("COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"))))),
+                "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600))))));
+        pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-job-state",
+                "KeySchema", List.of(Map.of("AttributeName", JobControl.State.JOB, "KeyType", "HASH"))));
+        pipeline.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of("Properties", Match.objectLike(Map.of("TableName", "sensorpipe-job-state")),
+                "DeletionPolicy", "Delete"));
+    }
+
+    @Test
+    void synthesizedJobArgumentsParseWithTheJobsOwnCommandLine() {
+        List<String> args = jobArgs();
+        int jar = args.indexOf(args.stream().filter(a -> a.endsWith(".jar") || a.contains("Fn::")).findFirst().orElseThrow());
+        assertThat(args.get(args.indexOf("--class") + 1)).isEqualTo(JobOptions.MAIN_CLASS);
+        // Everything after the jar goes to StreamingJobMain; CloudFormation tokens parse as plain strings.
+        List<String> jobArgs = args.subList(jar + 1, args.size());
+        CommandLine.ParseResult parsed = new CommandLine(new StreamingJobMain()).parseArgs(jobArgs.toArray(String[]::new));
+        assertThat(parsed.unmatched()).isEmpty();
+        assertThat(parsed.hasMatchedOption(JobOptions.STREAM)).isTrue();
+        assertThat(parsed.hasMatchedOption(JobOptions.CHECKPOINT)).isTrue();
+        assertThat(parsed.hasMatchedOption(JobOptions.TABLE)).isTrue();
+        assertThat((String) parsed.matchedOptionValue(JobOptions.TRIGGER, null)).isEqualTo("10s");
+        assertThat((Integer) parsed.matchedOptionValue(JobOptions.SHUFFLE_PARTITIONS, null)).isEqualTo(32);
+        assertThat((String) parsed.matchedOptionValue(JobOptions.CLOUDWATCH_NAMESPACE, null)).isEqualTo(MetricNames.DEFAULT_NAMESPACE);
+    }
+
+    /** The custom resource's Args as strings (CloudFormation intrinsics rendered as their JSON). */
+    @SuppressWarnings("unchecked")
+    private static List<String> jobArgs() {
+        var job = SynthesizedPipeline.properties(pipeline.resourcesOfType("Custom::SensorpipeStreamingJob").values().iterator().next());
+        return ((List<Object>) job.get("Args")).stream().map(String::valueOf).toList();
+    }
+
+    /** The metric(s) an alarm reads: its own MetricName/Namespace, or each MetricStat of a math expression. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> alarmMetrics(Map<String, Object> props) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        if (props.containsKey("MetricName")) {
+            found.add(Map.of("MetricName", props.get("MetricName"), "Namespace", String.valueOf(props.get("Namespace"))));
+        }
+        Object metrics = props.get("Metrics");
+        if (metrics instanceof List<?> list) {
+            for (Object entry : list) {
+                Map<String, Object> stat = (Map<String, Object>) ((Map<String, Object>) entry).get("MetricStat");
+                if (stat != null) {
+                    Map<String, Object> metric = (Map<String, Object>) stat.get("Metric");
+                    found.add(Map.of("MetricName", metric.get("MetricName"), "Namespace", String.valueOf(metric.get("Namespace"))));
+                }
+            }
+        }
+        return found;
     }
 
     @Test
@@ -289,8 +414,8 @@ class DefaultPipelineTemplateTest {
         String body = String.valueOf(SynthesizedPipeline.properties(pipeline.resourcesOfType("AWS::CloudWatch::Dashboard").values().iterator().next())
                 .get("DashboardBody"));
         assertThat(body).contains("Throughput", "Lag", "Anomalies per minute", "Alerts", "Sensorpipe",
-                JobMetrics.RECORDS_READ, JobMetrics.WINDOWS_WRITTEN, JobMetrics.ANOMALIES, JobMetrics.DEAD_LETTERED,
-                JobMetrics.LATE_READINGS, JobMetrics.BATCH_LATENCY_MS, "NumberOfMessagesPublished");
+                MetricNames.RECORDS_READ, MetricNames.WINDOWS_WRITTEN, MetricNames.ANOMALIES, MetricNames.DEAD_LETTERED,
+                MetricNames.LATE_READINGS, MetricNames.BATCH_LATENCY_MS, "NumberOfMessagesPublished");
     }
 
     @Test
@@ -318,12 +443,34 @@ class DefaultPipelineTemplateTest {
     }
 
     @Test
+    void firehoseRoleReadsTheStreamWritesTheArchiveWithTheKeyAndInvokesOnlyItsTransform() {
+        Set<String> actions = new TreeSet<>();
+        String resources = "";
+        for (var policy : pipeline.resourcesOfType("AWS::IAM::Policy").values()) {
+            var props = SynthesizedPipeline.properties(policy);
+            String roles = String.valueOf(props.get("Roles"));
+            if (roles.contains("IngestArchive") && !roles.contains("Transform")) {
+                for (var statement : statements(props)) {
+                    actions.addAll(asList(statement.get("Action")));
+                }
+                resources += String.valueOf(props.get("PolicyDocument"));
+            }
+        }
+        assertThat(actions).contains("kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:DescribeStream", "s3:PutObject",
+                "kms:Decrypt", "lambda:InvokeFunction");
+        assertThat(actions.stream().anyMatch(a -> a.startsWith("kms:GenerateDataKey"))).isTrue();
+        assertThat(resources).contains("IngestReadings", "BucketsArchive", "DataKey", "IngestArchiveTransform")
+                .doesNotContain("BucketsState").doesNotContain("TablesResults");
+    }
+
+    @Test
     void outputsNameEverythingAUserNeeds() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");
         assertThat(outputs).containsKeys("StreamName", "ResultsTableName", "AlertStateTableName", "AlertsTopicArn", "OpsTopicArn",
                 "AlertsQueueUrl", "ArchiveBucketName", "StateBucketName", "EmrLogsBucketName", "DeliveryStreamName",
-                "EmrClusterId", "ProducerPolicyArn", "DashboardName", "AlertFunctionName");
+                "EmrClusterId", "ProducerPolicyArn", "DashboardName", "AlertFunctionName", "JobName", "JobRunId",
+                "JobStateTableName", "JobSupervisorFunctionName", "JobLogUri");
     }
 
     // --- policy helpers ---

@@ -33,6 +33,7 @@ public record SynthesizedPipeline(PipelineStack stack, Template template, Map<St
         withJars.put("lambdaJar", smallJar("lambda-alerts-test").toString());
         withJars.put("archiveTransformJar", smallJar("firehose-archive-test").toString());
         withJars.put("emrJar", smallJar("emr-streaming-test").toString());
+        withJars.put("supervisorJar", smallJar("job-supervisor-test").toString());
         withJars.put("region", "eu-west-1");
         withJars.putAll(context);
         App app = SensorpipeApp.newApp(withJars);

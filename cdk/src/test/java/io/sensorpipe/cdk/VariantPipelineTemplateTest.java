@@ -2,7 +2,7 @@ package io.sensorpipe.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.cdk.compute.StreamingJob;
+import io.sensorpipe.cdk.compute.StreamingJobStep;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,16 +69,41 @@ class VariantPipelineTemplateTest {
                 "Type", "Spark",
                 "ReleaseLabel", "emr-7.12.0",
                 "NetworkConfiguration", Match.objectLike(Map.of("SubnetIds", Match.anyValue()))));
-        var jobRuns = pipeline.resourcesOfType("Custom::SensorpipeStreamingJobRun");
-        assertThat(jobRuns).hasSize(1);
-        String create = String.valueOf(SynthesizedPipeline.properties(jobRuns.values().iterator().next()).get("Create"));
-        assertThat(create).contains("startJobRun", "STREAMING", StreamingJob.MAIN_CLASS, "--checkpoint", "--dead-letter-bucket");
+        var jobs = pipeline.resourcesOfType("Custom::SensorpipeStreamingJob");
+        assertThat(jobs).hasSize(1);
+        var job = SynthesizedPipeline.properties(jobs.values().iterator().next());
+        assertThat(job).containsEntry("Platform", "EMR_SERVERLESS").containsEntry("Name", "plant7-streaming-job")
+                .containsKeys("EntryPoint", "ExecutionRoleArn", "LogUri", "Target");
+        assertThat(String.valueOf(job.get("SparkSubmitParameters"))).contains(StreamingJobStep.MAIN_CLASS);
+        assertThat(String.valueOf(job.get("Args"))).contains("--checkpoint", "--dead-letter-bucket");
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");
-        assertThat(outputs).containsKeys("EmrServerlessApplicationId", "EmrServerlessJobRunId").doesNotContainKey("EmrClusterId");
+        assertThat(outputs).containsKeys("EmrServerlessApplicationId", "JobRunId").doesNotContainKey("EmrClusterId");
         pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of("EventPattern", Match.objectLike(Map.of(
                 "source", List.of("aws.emr-serverless"),
-                "detail", Match.objectLike(Map.of("state", List.of("FAILED", "CANCELLED")))))));
+                "detail", Match.objectLike(Map.of("state", List.of("SUCCESS", "FAILED", "CANCELLED")))))));
+        // No AwsCustomResource (and its Node.js provider) any more: the deployer is our own Java Lambda.
+        assertThat(pipeline.resourcesOfType("Custom::AWS")).isEmpty();
+    }
+
+    @Test
+    void dataSuffixGivesEveryRetainedResourceAFreshNameForARedeployNextToRetainedData() {
+        SynthesizedPipeline redeploy = SynthesizedPipeline.synth(Map.of("dataSuffix", "2"));
+        redeploy.template().hasResourceProperties("AWS::Kinesis::Stream", Map.of("Name", "sensorpipe-readings-2"));
+        redeploy.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-results-2"));
+        redeploy.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-alert-state-2"));
+        redeploy.template().hasResourceProperties("AWS::KMS::Alias", Map.of("AliasName", "alias/sensorpipe-data-2"));
+        for (var bucket : redeploy.resourcesOfType("AWS::S3::Bucket").values()) {
+            assertThat(String.valueOf(SynthesizedPipeline.properties(bucket).get("BucketName"))).contains("-2,");
+        }
+        // Everything retained is renamed; what is not retained keeps its name (it was deleted with the stack).
+        for (var resource : redeploy.resourcesOfType("AWS::DynamoDB::GlobalTable").values()) {
+            if ("Retain".equals(resource.get("DeletionPolicy"))) {
+                assertThat(String.valueOf(SynthesizedPipeline.properties(resource).get("TableName"))).endsWith("-2");
+            }
+        }
+        redeploy.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-job-state"));
+        assertThat(redeploy.errors()).isEmpty();
     }
 
     @Test

@@ -92,7 +92,9 @@ public final class StreamingJobMain implements Callable<Integer> {
                     config.stream());
             SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, aws);
             StreamingQuery query = job.start(spark, metrics);
-            SensorStreamingJob.awaitFor(query, config.duration());
+            try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
+                SensorStreamingJob.awaitFor(query, config.duration());
+            }
             System.out.println("stream-job summary: " + metrics.snapshot());
             spark.stop();
         }

@@ -62,46 +62,50 @@ class StateRecoveryIT {
 
     @Test
     void whenAllProducersStopTheLastWindowsAreWrittenWithinWatermarkPlusTwoTriggers() throws Exception {
-        long windowMs = 2_000;
-        long watermarkMs = 2_000;
-        // a trigger longer than a batch takes on a loaded 2-core machine, so "two triggers" is a meaningful bound
-        long triggerMs = 10_000;
+        long windowMs = 5_000;
+        long watermarkMs = 30_000; // a sensor counts as live while the job sees readings within watermark + window
+        long triggerMs = 10_000; // longer than a batch takes on the loaded 2-core machine
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
-            JobConfig config = config(cloud, tmp.resolve("cp"), windowMs, watermarkMs, 4);
-            config = new JobConfig(config.stream(), config.table(), config.checkpoint(), config.deadLetterBucket(),
-                    config.deadLetterPrefix(), config.deadLetterDir(), config.windowSize(), config.watermarkDelay(),
-                    Duration.ofMillis(triggerMs), config.idleTimeout(), config.source(), config.initialPosition(),
-                    config.atTimestampMillis(), config.maxRecordsPerShard(), config.shufflePartitions(),
-                    config.ttlDays(), config.warmupWindows(), config.metricsFile(), config.cloudWatchNamespace(),
-                    config.duration(), config.master(), config.createResources(), config.maxFutureSkew());
+            // live readings (event time = now) for a few seconds, then every producer stops; the job starts after
+            // them, so its first batch reads them all and no later reading can close their windows
+            long lastTs = 0;
+            long until = System.currentTimeMillis() + 4_000;
+            while (System.currentTimeMillis() < until) {
+                lastTs = System.currentTimeMillis();
+                List<byte[]> records = new ArrayList<>();
+                List<String> keys = new ArrayList<>();
+                for (int s = 0; s < SENSORS; s++) {
+                    records.add(Reading.of("it/quiet-" + s, "t", "it", lastTs, s, "C").toJsonBytes());
+                    keys.add("it/quiet-" + s);
+                }
+                cloud.put(records, keys);
+                Thread.sleep(250);
+            }
+            JobConfig base = config(cloud, tmp.resolve("cp"), windowMs, watermarkMs, 4);
+            JobConfig config = new JobConfig(base.stream(), base.table(), base.checkpoint(), base.deadLetterBucket(),
+                    base.deadLetterPrefix(), base.deadLetterDir(), base.windowSize(), base.watermarkDelay(),
+                    Duration.ofMillis(triggerMs), base.idleTimeout(), base.source(), base.initialPosition(),
+                    base.atTimestampMillis(), base.maxRecordsPerShard(), base.shufflePartitions(), base.ttlDays(),
+                    base.warmupWindows(), base.metricsFile(), base.cloudWatchNamespace(), base.duration(),
+                    base.master(), base.createResources(), base.maxFutureSkew());
             SparkSession spark = SensorStreamingJob.session(config);
             JobMetricsPublisher metrics = new JobMetricsPublisher(null, null, null, cloud.stream);
             StreamingQuery q = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws).start(spark, metrics);
-            long lastTs = 0;
+            long last = lastTs;
+            long lastStart = lastTs / windowMs * windowMs;
             try {
-                // producers start once the job runs (its first batch plans codegen for many seconds)
-                StreamingJobIT.await(() -> q.lastProgress() != null, q, "the job's first batch");
-                long until = System.currentTimeMillis() + 12_000; // live readings (event time = now), then silence
-                while (System.currentTimeMillis() < until) {
-                    lastTs = System.currentTimeMillis();
-                    List<byte[]> records = new ArrayList<>();
-                    List<String> keys = new ArrayList<>();
-                    for (int s = 0; s < SENSORS; s++) {
-                        records.add(Reading.of("it/quiet-" + s, "t", "it", lastTs, s, "C").toJsonBytes());
-                        keys.add("it/quiet-" + s);
-                    }
-                    cloud.put(records, keys);
-                    Thread.sleep(250);
-                }
-                long lastStart = lastTs / windowMs * windowMs;
                 StreamingJobIT.await(() -> cloud.windows().stream().filter(w -> w.windowStart() == lastStart)
                         .count() == SENSORS, q, "the last window of every sensor");
+                // when the job got the last readings: the start of the batch that read them
+                long readAt = java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0)
+                        .mapToLong(p -> java.time.Instant.parse(p.timestamp()).toEpochMilli()).max().orElseThrow();
                 for (WindowResult w : cloud.windows()) {
                     if (w.windowStart() == lastStart) {
-                        // processedAt is the start of the batch that closed it: the job saw the last reading at
-                        // most a trigger after it was made, then closed its window a watermark + a trigger later
-                        assertThat(w.processedAt()).as(w.sensorId())
-                                .isLessThanOrEqualTo(w.windowEnd() + watermarkMs + 2 * triggerMs);
+                        // no reading arrived after them: the clock closed the window (processedAt = start of the
+                        // closing batch) within watermark + two triggers of when event time passed its end
+                        assertThat(w.processedAt()).as(w.sensorId()).isLessThanOrEqualTo(
+                                readAt + (w.windowEnd() - last) + watermarkMs + 2 * triggerMs);
+                        assertThat(w.count()).isPositive();
                     }
                 }
             } finally {

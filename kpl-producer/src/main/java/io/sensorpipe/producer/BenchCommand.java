@@ -68,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
         String suffix = Long.toString(System.currentTimeMillis() % 10_000_000, 36);
         ProducerConfig base = kpl.toConfig("bench-kpl-" + suffix, Path.of("runs", "bench-" + suffix, "failures.jsonl"),
                 System.getenv());
-        try (KinesisClient sdk = AwsClients.kinesis(base.region())) {
+        try (KinesisClient sdk = ProducerAwsClients.kinesis(base.region())) {
             ProducerConfig kplConfig = base;
             ProducerConfig sdkConfig = kpl.toConfig("bench-sdk-" + suffix,
                     Path.of("runs", "bench-" + suffix, "failures-sdk.jsonl"), System.getenv());

@@ -3,7 +3,7 @@ package io.sensorpipe.producer;
 import software.amazon.kinesis.producer.IKinesisProducer;
 import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 
-/** Creates the KPL client (starts its native daemon); {@link AwsClients#kplProducer} in production. */
+/** Creates the KPL client (starts its native daemon); {@link ProducerAwsClients#kplProducer} in production. */
 @FunctionalInterface
 public interface KplProducerFactory {
     IKinesisProducer create(KinesisProducerConfiguration configuration);

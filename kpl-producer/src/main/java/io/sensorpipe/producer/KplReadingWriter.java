@@ -79,7 +79,7 @@ public final class KplReadingWriter implements ReadingWriter {
 
     /** Production wiring: the real KPL daemon. */
     public static KplReadingWriter create(ProducerConfig config) {
-        return new KplReadingWriter(config, AwsClients::kplProducer);
+        return new KplReadingWriter(config, ProducerAwsClients::kplProducer);
     }
 
     /** Maps the typed config onto the KPL's settings. */

@@ -3,7 +3,6 @@ package io.sensorpipe.producer;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.source.AnomalyLabel;
 import io.sensorpipe.source.CsvReplaySource;
-import io.sensorpipe.source.Pacer;
 import io.sensorpipe.source.ReadingSource;
 import io.sensorpipe.source.Simulator;
 import java.io.BufferedWriter;
@@ -82,7 +81,7 @@ public final class ProducerCommand implements Callable<Integer> {
             description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
     double anomalyRate;
 
-    @Option(names = "--csv", description = "CSV source: a timestamp,value file or a folder of them (e.g. /work/shared/nab/data).")
+    @Option(names = "--csv", description = "CSV source: a timestamp,value file or a folder of them (e.g. a NAB data folder, see the README).")
     Path csv;
 
     @Option(names = "--shift-to-now", description = "CSV source: move event times so the earliest reading is now.")
@@ -153,7 +152,7 @@ public final class ProducerCommand implements Callable<Integer> {
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
         ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env);
-        KinesisClient sdk = AwsClients.kinesis(config.region());
+        KinesisClient sdk = ProducerAwsClients.kinesis(config.region());
         ReadingWriter w = null;
         try {
             StreamPreflight.checkStream(sdk, config, createStream, shards, env);
@@ -245,10 +244,13 @@ public final class ProducerCommand implements Callable<Integer> {
         };
     }
 
-    /** Moves readings from the source to the writer until the end, a limit, or Ctrl-C; then closes the writer. */
+    /** Runs {@link ProducerRun} on source and writer; Ctrl-C stops it, and the JVM waits for its final report. */
     private ProducerReport pump(ReadingSource src, ReadingWriter w) throws Exception {
+        ProducerRun producerRun = new ProducerRun(src, w, new ProducerRun.Limits(count, duration, speed), err,
+                progressInterval);
         Thread hook = new Thread(() -> {
             stopRequested = true;
+            producerRun.requestStop();
             err.println("produce: stopping, flushing outstanding records ...");
             try {
                 done.await(120, TimeUnit.SECONDS);
@@ -257,20 +259,8 @@ public final class ProducerCommand implements Callable<Integer> {
             }
         }, "producer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-        Pacer pacer = new Pacer(speed);
-        ProducerReport report;
-        try (ProgressReporter progress = new ProgressReporter(w, err, progressInterval)) {
-            long n = 0;
-            while (!stopRequested && (count == null || n < count) && System.nanoTime() < deadline) {
-                Reading r = src.next();
-                if (r == null || !pacer.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
-                    break;
-                }
-                w.write(r);
-                n++;
-            }
-            report = w.close();
+        try {
+            return producerRun.run();
         } finally {
             if (!stopRequested) {
                 try {
@@ -280,7 +270,6 @@ public final class ProducerCommand implements Callable<Integer> {
                 }
             }
         }
-        return report;
     }
 
     private int finish(ProducerReport report) {

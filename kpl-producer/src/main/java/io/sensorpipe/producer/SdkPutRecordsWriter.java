@@ -41,7 +41,7 @@ public final class SdkPutRecordsWriter implements ReadingWriter {
     private final AtomicLong calls = new AtomicLong();
     private ProducerReport report;
 
-    /** @param kinesis built by {@link AwsClients#kinesis}; not closed by this writer */
+    /** @param kinesis built by {@link ProducerAwsClients#kinesis}; not closed by this writer */
     public SdkPutRecordsWriter(ProducerConfig config, KinesisClient kinesis) {
         this.config = config.validate();
         this.kinesis = kinesis;

@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import io.sensorpipe.testkit.TestCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.schema.Reading;
@@ -24,6 +25,7 @@ class BackpressureIT {
     private static final int READINGS = 1000;
     private static final long LINK_BYTES_PER_SECOND = 20_000;
 
+    private static TestCloud cloud;
     private static KinesisClient kinesis;
     private static String stream;
     private static List<Reading> readings;
@@ -33,19 +35,17 @@ class BackpressureIT {
 
     @BeforeAll
     static void setUp() {
-        LocalCloud.requireEnv();
-        kinesis = LocalCloud.kinesis();
-        stream = LocalCloud.uniqueStream("it-backpressure");
-        LocalCloud.createStream(kinesis, stream, 1);
+        cloud = TestCloud.connect(KplEndpoints.KPL_KINESIS_VAR, KplEndpoints.KPL_STS_VAR);
+        kinesis = cloud.kinesis();
+        stream = cloud.createStream("it-backpressure", 1);
         readings = new Simulator(Simulator.Settings.forRate(20, 1, System.currentTimeMillis(), 20, 0), l -> { })
                 .take(READINGS);
     }
 
     @AfterAll
     static void tearDown() {
-        if (kinesis != null) {
-            LocalCloud.deleteQuietly(kinesis, stream);
-            kinesis.close();
+        if (cloud != null) {
+            cloud.close();
         }
     }
 
@@ -73,7 +73,7 @@ class BackpressureIT {
         int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
         try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
             KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 50, 0, "bounded"),
-                    AwsClients::kplProducer);
+                    ProducerAwsClients::kplProducer);
             ProducerReport report = writeAll(writer);
 
             assertThat(report.failed()).as(report.summaryLine()).isZero();
@@ -89,7 +89,7 @@ class BackpressureIT {
         int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
         try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
             KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 1_000_000, 0, "unbounded"),
-                    AwsClients::kplProducer);
+                    ProducerAwsClients::kplProducer);
             ProducerReport report = writeAll(writer);
 
             assertThat(report.balanced()).isTrue();

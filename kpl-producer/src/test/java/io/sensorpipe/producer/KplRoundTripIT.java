@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import io.sensorpipe.testkit.TestCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.schema.ParseResult;
@@ -27,6 +28,7 @@ class KplRoundTripIT {
     private static final int SENSORS = 200;
     private static final int READINGS = 50_000;
 
+    private static TestCloud cloud;
     private static KinesisClient kinesis;
     private static String stream;
 
@@ -35,17 +37,15 @@ class KplRoundTripIT {
 
     @BeforeAll
     static void createStream() {
-        LocalCloud.requireEnv();
-        kinesis = LocalCloud.kinesis();
-        stream = LocalCloud.uniqueStream("it-roundtrip");
-        LocalCloud.createStream(kinesis, stream, 4);
+        cloud = TestCloud.connect(KplEndpoints.KPL_KINESIS_VAR, KplEndpoints.KPL_STS_VAR);
+        kinesis = cloud.kinesis();
+        stream = cloud.createStream("it-roundtrip", 4);
     }
 
     @AfterAll
     static void deleteStream() {
-        if (kinesis != null) {
-            LocalCloud.deleteQuietly(kinesis, stream);
-            kinesis.close();
+        if (cloud != null) {
+            cloud.close();
         }
     }
 

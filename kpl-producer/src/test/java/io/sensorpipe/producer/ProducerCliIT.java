@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import io.sensorpipe.testkit.TestCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,29 +22,29 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /** The CLI as a user runs it (a separate JVM): exit codes, error messages, report and label files, Ctrl-C. */
 class ProducerCliIT {
+    private static TestCloud cloud;
     private static KinesisClient kinesis;
-    private static final List<String> streams = new ArrayList<>();
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void setUp() {
-        LocalCloud.requireEnv();
-        kinesis = LocalCloud.kinesis();
+        cloud = TestCloud.connect(KplEndpoints.KPL_KINESIS_VAR, KplEndpoints.KPL_STS_VAR);
+        kinesis = cloud.kinesis();
     }
 
     @AfterAll
     static void tearDown() {
-        if (kinesis != null) {
-            streams.forEach(s -> LocalCloud.deleteQuietly(kinesis, s));
-            kinesis.close();
+        if (cloud != null) {
+            cloud.close();
         }
     }
 
+    /** A unique name for a stream the CLI creates (--create-stream); deleted with the fixture. */
     private static String newStream(String prefix) {
-        String s = LocalCloud.uniqueStream(prefix);
-        streams.add(s);
+        String s = cloud.uniqueName(prefix);
+        cloud.deleteOnClose(() -> kinesis.deleteStream(b -> b.streamName(s).enforceConsumerDeletion(true)));
         return s;
     }
 
@@ -75,7 +76,7 @@ class ProducerCliIT {
 
     @Test
     void missingStreamFailsAtStartWithAClearError() throws Exception {
-        Result r = run(Map.of(), "--stream", LocalCloud.uniqueStream("it-missing"), "--count", "10");
+        Result r = run(Map.of(), "--stream", cloud.uniqueName("it-missing"), "--count", "10");
         assertThat(r.exit()).isEqualTo(ProducerCommand.EXIT_CONFIG);
         assertThat(r.err()).contains("configuration error: stream:").contains("does not exist")
                 .contains("--create-stream");
@@ -92,8 +93,7 @@ class ProducerCliIT {
 
     @Test
     void unreachableKplEndpointNamesItsVariable() throws Exception {
-        String stream = newStream("it-kplport");
-        LocalCloud.createStream(kinesis, stream, 1);
+        String stream = cloud.createStream("it-kplport", 1);
         Result r = run(Map.of(KplEndpoints.KPL_KINESIS_VAR, "https://127.0.0.1:" + closedPort()),
                 "--stream", stream, "--count", "10");
         assertThat(r.exit()).isEqualTo(ProducerCommand.EXIT_CONFIG);

@@ -12,10 +12,11 @@ import io.sensorpipe.alerts.decode.WindowImageDecoder;
 import io.sensorpipe.alerts.log.JsonLog;
 import io.sensorpipe.alerts.message.AlertFormatter;
 import io.sensorpipe.alerts.message.AlertMessage;
+import io.sensorpipe.aws.SnsAlertAttributes;
+import io.sensorpipe.contract.AlertAttributes;
 import io.sensorpipe.schema.WindowResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishResponse;
 
 import java.time.Clock;
@@ -55,7 +56,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
      * validated and the clients are built once, not per invocation.
      */
     public AlertHandler() {
-        this(AlertConfig.fromEnv(System.getenv()), AwsClients.dynamoDb(), AwsClients.sns(), Clock.systemUTC());
+        this(AlertConfig.fromEnv(System.getenv()), AlertAwsClients.dynamoDb(), AlertAwsClients.sns(), Clock.systemUTC());
     }
 
     public AlertHandler(AlertConfig config, DynamoDbClient dynamo, SnsClient sns, Clock clock) {
@@ -144,7 +145,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         PublishResponse published;
         try {
             published = sns.publish(b -> b.topicArn(config.topicArn()).subject(message.subject()).message(message.body())
-                    .messageAttributes(snsAttributes(message)));
+                    .messageAttributes(SnsAlertAttributes.of(message.stringAttributes(), message.numberAttributes())));
         } catch (RuntimeException publishFailed) {
             boolean released = releaseQuietly(claim);
             return fail(sequenceNumber, sensorId, windowStart, "publish failed (claim released: " + released + "): "
@@ -157,7 +158,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             marked = false;
         }
         LOG.info("alert_sent", "sensorId", sensorId, "windowStart", windowStart, "messageId", published.messageId(),
-                "severity", message.stringAttributes().get(AlertMessage.ATTR_SEVERITY),
+                "severity", message.stringAttributes().get(AlertAttributes.SEVERITY),
                 "score", window.anomalyScore(), "markedSent", marked);
         return new RecordOutcome(RecordOutcome.Kind.SENT, sequenceNumber, sensorId, windowStart, published.messageId());
     }
@@ -169,15 +170,6 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             LOG.error("claim_release_failed", "sensorId", claim.sensorId(), "windowStart", claim.windowStart(), "error", e);
             return false;
         }
-    }
-
-    private static Map<String, MessageAttributeValue> snsAttributes(AlertMessage message) {
-        Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>();
-        message.stringAttributes().forEach((name, value) ->
-                attributes.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
-        message.numberAttributes().forEach((name, value) ->
-                attributes.put(name, MessageAttributeValue.builder().dataType("Number").stringValue(value).build()));
-        return attributes;
     }
 
     private static RecordOutcome fail(String sequenceNumber, String sensorId, Long windowStart, String reason) {

@@ -2,6 +2,9 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.CloudEndpoints;
+import io.sensorpipe.testkit.TestCloud;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +29,8 @@ class DynamoDbStreamsIT {
 
   @Test
   void putItemAppearsAsInsertWithNewImageOnTheTableStream() {
-    LocalCloudEnv.EndpointRecorder recorder = new LocalCloudEnv.EndpointRecorder();
-    String table = LocalCloudEnv.uniqueName("local-cloud-it");
+    EndpointRecorder recorder = new EndpointRecorder();
+    String table = TestCloud.randomName("local-cloud-it");
     try (DynamoDbClient dynamo = DynamoDbClient.builder()
             .overrideConfiguration(c -> c.addExecutionInterceptor(recorder)).build();
         DynamoDbStreamsClient streams = DynamoDbStreamsClient.builder().build()) {
@@ -54,7 +57,7 @@ class DynamoDbStreamsIT {
         assertThat(records).hasSize(1);
         assertThat(records.get(0).eventName()).isEqualTo(OperationType.INSERT);
         assertThat(records.get(0).dynamodb().newImage()).isEqualTo(item);
-        recorder.assertAllWentTo(LocalCloudEnv.defaultEndpoint());
+        recorder.assertAllWentTo(CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL));
       } finally {
         dynamo.deleteTable(b -> b.tableName(table));
       }

@@ -2,6 +2,9 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.CloudEndpoints;
+import io.sensorpipe.testkit.TestCloud;
+
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,18 +35,18 @@ import software.amazon.awssdk.utils.AttributeMap;
 /** kinesis-mock reached by the SDK from AWS_ENDPOINT_URL_KINESIS alone (CBOR on, as in production). */
 class KinesisIT {
 
-  private static final LocalCloudEnv.EndpointRecorder recorder = new LocalCloudEnv.EndpointRecorder();
+  private static final EndpointRecorder recorder = new EndpointRecorder();
   private static KinesisClient kinesis;
   private static String streamName;
 
   @BeforeAll
   static void createStream() {
-    LocalCloudEnv.defaultEndpoint();
+    CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL);
     // No endpointOverride: the SDK must pick AWS_ENDPOINT_URL_KINESIS over AWS_ENDPOINT_URL by itself.
     kinesis = KinesisClient.builder()
         .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
         .build();
-    streamName = LocalCloudEnv.uniqueName("local-cloud-it");
+    streamName = TestCloud.randomName("local-cloud-it");
     kinesis.createStream(b -> b.streamName(streamName).shardCount(2));
     // The default waiter polls every 10 s; kinesis-mock activates a stream in ~0.5 s.
     try (KinesisWaiter waiter = KinesisWaiter.builder().client(kinesis)
@@ -63,8 +66,8 @@ class KinesisIT {
 
   @Test
   void sdkUsesTheKinesisSpecificEndpointVariableNotTheGeneralOne() {
-    URI kinesisEndpoint = LocalCloudEnv.requiredEndpoint("AWS_ENDPOINT_URL_KINESIS");
-    assertThat(kinesisEndpoint.getPort()).isNotEqualTo(LocalCloudEnv.defaultEndpoint().getPort());
+    URI kinesisEndpoint = CloudEndpoints.fromEnvironment().required("AWS_ENDPOINT_URL_KINESIS");
+    assertThat(kinesisEndpoint.getPort()).isNotEqualTo(CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL).getPort());
 
     kinesis.describeStreamSummary(b -> b.streamName(streamName));
 
@@ -92,7 +95,7 @@ class KinesisIT {
   @Test
   void kplTlsPortServesTheSameStreamsOverHttps() throws Exception {
     // The KPL reaches kinesis-mock over HTTPS with a self-signed certificate: trust-all only here, in a test.
-    URI tlsEndpoint = LocalCloudEnv.requiredEndpoint("SENSORPIPE_KPL_KINESIS_ENDPOINT");
+    URI tlsEndpoint = CloudEndpoints.fromEnvironment().required("SENSORPIPE_KPL_KINESIS_ENDPOINT");
     assertThat(tlsEndpoint.getScheme()).isEqualTo("https");
     try (KinesisAsyncClient tlsClient = KinesisAsyncClient.builder()
         .endpointOverride(tlsEndpoint)

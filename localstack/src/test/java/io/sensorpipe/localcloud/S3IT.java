@@ -2,6 +2,9 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.CloudEndpoints;
+import io.sensorpipe.testkit.TestCloud;
+
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -12,8 +15,8 @@ class S3IT {
 
   @Test
   void putObjectsAreListedByPrefixAndReadBack() {
-    LocalCloudEnv.EndpointRecorder recorder = new LocalCloudEnv.EndpointRecorder();
-    String bucket = LocalCloudEnv.uniqueName("local-cloud-it");
+    EndpointRecorder recorder = new EndpointRecorder();
+    String bucket = TestCloud.randomName("local-cloud-it");
     // Path-style: virtual-host style would put the bucket into the 127.0.0.1 host name.
     try (S3Client s3 = S3Client.builder()
         .forcePathStyle(true)
@@ -32,7 +35,7 @@ class S3IT {
 
       assertThat(listed).containsExactly(hourPrefix + "part-0.json", hourPrefix + "part-1.json");
       assertThat(body).isEqualTo("{\"v\":2}\n");
-      recorder.assertAllWentTo(LocalCloudEnv.defaultEndpoint());
+      recorder.assertAllWentTo(CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL));
     }
   }
 }

@@ -2,6 +2,8 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.TestCloud;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -93,7 +95,7 @@ class SecondCloudIT {
   @Test
   void secondCloudKeepsItsOwnStreamsAndAccount() throws Exception {
     assertThat(run("start").exitCode).isZero();
-    String stream = LocalCloudEnv.uniqueName("second-cloud-only");
+    String stream = TestCloud.randomName("second-cloud-only");
     URI secondKinesis = URI.create("http://127.0.0.1:" + overrides.get("LOCAL_CLOUD_KINESIS_PORT"));
     URI secondMoto = URI.create("http://127.0.0.1:" + overrides.get("LOCAL_CLOUD_MOTO_PORT"));
     try (KinesisClient second = KinesisClient.builder().endpointOverride(secondKinesis).build();

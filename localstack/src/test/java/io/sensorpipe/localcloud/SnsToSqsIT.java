@@ -2,6 +2,9 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.CloudEndpoints;
+import io.sensorpipe.testkit.TestCloud;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +20,8 @@ class SnsToSqsIT {
 
   @Test
   void messagePublishedToTopicArrivesRawInSubscribedQueue() {
-    String name = LocalCloudEnv.uniqueName("local-cloud-it");
-    LocalCloudEnv.defaultEndpoint();
+    String name = TestCloud.randomName("local-cloud-it");
+    CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL);
     try (SnsClient sns = SnsClient.builder().build(); SqsClient sqs = SqsClient.builder().build()) {
       String queueUrl = sqs.createQueue(b -> b.queueName(name)).queueUrl();
       String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl)

@@ -2,6 +2,8 @@ package io.sensorpipe.localcloud;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.testkit.CloudEndpoints;
+
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.http.SdkHttpConfigurationOption;
@@ -14,7 +16,7 @@ class StsOverTlsIT {
 
   @Test
   void getCallerIdentityOverHttpsReturnsTheLocalAccount() {
-    URI stsEndpoint = LocalCloudEnv.requiredEndpoint("SENSORPIPE_KPL_STS_ENDPOINT");
+    URI stsEndpoint = CloudEndpoints.fromEnvironment().required("SENSORPIPE_KPL_STS_ENDPOINT");
     assertThat(stsEndpoint.getScheme()).isEqualTo("https");
     // moto's certificate is self-signed (ad hoc): trust-all only in this test.
     try (StsClient sts = StsClient.builder()
@@ -28,7 +30,7 @@ class StsOverTlsIT {
 
   @Test
   void getCallerIdentityOverPlainEndpointReturnsTheSameAccount() {
-    LocalCloudEnv.defaultEndpoint();
+    CloudEndpoints.fromEnvironment().required(CloudEndpoints.GENERAL);
     try (StsClient sts = StsClient.builder().build()) {
       assertThat(sts.getCallerIdentity().account()).isEqualTo("000000000000");
     }

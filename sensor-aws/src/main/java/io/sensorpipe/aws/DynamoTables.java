@@ -82,6 +82,19 @@ public final class DynamoTables {
         return new Ensured(table, created, ttlNow);
     }
 
+    /**
+     * Checks that the table exists (one DescribeTable), so a command fails up front naming it.
+     *
+     * @throws AwsErrors.MissingResource when it does not
+     */
+    public static TableDescription requireExists(DynamoDbClient dynamo, String tableName) {
+        try {
+            return dynamo.describeTable(r -> r.tableName(tableName)).table();
+        } catch (ResourceNotFoundException e) {
+            throw new AwsErrors.MissingResource("table", tableName, e);
+        }
+    }
+
     /** Enables TTL on {@code attribute} unless it is enabled (or being enabled); true when this call enabled it. */
     public static boolean enableTtl(DynamoDbClient dynamo, String tableName, String attribute) {
         TimeToLiveDescription ttl = dynamo.describeTimeToLive(r -> r.tableName(tableName)).timeToLiveDescription();

@@ -110,6 +110,16 @@ public final class CloudEndpoints {
         });
     }
 
+    /**
+     * The URL in {@code variable}, after {@link #requireLocal} (so it is set and loopback unless remote is allowed)
+     * and {@link #requireReachable}: for tests that check where the SDK's own resolution sends requests.
+     */
+    public URI required(String variable) {
+        requireLocal(variable.equals(GENERAL) ? new String[0] : new String[] {variable});
+        requireReachable(variable);
+        return URI.create(variable(variable));
+    }
+
     /** Fails when nothing listens at {@code variable}'s endpoint (one TCP connect, 2 s at most). */
     public void requireReachable(String variable) {
         String value = variable(variable);

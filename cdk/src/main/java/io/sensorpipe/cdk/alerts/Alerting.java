@@ -2,7 +2,7 @@ package io.sensorpipe.cdk.alerts;
 
 import io.sensorpipe.alerts.AlertConfig;
 import io.sensorpipe.alerts.filter.AnomalyFilter;
-import io.sensorpipe.cdk.config.PipelineConfig;
+import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.cdk.nag.Reasons;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,7 +52,7 @@ public final class Alerting extends Construct {
     private final Function function;
     private final Alias liveAlias;
 
-    public Alerting(Construct scope, String id, PipelineConfig config, IKey dataKey, ITableV2 results, ITableV2 alertState) {
+    public Alerting(Construct scope, String id, StackConfig config, IKey dataKey, ITableV2 results, ITableV2 alertState) {
         super(scope, id);
         Path jar = config.requireLambdaJar();
 
@@ -148,6 +148,9 @@ public final class Alerting extends Construct {
         topic.grantPublish(role);
         // Cooldown claims: conditional put, read, confirm (update), roll back (delete or put back) — one table only.
         alertState.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        // The table is encrypted with the pipeline key: say so here instead of relying on the topic's key grant,
+        // which happens to cover the same key today.
+        dataKey.grant(role, "kms:Decrypt", "kms:DescribeKey");
         liveAlias.addEventSource(DynamoEventSource.Builder.create(results)
                 .startingPosition(StartingPosition.LATEST)
                 .batchSize(100)

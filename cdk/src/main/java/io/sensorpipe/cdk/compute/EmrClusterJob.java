@@ -1,8 +1,7 @@
 package io.sensorpipe.cdk.compute;
 
-import io.sensorpipe.cdk.config.PipelineConfig;
+import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.cdk.nag.Reasons;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -21,16 +20,16 @@ import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
 /**
- * A long-running EMR on EC2 cluster (Spark, managed scaling) whose one step {@code spark-submit}s the streaming job.
- * The step keeps running; if it fails, the cluster stays up (ActionOnFailure CONTINUE) so logs stay reachable and
- * the ops topic is told (see monitoring).
+ * A long-running EMR on EC2 cluster (Spark, managed scaling) for the streaming job. The cluster carries no step: the
+ * job is submitted, replaced gracefully and restarted by job-supervisor's Lambdas (see {@link JobLifecycle}), so a
+ * job update never replaces the cluster.
  */
 public final class EmrClusterJob extends Construct {
     private final CfnCluster cluster;
     private final Role instanceRole;
     private final Role serviceRole;
 
-    public EmrClusterJob(Construct scope, String id, PipelineConfig config, JobNetwork network, StreamingJob job,
+    public EmrClusterJob(Construct scope, String id, StackConfig config, JobNetwork network, StreamingJobStep job,
                          IKey dataKey, IBucket logBucket) {
         super(scope, id);
         String partition = Aws.PARTITION;
@@ -92,14 +91,6 @@ public final class EmrClusterJob extends Construct {
         SecurityGroup coreSg = emrGroup("CoreGroup", network, "EMR core/task nodes (rules managed by EMR)", true);
         SecurityGroup serviceSg = emrGroup("ServiceAccessGroup", network, "EMR service access in private subnets (rules managed by EMR)", false);
 
-        List<String> stepArgs = new ArrayList<>(List.of(
-                "spark-submit", "--deploy-mode", "cluster",
-                "--class", StreamingJob.MAIN_CLASS,
-                "--conf", "spark.yarn.maxAppAttempts=4",
-                "--conf", "spark.yarn.am.attemptFailuresValidityInterval=1h",
-                job.jar().getS3ObjectUrl()));
-        stepArgs.addAll(job.arguments());
-
         cluster = CfnCluster.Builder.create(this, "Cluster")
                 .name(config.name("streaming"))
                 .releaseLabel(config.emrRelease())
@@ -131,14 +122,13 @@ public final class EmrClusterJob extends Construct {
                                 .maximumCapacityUnits(config.emrMaxInstanceCount())
                                 .build())
                         .build())
-                .steps(List.of(CfnCluster.StepConfigProperty.builder()
-                        .name("sensorpipe-streaming-job")
-                        .actionOnFailure("CONTINUE")
-                        .hadoopJarStep(CfnCluster.HadoopJarStepConfigProperty.builder()
-                                .jar("command-runner.jar")
-                                .args(stepArgs)
-                                .build())
+                // YARN caps spark.yarn.maxAppAttempts at its own am.max-attempts (default 2): set both alike.
+                .configurations(List.of(CfnCluster.ConfigurationProperty.builder()
+                        .classification("yarn-site")
+                        .configurationProperties(Map.of("yarn.resourcemanager.am.max-attempts", Integer.toString(StreamingJobStep.MAX_APP_ATTEMPTS)))
                         .build()))
+                // No Steps here: a step is a replace-only property (a new jar would mean a new cluster while the old one
+                // still runs the job on the same checkpoint). The job is deployed by JobLifecycle's custom resource.
                 .tags(List.of(software.amazon.awscdk.CfnTag.builder().key(JobNetwork.EMR_MANAGED_TAG).value("true").build()))
                 .build();
         // Roles and their policies must exist before EMR validates them and the step starts reading the stream.

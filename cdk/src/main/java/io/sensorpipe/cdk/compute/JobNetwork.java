@@ -1,6 +1,6 @@
 package io.sensorpipe.cdk.compute;
 
-import io.sensorpipe.cdk.config.PipelineConfig;
+import io.sensorpipe.cdk.config.StackConfig;
 import java.util.List;
 import software.amazon.awscdk.Tags;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -29,7 +29,7 @@ public final class JobNetwork extends Construct {
 
     private final Vpc vpc;
 
-    public JobNetwork(Construct scope, String id, PipelineConfig config) {
+    public JobNetwork(Construct scope, String id, StackConfig config) {
         super(scope, id);
         LogGroup flowLogs = LogGroup.Builder.create(this, "FlowLogs").retention(RetentionDays.ONE_MONTH).build();
         vpc = Vpc.Builder.create(this, "Vpc")

@@ -60,11 +60,11 @@ final class ContextValues {
         }
         String wanted = value.toString().trim();
         for (E option : type.getEnumConstants()) {
-            if (PipelineConfig.spelling(option).equalsIgnoreCase(wanted) || option.name().equalsIgnoreCase(wanted)) {
+            if (StackConfig.spelling(option).equalsIgnoreCase(wanted) || option.name().equalsIgnoreCase(wanted)) {
                 return option;
             }
         }
-        String allowed = Arrays.stream(type.getEnumConstants()).map(PipelineConfig::spelling).collect(Collectors.joining(", "));
+        String allowed = Arrays.stream(type.getEnumConstants()).map(StackConfig::spelling).collect(Collectors.joining(", "));
         throw new IllegalArgumentException("context '" + key + "' must be one of " + allowed + ", got '" + value + "'");
     }
 }

@@ -1,7 +1,7 @@
 package io.sensorpipe.cdk.ingest;
 
-import io.sensorpipe.cdk.config.PipelineConfig;
-import io.sensorpipe.cdk.config.PipelineConfig.StreamCapacity;
+import io.sensorpipe.cdk.config.StackConfig;
+import io.sensorpipe.cdk.config.StackConfig.StreamCapacity;
 import io.sensorpipe.cdk.nag.Reasons;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,11 +52,11 @@ public final class ReadingsIngest extends Construct {
     private final DeliveryStream archiveDelivery;
     private final ManagedPolicy producerPolicy;
 
-    public ReadingsIngest(Construct scope, String id, PipelineConfig config, IKey dataKey, IBucket archiveBucket) {
+    public ReadingsIngest(Construct scope, String id, StackConfig config, IKey dataKey, IBucket archiveBucket) {
         super(scope, id);
         boolean provisioned = config.streamCapacity() == StreamCapacity.PROVISIONED;
         var streamProps = Stream.Builder.create(this, "Readings")
-                .streamName(config.name("readings"))
+                .streamName(config.dataName("readings"))
                 .streamMode(provisioned ? StreamMode.PROVISIONED : StreamMode.ON_DEMAND)
                 .encryption(StreamEncryption.KMS)
                 .encryptionKey(dataKey)
@@ -101,7 +101,7 @@ public final class ReadingsIngest extends Construct {
         // Attach to whoever runs kpl-producer: put-only on this stream (plus the shard listing the KPL needs).
         producerPolicy = ManagedPolicy.Builder.create(this, "ProducerPolicy")
                 .managedPolicyName(config.name("producer"))
-                .description("Lets the sensorpipe KPL producer put readings into " + config.name("readings") + " and nothing else")
+                .description("Lets the sensorpipe KPL producer put readings into " + config.dataName("readings") + " and nothing else")
                 .statements(List.of(
                         PolicyStatement.Builder.create().effect(Effect.ALLOW)
                                 .actions(List.of("kinesis:PutRecord", "kinesis:PutRecords", "kinesis:ListShards", "kinesis:DescribeStreamSummary"))
@@ -113,7 +113,7 @@ public final class ReadingsIngest extends Construct {
     }
 
     /** The record-transformation function of firehose-archive, with its own role and log group. */
-    private Function archiveTransform(PipelineConfig config, Path jar) {
+    private Function archiveTransform(StackConfig config, Path jar) {
         LogGroup logs = LogGroup.Builder.create(this, "ArchiveTransformLogs")
                 .logGroupName("/aws/lambda/" + config.name("archive-transform"))
                 .retention(RetentionDays.ONE_MONTH)

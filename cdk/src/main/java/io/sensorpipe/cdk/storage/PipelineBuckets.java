@@ -1,6 +1,6 @@
 package io.sensorpipe.cdk.storage;
 
-import io.sensorpipe.cdk.config.PipelineConfig;
+import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.cdk.nag.Reasons;
 import java.util.List;
 import software.amazon.awscdk.Aws;
@@ -32,7 +32,7 @@ public final class PipelineBuckets extends Construct {
     private final Bucket state;
     private final Bucket emrLogs;
 
-    public PipelineBuckets(Construct scope, String id, PipelineConfig config, IKey dataKey) {
+    public PipelineBuckets(Construct scope, String id, StackConfig config, IKey dataKey) {
         super(scope, id);
         RemovalPolicy removal = config.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
         boolean autoDelete = !config.retainData();
@@ -90,9 +90,9 @@ public final class PipelineBuckets extends Construct {
         }
     }
 
-    private static BucketProps.Builder secure(PipelineConfig config, String role, RemovalPolicy removal, boolean autoDelete) {
+    private static BucketProps.Builder secure(StackConfig config, String role, RemovalPolicy removal, boolean autoDelete) {
         return BucketProps.builder()
-                .bucketName(Fn.join("-", List.of(config.prefix(), role, Aws.ACCOUNT_ID, Aws.REGION)))
+                .bucketName(Fn.join("-", List.of(config.dataName(role), Aws.ACCOUNT_ID, Aws.REGION)))
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .enforceSsl(true)
                 .minimumTlsVersion(1.2)

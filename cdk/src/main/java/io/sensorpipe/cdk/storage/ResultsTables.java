@@ -1,13 +1,8 @@
 package io.sensorpipe.cdk.storage;
 
-import static io.sensorpipe.schema.ResultItem.ANOMALIES_GSI;
-import static io.sensorpipe.schema.ResultItem.ANOMALY_DAY;
-import static io.sensorpipe.schema.ResultItem.SENSOR_ID;
-import static io.sensorpipe.schema.ResultItem.TTL;
-import static io.sensorpipe.schema.ResultItem.WINDOW_START;
-
-import io.sensorpipe.cdk.config.PipelineConfig;
-import java.util.List;
+import io.sensorpipe.cdk.config.StackConfig;
+import io.sensorpipe.contract.TableSpec;
+import io.sensorpipe.contract.Tables;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
@@ -18,50 +13,65 @@ import software.amazon.awscdk.services.dynamodb.ProjectionType;
 import software.amazon.awscdk.services.dynamodb.StreamViewType;
 import software.amazon.awscdk.services.dynamodb.TableEncryptionV2;
 import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.dynamodb.TablePropsV2;
 import software.amazon.awscdk.services.kms.IKey;
 import software.constructs.Construct;
 
 /**
- * The results table (keys and sparse GSI exactly as {@code io.sensorpipe.schema.ResultItem} defines them) and the
- * alert Lambda's cooldown-state table. {@link TableV2} synthesizes {@code AWS::DynamoDB::GlobalTable} (one replica).
+ * The results table and the alert Lambda's cooldown-state table, built from sensor-core's {@link Tables} specs (the
+ * same specs the job, the CLI and the test kit create tables from). {@link TableV2} synthesizes
+ * {@code AWS::DynamoDB::GlobalTable} (one replica).
  */
 public final class ResultsTables extends Construct {
     private final TableV2 results;
     private final TableV2 alertState;
 
-    public ResultsTables(Construct scope, String id, PipelineConfig config, IKey dataKey) {
+    public ResultsTables(Construct scope, String id, StackConfig config, IKey dataKey) {
         super(scope, id);
-        RemovalPolicy removal = config.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-        PointInTimeRecoverySpecification pitr = PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build();
+        results = table("Results", Tables.RESULTS, config.dataName("results"), config, dataKey, config.retainData());
+        // Cooldown state is cheap to lose (at worst one repeated alert), so it never blocks a delete.
+        alertState = table("AlertState", Tables.ALERT_STATE, config.dataName("alert-state"), config, dataKey, false);
+    }
 
-        results = TableV2.Builder.create(this, "Results")
-                .tableName(config.name("results"))
-                .partitionKey(Attribute.builder().name(SENSOR_ID).type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name(WINDOW_START).type(AttributeType.NUMBER).build())
+    /** A table exactly as {@code spec} describes it, on demand, PITR, encrypted with the pipeline key. */
+    private TableV2 table(String id, TableSpec spec, String name, StackConfig config, IKey dataKey, boolean deletionProtection) {
+        TablePropsV2.Builder props = TablePropsV2.builder()
+                .tableName(name)
+                .partitionKey(attribute(spec.partitionKey()))
                 .billing(Billing.onDemand())
                 .encryption(TableEncryptionV2.customerManagedKey(dataKey))
-                .pointInTimeRecoverySpecification(pitr)
-                .timeToLiveAttribute(TTL)
-                .dynamoStream(StreamViewType.NEW_IMAGE)
-                .globalSecondaryIndexes(List.of(GlobalSecondaryIndexPropsV2.builder()
-                        .indexName(ANOMALIES_GSI)
-                        .partitionKey(Attribute.builder().name(ANOMALY_DAY).type(AttributeType.STRING).build())
-                        .sortKey(Attribute.builder().name(WINDOW_START).type(AttributeType.NUMBER).build())
-                        .projectionType(ProjectionType.ALL)
-                        .build()))
-                .deletionProtection(config.retainData())
-                .removalPolicy(removal)
-                .build();
+                .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .removalPolicy(config.retainData() ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY);
+        if (spec.sortKey() != null) {
+            props.sortKey(attribute(spec.sortKey()));
+        }
+        if (spec.ttlAttribute() != null) {
+            props.timeToLiveAttribute(spec.ttlAttribute());
+        }
+        if (spec.streamNewImage()) {
+            props.dynamoStream(StreamViewType.NEW_IMAGE);
+        }
+        if (!spec.indexes().isEmpty()) {
+            props.globalSecondaryIndexes(spec.indexes().stream().map(index -> {
+                GlobalSecondaryIndexPropsV2.Builder gsi = GlobalSecondaryIndexPropsV2.builder()
+                        .indexName(index.name())
+                        .partitionKey(attribute(index.partitionKey()))
+                        .projectionType(ProjectionType.ALL);
+                if (index.sortKey() != null) {
+                    gsi.sortKey(attribute(index.sortKey()));
+                }
+                return gsi.build();
+            }).toList());
+        }
+        if (deletionProtection) {
+            props.deletionProtection(true);
+        }
+        return new TableV2(this, id, props.build());
+    }
 
-        alertState = TableV2.Builder.create(this, "AlertState")
-                .tableName(config.name("alert-state"))
-                .partitionKey(Attribute.builder().name(SENSOR_ID).type(AttributeType.STRING).build())
-                .billing(Billing.onDemand())
-                .encryption(TableEncryptionV2.customerManagedKey(dataKey))
-                .pointInTimeRecoverySpecification(pitr)
-                .timeToLiveAttribute(TTL)
-                .removalPolicy(removal)
-                .build();
+    private static Attribute attribute(TableSpec.Key key) {
+        return Attribute.builder().name(key.name())
+                .type(key.type() == TableSpec.KeyType.STRING ? AttributeType.STRING : AttributeType.NUMBER).build();
     }
 
     public TableV2 results() {

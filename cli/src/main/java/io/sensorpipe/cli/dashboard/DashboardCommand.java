@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.dashboard;
 
+import io.sensorpipe.aws.DynamoTables;
 import io.sensorpipe.cli.SensorpipeCli;
 import io.sensorpipe.cli.query.AlertReader;
 import io.sensorpipe.cli.query.TimeRange;
@@ -43,6 +44,9 @@ public final class DashboardCommand implements Callable<Integer> {
         DashboardConfig config = new DashboardConfig(port, table, queue, points,
                 TimeRange.parseDuration("--refresh", refresh).toMillis(),
                 TimeRange.parseDuration("--discover-every", discoverEvery).toMillis());
+        // Fail here, in one line, rather than serve a page whose background refresh fails forever.
+        DynamoTables.requireExists(root.aws().dynamo(), table);
+        new AlertReader(root.aws().sqs()).queueUrl(queue);
         DashboardSnapshots snapshots = new DashboardSnapshots(root.aws().dynamo(), new AlertReader(root.aws().sqs()),
                 config);
         CountDownLatch stopped = new CountDownLatch(1);

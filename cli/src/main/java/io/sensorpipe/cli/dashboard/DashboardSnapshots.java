@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sensorpipe.cli.query.Alert;
 import io.sensorpipe.cli.query.AlertReader;
-import io.sensorpipe.cli.query.ItemMapper;
+import io.sensorpipe.aws.ResultItemValues;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.schema.WindowResult;
@@ -125,7 +125,7 @@ public final class DashboardSnapshots {
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(sensorId)))
                 .scanIndexForward(false)
                 .limit(config.points())).items()) {
-            out.add(ItemMapper.toWindow(item));
+            out.add(ResultItemValues.fromItem(item));
         }
         Collections.reverse(out);
         return out;

@@ -1,6 +1,22 @@
 package io.sensorpipe.cli.pipeline;
 
+import static io.sensorpipe.contract.JobOptions.CHECKPOINT;
+import static io.sensorpipe.contract.JobOptions.DEAD_LETTER_BUCKET;
+import static io.sensorpipe.contract.JobOptions.DEAD_LETTER_PREFIX;
+import static io.sensorpipe.contract.JobOptions.INITIAL_POSITION;
+import static io.sensorpipe.contract.JobOptions.MASTER;
+import static io.sensorpipe.contract.JobOptions.MAX_FUTURE_SKEW;
+import static io.sensorpipe.contract.JobOptions.METRICS_FILE;
+import static io.sensorpipe.contract.JobOptions.SHUFFLE_PARTITIONS;
+import static io.sensorpipe.contract.JobOptions.STREAM;
+import static io.sensorpipe.contract.JobOptions.TABLE;
+import static io.sensorpipe.contract.JobOptions.TRIGGER;
+import static io.sensorpipe.contract.JobOptions.WARMUP_WINDOWS;
+import static io.sensorpipe.contract.JobOptions.WATERMARK;
+import static io.sensorpipe.contract.JobOptions.WINDOW;
+
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.contract.JobOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,11 +25,12 @@ import java.util.List;
 
 /**
  * The command lines of the four components, in one place: each module's own CLI (see its {@code scripts/} entry:
- * {@code produce}, {@code stream-job}, {@code archive bridge}, {@code alerts run-local}).
+ * {@code produce}, {@code stream-job}, {@code archive bridge}, {@code alerts run-local}). The streaming job's flags
+ * are spelled by {@link JobOptions}, the job's own parser's constants.
  */
 final class ComponentCommands {
     static final String PRODUCER_MAIN = "io.sensorpipe.producer.ProducerCommand";
-    static final String STREAMING_MAIN = "io.sensorpipe.job.StreamingJobMain";
+    static final String STREAMING_MAIN = JobOptions.MAIN_CLASS;
     static final String ARCHIVE_MAIN = "io.sensorpipe.archive.cli.ArchiveCli";
     static final String ALERTS_MAIN = "io.sensorpipe.alerts.cli.AlertsCli";
 
@@ -24,7 +41,7 @@ final class ComponentCommands {
         return List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     }
 
-    static List<String> streamingJvm(PipelineConfig c) {
+    static List<String> streamingJvm(LocalPipelineConfig c) {
         List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         if (c.sparkJavaOpts() != null && !c.sparkJavaOpts().isBlank()) {
             jvm.addAll(Arrays.asList(c.sparkJavaOpts().trim().split("\\s+")));
@@ -32,7 +49,7 @@ final class ComponentCommands {
         return jvm;
     }
 
-    static List<String> producerArgs(PipelineConfig c, ResourceNames n, Path report) {
+    static List<String> producerArgs(LocalPipelineConfig c, ResourceNames n, Path report) {
         List<String> args = new ArrayList<>(List.of("--stream", n.stream(), "--sensors", Integer.toString(c.sensors()),
                 "--duration", c.duration().toSeconds() + "s", "--report-file", report.toString(),
                 "--run-dir", c.runDir().resolve("producer").toAbsolutePath().toString(),
@@ -47,22 +64,25 @@ final class ComponentCommands {
      * Spark local mode, windows of {@code --window}, and a short model warm-up so a few-minute demo can flag
      * anomalies. The checkpoint is the run's own (local directory): a new run starts fresh on its new stream.
      */
-    static List<String> streamingArgs(PipelineConfig c, ResourceNames n, Path metrics) {
+    static List<String> streamingArgs(LocalPipelineConfig c, ResourceNames n, Path metrics) {
         long windowSeconds = Math.max(1, c.window().toSeconds());
-        return List.of("--stream", n.stream(), "--table", n.resultsTable(),
-                "--checkpoint", c.runDir().resolve("checkpoint").toAbsolutePath().toString(),
-                "--dead-letter-bucket", n.checkpointBucket(), "--dead-letter-prefix", "dead-letters/run-" + c.runId() + "/",
-                "--window", windowSeconds + "s", "--watermark", c.watermark().toMillis() + "ms", "--trigger", "2s",
-                "--warmup-windows", "8", "--initial-position", "TRIM_HORIZON", "--shuffle-partitions", "2",
-                "--metrics-file", metrics.toString(), "--master", "local[2]",
-                "--max-future-skew", maxFutureSkew(c).toSeconds() + "s");
+        return List.of(STREAM, n.stream(), TABLE, n.resultsTable(),
+                CHECKPOINT, c.runDir().resolve("checkpoint").toAbsolutePath().toString(),
+                DEAD_LETTER_BUCKET, n.checkpointBucket(), DEAD_LETTER_PREFIX, "dead-letters/run-" + c.runId() + "/",
+                WINDOW, windowSeconds + "s", WATERMARK, c.watermark().toMillis() + "ms", TRIGGER, "2s",
+                WARMUP_WINDOWS, Integer.toString(DEMO_WARMUP_WINDOWS), INITIAL_POSITION, "TRIM_HORIZON",
+                SHUFFLE_PARTITIONS, "2", METRICS_FILE, metrics.toString(), MASTER, "local[2]",
+                MAX_FUTURE_SKEW, maxFutureSkew(c).toSeconds() + "s");
     }
+
+    /** The demo's short model warm-up, so a two-minute run flags something (see the README). */
+    static final int DEMO_WARMUP_WINDOWS = 8;
 
     /**
      * How far ahead of the clock the end-of-input marker ({@link PipelineRun#WATERMARK_FLUSH_SENSOR}) is: past the
      * end of the newest window plus the allowed lateness, so the watermark it sets closes every produced window.
      */
-    static Duration watermarkFlushLead(PipelineConfig c) {
+    static Duration watermarkFlushLead(LocalPipelineConfig c) {
         return c.window().plus(c.watermark()).plusSeconds(5);
     }
 
@@ -70,7 +90,7 @@ final class ComponentCommands {
      * The job's {@code --max-future-skew}: its default (60 s) unless the flush marker needs more, with a margin,
      * so the marker is never dead-lettered as out of range.
      */
-    static Duration maxFutureSkew(PipelineConfig c) {
+    static Duration maxFutureSkew(LocalPipelineConfig c) {
         Duration needed = watermarkFlushLead(c).plusSeconds(30);
         Duration skew = needed.compareTo(DEFAULT_MAX_FUTURE_SKEW) > 0 ? needed : DEFAULT_MAX_FUTURE_SKEW;
         return Duration.ofSeconds(skew.toSeconds() + (skew.toNanosPart() > 0 ? 1 : 0));
@@ -79,13 +99,13 @@ final class ComponentCommands {
     /** The streaming job's default {@code --max-future-skew}. */
     static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
 
-    static List<String> archiveArgs(PipelineConfig c, ResourceNames n, Path report) {
+    static List<String> archiveArgs(LocalPipelineConfig c, ResourceNames n, Path report) {
         return List.of("bridge", "--stream", n.stream(), "--bucket", n.archiveBucket(),
                 "--delivery-stream-name", c.deliveryStreamName(), "--application-name", c.archiveApplicationName(),
                 "--buffer-interval", "5s", "--report-file", report.toString());
     }
 
-    static List<String> alertsArgs(PipelineConfig c, ResourceNames n, String topicArn, Path report) {
+    static List<String> alertsArgs(LocalPipelineConfig c, ResourceNames n, String topicArn, Path report) {
         long seconds = alertsRunSeconds(c);
         return List.of("run-local", "--table", n.resultsTable(), "--topic-arn", topicArn,
                 "--state-table", n.alertStateTable(), "--starting-position", "LATEST",
@@ -96,7 +116,7 @@ final class ComponentCommands {
      * A cap only: the pipeline stops the runner once it handled every anomalous window (it counts the runner's
      * alert_sent / alert_suppressed log events, see {@link AlertLogCounts}).
      */
-    static long alertsRunSeconds(PipelineConfig c) {
+    static long alertsRunSeconds(LocalPipelineConfig c) {
         return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300;
     }
 }

@@ -85,7 +85,7 @@ public final class PipelineCommand implements Callable<Integer> {
             names = names.withStream(ResourceNames.DEFAULT_STREAM + "-run-" + runId);
         }
         Path rootDir = repoRoot.toAbsolutePath().normalize();
-        PipelineConfig config = new PipelineConfig(runId, names, TimeRange.parseDuration("--duration", duration),
+        LocalPipelineConfig config = new LocalPipelineConfig(runId, names, TimeRange.parseDuration("--duration", duration),
                 sensors, rate, TimeRange.parseDuration("--window", window),
                 TimeRange.parseDuration("--watermark", watermark),
                 TimeRange.parseDuration("--drain-timeout", drainTimeout),

@@ -1,6 +1,6 @@
 package io.sensorpipe.cli.pipeline;
 
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.cli.resources.LocalResources;
 import io.sensorpipe.cli.resources.ResourceNames;
 import java.io.IOException;
@@ -27,8 +27,8 @@ public final class PipelineRun {
     /** The producer flushes what the KPL still holds; its own Ctrl-C hook waits up to 120 s for that. */
     private static final Duration PRODUCER_STOP_GRACE = Duration.ofSeconds(130);
 
-    private final PipelineConfig config;
-    private final AwsClients aws;
+    private final LocalPipelineConfig config;
+    private final CliAwsClients aws;
     private final PrintStream out;
     private final SinkCounts sinks;
     private final ModuleLauncher launcher;
@@ -42,7 +42,7 @@ public final class PipelineRun {
     private String runQueueUrl;
     private String runSubscriptionArn;
 
-    public PipelineRun(PipelineConfig config, AwsClients aws, PrintStream out) {
+    public PipelineRun(LocalPipelineConfig config, CliAwsClients aws, PrintStream out) {
         this.config = config;
         this.aws = aws;
         this.out = out;

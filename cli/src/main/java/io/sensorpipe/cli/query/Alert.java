@@ -1,12 +1,16 @@
 package io.sensorpipe.cli.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.contract.AlertAttributes;
+import io.sensorpipe.contract.SnsEnvelope;
 import io.sensorpipe.schema.ReadingCodec;
+import io.sensorpipe.schema.ResultItem;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * One alert as it arrived on the SQS subscription: SNS wraps the alert Lambda's message in an envelope
- * (unless raw delivery is on); both forms are read. The alert body is kept as text; sensor, window, score and
+ * (unless raw delivery is on); both forms are read by the shared {@link SnsEnvelope}. The alert body is kept as text; sensor, window, score and
  * severity come from the SNS message attributes the alert Lambda sets, or from the body when it is JSON.
  */
 public record Alert(String messageId, long sentAt, String subject, String message, String sensorId,
@@ -14,45 +18,30 @@ public record Alert(String messageId, long sentAt, String subject, String messag
 
     /** Parses an SQS body; {@code sqsSentAt} is the queue's SentTimestamp, used when SNS gives none. */
     public static Alert fromSqsBody(String messageId, String body, long sqsSentAt) {
-        String subject = null;
-        String message = body;
+        SnsEnvelope envelope = SnsEnvelope.parse(body, Map.of());
         long sentAt = sqsSentAt;
-        JsonNode envelope = tryJson(body);
-        JsonNode attributes = null;
-        if (envelope != null && envelope.has("Type") && envelope.has("Message")) {
-            attributes = envelope.get("MessageAttributes");
-            message = envelope.get("Message").asText();
-            subject = envelope.hasNonNull("Subject") ? envelope.get("Subject").asText() : null;
-            if (envelope.hasNonNull("Timestamp")) {
-                try {
-                    sentAt = Instant.parse(envelope.get("Timestamp").asText()).toEpochMilli();
-                } catch (RuntimeException ignored) {
-                    // keep the queue's timestamp
-                }
+        if (envelope.timestamp() != null) {
+            try {
+                sentAt = Instant.parse(envelope.timestamp()).toEpochMilli();
+            } catch (RuntimeException ignored) {
+                // keep the queue's timestamp
             }
         }
-        JsonNode alert = tryJson(message);
-        String sensorId = attribute(attributes, "sensorId");
-        String windowStart = attribute(attributes, "windowStart");
-        String score = attribute(attributes, "score");
-        String severity = attribute(attributes, "severity");
+        String sensorId = envelope.attribute(AlertAttributes.SENSOR_ID);
+        String windowStart = envelope.attribute(AlertAttributes.WINDOW_START);
+        String score = envelope.attribute(AlertAttributes.SCORE);
         Double mean = null;
+        JsonNode alert = tryJson(envelope.message());
         if (alert != null && alert.isObject()) {
-            sensorId = alert.hasNonNull("sensorId") ? alert.get("sensorId").asText() : sensorId;
-            windowStart = alert.hasNonNull("windowStart") ? alert.get("windowStart").asText() : windowStart;
-            score = alert.hasNonNull("anomalyScore") ? alert.get("anomalyScore").asText() : score;
-            mean = alert.hasNonNull("mean") ? alert.get("mean").asDouble() : null;
+            sensorId = alert.hasNonNull(ResultItem.SENSOR_ID) ? alert.get(ResultItem.SENSOR_ID).asText() : sensorId;
+            windowStart = alert.hasNonNull(ResultItem.WINDOW_START) ? alert.get(ResultItem.WINDOW_START).asText()
+                    : windowStart;
+            score = alert.hasNonNull(ResultItem.ANOMALY_SCORE) ? alert.get(ResultItem.ANOMALY_SCORE).asText() : score;
+            mean = alert.hasNonNull(ResultItem.MEAN) ? alert.get(ResultItem.MEAN).asDouble() : null;
         }
-        return new Alert(messageId, sentAt, subject, message, sensorId, parse(windowStart, Long::valueOf),
-                parse(score, Double::valueOf), mean, severity);
-    }
-
-    private static String attribute(JsonNode attributes, String name) {
-        if (attributes == null || !attributes.has(name)) {
-            return null;
-        }
-        JsonNode value = attributes.get(name).get("Value");
-        return value == null || value.isNull() ? null : value.asText();
+        return new Alert(messageId, sentAt, envelope.subject(), envelope.message(), sensorId,
+                parse(windowStart, Long::valueOf), parse(score, Double::valueOf), mean,
+                envelope.attribute(AlertAttributes.SEVERITY));
     }
 
     private static <T> T parse(String text, java.util.function.Function<String, T> parser) {

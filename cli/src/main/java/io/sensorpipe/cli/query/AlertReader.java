@@ -1,15 +1,18 @@
 package io.sensorpipe.cli.query;
 
+import io.sensorpipe.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Reads alerts from the SQS queue subscribed to the alert topic WITHOUT deleting them. Each receive hides its
@@ -28,8 +31,16 @@ public final class AlertReader {
         this.sqs = sqs;
     }
 
+    /** @throws AwsErrors.MissingResource naming the queue when it does not exist */
     public String queueUrl(String queueName) {
-        return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        try {
+            return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+        } catch (AwsServiceException e) {
+            if (AwsErrors.isNotFound(e) || e instanceof QueueDoesNotExistException) {
+                throw new AwsErrors.MissingResource("queue", queueName, e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -1,7 +1,8 @@
 package io.sensorpipe.cli.query;
 
+import io.sensorpipe.aws.DynamoTables;
 import io.sensorpipe.cli.SensorpipeCli;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.schema.WindowResult;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -25,8 +26,14 @@ public final class QueryCommand {
     @ParentCommand
     SensorpipeCli root;
 
-    AwsClients aws() {
+    CliAwsClients aws() {
         return root.aws();
+    }
+
+    /** Queries on {@code table}, checked first so a missing table is one line naming it. */
+    WindowQueries windowQueries(String table) {
+        DynamoTables.requireExists(aws().dynamo(), table);
+        return new WindowQueries(aws().dynamo(), table);
     }
 
     /** Options every window query shares. */
@@ -79,7 +86,7 @@ public final class QueryCommand {
         public Integer call() {
             WindowFormat format = table.windowFormat();
             TimeRange r = range.range();
-            List<WindowResult> windows = new WindowQueries(query.aws().dynamo(), table.table).windows(sensor, r);
+            List<WindowResult> windows = query.windowQueries(table.table).windows(sensor, r);
             print(spec, format, windows);
             return 0;
         }
@@ -101,7 +108,7 @@ public final class QueryCommand {
         public Integer call() {
             WindowFormat format = table.windowFormat();
             TimeRange r = range.range();
-            print(spec, format, new WindowQueries(query.aws().dynamo(), table.table).anomalies(r));
+            print(spec, format, query.windowQueries(table.table).anomalies(r));
             return 0;
         }
     }
@@ -124,7 +131,7 @@ public final class QueryCommand {
         @Override
         public Integer call() {
             WindowFormat format = table.windowFormat();
-            WindowQueries q = new WindowQueries(query.aws().dynamo(), table.table);
+            WindowQueries q = query.windowQueries(table.table);
             print(spec, format, sensors == null || sensors.isEmpty() ? q.latestOfAllSensors() : q.latest(sensors));
             return 0;
         }

@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.query;
 
+import io.sensorpipe.aws.ResultItemValues;
 import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.schema.WindowResult;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ public final class WindowQueries {
                         ":to", num(range.toMillis() - 1)))
                 .build();
         List<WindowResult> out = new ArrayList<>();
-        dynamo.queryPaginator(request).items().forEach(i -> out.add(ItemMapper.toWindow(i)));
+        dynamo.queryPaginator(request).items().forEach(i -> out.add(ResultItemValues.fromItem(i)));
         return out;
     }
 
@@ -55,7 +56,7 @@ public final class WindowQueries {
                             ":from", num(day.fromMillis()),
                             ":to", num(day.toMillis() - 1)))
                     .build();
-            dynamo.queryPaginator(request).items().forEach(i -> out.add(ItemMapper.toWindow(i)));
+            dynamo.queryPaginator(request).items().forEach(i -> out.add(ResultItemValues.fromItem(i)));
         }
         out.sort(Comparator.comparingLong(WindowResult::windowStart).thenComparing(WindowResult::sensorId));
         return out;
@@ -75,7 +76,7 @@ public final class WindowQueries {
                     .scanIndexForward(false)
                     .limit(1)).items();
             if (!items.isEmpty()) {
-                out.add(ItemMapper.toWindow(items.get(0)));
+                out.add(ResultItemValues.fromItem(items.get(0)));
             }
         }
         out.sort(Comparator.comparing(WindowResult::sensorId));
@@ -90,7 +91,7 @@ public final class WindowQueries {
     public List<WindowResult> latestOfAllSensors() {
         Map<String, WindowResult> newest = new TreeMap<>();
         dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items().forEach(i -> {
-            WindowResult w = ItemMapper.toWindow(i);
+            WindowResult w = ResultItemValues.fromItem(i);
             newest.merge(w.sensorId(), w, (a, b) -> a.windowStart() >= b.windowStart() ? a : b);
         });
         return new ArrayList<>(newest.values());

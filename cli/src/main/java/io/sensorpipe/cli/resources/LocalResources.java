@@ -1,27 +1,14 @@
 package io.sensorpipe.cli.resources;
 
-import io.sensorpipe.cli.aws.AwsClients;
-import io.sensorpipe.schema.ResultItem;
+import io.sensorpipe.cli.aws.CliAwsClients;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.TableSpec;
+import io.sensorpipe.contract.Tables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
-import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -41,11 +28,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * describes. Each step reports "created" or "exists" so the user sees what changed.
  */
 public final class LocalResources {
-    private final AwsClients aws;
+    private final CliAwsClients aws;
 
     private static final java.time.Duration STREAM_ACTIVE_TIMEOUT = java.time.Duration.ofMinutes(3);
 
-    public LocalResources(AwsClients aws) {
+    public LocalResources(CliAwsClients aws) {
         this.aws = aws;
     }
 
@@ -111,75 +98,21 @@ public final class LocalResources {
     // ------------------------------------------------------------------ DynamoDB
 
     public TableDescription ensureResultsTable(String table, List<String> actions) {
-        CreateTableRequest request = CreateTableRequest.builder()
-                .tableName(table)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        attr(ResultItem.SENSOR_ID, ScalarAttributeType.S),
-                        attr(ResultItem.WINDOW_START, ScalarAttributeType.N),
-                        attr(ResultItem.ANOMALY_DAY, ScalarAttributeType.S))
-                .keySchema(key(ResultItem.SENSOR_ID, KeyType.HASH), key(ResultItem.WINDOW_START, KeyType.RANGE))
-                .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-                        .indexName(ResultItem.ANOMALIES_GSI)
-                        .keySchema(key(ResultItem.ANOMALY_DAY, KeyType.HASH),
-                                key(ResultItem.WINDOW_START, KeyType.RANGE))
-                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
-                        .build())
-                .streamSpecification(StreamSpecification.builder()
-                        .streamEnabled(true).streamViewType(StreamViewType.NEW_IMAGE).build())
-                .build();
-        TableDescription description = ensureTable(request, actions);
-        ensureTtl(table, ResultItem.TTL, actions);
-        return description;
+        return ensureTable(Tables.RESULTS, table, actions);
     }
 
     public TableDescription ensureAlertStateTable(String table, List<String> actions) {
-        CreateTableRequest request = CreateTableRequest.builder()
-                .tableName(table)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(attr(ResultItem.SENSOR_ID, ScalarAttributeType.S))
-                .keySchema(key(ResultItem.SENSOR_ID, KeyType.HASH))
-                .build();
-        return ensureTable(request, actions);
+        return ensureTable(Tables.ALERT_STATE, table, actions);
     }
 
-    private TableDescription ensureTable(CreateTableRequest request, List<String> actions) {
-        DynamoDbClient dynamo = aws.dynamo();
-        String table = request.tableName();
-        try {
-            dynamo.describeTable(r -> r.tableName(table));
-            actions.add("exists  table " + table);
-        } catch (ResourceNotFoundException notFound) {
-            try {
-                dynamo.createTable(request);
-                actions.add("created table " + table);
-            } catch (ResourceInUseException raced) {
-                actions.add("exists  table " + table);
-            }
+    /** The shared table shape, created as everywhere else (see {@link DynamoTables#createIfMissing}). */
+    private TableDescription ensureTable(TableSpec spec, String table, List<String> actions) {
+        DynamoTables.Ensured ensured = DynamoTables.createIfMissing(aws.dynamo(), spec, table);
+        actions.add((ensured.created() ? "created table " : "exists  table ") + table);
+        if (ensured.ttlEnabledNow()) {
+            actions.add("enabled TTL on " + table + "." + spec.ttlAttribute());
         }
-        return dynamo.waiter().waitUntilTableExists(r -> r.tableName(table)).matched().response()
-                .map(r -> r.table())
-                .orElseThrow(() -> new IllegalStateException("table " + table + " did not become ACTIVE"));
-    }
-
-    private void ensureTtl(String table, String attribute, List<String> actions) {
-        DynamoDbClient dynamo = aws.dynamo();
-        var ttl = dynamo.describeTimeToLive(r -> r.tableName(table)).timeToLiveDescription();
-        boolean enabled = ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
-                || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING);
-        if (!enabled) {
-            dynamo.updateTimeToLive(r -> r.tableName(table)
-                    .timeToLiveSpecification(s -> s.attributeName(attribute).enabled(true)));
-            actions.add("enabled TTL on " + table + "." + attribute);
-        }
-    }
-
-    private static AttributeDefinition attr(String name, ScalarAttributeType type) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(type).build();
-    }
-
-    private static KeySchemaElement key(String name, KeyType type) {
-        return KeySchemaElement.builder().attributeName(name).keyType(type).build();
+        return ensured.table();
     }
 
     // ------------------------------------------------------------------ S3

@@ -3,12 +3,14 @@ package io.sensorpipe.cli.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sensorpipe.cli.TestCloud;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.cli.ItNames;
+import io.sensorpipe.testkit.TestCloud;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.cli.query.AlertReader;
-import io.sensorpipe.cli.query.ItemMapper;
+import io.sensorpipe.aws.ResultItemValues;
 import io.sensorpipe.cli.resources.LocalResources;
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.schema.WindowResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +34,16 @@ class DashboardIT {
     private static final String FAN = "site-b/fan-2/vibration";
     private static final long MINUTE = 60_000;
 
-    private static AwsClients aws;
+    private static TestCloud cloud;
+    private static CliAwsClients aws;
     private static ResourceNames names;
     private static long anomalyStart;
 
     @BeforeAll
     static void writeWindowsAndAlert() {
-        TestCloud.requireLocalEndpoint();
-        aws = new AwsClients();
-        names = TestCloud.uniqueNames();
+        cloud = TestCloud.connect();
+        aws = new CliAwsClients();
+        names = ItNames.unique(cloud);
         LocalResources.Created created = new LocalResources(aws).createAll(names);
         long start = System.currentTimeMillis() / MINUTE * MINUTE - 30 * MINUTE;
         anomalyStart = start + 20 * MINUTE;
@@ -51,7 +54,7 @@ class DashboardIT {
             windows.add(window(PUMP, s, pump, s == anomalyStart, "temperature", "C"));
             windows.add(window(FAN, s, 3 + 0.3 * Math.cos(i / 3.0), false, "vibration", "mm/s"));
         }
-        windows.forEach(w -> aws.dynamo().putItem(r -> r.tableName(names.resultsTable()).item(ItemMapper.toItem(w))));
+        windows.forEach(w -> aws.dynamo().putItem(r -> r.tableName(names.resultsTable()).item(ResultItemValues.toItem(w, ResultItem.DEFAULT_TTL))));
         // the alert Lambda's form: a text body, sensor/severity/score/window as SNS message attributes
         aws.sns().publish(r -> r.topicArn(created.topicArn()).subject("[HIGH] anomaly " + PUMP + ": 95.1 C")
                 .message("Anomalous window for sensor " + PUMP)
@@ -62,7 +65,7 @@ class DashboardIT {
 
     @AfterAll
     static void cleanUp() {
-        TestCloud.deleteAll(aws, names);
+        cloud.close();
         aws.close();
     }
 
@@ -81,7 +84,7 @@ class DashboardIT {
     @Test
     void pageShowsEverySensorAndMarksTheAnomalousWindowAndTheAlert() throws Exception {
         String chromium = findChromium();
-        assertTrue(chromium != null, "chromium not installed (apt-get install -y chromium)");
+        assertTrue(chromium != null, "chromium not on the PATH: sudo apt-get install -y chromium (see scripts/check-prereqs)");
         DashboardConfig config = new DashboardConfig(0, names.resultsTable(), names.alertQueue(), 120, 1000, 15000);
         try (DashboardServer server = new DashboardServer(
                 new DashboardSnapshots(aws.dynamo(), new AlertReader(aws.sqs()), config), config)) {
@@ -128,10 +131,15 @@ class DashboardIT {
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
+    /** The first Chromium-like browser on the PATH (names differ between distributions). */
     private static String findChromium() {
-        for (String c : new String[] {"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"}) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
+            for (String dir : path.split(java.io.File.pathSeparator)) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
+                if (Files.isExecutable(candidate)) {
+                    return candidate.toString();
+                }
             }
         }
         return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.contract.JobOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,14 +17,14 @@ class ComponentCommandsTest {
     @TempDir
     Path root;
 
-    private PipelineConfig config(Duration window, Duration watermark) throws Exception {
+    private LocalPipelineConfig config(Duration window, Duration watermark) throws Exception {
         Files.createDirectories(root.resolve("sensor-core"));
-        return new PipelineConfig("r1", ResourceNames.defaults(), Duration.ofMinutes(1), 4, null, window, watermark,
+        return new LocalPipelineConfig("r1", ResourceNames.defaults(), Duration.ofMinutes(1), 4, null, window, watermark,
                 Duration.ofMinutes(2), Duration.ofSeconds(5), root, root.resolve("runs/r1"), null, false);
     }
 
     private static Duration skewFlag(List<String> args) {
-        int i = args.indexOf("--max-future-skew");
+        int i = args.indexOf(JobOptions.MAX_FUTURE_SKEW);
         assertThat(i).as("streaming args pass --max-future-skew").isGreaterThanOrEqualTo(0);
         String v = args.get(i + 1);
         return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
@@ -33,7 +34,7 @@ class ComponentCommandsTest {
     void watermarkFlushMarkerStaysWithinTheJobsFutureSkew() throws Exception {
         for (Duration[] wm : new Duration[][] {{Duration.ofSeconds(10), Duration.ofSeconds(5)},
                 {Duration.ofSeconds(60), Duration.ofSeconds(30)}, {Duration.ofMinutes(30), Duration.ofMinutes(20)}}) {
-            PipelineConfig c = config(wm[0], wm[1]);
+            LocalPipelineConfig c = config(wm[0], wm[1]);
             Duration skew = skewFlag(ComponentCommands.streamingArgs(c, c.names(), root.resolve("m.json")));
             Duration lead = ComponentCommands.watermarkFlushLead(c);
             assertThat(lead).as("marker closes the last window").isGreaterThanOrEqualTo(wm[0].plus(wm[1]));
@@ -44,7 +45,7 @@ class ComponentCommandsTest {
 
     @Test
     void smallWindowsKeepTheJobsDefaultSkew() throws Exception {
-        PipelineConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(5));
+        LocalPipelineConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(5));
         assertThat(ComponentCommands.maxFutureSkew(c)).isEqualTo(Duration.ofSeconds(60));
     }
 
@@ -52,5 +53,18 @@ class ComponentCommandsTest {
     void windowsTooLongForAnyAcceptedMarkerAreRefused() {
         assertThatThrownBy(() -> config(Duration.ofMinutes(50), Duration.ofMinutes(10)))
                 .hasMessageContaining("--window plus --watermark");
+    }
+
+    @Test
+    void everyStreamingFlagIsOneTheJobDefines() throws Exception {
+        java.util.Set<Object> jobFlags = new java.util.HashSet<>();
+        for (java.lang.reflect.Field f : JobOptions.class.getFields()) {
+            jobFlags.add(f.get(null));
+        }
+        LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(2));
+        List<String> args = ComponentCommands.streamingArgs(c, c.names(), root.resolve("m.json"));
+        List<String> flags = args.stream().filter(a -> a.startsWith("--")).toList();
+        assertThat(flags).hasSize(args.size() / 2).allSatisfy(f -> assertThat(jobFlags).contains(f));
+        assertThat(ComponentCommands.STREAMING_MAIN).isEqualTo(JobOptions.MAIN_CLASS);
     }
 }

@@ -2,8 +2,8 @@ package io.sensorpipe.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.cli.TestCloud;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.testkit.TestCloud;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
@@ -14,23 +14,22 @@ import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Archive counts read from S3 as the pipeline summary sees them. */
 class SinkCountsIT {
-    private static AwsClients aws;
-    private static final String BUCKET = "it-sinkcounts-" + TestCloud.suffix();
+    private static TestCloud cloud;
+    private static CliAwsClients aws;
+    private static String BUCKET;
     private static final String PREFIX = "sensorpipe-run-it-";
 
     @BeforeAll
     static void setUp() {
-        TestCloud.requireLocalEndpoint();
-        aws = new AwsClients();
-        aws.s3().createBucket(b -> b.bucket(BUCKET));
+        cloud = TestCloud.connect();
+        aws = new CliAwsClients();
+        BUCKET = cloud.createBucket("it-sinkcounts");
     }
 
     @AfterAll
     static void tearDown() {
         try {
-            aws.s3().listObjectsV2Paginator(r -> r.bucket(BUCKET)).contents()
-                    .forEach(o -> aws.s3().deleteObject(r -> r.bucket(BUCKET).key(o.key())));
-            aws.s3().deleteBucket(r -> r.bucket(BUCKET));
+            cloud.close();
         } finally {
             aws.close();
         }

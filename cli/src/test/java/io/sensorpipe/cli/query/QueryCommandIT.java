@@ -3,10 +3,13 @@ package io.sensorpipe.cli.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.cli.SensorpipeCli;
-import io.sensorpipe.cli.TestCloud;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.aws.ResultItemValues;
+import io.sensorpipe.cli.ItNames;
+import io.sensorpipe.testkit.TestCloud;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.cli.resources.LocalResources;
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.schema.WindowResult;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,15 +27,16 @@ class QueryCommandIT {
     private static final long MIDNIGHT = Instant.parse("2025-11-25T00:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000;
 
-    private static AwsClients aws;
+    private static TestCloud cloud;
+    private static CliAwsClients aws;
     private static ResourceNames names;
     private static LocalResources.Created created;
 
     @BeforeAll
     static void writeWindows() {
-        TestCloud.requireLocalEndpoint();
-        aws = new AwsClients();
-        names = TestCloud.uniqueNames();
+        cloud = TestCloud.connect();
+        aws = new CliAwsClients();
+        names = ItNames.unique(cloud);
         created = new LocalResources(aws).createAll(names);
         List<WindowResult> windows = new ArrayList<>();
         // pump: 6 one-minute windows 23:57..00:02, anomaly at 23:59 (previous UTC day)
@@ -43,12 +47,12 @@ class QueryCommandIT {
         for (int i = 0; i < 4; i++) {
             windows.add(window(FAN, MIDNIGHT + i * MINUTE, 3.0 + i / 10.0, i == 2));
         }
-        windows.forEach(w -> aws.dynamo().putItem(r -> r.tableName(names.resultsTable()).item(ItemMapper.toItem(w))));
+        windows.forEach(w -> aws.dynamo().putItem(r -> r.tableName(names.resultsTable()).item(ResultItemValues.toItem(w, ResultItem.DEFAULT_TTL))));
     }
 
     @AfterAll
     static void cleanUp() {
-        TestCloud.deleteAll(aws, names);
+        cloud.close();
         aws.close();
     }
 

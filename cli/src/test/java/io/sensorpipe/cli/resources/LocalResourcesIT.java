@@ -2,8 +2,9 @@ package io.sensorpipe.cli.resources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.cli.TestCloud;
-import io.sensorpipe.cli.aws.AwsClients;
+import io.sensorpipe.cli.ItNames;
+import io.sensorpipe.testkit.TestCloud;
+import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.schema.ResultItem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -16,13 +17,14 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 class LocalResourcesIT {
-    private static AwsClients aws;
+    private static CliAwsClients aws;
+    private TestCloud cloud;
     private ResourceNames names;
 
     @BeforeAll
     static void setUp() {
-        TestCloud.requireLocalEndpoint();
-        aws = new AwsClients();
+        TestCloud.connect().close(); // refuses a non-local or stopped cloud before the CLI's clients are built
+        aws = new CliAwsClients();
     }
 
     @AfterAll
@@ -32,12 +34,13 @@ class LocalResourcesIT {
 
     @BeforeEach
     void freshNames() {
-        names = TestCloud.uniqueNames();
+        cloud = TestCloud.connect();
+        names = ItNames.unique(cloud);
     }
 
     @AfterEach
     void deleteResources() {
-        TestCloud.deleteAll(aws, names);
+        cloud.close();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.bridge;
 
-import io.sensorpipe.archive.aws.AwsClients;
+import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,14 +26,14 @@ public final class ArchiveBridge {
     private static final Logger log = LoggerFactory.getLogger(ArchiveBridge.class);
 
     private final BridgeConfig config;
-    private final AwsClients clients;
+    private final ArchiveAwsClients clients;
     private final BridgeCounters counters = new BridgeCounters();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private Scheduler scheduler;
     private Thread schedulerThread;
     private long startedAtNanos;
 
-    public ArchiveBridge(BridgeConfig config, AwsClients clients) {
+    public ArchiveBridge(BridgeConfig config, ArchiveAwsClients clients) {
         this.config = config;
         this.clients = clients;
     }

@@ -1,5 +1,6 @@
 package io.sensorpipe.archive.cli;
 
+import io.sensorpipe.aws.AwsErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,12 @@ public final class ArchiveCli implements Runnable {
         cli.registerConverter(java.time.Duration.class, new CliTypes.DurationConverter());
         cli.registerConverter(java.time.Instant.class, new CliTypes.InstantConverter());
         cli.setExecutionExceptionHandler((e, cmd, parse) -> {
+            // no region, cloud down, missing bucket or stream: one line with the fix, not a stack trace
+            var aws = AwsErrors.oneLine(e);
+            if (aws.isPresent()) {
+                cmd.getErr().println("archive " + cmd.getCommandName() + ": " + aws.get());
+                return 1;
+            }
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("archive " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;

@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.cli;
 
-import io.sensorpipe.archive.aws.AwsClients;
+import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import io.sensorpipe.archive.bridge.ArchiveBridge;
 import io.sensorpipe.archive.bridge.BridgeConfig;
 import io.sensorpipe.archive.bridge.BridgeReport;
@@ -50,7 +50,7 @@ final class BridgeCommand implements Callable<Integer> {
         BridgeConfig config = new BridgeConfig(stream, layout.bucket, layout.layout(),
                 applicationName != null ? applicationName : defaults.applicationName(),
                 (long) (bufferSizeMb * 1024 * 1024), bufferInterval, !fromLatest, defaults.failover());
-        try (AwsClients clients = new AwsClients()) {
+        try (ArchiveAwsClients clients = new ArchiveAwsClients()) {
             ensureBucket(clients, config.bucket(), createBucket);
             ArchiveBridge bridge = new ArchiveBridge(config, clients);
             CountDownLatch interrupted = new CountDownLatch(1);
@@ -93,7 +93,7 @@ final class BridgeCommand implements Callable<Integer> {
         System.out.println("bridge: " + report.summaryLine());
     }
 
-    static void ensureBucket(AwsClients clients, String bucket, boolean create) {
+    static void ensureBucket(ArchiveAwsClients clients, String bucket, boolean create) {
         try {
             clients.s3().headBucket(b -> b.bucket(bucket));
         } catch (NoSuchBucketException e) {

@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.cli;
 
-import io.sensorpipe.archive.aws.AwsClients;
+import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import io.sensorpipe.archive.replay.ArchiveReader;
 import io.sensorpipe.archive.replay.ReplayReport;
 import io.sensorpipe.archive.replay.ReplayWriters;
@@ -55,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("--from (" + from + ") must be before --to (" + to + ")");
         }
-        try (AwsClients clients = new AwsClients()) {
+        try (ArchiveAwsClients clients = new ArchiveAwsClients()) {
             ReadingWriter writer = switch (writerKind) {
                 case "kpl" -> ReplayWriters.kpl(stream, failureFile);
                 case "sdk" -> ReplayWriters.sdk(stream, failureFile, clients.kinesis());

@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.cli;
 
-import io.sensorpipe.archive.aws.AwsClients;
+import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import io.sensorpipe.archive.replay.ArchiveReader;
 import io.sensorpipe.archive.verify.ArchiveVerifier;
 import io.sensorpipe.archive.verify.Expectation;
@@ -74,7 +74,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (!from.isBefore(to)) {
             throw new IllegalArgumentException("--from (" + from + ") must be before --to (" + to + ")");
         }
-        try (AwsClients clients = new AwsClients()) {
+        try (ArchiveAwsClients clients = new ArchiveAwsClients()) {
             VerifyReport report = new ArchiveVerifier(new ArchiveReader(clients.s3(), layout.bucket, layout.layout()))
                     .verify(from, to, lateness, skew, expectation);
             if (reportFile != null) {

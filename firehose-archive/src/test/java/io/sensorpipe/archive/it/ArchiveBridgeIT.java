@@ -2,7 +2,7 @@ package io.sensorpipe.archive.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.archive.aws.AwsClients;
+import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import io.sensorpipe.archive.bridge.ArchiveBridge;
 import io.sensorpipe.archive.bridge.BridgeConfig;
 import io.sensorpipe.archive.bridge.BridgeReport;
@@ -20,6 +20,7 @@ import io.sensorpipe.schema.Reading;
 import io.sensorpipe.schema.ParseResult;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ReadingParser;
+import io.sensorpipe.testkit.TestCloud;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,9 +49,10 @@ class ArchiveBridgeIT {
     private static final byte[] MALFORMED = "{\"v\":1,\"sensorId\":\"site-a/pump-1/temperature\",\"type\":\"temperature\",\"ts\":1,\"value\":\"hot\"}"
             .getBytes(StandardCharsets.UTF_8);
 
-    private final AwsClients clients = new AwsClients();
-    private final String stream = LocalCloud.unique("archive-it");
-    private final String bucket = LocalCloud.unique("archive-it");
+    private final TestCloud cloud = TestCloud.connect();
+    private final ArchiveAwsClients clients = new ArchiveAwsClients();
+    private String stream;
+    private String bucket;
     private final List<Reading> produced = new ArrayList<>();
     private final ArchiveLayout layout = ArchiveLayout.defaults();
     private BridgeConfig config;
@@ -59,9 +61,8 @@ class ArchiveBridgeIT {
 
     @BeforeAll
     void archiveAStream() throws Exception {
-        LocalCloud.assumeLocalCloud();
-        LocalCloud.createStream(clients.kinesis(), stream, 2);
-        clients.s3().createBucket(b -> b.bucket(bucket));
+        stream = cloud.createStream("archive-it", 2);
+        bucket = cloud.createBucket("archive-it");
 
         // 300 readings of 6 sensors over two event-time hours: 200 in KPL aggregates of 5, 100 as plain records.
         hourA = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(2, ChronoUnit.HOURS);
@@ -71,12 +72,12 @@ class ArchiveBridgeIT {
         }
         for (int i = 0; i < 200; i += 5) {
             List<byte[]> group = produced.subList(i, i + 5).stream().map(Reading::toJsonBytes).collect(Collectors.toList());
-            LocalCloud.put(clients.kinesis(), stream, produced.get(i).sensorId(), LocalCloud.kplAggregate(group, produced.get(i).sensorId()));
+            KinesisRecords.put(clients.kinesis(), stream, produced.get(i).sensorId(), KinesisRecords.kplAggregate(group, produced.get(i).sensorId()));
         }
         for (int i = 200; i < 300; i++) {
-            LocalCloud.put(clients.kinesis(), stream, produced.get(i).sensorId(), produced.get(i).toJsonBytes());
+            KinesisRecords.put(clients.kinesis(), stream, produced.get(i).sensorId(), produced.get(i).toJsonBytes());
         }
-        LocalCloud.put(clients.kinesis(), stream, "bad", MALFORMED);
+        KinesisRecords.put(clients.kinesis(), stream, "bad", MALFORMED);
 
         config = BridgeConfig.defaults(stream, bucket).withBuffering(16 * 1024, Duration.ofSeconds(2));
         ArchiveBridge bridge = new ArchiveBridge(config, clients);
@@ -92,19 +93,13 @@ class ArchiveBridgeIT {
     @AfterAll
     void cleanUp() {
         if (config != null) {
-            try {
-                clients.kinesis().deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
-                for (String table : List.of(config.applicationName(), config.applicationName() + "-CoordinatorState",
-                        config.applicationName() + "-WorkerMetricStats")) {
-                    clients.dynamoAsync().deleteTable(b -> b.tableName(table)).exceptionally(e -> null).join();
-                }
-                clients.s3().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
-                        .forEach(o -> clients.s3().deleteObject(b -> b.bucket(bucket).key(o.key())));
-                clients.s3().deleteBucket(b -> b.bucket(bucket));
-            } catch (RuntimeException ignored) {
-                // best effort: names are unique per run
+            // the KCL's lease tables; the stream and buckets are the fixture's to delete
+            for (String table : List.of(config.applicationName(), config.applicationName() + "-CoordinatorState",
+                    config.applicationName() + "-WorkerMetricStats")) {
+                clients.dynamoAsync().deleteTable(b -> b.tableName(table)).exceptionally(e -> null).join();
             }
         }
+        cloud.close();
         clients.close();
     }
 
@@ -158,8 +153,7 @@ class ArchiveBridgeIT {
     @Test
     @Order(4)
     void replayOfAnHourReproducesExactlyThatHoursReadings(@TempDir Path dir) throws Exception {
-        String target = LocalCloud.unique("archive-replay-it");
-        LocalCloud.createStream(clients.kinesis(), target, 1);
+        String target = cloud.createStream("archive-replay-it", 1);
         try {
             Instant from = hourA;
             Instant to = hourA.plus(1, ChronoUnit.HOURS);
@@ -192,7 +186,7 @@ class ArchiveBridgeIT {
             more.add(Reading.of("site-b/fan-" + (i % 5) + "/rpm", "rpm", "site-b", hourA.toEpochMilli() + i * 1_000L, 900 + i, "rpm"));
         }
         for (Reading r : more) {
-            LocalCloud.put(clients.kinesis(), stream, r.sensorId(), r.toJsonBytes());
+            KinesisRecords.put(clients.kinesis(), stream, r.sensorId(), r.toJsonBytes());
         }
         // Long interval and size hint: only the graceful stop flushes, which is what this run checks.
         ArchiveBridge again = new ArchiveBridge(config.withBuffering(5L * 1024 * 1024, Duration.ofSeconds(900)), clients);
@@ -229,13 +223,13 @@ class ArchiveBridgeIT {
 
     private List<String> readingsIn(String streamName) {
         ReadingParser parser = ReadingParser.withoutTimeBounds();
-        return LocalCloud.readAll(clients.kinesis(), streamName).stream().map(parser::parse).filter(ParseResult::isValid)
+        return KinesisRecords.readAll(clients.kinesis(), streamName).stream().map(parser::parse).filter(ParseResult::isValid)
                 .map(p -> ReadingCodec.toJson(p.reading())).sorted().collect(Collectors.toList());
     }
 
     private long streamMalformed() {
         ReadingParser parser = ReadingParser.withoutTimeBounds();
-        return LocalCloud.readAll(clients.kinesis(), stream).stream().filter(b -> !parser.parse(b).isValid()).count();
+        return KinesisRecords.readAll(clients.kinesis(), stream).stream().filter(b -> !parser.parse(b).isValid()).count();
     }
 
     private static TreeSet<String> canonical(List<Reading> readings) {

@@ -1,6 +1,7 @@
 package io.sensorpipe.alerts.cli;
 
 import io.sensorpipe.alerts.log.JsonLog;
+import io.sensorpipe.aws.AwsErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,6 +22,26 @@ public final class AlertsCli implements Runnable {
     public static void main(String[] args) {
         // stdout is for the commands' output; the JSON logs go to stderr.
         JsonLog.redirectTo(System.err);
-        System.exit(new CommandLine(new AlertsCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line; an AWS access problem (no region, cloud down, missing table) is one line with the fix. */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new AlertsCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            var oneLine = AwsErrors.oneLine(ex);
+            if (oneLine.isPresent()) {
+                cmd.getErr().println("error: " + oneLine.get());
+                cmd.getErr().flush();
+                return 1;
+            }
+            if (ex instanceof IllegalArgumentException) {
+                cmd.getErr().println("error: " + ex.getMessage());
+                cmd.getErr().flush();
+                return CommandLine.ExitCode.USAGE;
+            }
+            throw ex;
+        });
+        return cl;
     }
 }

@@ -2,21 +2,20 @@ package io.sensorpipe.alerts.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.sensorpipe.alerts.AlertAwsClients;
 import io.sensorpipe.alerts.AlertConfig;
 import io.sensorpipe.alerts.AlertHandler;
-import io.sensorpipe.alerts.AwsClients;
-import io.sensorpipe.alerts.cooldown.AlertStateStore;
 import io.sensorpipe.alerts.filter.AnomalyFilter;
 import io.sensorpipe.alerts.runner.LocalEventSourceRunner;
 import io.sensorpipe.alerts.runner.RunReport;
 import io.sensorpipe.alerts.runner.RunnerSettings;
-import picocli.CommandLine;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.Tables;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -101,10 +100,10 @@ final class RunLocalCommand implements Callable<Integer> {
         if (durationSeconds <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be > 0, got " + durationSeconds);
         }
-        try (DynamoDbClient dynamo = AwsClients.dynamoDb();
-             DynamoDbStreamsClient streams = AwsClients.dynamoDbStreams();
-             SnsClient sns = AwsClients.sns();
-             SqsClient sqs = AwsClients.sqs()) {
+        try (DynamoDbClient dynamo = AlertAwsClients.dynamoDb();
+             DynamoDbStreamsClient streams = AlertAwsClients.dynamoDbStreams();
+             SnsClient sns = AlertAwsClients.sns();
+             SqsClient sqs = AlertAwsClients.sqs()) {
             if (createMissing) {
                 createMissing(dynamo, sns);
             }
@@ -173,13 +172,7 @@ final class RunLocalCommand implements Callable<Integer> {
 
     private void createMissing(DynamoDbClient dynamo, SnsClient sns) {
         if (stateTable != null && !stateTable.isBlank()) {
-            try {
-                dynamo.describeTable(b -> b.tableName(stateTable));
-            } catch (ResourceNotFoundException missing) {
-                dynamo.createTable(b -> b.tableName(stateTable).billingMode(BillingMode.PAY_PER_REQUEST)
-                        .keySchema(k -> k.attributeName(AlertStateStore.SENSOR_ID).keyType("HASH"))
-                        .attributeDefinitions(a -> a.attributeName(AlertStateStore.SENSOR_ID).attributeType(ScalarAttributeType.S)));
-                dynamo.waiter().waitUntilTableExists(b -> b.tableName(stateTable));
+            if (DynamoTables.createIfMissing(dynamo, Tables.ALERT_STATE, stateTable).created()) {
                 System.err.println("created alert-state table " + stateTable);
             }
         }

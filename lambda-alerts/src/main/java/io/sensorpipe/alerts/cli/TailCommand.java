@@ -1,10 +1,10 @@
 package io.sensorpipe.alerts.cli;
 
-import io.sensorpipe.alerts.AwsClients;
+import io.sensorpipe.alerts.AlertAwsClients;
 import io.sensorpipe.alerts.tail.AlertsTail;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
@@ -43,7 +43,7 @@ final class TailCommand implements Callable<Integer> {
         if (durationSeconds <= 0 || maxMessages <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --max-messages must be > 0");
         }
-        try (SqsClient sqs = AwsClients.sqs()) {
+        try (SqsClient sqs = AlertAwsClients.sqs()) {
             int read = new AlertsTail(sqs, queueUrl, keep).tail(maxMessages, Duration.ofSeconds(durationSeconds),
                     !follow, AlertsTail.printer(System.out));
             System.err.println(read + " alert(s) read from " + queueUrl);

@@ -1,5 +1,6 @@
 package io.sensorpipe.alerts.cooldown;
 
+import io.sensorpipe.contract.Tables;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -30,7 +31,7 @@ import java.util.UUID;
  * alerts, whether processed live or replayed. A window older than the last alerted one is suppressed as well.
  */
 public final class AlertStateStore {
-    public static final String SENSOR_ID = "sensorId";
+    public static final String SENSOR_ID = Tables.AlertState.SENSOR_ID;
     public static final String WINDOW_START = "windowStart";
     public static final String COOLDOWN_UNTIL = "cooldownUntil";
     public static final String STATUS = "status";

@@ -1,5 +1,6 @@
 package io.sensorpipe.alerts.message;
 
+import io.sensorpipe.contract.AlertAttributes;
 import io.sensorpipe.schema.WindowResult;
 
 import java.time.Duration;
@@ -51,8 +52,8 @@ public final class AlertFormatter {
         body.append('\n');
         line(body, "History", historyCommand(window));
         return new AlertMessage(subject(severity, window, unit), body.toString(), stringAttributes(window, severity),
-                Map.of(AlertMessage.ATTR_SCORE, fixed(window.anomalyScore()),
-                        AlertMessage.ATTR_WINDOW_START, Long.toString(window.windowStart())));
+                Map.of(AlertAttributes.SCORE, fixed(window.anomalyScore()),
+                        AlertAttributes.WINDOW_START, Long.toString(window.windowStart())));
     }
 
     /** The command that lists this sensor's windows around the anomaly ({@code scripts/query}). */
@@ -79,13 +80,13 @@ public final class AlertFormatter {
 
     private static Map<String, String> stringAttributes(WindowResult window, Severity severity) {
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(AlertMessage.ATTR_SENSOR_ID, window.sensorId());
-        attributes.put(AlertMessage.ATTR_SEVERITY, severity.name());
+        attributes.put(AlertAttributes.SENSOR_ID, window.sensorId());
+        attributes.put(AlertAttributes.SEVERITY, severity.name());
         if (window.site() != null && !window.site().isBlank()) {
-            attributes.put(AlertMessage.ATTR_SITE, window.site());
+            attributes.put(AlertAttributes.SITE, window.site());
         }
         if (window.type() != null && !window.type().isBlank()) {
-            attributes.put(AlertMessage.ATTR_TYPE, window.type());
+            attributes.put(AlertAttributes.TYPE, window.type());
         }
         return attributes;
     }

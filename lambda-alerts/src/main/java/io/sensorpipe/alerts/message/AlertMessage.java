@@ -1,5 +1,6 @@
 package io.sensorpipe.alerts.message;
 
+import io.sensorpipe.contract.AlertAttributes;
 import java.util.Map;
 
 /**
@@ -7,15 +8,9 @@ import java.util.Map;
  *
  * @param subject            email subject line (SNS: at most 100 printable ASCII characters, no line breaks)
  * @param body               plain-text body for humans
- * @param stringAttributes   SNS message attributes of type String ({@code sensorId}, {@code severity}, ...)
+ * @param stringAttributes   SNS message attributes of type String ({@link AlertAttributes}: sensorId, severity, ...)
  * @param numberAttributes   SNS message attributes of type Number ({@code score}, ...), for numeric filter policies
  */
 public record AlertMessage(String subject, String body, Map<String, String> stringAttributes,
                            Map<String, String> numberAttributes) {
-    public static final String ATTR_SENSOR_ID = "sensorId";
-    public static final String ATTR_SEVERITY = "severity";
-    public static final String ATTR_SCORE = "score";
-    public static final String ATTR_SITE = "site";
-    public static final String ATTR_TYPE = "type";
-    public static final String ATTR_WINDOW_START = "windowStart";
 }

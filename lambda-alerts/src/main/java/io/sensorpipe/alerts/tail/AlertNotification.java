@@ -1,18 +1,16 @@
 package io.sensorpipe.alerts.tail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorpipe.contract.AlertAttributes;
+import io.sensorpipe.contract.SnsEnvelope;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-import java.io.IOException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * An alert as it arrives on the subscribed SQS queue: either wrapped in SNS's JSON envelope (the default) or, with
- * raw message delivery, the bare body with the SNS attributes as SQS message attributes.
+ * raw message delivery, the bare body with the SNS attributes as SQS message attributes (both read by the shared
+ * {@link SnsEnvelope}).
  *
  * @param subject     SNS subject (null with raw delivery)
  * @param body        the alert text
@@ -22,37 +20,23 @@ import java.util.Map;
  */
 public record AlertNotification(String subject, String body, Map<String, String> attributes, String timestamp,
                                 String messageId) {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     public static AlertNotification fromSqs(Message message) {
-        String raw = message.body();
-        JsonNode envelope = parseOrNull(raw);
-        if (envelope != null && envelope.isObject() && "Notification".equals(envelope.path("Type").asText())) {
-            Map<String, String> attributes = new LinkedHashMap<>();
-            Iterator<Map.Entry<String, JsonNode>> fields = envelope.path("MessageAttributes").fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> field = fields.next();
-                attributes.put(field.getKey(), field.getValue().path("Value").asText());
-            }
-            return new AlertNotification(textOrNull(envelope, "Subject"), envelope.path("Message").asText(),
-                    attributes, textOrNull(envelope, "Timestamp"), textOrNull(envelope, "MessageId"));
-        }
-        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> sqsAttributes = new LinkedHashMap<>();
         if (message.hasMessageAttributes()) {
-            for (Map.Entry<String, MessageAttributeValue> attribute : message.messageAttributes().entrySet()) {
-                attributes.put(attribute.getKey(), attribute.getValue().stringValue());
-            }
+            message.messageAttributes().forEach((name, value) -> sqsAttributes.put(name, value.stringValue()));
         }
-        return new AlertNotification(null, raw, attributes, null, message.messageId());
+        SnsEnvelope envelope = SnsEnvelope.parse(message.body(), sqsAttributes);
+        return new AlertNotification(envelope.subject(), envelope.message(), envelope.attributes(),
+                envelope.timestamp(), envelope.wrapped() ? envelope.messageId() : message.messageId());
     }
 
     /** A readable block: one header line (time, severity, sensor, score), the subject, the indented body. */
     public String render() {
         StringBuilder out = new StringBuilder();
         out.append("=== ").append(timestamp == null ? "-" : timestamp)
-                .append("  [").append(attributes.getOrDefault("severity", "?")).append("]  ")
-                .append(attributes.getOrDefault("sensorId", "?"))
-                .append("  score ").append(attributes.getOrDefault("score", "?")).append('\n');
+                .append("  [").append(attributes.getOrDefault(AlertAttributes.SEVERITY, "?")).append("]  ")
+                .append(attributes.getOrDefault(AlertAttributes.SENSOR_ID, "?"))
+                .append("  score ").append(attributes.getOrDefault(AlertAttributes.SCORE, "?")).append('\n');
         if (subject != null) {
             out.append(subject).append('\n');
         }
@@ -60,21 +44,5 @@ public record AlertNotification(String subject, String body, Map<String, String>
             out.append("    ").append(line).append('\n');
         }
         return out.toString();
-    }
-
-    private static JsonNode parseOrNull(String raw) {
-        if (raw == null || !raw.trim().startsWith("{")) {
-            return null;
-        }
-        try {
-            return MAPPER.readTree(raw);
-        } catch (IOException notJson) {
-            return null;
-        }
-    }
-
-    private static String textOrNull(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
     }
 }

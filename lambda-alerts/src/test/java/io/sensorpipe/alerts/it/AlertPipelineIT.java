@@ -33,7 +33,7 @@ class AlertPipelineIT {
     private static final long T0 = 1_764_072_000_000L;
     private static final Duration DRAIN = Duration.ofSeconds(30);
 
-    private LocalAlertCloud cloud;
+    private AlertRig cloud;
 
     @BeforeAll
     static void needsLocalCloud() {
@@ -43,7 +43,7 @@ class AlertPipelineIT {
 
     @BeforeEach
     void resources() {
-        cloud = new LocalAlertCloud();
+        cloud = new AlertRig();
     }
 
     @AfterEach
@@ -53,11 +53,11 @@ class AlertPipelineIT {
 
     @Test
     void exactlyOneAlertPerAnomalousWindowAndNoneForNormalOnes() {
-        cloud.write(LocalAlertCloud.window("site-it/pump-1/temperature", T0, 0.95, true));
-        cloud.write(LocalAlertCloud.window("site-it/pump-2/temperature", T0, 0.60, true));
-        cloud.write(LocalAlertCloud.window("site-it/pump-3/temperature", T0, 0.30, true));
+        cloud.write(AlertRig.window("site-it/pump-1/temperature", T0, 0.95, true));
+        cloud.write(AlertRig.window("site-it/pump-2/temperature", T0, 0.60, true));
+        cloud.write(AlertRig.window("site-it/pump-3/temperature", T0, 0.30, true));
         for (int i = 1; i <= 3; i++) {
-            cloud.write(LocalAlertCloud.window("site-it/pump-" + i + "/temperature", T0 + 60_000, 0.1, false));
+            cloud.write(AlertRig.window("site-it/pump-" + i + "/temperature", T0 + 60_000, 0.1, false));
         }
 
         RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15)), 2).drain(DRAIN);
@@ -83,13 +83,13 @@ class AlertPipelineIT {
 
     @Test
     void replayingTheSameStreamRecordsTwiceStillSendsOneAlert() {
-        cloud.write(LocalAlertCloud.window("site-it/replay/temperature", T0, 0.8, true));
+        cloud.write(AlertRig.window("site-it/replay/temperature", T0, 0.8, true));
         cloud.runner(cloud.handler(Duration.ofMinutes(15)), 2).drain(DRAIN);
 
         // A new container and a new mapping reading from TRIM_HORIZON: every record is delivered again.
         RunReport replay = cloud.runner(cloud.handler(Duration.ofMinutes(15)), 2).drain(DRAIN);
         // The streaming job rewriting the same window (replay upstream) yields a MODIFY record of it.
-        cloud.write(LocalAlertCloud.window("site-it/replay/temperature", T0, 0.8, true));
+        cloud.write(AlertRig.window("site-it/replay/temperature", T0, 0.8, true));
         RunReport rewrite = cloud.runner(cloud.handler(Duration.ofMinutes(15)), 2).drain(DRAIN);
 
         assertThat(replay.alertsSent()).isZero();
@@ -102,10 +102,10 @@ class AlertPipelineIT {
     @Test
     void windowsOfOneSensorInsideTheCooldownSendOneAlert() {
         String sensor = "site-it/cooldown/temperature";
-        cloud.write(LocalAlertCloud.window(sensor, T0, 0.9, true));
-        cloud.write(LocalAlertCloud.window(sensor, T0 + 60_000, 0.95, true));
-        cloud.write(LocalAlertCloud.window(sensor, T0 + 14 * 60_000, 0.99, true));
-        cloud.write(LocalAlertCloud.window(sensor, T0 + 15 * 60_000, 0.7, true)); // cooldown over
+        cloud.write(AlertRig.window(sensor, T0, 0.9, true));
+        cloud.write(AlertRig.window(sensor, T0 + 60_000, 0.95, true));
+        cloud.write(AlertRig.window(sensor, T0 + 14 * 60_000, 0.99, true));
+        cloud.write(AlertRig.window(sensor, T0 + 15 * 60_000, 0.7, true)); // cooldown over
 
         RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15)), 2).drain(DRAIN);
         List<JsonNode> alerts = cloud.drainAlerts();
@@ -118,11 +118,11 @@ class AlertPipelineIT {
 
     @Test
     void malformedRecordIsReportedAndDeadLetteredWhileTheOthersAreDelivered() {
-        cloud.write(LocalAlertCloud.window("site-it/good-1/temperature", T0, 0.9, true));
-        Map<String, AttributeValue> malformed = LocalAlertCloud.item(LocalAlertCloud.window("site-it/bad/temperature", T0, 0.9, true));
+        cloud.write(AlertRig.window("site-it/good-1/temperature", T0, 0.9, true));
+        Map<String, AttributeValue> malformed = AlertRig.item(AlertRig.window("site-it/bad/temperature", T0, 0.9, true));
         malformed.put(ResultItem.ANOMALY_SCORE, AttributeValue.fromS("high"));
         cloud.writeRaw(malformed);
-        cloud.write(LocalAlertCloud.window("site-it/good-2/temperature", T0, 0.9, true));
+        cloud.write(AlertRig.window("site-it/good-2/temperature", T0, 0.9, true));
 
         AlertHandler handler = cloud.handler(Duration.ofMinutes(15));
         RunReport report = cloud.runner(handler, 2).drain(DRAIN);
@@ -146,9 +146,9 @@ class AlertPipelineIT {
 
     @Test
     void runLocalCommandRunsTheHandlerAndWritesTheReportFile(@TempDir Path dir) throws Exception {
-        cloud.write(LocalAlertCloud.window("site-it/cli/temperature", T0, 0.8, true));
-        cloud.write(LocalAlertCloud.window("site-it/cli/temperature", T0 + 60_000, 0.8, true));
-        cloud.write(LocalAlertCloud.window("site-it/cli/pressure", T0, 0.1, false));
+        cloud.write(AlertRig.window("site-it/cli/temperature", T0, 0.8, true));
+        cloud.write(AlertRig.window("site-it/cli/temperature", T0 + 60_000, 0.8, true));
+        cloud.write(AlertRig.window("site-it/cli/pressure", T0, 0.1, false));
         Path report = dir.resolve("alerts-report.json");
 
         int exit = new CommandLine(new AlertsCli()).execute("run-local", "--table", cloud.resultsTable,
@@ -171,7 +171,7 @@ class AlertPipelineIT {
         String sensor = "site-it/claimed/temperature";
         // another invocation claimed the window and died before publishing
         new AlertStateStore(cloud.dynamo, cloud.stateTable, Duration.ofMinutes(15), lease, Clock.systemUTC()).claim(sensor, T0);
-        cloud.write(LocalAlertCloud.window(sensor, T0, 0.9, true));
+        cloud.write(AlertRig.window(sensor, T0, 0.9, true));
 
         RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15), lease, Clock.systemUTC()), 0).drain(DRAIN);
 
@@ -185,12 +185,12 @@ class AlertPipelineIT {
 
     @Test
     void startingAtLatestSkipsWindowsWrittenBeforeTheRunnerStartedAndDeliversLaterOnes() {
-        cloud.write(LocalAlertCloud.window("site-it/before/temperature", T0, 0.9, true));
+        cloud.write(AlertRig.window("site-it/before/temperature", T0, 0.9, true));
         LocalEventSourceRunner runner = cloud.runner(cloud.handler(Duration.ofMinutes(15)),
                 cloud.settings(2).withStartingPosition("LATEST"));
         runner.pollOnce(); // the mapping is created: its shards are opened at LATEST
 
-        cloud.write(LocalAlertCloud.window("site-it/after/temperature", T0, 0.9, true));
+        cloud.write(AlertRig.window("site-it/after/temperature", T0, 0.9, true));
         RunReport report = runner.drain(DRAIN);
 
         assertThat(report.alertsSent()).isEqualTo(1);
@@ -209,7 +209,7 @@ class AlertPipelineIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             awaitLogLine(log, "shard_opened", process);
-            cloud.write(LocalAlertCloud.window("site-it/sigterm/temperature", T0, 0.9, true));
+            cloud.write(AlertRig.window("site-it/sigterm/temperature", T0, 0.9, true));
             awaitLogLine(log, "alert_sent", process);
 
             process.destroy(); // SIGTERM

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AlertStateStoreIT {
     private static final long T0 = 1_764_072_000_000L;
 
-    private LocalAlertCloud cloud;
+    private AlertRig cloud;
 
     @BeforeAll
     static void needsLocalCloud() {
@@ -44,7 +44,7 @@ class AlertStateStoreIT {
 
     @BeforeEach
     void resources() {
-        cloud = new LocalAlertCloud();
+        cloud = new AlertRig();
     }
 
     @AfterEach
@@ -122,7 +122,7 @@ class AlertStateStoreIT {
         Record record = Record.builder().eventID("e1").eventName(OperationType.INSERT).eventVersion("1.1")
                 .eventSource("aws:dynamodb").awsRegion("us-east-1")
                 .dynamodb(StreamRecord.builder().sequenceNumber("7")
-                        .newImage(LocalAlertCloud.item(LocalAlertCloud.window("s4", T0, 0.9, true))).build())
+                        .newImage(AlertRig.item(AlertRig.window("s4", T0, 0.9, true))).build())
                 .build();
         DynamodbEvent event = new DynamodbEvent();
         event.setRecords(List.of(StreamRecordConverter.toLambdaRecord(record, cloud.streamArn)));

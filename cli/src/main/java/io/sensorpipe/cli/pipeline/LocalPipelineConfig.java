@@ -1,0 +1,75 @@
+package io.sensorpipe.cli.pipeline;
+
+import io.sensorpipe.cli.resources.ResourceNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One local pipeline run, validated at start (errors name the flag).
+ *
+ * @param runId          UTC timestamp naming the run's stream, queue, archive objects and run directory
+ * @param names          the resources (the stream is the run's own unless --stream was given)
+ * @param duration       how long the producer runs
+ * @param sensors        simulated sensors
+ * @param rate           readings per second over all sensors, or null for one per sensor per second
+ * @param window         window size of the streaming job
+ * @param watermark      allowed lateness of the streaming job
+ * @param drainTimeout   longest wait, after the producer stopped, for the others to catch up
+ * @param progressEvery  interval of the progress lines
+ * @param root           repository root (module classpaths)
+ * @param runDir         logs, reports and metrics of this run
+ * @param sparkJavaOpts  the --add-opens flags Spark needs on Java 17
+ * @param keepStream     keep the run's stream at the end (it is deleted by default)
+ */
+public record LocalPipelineConfig(String runId, ResourceNames names, Duration duration, int sensors, Double rate,
+                             Duration window, Duration watermark, Duration drainTimeout, Duration progressEvery, Path root, Path runDir,
+                             String sparkJavaOpts, boolean keepStream) {
+    public LocalPipelineConfig {
+        if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0) {
+            throw new IllegalArgumentException("--duration must be in (0, 24h], was " + duration);
+        }
+        if (sensors < 1 || sensors > 10_000) {
+            throw new IllegalArgumentException("--sensors must be in 1..10000, was " + sensors);
+        }
+        if (rate != null && !(rate > 0 && rate <= 100_000)) {
+            throw new IllegalArgumentException("--rate must be in (0, 100000] readings/s, was " + rate);
+        }
+        if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--window must be at least 1s, was " + window);
+        }
+        if (watermark.isNegative()) {
+            throw new IllegalArgumentException("--watermark must not be negative, was " + watermark);
+        }
+        if (window.plus(watermark).compareTo(MAX_WINDOW_PLUS_WATERMARK) > 0) {
+            // the end-of-input marker runs this far ahead of the clock; the job accepts at most 1 h of future skew
+            throw new IllegalArgumentException("--window plus --watermark must be at most "
+                    + MAX_WINDOW_PLUS_WATERMARK.toMinutes() + " min, was " + window.plus(watermark));
+        }
+        if (drainTimeout.isNegative() || drainTimeout.isZero()) {
+            throw new IllegalArgumentException("--drain-timeout must be positive, was " + drainTimeout);
+        }
+        if (progressEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--progress-every must be at least 1s, was " + progressEvery);
+        }
+        if (!Files.isDirectory(root.resolve("sensor-core"))) {
+            throw new IllegalArgumentException("--root " + root + " is not the sensorpipe repository");
+        }
+        names.validated();
+    }
+
+    static final Duration MAX_WINDOW_PLUS_WATERMARK = Duration.ofMinutes(55);
+
+    /** The bridge writes objects named like Firehose's, {@code <deliveryStream>-1-...}: this run's own name. */
+    public String deliveryStreamName() {
+        return "sensorpipe-run-" + runId;
+    }
+
+    public String runQueueName() {
+        return "sensorpipe-run-" + runId + "-alerts";
+    }
+
+    public String archiveApplicationName() {
+        return "sensorpipe-archive-run-" + runId;
+    }
+}

@@ -1,0 +1,177 @@
+package io.sensorpipe.supervisor;
+
+import io.sensorpipe.contract.MetricNames;
+import io.sensorpipe.supervisor.JobStateStore.JobState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The job's lifecycle, shared by the deployer and the supervisor. The one rule: never two runs on one checkpoint.
+ * A new version first stops the running one gracefully (stop marker: the job finishes its micro-batch and exits),
+ * falls back to a cancel after {@code gracefulStop}, waits for the run to end, and only then submits.
+ */
+public final class JobController {
+    /** Sleeps between polls; a parameter so tests can poll fast against the local cloud. */
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Function<JobSpec, JobRuns> runsFor;
+    private final JobStateStore store;
+    private final StopMarker marker;
+    private final OpsChannel ops;
+    private final RestartPolicy policy;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final Duration gracefulStop;
+    private final Duration poll;
+
+    public JobController(Function<JobSpec, JobRuns> runsFor, JobStateStore store, StopMarker marker, OpsChannel ops,
+                         RestartPolicy policy, Clock clock, Sleeper sleeper, Duration gracefulStop, Duration poll) {
+        this.runsFor = runsFor;
+        this.store = store;
+        this.marker = marker;
+        this.ops = ops;
+        this.policy = policy;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.gracefulStop = gracefulStop;
+        this.poll = poll;
+    }
+
+    /** Deploys {@code spec} as the job: stops whatever runs under its name first. Returns the new run id. */
+    public String deploy(JobSpec spec) throws InterruptedException {
+        JobRuns runs = runsFor.apply(spec);
+        // No state item: nothing was ever deployed (the table lives and dies with the cluster or application).
+        if (store.get(spec.name()).isPresent()) {
+            store.stopping(spec.name(), clock.instant());
+            stopAll(runs, spec);
+        }
+        String runId = runs.submit(spec);
+        store.deployed(spec.name(), runId, spec, clock.instant());
+        return runId;
+    }
+
+    /** Stops the job for good (until {@link #start}): the supervisor will not restart it. */
+    public void stop(String job) throws InterruptedException {
+        JobState state = require(job);
+        store.stopping(job, clock.instant());
+        stopAll(runsFor.apply(state.spec()), state.spec());
+    }
+
+    /** Starts the last deployed spec again (after {@link #stop}, or to restart by hand: stop, then start). */
+    public String start(String job) throws InterruptedException {
+        return deploy(require(job).spec());
+    }
+
+    /** Status for operators: desired state, run, run state, restarts, where the logs are. */
+    public String status(String job) {
+        JobState state = require(job);
+        JobRuns runs = runsFor.apply(state.spec());
+        String runState = state.runId() == null ? "none" : runs.state(state.runId()).state();
+        return "job=" + job + " desired=" + (state.wantRunning() ? "RUNNING" : "STOPPED") + " run=" + state.runId()
+                + " state=" + runState + " restarts=" + state.restarts()
+                + " streakFrom=" + state.streakFrom() + " logs=" + runs.logLocation(state.runId(), state.spec().logUri());
+    }
+
+    /** What the supervisor did with an ended run. */
+    public enum Outcome { IGNORED, RESTARTED, GAVE_UP, LOST_RACE }
+
+    /** Called when run {@code runId} of {@code job} reached {@code endState} (from EventBridge). */
+    public Outcome onRunEnded(String job, String runId, String endState) throws InterruptedException {
+        if (!RunState.isEnded(endState)) {
+            return Outcome.IGNORED;
+        }
+        Optional<JobState> found = store.get(job);
+        if (found.isEmpty()) {
+            return Outcome.IGNORED;
+        }
+        JobState state = found.get();
+        // Deliberate stops (deploy, operator, delete) flip desired to STOPPED first; old runs are not the job.
+        if (!state.wantRunning() || !runId.equals(state.runId())) {
+            return Outcome.IGNORED;
+        }
+        RestartPolicy.Decision decision = policy.decide(state.restarts(), state.streakFrom(), clock.instant());
+        if (!decision.restart()) {
+            store.gaveUp(job, decision.attempt(), decision.streakFrom(), clock.instant());
+            ops.count(MetricNames.JOB_RESTARTS_EXHAUSTED);
+            ops.tell("sensorpipe job " + job + " is DOWN: restart cap reached",
+                    "Run " + runId + " ended " + endState + ". The supervisor restarted it " + decision.attempt()
+                            + " times since " + decision.streakFrom() + " and gives up (cap " + policy.maxRestarts() + " per "
+                            + policy.window() + ").\nLogs: " + runsFor.apply(state.spec()).logLocation(runId, state.spec().logUri())
+                            + "\nAfter fixing the cause: scripts/job restart");
+            return Outcome.GAVE_UP;
+        }
+        sleeper.sleep(decision.delay());
+        // Re-read: a deploy or an operator stop during the backoff wins.
+        Optional<JobState> now = store.get(job);
+        if (now.isEmpty() || !now.get().wantRunning() || !runId.equals(now.get().runId())) {
+            return Outcome.LOST_RACE;
+        }
+        // Deploys and operator actions go through this class and the state item, so the conditional swap below is
+        // what keeps it to one run: no ListSteps check, which lags the event that brought us here.
+        JobRuns runs = runsFor.apply(state.spec());
+        String newRun = runs.submit(state.spec());
+        if (!store.restarted(job, runId, newRun, decision.attempt(), decision.streakFrom(), clock.instant())) {
+            // Another invocation restarted it between our check and submit: undo ours.
+            runs.cancel(newRun);
+            return Outcome.LOST_RACE;
+        }
+        ops.count(MetricNames.JOB_RESTARTS);
+        ops.tell("sensorpipe job " + job + " restarted (" + decision.attempt() + "/" + policy.maxRestarts() + ")",
+                "Run " + runId + " ended " + endState + "; started " + newRun + " after " + decision.delay().toSeconds()
+                        + " s backoff. Logs of the ended run: " + runs.logLocation(runId, state.spec().logUri()));
+        return Outcome.RESTARTED;
+    }
+
+    /** Graceful stop of every active run of the spec's name, falling back to cancel; waits until all have ended. */
+    private void stopAll(JobRuns runs, JobSpec spec) throws InterruptedException {
+        List<String> active = runs.active(spec.name());
+        if (active.isEmpty()) {
+            return;
+        }
+        marker.request(spec.stopMarker(), String.join(",", active));
+        try {
+            if (!awaitEnded(runs, active, gracefulStop)) {
+                for (String runId : active) {
+                    if (!runs.state(runId).ended()) {
+                        runs.cancel(runId);
+                    }
+                }
+                if (!awaitEnded(runs, active, gracefulStop)) {
+                    throw new IllegalStateException("runs " + active + " did not end within " + gracefulStop.multipliedBy(2)
+                            + " after a stop marker and a cancel; not starting a second job on the same checkpoint."
+                            + " Stop them by hand (scripts/job stop) and retry the deploy.");
+                }
+            }
+        } finally {
+            marker.clear(spec.stopMarker());
+        }
+    }
+
+    private boolean awaitEnded(JobRuns runs, List<String> runIds, Duration timeout) throws InterruptedException {
+        Instant deadline = clock.instant().plus(timeout);
+        while (true) {
+            boolean allEnded = true;
+            for (String runId : runIds) {
+                allEnded &= runs.state(runId).ended();
+            }
+            if (allEnded) {
+                return true;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return false;
+            }
+            sleeper.sleep(poll);
+        }
+    }
+
+    private JobState require(String job) {
+        return store.get(job).orElseThrow(() -> new IllegalStateException("no job '" + job
+                + "' in the supervisor's state table: deploy the stack first (scripts/deploy)"));
+    }
+}

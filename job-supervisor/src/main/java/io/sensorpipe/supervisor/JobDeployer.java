@@ -1,0 +1,121 @@
+package io.sensorpipe.supervisor;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CloudFormation custom resource {@code Custom::SensorpipeStreamingJob}: Create submits the job, Update stops the
+ * running version gracefully and then submits the new one (never two on one checkpoint), Delete stops it. The
+ * physical id is the job's name, so an update never makes CloudFormation delete "the old resource" afterwards.
+ */
+public final class JobDeployer implements RequestHandler<Map<String, Object>, Void> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public Void handleRequest(Map<String, Object> event, Context context) {
+        String requestType = String.valueOf(event.get("RequestType"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> props = (Map<String, Object>) event.getOrDefault("ResourceProperties", Map.of());
+        String physicalId = event.get("PhysicalResourceId") == null ? null : event.get("PhysicalResourceId").toString();
+        Map<String, Object> data = new LinkedHashMap<>();
+        String status = "SUCCESS";
+        String reason = "ok";
+        try (Clients clients = new Clients()) {
+            if ("Delete".equals(requestType)) {
+                reason = delete(props, clients);
+            } else {
+                JobSpec spec = specFrom(props);
+                physicalId = spec.name();
+                JobController controller = Settings.from(System.getenv()).controller(clients);
+                switch (requestType) {
+                    case "Create", "Update" -> data.put("RunId", controller.deploy(spec));
+                    default -> throw new IllegalArgumentException("unknown RequestType " + requestType);
+                }
+            }
+        } catch (Exception e) {
+            status = "FAILED";
+            reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (context != null) {
+                context.getLogger().log("job deployer " + requestType + " failed: " + reason);
+            }
+        }
+        respond(event, status, reason, physicalId == null ? "sensorpipe-streaming-job" : physicalId, data);
+        return null;
+    }
+
+    /**
+     * Stops the job. A resource that never deployed (bad properties, a failed create rolling back) has nothing to
+     * stop, and failing its delete would leave the stack stuck in DELETE_FAILED.
+     */
+    private static String delete(Map<String, Object> props, Clients clients) throws InterruptedException {
+        JobSpec spec;
+        try {
+            spec = specFrom(props);
+        } catch (IllegalArgumentException e) {
+            return "nothing to stop: " + e.getMessage();
+        }
+        try {
+            Settings.from(System.getenv()).controller(clients).stop(spec.name());
+            return "stopped";
+        } catch (IllegalStateException e) {
+            return "nothing to stop: " + e.getMessage();
+        }
+    }
+
+    /** The resource's properties (all strings, as CloudFormation passes them) as a job spec. */
+    @SuppressWarnings("unchecked")
+    static JobSpec specFrom(Map<String, Object> props) {
+        Object args = props.get("Args");
+        if (!(args instanceof List<?>)) {
+            throw new IllegalArgumentException("property Args must be a list of strings");
+        }
+        return new JobSpec(JobSpec.Platform.valueOf(string(props, "Platform")), string(props, "Target"), string(props, "Name"),
+                ((List<Object>) args).stream().map(String::valueOf).toList(), string(props, "EntryPoint"),
+                string(props, "SparkSubmitParameters"), string(props, "ExecutionRoleArn"), string(props, "LogUri"),
+                string(props, "StopMarker"));
+    }
+
+    private static String string(Map<String, Object> props, String key) {
+        Object value = props.get(key);
+        return value == null ? null : value.toString();
+    }
+
+    private static void respond(Map<String, Object> event, String status, String reason, String physicalId, Map<String, Object> data) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("Status", status);
+        // CloudFormation shows at most 4 KB of reason.
+        body.put("Reason", reason.length() > 3000 ? reason.substring(0, 3000) : reason);
+        body.put("PhysicalResourceId", physicalId);
+        body.put("StackId", event.get("StackId"));
+        body.put("RequestId", event.get("RequestId"));
+        body.put("LogicalResourceId", event.get("LogicalResourceId"));
+        body.put("Data", data);
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(body);
+            HttpURLConnection connection = (HttpURLConnection) URI.create(String.valueOf(event.get("ResponseURL"))).toURL().openConnection();
+            connection.setDoOutput(true);
+            connection.setRequestMethod("PUT");
+            // The pre-signed URL is signed for an empty content type.
+            connection.setRequestProperty("Content-Type", "");
+            connection.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(bytes);
+            }
+            int code = connection.getResponseCode();
+            if (code / 100 != 2) {
+                throw new IOException("CloudFormation response URL answered HTTP " + code);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not answer CloudFormation: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.sensorpipe.supervisor;
+
+/** The state of one step / job run, reduced to what the lifecycle needs. */
+public record RunState(String runId, String state, boolean ended) {
+    /** EMR step states (PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, INTERRUPTED, CANCEL_PENDING) and EMR Serverless
+     * job-run states (SUBMITTED, PENDING, SCHEDULED, RUNNING, SUCCESS, FAILED, CANCELLING, CANCELLED, QUEUED). */
+    public static boolean isEnded(String state) {
+        return switch (state) {
+            case "COMPLETED", "CANCELLED", "FAILED", "INTERRUPTED", "SUCCESS" -> true;
+            default -> false;
+        };
+    }
+
+    public static RunState of(String runId, String state) {
+        return new RunState(runId, state, isEnded(state));
+    }
+}

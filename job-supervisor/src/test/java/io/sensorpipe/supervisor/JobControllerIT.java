@@ -1,0 +1,171 @@
+package io.sensorpipe.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.supervisor.JobController.Outcome;
+import io.sensorpipe.testkit.TestCloud;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.emr.model.StepSummary;
+
+/**
+ * The lifecycle against the local cloud's EMR and EMR Serverless APIs (moto, over HTTP): deploy, restart with a cap,
+ * the ops topic hearing it, and refusing a second step on the checkpoint when the first one does not stop. moto's
+ * steps never leave RUNNING and its CancelSteps fails, which is exactly the "old job will not stop" case.
+ */
+class JobControllerIT {
+    private static TestCloud cloud;
+    private static Clients clients;
+    private static String suffix;
+    private static String table;
+    private static String bucket;
+    private static String topicArn;
+    private static String queueUrl;
+    private static String clusterId;
+    private static String applicationId;
+
+    @BeforeAll
+    static void localCloud() {
+        // The shared fixture: loopback endpoints only, unique names, deletes what it created.
+        cloud = TestCloud.connect();
+        suffix = cloud.suffix();
+        clients = new Clients();
+        table = cloud.createTable(JobControl.STATE_TABLE, "job-state").table().tableName();
+        bucket = cloud.createBucket("job-state");
+        topicArn = cloud.createTopic("ops");
+        queueUrl = cloud.createQueue("ops");
+        cloud.subscribe(topicArn, queueUrl);
+        clusterId = clients.emr().runJobFlow(r -> r.name("streaming-" + suffix).releaseLabel("emr-7.12.0")
+                .serviceRole("EMR_DefaultRole").jobFlowRole("EMR_EC2_DefaultRole")
+                .instances(i -> i.instanceCount(1).masterInstanceType("m7g.xlarge").keepJobFlowAliveWhenNoSteps(true))).jobFlowId();
+        cloud.deleteOnClose(() -> clients.emr().terminateJobFlows(r -> r.jobFlowIds(clusterId)));
+        applicationId = clients.emrServerless().createApplication(r -> r.name("streaming-" + suffix).releaseLabel("emr-7.12.0").type("SPARK"))
+                .applicationId();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (cloud != null) {
+            cloud.close();
+        }
+        if (clients != null) {
+            clients.close();
+        }
+    }
+
+    private static JobController controller(int maxRestarts, Duration gracefulStop) {
+        return new JobController(spec -> JobRuns.forSpec(spec, clients), new JobStateStore(clients.dynamoDb(), table),
+                new StopMarker(clients.s3()), new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
+                new RestartPolicy(maxRestarts, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),
+                duration -> Thread.sleep(duration.toMillis()), gracefulStop, Duration.ofMillis(200));
+    }
+
+    private static JobSpec emrSpec(String name, String version) {
+        return new JobSpec(JobSpec.Platform.EMR_EC2, clusterId, name,
+                List.of("spark-submit", "--deploy-mode", "cluster", "--class", JobControl.class.getName(), "s3://assets/job-" + version + ".jar",
+                        "--stream", "readings"),
+                null, null, null, "s3://logs/emr/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/"));
+    }
+
+    private static List<StepSummary> steps(String name) {
+        return clients.emr().listSteps(r -> r.clusterId(clusterId)).steps().stream().filter(s -> s.name().equals(name)).toList();
+    }
+
+    @Test
+    void emrStepThatEndsIsRestartedWithTheSameArgumentsUntilTheCapThenTheOpsTopicHearsItIsDown() throws Exception {
+        String job = "job-restart-" + suffix;
+        JobController controller = controller(2, Duration.ofSeconds(1));
+        String first = controller.deploy(emrSpec(job, "v1"));
+        assertThat(steps(job)).extracting(StepSummary::id).containsExactly(first);
+
+        assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.RESTARTED);
+        List<StepSummary> afterRestart = steps(job);
+        assertThat(afterRestart).hasSize(2);
+        StepSummary second = afterRestart.stream().filter(s -> !s.id().equals(first)).findFirst().orElseThrow();
+        assertThat(second.config().args()).isEqualTo(emrSpec(job, "v1").args());
+        assertThat(second.actionOnFailureAsString()).isEqualTo("CONTINUE");
+
+        // A duplicate delivery of the same event, or the end of a run that is no longer the job, changes nothing.
+        assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.IGNORED);
+        assertThat(controller.onRunEnded(job, second.id(), "RUNNING")).isEqualTo(Outcome.IGNORED);
+        assertThat(steps(job)).hasSize(2);
+
+        assertThat(controller.onRunEnded(job, second.id(), "CANCELLED")).isEqualTo(Outcome.RESTARTED);
+        String third = new JobStateStore(clients.dynamoDb(), table).get(job).orElseThrow().runId();
+        assertThat(controller.onRunEnded(job, third, "FAILED")).isEqualTo(Outcome.GAVE_UP);
+        assertThat(steps(job)).hasSize(3);
+        assertThat(controller.status(job)).contains("restarts=2", "run=" + third, "desired=RUNNING", "/steps/" + third);
+
+        List<String> subjects = opsMessages(3);
+        assertThat(String.join("\n", subjects)).contains("ended FAILED; started", "ended CANCELLED; started", "gives up (cap 2 per");
+    }
+
+    @Test
+    void anUpdateNeverStartsASecondStepWhileTheRunningOneDoesNotStop() throws Exception {
+        String job = "job-update-" + suffix;
+        JobController controller = controller(2, Duration.ofSeconds(1));
+        String first = controller.deploy(emrSpec(job, "v1"));
+
+        assertThatThrownBy(() -> controller.deploy(emrSpec(job, "v2"))).isInstanceOf(RuntimeException.class);
+        assertThat(steps(job)).extracting(StepSummary::id).containsExactly(first);
+        // The stop marker does not outlive the attempt (a stale one must not stop the next job).
+        assertThat(clients.s3().listObjectsV2(r -> r.bucket(bucket).prefix("checkpoints")).contents()).isEmpty();
+        // The job is marked stopping: its end is not restarted behind the failed deploy's back.
+        assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.IGNORED);
+    }
+
+    @Test
+    void emrServerlessJobRunIsStartedAsStreamingAndRestartedFromTheStoredSpec() throws Exception {
+        String job = "job-serverless-" + suffix;
+        JobController controller = controller(1, Duration.ofSeconds(1));
+        JobSpec spec = new JobSpec(JobSpec.Platform.EMR_SERVERLESS, applicationId, job, List.of("--stream", "readings"),
+                "s3://assets/job.jar", "--class io.sensorpipe.job.StreamingJobMain", "arn:aws:iam::000000000000:role/job",
+                "s3://logs/emr-serverless/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/"));
+        String first = controller.deploy(spec);
+        assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.RESTARTED);
+        String second = new JobStateStore(clients.dynamoDb(), table).get(job).orElseThrow().runId();
+        assertThat(second).isNotEqualTo(first);
+        var run = clients.emrServerless().getJobRun(r -> r.applicationId(applicationId).jobRunId(second)).jobRun();
+        assertThat(run.jobDriver().sparkSubmit().entryPoint()).isEqualTo("s3://assets/job.jar");
+        assertThat(run.jobDriver().sparkSubmit().entryPointArguments()).containsExactly("--stream", "readings");
+        assertThat(run.executionRole()).isEqualTo("arn:aws:iam::000000000000:role/job");
+        assertThat(controller.onRunEnded(job, second, "FAILED")).isEqualTo(Outcome.GAVE_UP);
+
+        // (moto's ListJobRuns answers "application does not exist", so the operator stop, which lists the
+        // application's active runs, is covered on EMR only.)
+    }
+
+    @Test
+    void supervisorReadsEventBridgeEventsAndOperatorActions() throws Exception {
+        String job = "job-events-" + suffix;
+        JobController controller = controller(1, Duration.ofSeconds(1));
+        String first = controller.deploy(emrSpec(job, "v1"));
+        // The shape EventBridge delivers for EMR (detail as documented for "EMR Step Status Change").
+        Map<String, Object> event = Map.of("source", "aws.emr", "detail-type", "EMR Step Status Change",
+                "detail", Map.of("severity", "ERROR", "actionOnFailure", "CONTINUE", "stepId", first, "name", job,
+                        "clusterId", clusterId, "state", "FAILED", "message", "Step failed"));
+        assertThat(JobSupervisor.handle(controller, event)).containsEntry("outcome", "RESTARTED");
+        assertThat(JobSupervisor.handle(controller, event)).containsEntry("outcome", "IGNORED");
+        assertThat(String.valueOf(JobSupervisor.handle(controller, Map.of("action", "status", "job", job))))
+                .contains("desired=RUNNING", "restarts=1");
+        assertThatThrownBy(() -> JobSupervisor.handle(controller, Map.of("action", "reboot", "job", job)))
+                .hasMessageContaining("status, stop, start or restart");
+    }
+
+    private static List<String> opsMessages(int atLeast) throws InterruptedException {
+        java.util.ArrayList<String> bodies = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (bodies.size() < atLeast && System.nanoTime() < deadline) {
+            cloud.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                    .forEach(m -> bodies.add(m.body()));
+        }
+        return bodies;
+    }
+}

@@ -50,6 +50,10 @@ class StateRecoveryIT {
             try {
                 StreamingJobIT.await(() -> cloud.windows().stream().filter(w -> w.modelVersion().equals(newVersion))
                         .count() >= SENSORS * 3, q2, "windows scored by the fresh models");
+                // the counts reach the metrics with Spark's progress events, which the listener bus delivers later
+                StreamingJobIT.await(() -> (Long) second.snapshot().get("modelResets") >= SENSORS, q2,
+                        "the model resets in the metrics");
+                Thread.sleep(3_000); // a few more batches: no sensor is reset twice
             } finally {
                 SensorStreamingJob.stop(spark, q2, second);
             }

@@ -1,5 +1,6 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
 import io.sensorpipe.metrics.JobMetrics;
 import java.nio.file.Path;
@@ -60,6 +61,10 @@ public final class StreamingJobMain implements Callable<Integer> {
     @Option(names = "--max-future-skew", defaultValue = "60s",
             description = "newest accepted event time ahead of the clock; later readings are dead-lettered (${DEFAULT-VALUE})")
     String maxFutureSkew;
+    @Option(names = JobOptions.FAIL_ON_DATA_LOSS, defaultValue = "true", arity = "1",
+            description = "a source position behind the stream's retention fails the query (true, default) or is "
+                    + "skipped from the trim horizon, counted (DataLossEvents) and dead-lettered as DATA_LOSS (false)")
+    boolean failOnDataLoss;
     @Option(names = "--create-resources", description = "create the table and bucket when missing (local runs)")
     boolean createResources;
 
@@ -69,7 +74,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                 JobConfig.parseDuration("--trigger", trigger), JobConfig.parseDuration("--idle-timeout", idleTimeout),
                 source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows,
                 metricsFile, cloudWatchNamespace, JobConfig.parseDuration("--duration", duration), master,
-                createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew));
+                createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew), failOnDataLoss);
     }
 
     @Override

@@ -118,11 +118,48 @@ public final class JobMetrics extends StreamingQueryListener {
             sink = new BatchCounts(p.batchId(), 0, 0, 0, 0, 0, 0, 0);
         }
         Long total = p.durationMs().get("triggerExecution");
+        recordSourceMetrics(p.sources());
         batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink);
     }
 
     @Override
     public void onQueryTerminated(QueryTerminatedEvent event) {
+    }
+
+    // ---- source metrics (the Kinesis source reports them per batch in the progress; names in MetricNames)
+    private static final java.util.Set<String> SOURCE_GAUGES = java.util.Set.of(
+            io.sensorpipe.contract.MetricNames.MILLIS_BEHIND_LATEST, io.sensorpipe.contract.MetricNames.PLANNING_TIME_MS);
+    private static final List<String> SOURCE_METRICS = List.of(io.sensorpipe.contract.MetricNames.MILLIS_BEHIND_LATEST,
+            io.sensorpipe.contract.MetricNames.BYTES_READ, io.sensorpipe.contract.MetricNames.GET_RECORDS_CALLS,
+            io.sensorpipe.contract.MetricNames.READ_THROTTLES, io.sensorpipe.contract.MetricNames.PLANNING_TIME_MS,
+            io.sensorpipe.contract.MetricNames.DATA_LOSS_EVENTS);
+    /** Cumulative counts (gauges: last value) of the source metrics, for the metrics file. */
+    private final Map<String, Long> sourceTotals = new LinkedHashMap<>();
+    /** The last batch's values, for CloudWatch. */
+    private final Map<String, Long> sourceLast = new LinkedHashMap<>();
+
+    synchronized void recordSourceMetrics(org.apache.spark.sql.streaming.SourceProgress[] sources) {
+        sourceLast.clear();
+        for (var src : sources) {
+            Map<String, String> m = src.metrics();
+            if (m == null) {
+                continue;
+            }
+            for (String name : SOURCE_METRICS) {
+                String v = m.get(name);
+                if (v == null) {
+                    continue;
+                }
+                long value;
+                try {
+                    value = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                sourceLast.merge(name, value, SOURCE_GAUGES.contains(name) ? Math::max : Long::sum);
+                sourceTotals.merge(name, value, SOURCE_GAUGES.contains(name) ? (a, b) -> b : Long::sum);
+            }
+        }
     }
 
     synchronized void batchDone(long batchId, long read, long batchMillis, BatchCounts sink) {
@@ -161,6 +198,7 @@ public final class JobMetrics extends StreamingQueryListener {
         m.put("lastBatchLatencyMs", lastBatchMillis);
         m.put("eventToWriteP50Ms", latencyPercentile(50));
         m.put("eventToWriteP99Ms", latencyPercentile(99));
+        m.putAll(sourceTotals);
         m.put("updatedAt", Instant.now().toString());
         return m;
     }
@@ -192,6 +230,12 @@ public final class JobMetrics extends StreamingQueryListener {
                 "WindowsWritten", sink.windowsWritten(), "Anomalies", sink.anomalies()).entrySet()) {
             data.add(MetricDatum.builder().metricName(e.getKey()).dimensions(dim).timestamp(now)
                     .unit(StandardUnit.COUNT).value((double) e.getValue()).build());
+        }
+        synchronized (this) {
+            sourceLast.forEach((name, value) -> data.add(MetricDatum.builder().metricName(name).dimensions(dim)
+                    .timestamp(now).unit(SOURCE_GAUGES.contains(name) ? StandardUnit.MILLISECONDS
+                            : name.equals(io.sensorpipe.contract.MetricNames.BYTES_READ) ? StandardUnit.BYTES
+                            : StandardUnit.COUNT).value((double) value).build()));
         }
         data.add(MetricDatum.builder().metricName("BatchLatencyMs").dimensions(dim).timestamp(now)
                 .unit(StandardUnit.MILLISECONDS).value((double) batchMillis).build());

@@ -73,7 +73,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     @Override
     public Offset initialOffset() {
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
-        return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, List.of(),
+        return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, AlignmentPlan.LOOK_ONLY, List.of(),
                 discover(Map.of(), shards(true)));
     }
 
@@ -114,12 +114,14 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         // A finished shard that expired from the listing is never needed again (not even as a parent).
         ends.entrySet().removeIf(e -> e.getValue().finished() && !listedIds.contains(e.getKey()));
         Map<String, ShardPosition> discovered = discover(ends, listed);
-        AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling());
+        AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling(),
+                options.maxRecordsPerShard());
         long plan = prev.plan() + 1;
         if (plan % 10 == 0) {
             store.purgeBefore(plan);
         }
-        return new KinesisOffset(prev.start(), plan, alignment.ceiling(), alignment.leaders(), discovered);
+        return new KinesisOffset(prev.start(), plan, alignment.ceiling(), alignment.floor(), alignment.leaders(),
+                discovered);
     }
 
     /** Results the tasks of plan {@code p} stored, one per shard it read; fails when one is missing. */
@@ -130,7 +132,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
         Map<String, Future<Optional<ShardBatchResult>>> reads = new TreeMap<>();
         for (Map.Entry<String, ShardPosition> e : p.shards().entrySet()) {
-            if (!e.getValue().finished()) {
+            if (planned(p, e.getKey())) {
                 reads.put(e.getKey(), METADATA_READERS.submit(() -> store.get(p.plan(), e.getKey())));
             }
         }
@@ -156,6 +158,18 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         resultsByPlan.put(p.plan(), out);
         resultsByPlan.keySet().removeIf(k -> k < p.plan() - 2);
         return out;
+    }
+
+    /**
+     * Whether plan {@code p} gives shard {@code id} a task: not when it is finished, nor when the record it saw next
+     * is already past the ceiling (the task would fetch a page and consume nothing); such a shard keeps its position.
+     */
+    static boolean planned(KinesisOffset p, String id) {
+        ShardPosition pos = p.shards().get(id);
+        if (pos.finished()) {
+            return false;
+        }
+        return pos.nextEventTime() == null || pos.nextEventTime() <= p.ceiling() || p.leaders().contains(id);
     }
 
     /** Adds shards that may be read now: no parent, or every parent known and finished (or expired). */
@@ -189,14 +203,46 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return true;
     }
 
-    /** The shard list, refreshed every {@code shardListRefreshMs} or at once when {@code refresh}. */
-    private synchronized List<Shard> shards(boolean refresh) {
+    /**
+     * The shard list: listed at once when {@code refresh} (a shard just finished: its children should start now),
+     * otherwise the cached list, refreshed in the background once it is older than {@code shardListRefreshMs}, so
+     * ListShards (one call per 100 shards) is not on the planning path.
+     */
+    private List<Shard> shards(boolean refresh) {
         long now = System.currentTimeMillis();
-        if (refresh || shardList == null || now - shardListAt >= options.shardListRefreshMs()) {
-            shardList = kinesis.listShards(options.streamName());
-            shardListAt = now;
+        synchronized (this) {
+            if (!refresh && shardList != null) {
+                if (now - shardListAt >= options.shardListRefreshMs() && refreshing == null) {
+                    refreshing = java.util.concurrent.CompletableFuture.runAsync(this::refreshShardList, METADATA_READERS)
+                            .whenComplete((v, e) -> {
+                                synchronized (this) {
+                                    refreshing = null;
+                                }
+                                if (e != null) {
+                                    LOG.warn("refreshing the shard list of {}: {}", options.streamName(), e.toString());
+                                }
+                            });
+                }
+                return shardList;
+            }
         }
-        return shardList;
+        refreshShardList();
+        synchronized (this) {
+            return shardList;
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> refreshing;
+
+    private void refreshShardList() {
+        long at = System.currentTimeMillis();
+        List<Shard> listed = kinesis.listShards(options.streamName());
+        synchronized (this) {
+            if (at >= shardListAt) {
+                shardList = listed;
+                shardListAt = at;
+            }
+        }
     }
 
     @Override
@@ -205,11 +251,11 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         Set<String> leaders = new HashSet<>(end.leaders());
         List<InputPartition> parts = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
-            if (e.getValue().finished()) {
+            if (!planned(end, e.getKey())) {
                 continue;
             }
             parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
-                    end.ceiling(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
+                    end.ceiling(), end.floor(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
                     options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss()));
         }
         return parts.toArray(new InputPartition[0]);

@@ -21,6 +21,7 @@ import org.apache.spark.sql.connector.read.streaming.Offset;
  * @param plan    plan number; the initial offset is plan 0, which is never read
  * @param ceiling newest event time (ms) a task may consume: {@link Long#MAX_VALUE} when no shard holds the others,
  *                {@link Long#MIN_VALUE} while none has a known event-time position yet (tasks then only look)
+ * @param floor   every record up to this event time must be consumed, even past the cap (see {@link AlignmentPlan})
  * @param leaders shards holding the oldest position: each may consume its next record even beyond the ceiling
  *                (a KPL aggregate spanning more than the watermark delay), so reading always progresses
  */
@@ -30,6 +31,7 @@ public final class KinesisOffset extends Offset {
     private final String start;
     private final long plan;
     private final long ceiling;
+    private final long floor;
     private final java.util.List<String> leaders;
     private final SortedMap<String, ShardPosition> shards;
 
@@ -37,17 +39,19 @@ public final class KinesisOffset extends Offset {
     public KinesisOffset(@JsonProperty("start") String start,
                          @JsonProperty("plan") long plan,
                          @JsonProperty("ceiling") Long ceiling,
+                         @JsonProperty("floor") Long floor,
                          @JsonProperty("leaders") java.util.List<String> leaders,
                          @JsonProperty("shards") Map<String, ShardPosition> shards) {
         this.start = start;
         this.plan = plan;
         this.ceiling = ceiling == null ? Long.MIN_VALUE : ceiling; // offsets written before alignment
+        this.floor = floor == null ? Long.MIN_VALUE : floor;
         this.leaders = leaders == null ? java.util.List.of() : java.util.List.copyOf(leaders);
         this.shards = new TreeMap<>(shards);
     }
 
     public KinesisOffset(String start, Map<String, ShardPosition> shards) {
-        this(start, 0, Long.MIN_VALUE, null, shards);
+        this(start, 0, Long.MIN_VALUE, Long.MIN_VALUE, null, shards);
     }
 
     @JsonProperty("start")
@@ -63,6 +67,11 @@ public final class KinesisOffset extends Offset {
     @JsonProperty("ceiling")
     public long ceiling() {
         return ceiling;
+    }
+
+    @JsonProperty("floor")
+    public long floor() {
+        return floor;
     }
 
     @JsonProperty("leaders")

@@ -30,6 +30,8 @@ public final class ShardBatchReader {
     static final long ITERATOR_HINT_MAX_AGE_MS = 4 * 60_000;
     /** GetRecords calls one task makes at most (5/s per shard: about 4 s). */
     static final int MAX_CALLS_PER_TASK = 20;
+    /** Kinesis records one task consumes at most, even to reach the plan's floor. */
+    static final int HARD_CAP = 10_000;
     /** Page size while the shard's record density in event time is unknown. */
     static final int FIRST_PAGE = 100;
     /** Marker user record emitted for a data loss; the job's parser rejects it as {@code DATA_LOSS}. */
@@ -122,7 +124,8 @@ public final class ShardBatchReader {
                 }
                 List<KinesisClientRecord> users = Deaggregation.userRecords(List.of(rec));
                 EventTimes.Span span = task.eventTimes().span(users, now);
-                boolean underCap = consumed.size() < task.maxRecords();
+                boolean underCap = consumed.size() < task.maxRecords()
+                        || (span != null && span.max() <= task.floor() && consumed.size() < HARD_CAP);
                 boolean inTime = span == null || span.max() <= task.ceiling() || (task.leader() && consumed.isEmpty());
                 if (!underCap || !inTime) {
                     nextTs = span == null ? null : span.min();
@@ -145,13 +148,21 @@ public final class ShardBatchReader {
                 finished = true; // closed and read to its end, even if the last pages were empty
                 break;
             }
-            if (consumed.size() >= task.maxRecords()) {
+            boolean pastFloor = task.floor() == AlignmentPlan.LOOK_ONLY || lastTs == null || lastTs > task.floor();
+            if ((consumed.size() >= task.maxRecords() && pastFloor) || consumed.size() >= HARD_CAP) {
                 break;
             }
             if (behind == 0 && r.records().size() < limit) {
                 idle = true; // at the tip: nothing more to fetch now
                 break;
             }
+        }
+        if (!stopped && !finished && !idle && task.floor() != AlignmentPlan.LOOK_ONLY
+                && (lastTs == null || lastTs < task.floor())) {
+            // Out of calls or at the hard cap before the floor: the next plan starts from here; say so, since
+            // readings of this shard between here and the floor may now find their windows closed.
+            LOG.warn("shard {} of {} stopped at event time {} before the plan's floor {} ({} records, {} calls)",
+                    task.shardId(), task.stream(), lastTs, task.floor(), consumed.size(), MAX_CALLS_PER_TASK);
         }
         if (lossMessage != null && task.failOnDataLoss()) {
             throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false to continue from "
@@ -186,19 +197,26 @@ public final class ShardBatchReader {
     }
 
     private int pageLimit(ShardTask task, int consumed, Long position, double rps) {
-        int remaining = task.maxRecords() - consumed + 1; // +1: see the next record's event time
         if (task.ceiling() == AlignmentPlan.LOOK_ONLY && !task.leader()) {
             return 1;
         }
+        // +1: see the next record's event time. Past the cap only records up to the floor may still be consumed.
+        int remaining = Math.max(task.maxRecords() - consumed, 0) + 1;
         if (task.ceiling() == AlignmentPlan.UNBOUNDED || position == null) {
-            return Math.min(remaining, position == null ? FIRST_PAGE : 10_000);
+            return Math.min(remaining, position == null ? FIRST_PAGE : HARD_CAP);
         }
         if (rps <= 0) {
             return Math.min(remaining, FIRST_PAGE);
         }
-        double seconds = Math.max(0, task.ceiling() - position) / 1000.0;
-        long estimate = (long) Math.ceil(rps * seconds * 1.05) + 2;
-        return (int) Math.max(2, Math.min(remaining, Math.min(estimate, 10_000)));
+        long toCeiling = estimate(rps, task.ceiling() - position);
+        long toFloor = estimate(rps, task.floor() - position);
+        long limit = Math.min(toCeiling, Math.max(remaining, toFloor));
+        return (int) Math.max(2, Math.min(limit, Math.min(HARD_CAP - consumed + 1, 10_000)));
+    }
+
+    /** Records expected within {@code millis} of event time, with a little headroom. */
+    private static long estimate(double rps, long millis) {
+        return (long) Math.ceil(rps * Math.max(0, millis) / 1000.0 * 1.05) + 2;
     }
 
     private String trimHorizon(ShardTask task) {

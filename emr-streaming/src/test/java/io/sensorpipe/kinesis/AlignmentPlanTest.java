@@ -23,6 +23,17 @@ class AlignmentPlanTest {
     }
 
     @Test
+    void theFloorIsWhereTheCapReachesOnTheSlowestShardAndTheCeilingADelayPastIt() {
+        ShardPosition sparse = new ShardPosition("1", false, 10_000L, 9_000L, "2", false, 500, null, 0, 1.0);
+        ShardPosition dense = new ShardPosition("1", false, 12_000L, 11_000L, "2", false, 500, null, 0, 50.0);
+        AlignmentPlan p = AlignmentPlan.of(Map.of("sparse", sparse, "dense", dense), 5_000, AlignmentPlan.LOOK_ONLY, 100);
+        // 80 of the cap's 100 records: 80 s on the sparse shard, 1.6 s on the dense one
+        assertThat(p.floor()).isEqualTo(13_600);
+        assertThat(p.ceiling()).isEqualTo(18_600);
+        assertThat(p.leaders()).containsExactly("sparse");
+    }
+
+    @Test
     void idleAndFinishedShardsDoNotHoldOthersBack() {
         AlignmentPlan p = AlignmentPlan.of(Map.of("a", idleAt(1_000), "b", new ShardPosition("9", true),
                 "c", at(70_000)), 5_000, AlignmentPlan.LOOK_ONLY);

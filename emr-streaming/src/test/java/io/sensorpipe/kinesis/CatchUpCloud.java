@@ -120,6 +120,33 @@ final class CatchUpCloud implements AutoCloseable {
         put(entries);
     }
 
+    /**
+     * One reading per second for seconds [from, to) of {@code sensors} sensors routed by their partition key (the
+     * sensor id), as the producer does: after a reshard a sensor lands on a child of its former shard.
+     */
+    void produceByKey(int from, int to, int sensors, String tag) throws InterruptedException {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>();
+        for (int sec = from; sec < to; sec++) {
+            long ts = t0 + sec * 1_000L;
+            for (int s = 0; s < sensors; s++) {
+                String sensor = "it/" + tag + "-" + s;
+                double value = s * 100 + sec;
+                expected.computeIfAbsent(sensor + "@" + (ts / WINDOW_MS * WINDOW_MS), k -> new ArrayList<>()).add(value);
+                produced++;
+                entries.add(PutRecordsRequestEntry.builder().partitionKey(sensor)
+                        .data(SdkBytes.fromByteArray(Reading.of(sensor, "temperature", "it", ts, value, "C").toJsonBytes()))
+                        .build());
+            }
+        }
+        put(entries);
+    }
+
+    /** Forgets the truth so far (a test that starts a new phase with new sensors). */
+    void resetExpected() {
+        expected.clear();
+        produced = 0;
+    }
+
     /** A reading of a sentinel sensor far ahead on every open shard: closes every window before it. */
     void sentinels(int atSecond) throws InterruptedException {
         List<PutRecordsRequestEntry> entries = new ArrayList<>();
@@ -228,11 +255,16 @@ final class CatchUpCloud implements AutoCloseable {
 
     /** Windows written so far (excluding sentinels' windows, which never close). */
     Map<String, WindowResultItem> windows() {
+        return windows("it/");
+    }
+
+    /** Windows written so far of sensors whose id starts with {@code prefix}. */
+    Map<String, WindowResultItem> windows(String prefix) {
         Map<String, WindowResultItem> out = new HashMap<>();
         try {
             DynamoDbEnhancedClient.builder().dynamoDbClient(aws.dynamo()).build()
                     .table(table, DynamoDbWindowWriter.SCHEMA).scan().items().forEach(i -> {
-                        if (!i.getSensorId().startsWith("it/sentinel")) {
+                        if (!i.getSensorId().startsWith("it/sentinel") && i.getSensorId().startsWith(prefix)) {
                             assertThat(out.put(i.getSensorId() + "@" + i.getWindowStart(), i)).as("one item per window")
                                     .isNull();
                         }
@@ -271,7 +303,7 @@ final class CatchUpCloud implements AutoCloseable {
     void awaitAllWindows(Process job, long timeoutMs) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMs;
         while (System.currentTimeMillis() < deadline) {
-            if (windows().keySet().containsAll(expected.keySet())) {
+            if (windows("it/").keySet().containsAll(expected.keySet())) {
                 return;
             }
             if (!job.isAlive()) {
@@ -291,7 +323,12 @@ final class CatchUpCloud implements AutoCloseable {
 
     /** Every window holds exactly its readings, and the window counts add up to the readings produced. */
     void assertWindowsExact() {
-        Map<String, WindowResultItem> byKey = windows();
+        assertWindowsExact("it/");
+    }
+
+    /** As {@link #assertWindowsExact()}, for the sensors whose id starts with {@code prefix}. */
+    void assertWindowsExact(String prefix) {
+        Map<String, WindowResultItem> byKey = windows(prefix);
         assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
         long total = 0;
         for (Map.Entry<String, List<Double>> e : expected.entrySet()) {
@@ -303,6 +340,34 @@ final class CatchUpCloud implements AutoCloseable {
             total += w.getCount();
         }
         assertThat(total).as("window counts add up to the readings").isEqualTo(produced);
+    }
+
+    /** Waits until the job's metrics file counts at least {@code records} read. */
+    void awaitRecordsRead(Process job, long records, long timeoutMs) throws Exception {
+        long deadline = System.currentTimeMillis() + timeoutMs;
+        while (System.currentTimeMillis() < deadline) {
+            if (metric("recordsRead") >= records) {
+                return;
+            }
+            if (!job.isAlive()) {
+                throw new AssertionError("job exited with " + job.exitValue() + "\n" + tail(log()));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting for " + records + " records read; metrics " + metrics());
+    }
+
+    void deleteStreamAndWait() throws InterruptedException {
+        kinesis.deleteStream(b -> b.streamName(stream).enforceConsumerDeletion(true));
+        for (int i = 0; i < 600; i++) {
+            try {
+                kinesis.describeStreamSummary(b -> b.streamName(stream));
+            } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException gone) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("stream " + stream + " was not deleted");
     }
 
     static void stop(Process job) throws InterruptedException {

@@ -20,7 +20,8 @@ class ShardBatchReaderTest {
 
     private ShardTask task(ScriptedShard shard, ShardPosition from, long plan, long ceiling, boolean leader, int cap,
                            boolean failOnLoss) {
-        return new ShardTask("s", shard.shardId, StartPosition.parse("TRIM_HORIZON"), from, plan, ceiling, leader, cap,
+        return new ShardTask("s", shard.shardId, StartPosition.parse("TRIM_HORIZON"), from, plan, ceiling,
+                AlignmentPlan.LOOK_ONLY, leader, cap,
                 0, new BatchMetadataStore(tmp.resolve("meta").toString()), TIMES, failOnLoss);
     }
 
@@ -103,6 +104,21 @@ class ShardBatchReaderTest {
         assertThat(end.idle()).isFalse();
         assertThat(end.iterator()).as("stopped inside a page: the next plan starts after the last consumed record")
                 .isNull();
+    }
+
+    @Test
+    void everyRecordUpToTheFloorIsConsumedEvenPastTheCap() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ShardTask capped = task(shard, ShardPosition.notStarted(), 1, 8_000, false, 3, true);
+        ShardTask withFloor = new ShardTask(capped.stream(), capped.shardId(), capped.start(), capped.from(), 2,
+                8_000, 5_000, false, 3, 0, capped.store(), TIMES, true);
+        assertThat(read(shard, capped).records()).as("the cap alone").hasSize(3);
+        ShardBatchReader.Output out = read(shard, withFloor);
+        assertThat(out.records()).as("up to the floor, past the cap").hasSize(6);
+        assertThat(out.result().end().nextEventTime()).isEqualTo(6_000L);
     }
 
     @Test

@@ -39,8 +39,23 @@ public final class BatchMetadataStore implements Serializable {
         return new Path(new Path(dir, Long.toString(plan)), shardId + ".json");
     }
 
+    /** Hadoop's Configuration parses its XML resources when created: once per JVM, not per file. */
+    private static volatile Configuration conf;
+
+    private transient volatile FileSystem fileSystem;
+
     private FileSystem fs() throws IOException {
-        return new Path(dir).getFileSystem(new Configuration());
+        FileSystem f = fileSystem;
+        if (f == null) {
+            Configuration c = conf;
+            if (c == null) {
+                c = new Configuration();
+                conf = c;
+            }
+            f = new Path(dir).getFileSystem(c);
+            fileSystem = f;
+        }
+        return f;
     }
 
     public Optional<ShardBatchResult> get(long plan, String shardId) {

@@ -118,7 +118,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
                 options.maxRecordsPerShard());
         long plan = prev.plan() + 1;
         if (plan % 10 == 0) {
-            store.purgeBefore(plan);
+            METADATA_READERS.submit(() -> store.purgeBefore(plan)); // off the planning path
         }
         return new KinesisOffset(prev.start(), plan, alignment.ceiling(), alignment.floor(), alignment.leaders(),
                 discovered);

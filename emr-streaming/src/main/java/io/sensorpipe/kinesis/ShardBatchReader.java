@@ -33,7 +33,7 @@ public final class ShardBatchReader {
     /** Kinesis records one task consumes at most, even to reach the plan's floor. */
     static final int HARD_CAP = 10_000;
     /** Page size while the shard's record density in event time is unknown. */
-    static final int FIRST_PAGE = 100;
+    static final int FIRST_PAGE = 10;
     /** Marker user record emitted for a data loss; the job's parser rejects it as {@code DATA_LOSS}. */
     public static final String DATA_LOSS_FIELD = io.sensorpipe.schema.ReadingParser.DATA_LOSS_MARKER_FIELD;
 
@@ -143,6 +143,9 @@ public final class ShardBatchReader {
             if (stopped) {
                 break;
             }
+            if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
+                rps = consumed.size() * 1000.0 / (lastTs - firstTs); // size the next page from what this one showed
+            }
             iterator = r.nextShardIterator();
             if (iterator == null) {
                 finished = true; // closed and read to its end, even if the last pages were empty
@@ -214,9 +217,9 @@ public final class ShardBatchReader {
         return (int) Math.max(2, Math.min(limit, Math.min(HARD_CAP - consumed + 1, 10_000)));
     }
 
-    /** Records expected within {@code millis} of event time, with a little headroom. */
+    /** Records expected within {@code millis} of event time, plus the next one (its time ends the read). */
     private static long estimate(double rps, long millis) {
-        return (long) Math.ceil(rps * Math.max(0, millis) / 1000.0 * 1.05) + 2;
+        return (long) Math.ceil(rps * Math.max(0, millis) / 1000.0) + 1;
     }
 
     private String trimHorizon(ShardTask task) {

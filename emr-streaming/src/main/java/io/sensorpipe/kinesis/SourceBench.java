@@ -104,6 +104,10 @@ public final class SourceBench {
                 }
                 offset = next;
                 batches++;
+                if (batches % 10 == 0) {
+                    System.err.printf("batch %d: %d of %d readings, ceiling %d, floor %d%n", batches, readings, produced,
+                            next.ceiling(), next.floor());
+                }
             }
             executors.shutdownNow();
             if (readings != produced) {

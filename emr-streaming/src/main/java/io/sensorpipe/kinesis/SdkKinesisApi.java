@@ -131,7 +131,24 @@ public final class SdkKinesisApi implements KinesisApi {
                     }
                 }
                 backoff = Math.min(backoff * 2, 10_000);
+            } catch (SdkClientException e) {
+                // The SDK already retried (timeouts, connection resets); an endpoint that is slow for a while
+                // slows the job down instead of failing the query, within the same bounded number of tries.
+                if (attempt >= MAX_THROTTLE_RETRIES || !(e.getCause() instanceof java.io.IOException)) {
+                    throw e;
+                }
+                sleepQuietly(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
             }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw SdkClientException.create("interrupted while backing off", ie);
         }
     }
 }

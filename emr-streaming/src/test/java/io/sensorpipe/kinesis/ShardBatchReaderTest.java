@@ -166,6 +166,11 @@ class ShardBatchReaderTest {
         ShardBatchReader.Output out = read(shard, t);
         assertThat(bodies(out)).hasSize(2).last().isEqualTo("c");
         assertThat(body(out.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("shard-0");
+        // the job's parser turns the marker into a dead letter with reason DATA_LOSS and the message naming the range
+        var parsed = io.sensorpipe.schema.ReadingParser.withDefaults()
+                .parse(body(out.records().get(0)).getBytes(StandardCharsets.UTF_8));
+        assertThat(parsed.reason()).isEqualTo(io.sensorpipe.schema.RejectReason.DATA_LOSS);
+        assertThat(parsed.message()).contains("data loss on shard shard-0 of stream s");
         assertThat(out.result().dataLoss()).isNotNull();
         assertThat(bodies(read(shard, t))).as("a re-run emits the same marker and records").isEqualTo(bodies(out));
     }

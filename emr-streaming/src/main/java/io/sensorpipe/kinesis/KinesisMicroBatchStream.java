@@ -288,7 +288,13 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     @Override
     public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
         Map<String, String> m = new LinkedHashMap<>();
-        if (latestConsumedOffset.isEmpty() || !(latestConsumedOffset.get() instanceof KinesisOffset o) || o.plan() == 0) {
+        if (latestConsumedOffset.isEmpty()) {
+            return m;
+        }
+        // The first batch after a restart is reported with the offset as read from the offset log (serialized).
+        KinesisOffset o = latestConsumedOffset.get() instanceof KinesisOffset k ? k
+                : KinesisOffset.fromJson(latestConsumedOffset.get().json());
+        if (o.plan() == 0) {
             return m;
         }
         Map<String, ShardBatchResult> results;

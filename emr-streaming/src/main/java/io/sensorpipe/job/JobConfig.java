@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxFutureSkew    newest accepted event time ahead of the clock: one reading far ahead moves the global
  *                         watermark with it and makes everything else late, so beyond this it is dead-lettered
  *                         ({@code TIMESTAMP_OUT_OF_RANGE})
+ * @param failOnDataLoss   a source position behind the stream's retention fails the query (true) or is skipped,
+ *                         counted and dead-lettered as {@code DATA_LOSS} (false)
  */
 public record JobConfig(
         String stream,
@@ -38,12 +40,34 @@ public record JobConfig(
         Duration duration,
         String master,
         boolean createResources,
-        Duration maxFutureSkew) {
+        Duration maxFutureSkew,
+        boolean failOnDataLoss) {
 
     public static final String AWS_KINESIS = "aws-kinesis";
     /** Default of {@code --max-future-skew}: generous for sensor clocks, small next to a watermark stall. */
     public static final Duration DEFAULT_MAX_FUTURE_SKEW = Duration.ofSeconds(60);
     static final Duration MAX_FUTURE_SKEW_LIMIT = Duration.ofHours(1);
+
+    /** Without {@code failOnDataLoss}: fails on data loss (the default). */
+    public JobConfig(String stream, String table, String checkpoint, String deadLetterBucket, String deadLetterPrefix,
+                     Path deadLetterDir, Duration windowSize, Duration watermarkDelay, Duration triggerInterval,
+                     Duration idleTimeout, String source, String initialPosition, long atTimestampMillis,
+                     int maxRecordsPerShard, int shufflePartitions, int ttlDays, int warmupWindows, Path metricsFile,
+                     String cloudWatchNamespace, Duration duration, String master, boolean createResources,
+                     Duration maxFutureSkew) {
+        this(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, windowSize, watermarkDelay,
+                triggerInterval, idleTimeout, source, initialPosition, atTimestampMillis, maxRecordsPerShard,
+                shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace, duration, master,
+                createResources, maxFutureSkew, true);
+    }
+
+    /** This configuration with {@code failOnDataLoss} set. */
+    public JobConfig withFailOnDataLoss(boolean fail) {
+        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, windowSize,
+                watermarkDelay, triggerInterval, idleTimeout, source, initialPosition, atTimestampMillis,
+                maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace,
+                duration, master, createResources, maxFutureSkew, fail);
+    }
 
     public JobConfig {
         require(stream != null && !stream.isBlank(), "--stream", "is required");

@@ -146,6 +146,10 @@ public final class SensorStreamingJob {
                 .option(KinesisSourceOptions.INITIAL_POSITION, config.initialPosition())
                 .option(KinesisSourceOptions.AT_TIMESTAMP_MILLIS, config.atTimestampMillis())
                 .option(KinesisSourceOptions.MAX_RECORDS_PER_SHARD, config.maxRecordsPerShard())
+                // the source aligns shards in event time within the job's watermark delay (see emr-streaming README)
+                .option(KinesisSourceOptions.WATERMARK_DELAY_MS, config.watermarkDelay().toMillis())
+                .option(KinesisSourceOptions.MAX_FUTURE_SKEW_MS, config.maxFutureSkew().toMillis())
+                .option(KinesisSourceOptions.FAIL_ON_DATA_LOSS, config.failOnDataLoss())
                 .load();
     }
 

@@ -63,6 +63,10 @@ public final class StreamingJobMain implements Callable<Integer> {
     @Option(names = JobOptions.MAX_FUTURE_SKEW, defaultValue = "60s",
             description = "newest accepted event time ahead of the clock; later readings are dead-lettered (${DEFAULT-VALUE})")
     String maxFutureSkew;
+    @Option(names = JobOptions.FAIL_ON_DATA_LOSS, defaultValue = "true", arity = "1",
+            description = "a source position behind the stream's retention fails the query (true, default) or is "
+                    + "skipped from the trim horizon, counted (DataLossEvents) and dead-lettered as DATA_LOSS (false)")
+    boolean failOnDataLoss;
     @Option(names = JobOptions.CREATE_RESOURCES, description = "create the table and bucket when missing (local runs)")
     boolean createResources;
 
@@ -73,7 +77,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                 source, initialPosition, atTimestamp, maxRecordsPerShard, shufflePartitions, ttlDays,
                 warmupWindows == null ? ScorerConfig.defaults().warmupWindows() : warmupWindows,
                 metricsFile, cloudWatchNamespace, JobConfig.parseDuration("--duration", duration), master,
-                createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew));
+                createResources, JobConfig.parseDuration("--max-future-skew", maxFutureSkew), failOnDataLoss);
     }
 
     @Override

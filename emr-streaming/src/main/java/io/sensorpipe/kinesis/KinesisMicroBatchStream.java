@@ -1,10 +1,19 @@
 package io.sensorpipe.kinesis;
 
+import io.sensorpipe.contract.MetricNames;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
@@ -12,49 +21,60 @@ import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.MicroBatchStream;
 import org.apache.spark.sql.connector.read.streaming.Offset;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
+import org.apache.spark.sql.connector.read.streaming.ReportsSourceMetrics;
 import org.apache.spark.sql.connector.read.streaming.SupportsAdmissionControl;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
- * Micro-batch reading of one Kinesis stream.
+ * Micro-batch reading of one Kinesis stream; each record is read once, by the executors.
  *
- * <p>Kinesis has no "latest offset" call, so {@link #latestOffset(Offset, ReadLimit)} reads: for every readable
- * shard it fetches up to {@code maxRecordsPerShard} records after the batch start and records the last sequence
- * number it saw as the batch end. Tasks then re-read each shard up to exactly that sequence number, so a batch
- * re-run from the offset log after a crash reads the same records. An aggregated KPL record is consumed whole,
- * so sub-sequence numbers never split a batch.
+ * <p>The driver makes no GetRecords call. A plan ({@link KinesisOffset}) holds every readable shard's position and
+ * the event-time ceiling of {@link AlignmentPlan}; it is built from the previous plan's per-shard results, which the
+ * executors persisted under the checkpoint ({@link BatchMetadataStore}), and a shard list refreshed every few
+ * seconds (or at once when a shard finished, so its children start). The executor reading a shard decides where
+ * the batch ends on it, stores that end before returning the records, and a re-run of the plan reads exactly up to
+ * the stored end ({@link ShardBatchReader}).
  *
- * <p>Resharding: shards are listed every batch; a child shard becomes readable only after all its parents are
- * finished (closed and read to their end), so per-key order holds and nothing is read twice or skipped.
+ * <p>Resharding: a child shard becomes readable only after all its parents are finished (closed and read to their
+ * end), so per-key order holds and nothing is read twice or skipped.
  */
-final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl {
+final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissionControl, ReportsSourceMetrics {
     private static final Logger LOG = LoggerFactory.getLogger(KinesisMicroBatchStream.class);
-    private static final int DRIVER_CALLS_PER_SHARD = 3;
-    private static final java.util.concurrent.ExecutorService DRIVER_READERS =
-            java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
-                Thread t = new Thread(r, "kinesis-read-ahead");
-                t.setDaemon(true);
-                return t;
-            });
+    /** Reads the per-shard results of a plan in parallel: planning time stays flat as shards grow. */
+    private static final ExecutorService METADATA_READERS = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "kinesis-plan-metadata");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final KinesisSourceOptions options;
-    private final KinesisClient kinesis;
+    private final KinesisApi kinesis;
+    private final BatchMetadataStore store;
+    private final EventTimes eventTimes;
+    private List<Shard> shardList;
+    private long shardListAt;
+    private final Map<Long, Long> planningMillis = new ConcurrentHashMap<>();
+    private final Map<Long, Map<String, ShardBatchResult>> resultsByPlan = new ConcurrentHashMap<>();
 
-    KinesisMicroBatchStream(KinesisSourceOptions options) {
+    KinesisMicroBatchStream(KinesisSourceOptions options, String checkpointLocation) {
+        this(options, new SdkKinesisApi(KinesisClients.shared(), options.minGetRecordsIntervalMs()),
+                new BatchMetadataStore(checkpointLocation + "/kinesis"));
+    }
+
+    KinesisMicroBatchStream(KinesisSourceOptions options, KinesisApi kinesis, BatchMetadataStore store) {
         this.options = options;
-        this.kinesis = KinesisClients.shared();
+        this.kinesis = kinesis;
+        this.store = store;
+        this.eventTimes = new EventTimes(options.eventTimeField(), options.maxFutureSkewMs());
     }
 
     @Override
     public Offset initialOffset() {
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
-        return discover(new KinesisOffset(start.spec(), Map.of()), listShards());
+        return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, AlignmentPlan.LOOK_ONLY, List.of(),
+                discover(Map.of(), shards(true)));
     }
 
     @Override
@@ -69,72 +89,100 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit) {
-        try {
-            return readAhead((KinesisOffset) startOffset);
-        } catch (software.amazon.awssdk.core.exception.AbortedException e) {
-            // query.stop() interrupts the driver thread; Spark treats an InterruptedException as a clean stop
-            throw sneaky(new InterruptedException("stopped while reading " + options.streamName()));
-        }
+        long t0 = System.nanoTime();
+        KinesisOffset prev = (KinesisOffset) startOffset;
+        KinesisOffset next = plan(prev);
+        planningMillis.put(next.plan(), (System.nanoTime() - t0) / 1_000_000);
+        planningMillis.keySet().removeIf(p -> p < next.plan() - BatchMetadataStore.KEEP_PLANS);
+        return next;
     }
 
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> E sneaky(Throwable t) throws E {
-        throw (E) t;
-    }
-
-    private Offset readAhead(KinesisOffset start) {
-        KinesisOffset discovered = discover(start, listShards());
-        TreeMap<String, ShardPosition> end = new TreeMap<>(discovered.shards());
-        // Shards are read ahead in parallel: each has its own 5 calls/s budget, so a batch's planning time does not
-        // grow with the shard count.
-        Map<String, java.util.concurrent.Future<ShardPosition>> reads = new TreeMap<>();
-        for (Map.Entry<String, ShardPosition> e : discovered.shards().entrySet()) {
-            if (!e.getValue().finished()) {
-                reads.put(e.getKey(), DRIVER_READERS.submit(() -> readAhead(discovered, e.getKey(), e.getValue())));
+    /** The next plan after {@code prev}: its shards' stored ends, new shards, the alignment ceiling. */
+    KinesisOffset plan(KinesisOffset prev) {
+        Map<String, ShardPosition> ends = new TreeMap<>(prev.shards());
+        boolean newlyFinished = false;
+        if (prev.plan() > 0) {
+            Map<String, ShardBatchResult> results = results(prev);
+            for (Map.Entry<String, ShardBatchResult> e : results.entrySet()) {
+                newlyFinished |= e.getValue().end().finished();
+                ends.put(e.getKey(), e.getValue().end());
             }
         }
-        for (Map.Entry<String, java.util.concurrent.Future<ShardPosition>> r : reads.entrySet()) {
+        List<Shard> listed = shards(newlyFinished);
+        Set<String> listedIds = new HashSet<>();
+        listed.forEach(s -> listedIds.add(s.shardId()));
+        // A finished shard that expired from the listing is never needed again (not even as a parent).
+        ends.entrySet().removeIf(e -> e.getValue().finished() && !listedIds.contains(e.getKey()));
+        Map<String, ShardPosition> discovered = discover(ends, listed);
+        AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling(),
+                options.maxRecordsPerShard());
+        long plan = prev.plan() + 1;
+        if (plan % 10 == 0) {
+            METADATA_READERS.submit(() -> store.purgeBefore(plan)); // off the planning path
+        }
+        return new KinesisOffset(prev.start(), plan, alignment.ceiling(), alignment.floor(), alignment.leaders(),
+                discovered);
+    }
+
+    /** Results the tasks of plan {@code p} stored, one per shard it read; fails when one is missing. */
+    private Map<String, ShardBatchResult> results(KinesisOffset p) {
+        Map<String, ShardBatchResult> cached = resultsByPlan.get(p.plan());
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Future<Optional<ShardBatchResult>>> reads = new TreeMap<>();
+        for (Map.Entry<String, ShardPosition> e : p.shards().entrySet()) {
+            if (planned(p, e.getKey())) {
+                reads.put(e.getKey(), METADATA_READERS.submit(() -> store.get(p.plan(), e.getKey())));
+            }
+        }
+        Map<String, ShardBatchResult> out = new TreeMap<>();
+        for (Map.Entry<String, Future<Optional<ShardBatchResult>>> r : reads.entrySet()) {
+            Optional<ShardBatchResult> result;
             try {
-                end.put(r.getKey(), r.getValue().get());
+                result = r.getValue().get();
             } catch (InterruptedException ie) {
-                reads.values().forEach(f -> f.cancel(true));
-                throw sneaky(ie);
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while planning " + options.streamName(), ie);
             } catch (java.util.concurrent.ExecutionException ee) {
-                reads.values().forEach(f -> f.cancel(true));
                 throw ee.getCause() instanceof RuntimeException re ? re : new IllegalStateException(ee.getCause());
             }
+            // Batch p is committed before the next plan is made, and every task stores its result before returning
+            // rows: a missing result means the checkpoint was copied or pruned without its kinesis/ directory.
+            // Guessing (re-reading from the start) would count records twice, so say what is wrong instead.
+            out.put(r.getKey(), result.orElseThrow(() -> new IllegalStateException("plan " + p.plan()
+                    + " of stream " + options.streamName() + " has no stored result for shard " + r.getKey() + " in "
+                    + store.dir() + ": the checkpoint is incomplete (copied without its sources/*/kinesis directory?);"
+                    + " restore it whole, or start from a new checkpoint")));
         }
-        return new KinesisOffset(start.start(), end);
+        resultsByPlan.put(p.plan(), out);
+        resultsByPlan.keySet().removeIf(k -> k < p.plan() - 2);
+        return out;
     }
 
-    private ShardPosition readAhead(KinesisOffset discovered, String shardId, ShardPosition pos)
-            throws InterruptedException {
-        ShardReader reader = new ShardReader(kinesis, options.streamName(), shardId, discovered.startPosition(),
-                options.minGetRecordsIntervalMs());
-        ShardReader.Chunk chunk = reader.readAfter(pos.afterSequenceNumber(), options.maxRecordsPerShard(),
-                DRIVER_CALLS_PER_SHARD);
-        String last = chunk.records().isEmpty() ? pos.afterSequenceNumber()
-                : chunk.records().get(chunk.records().size() - 1).sequenceNumber();
-        if (chunk.shardEnded()) {
-            LOG.info("shard {} of {} is closed and read to its end", shardId, options.streamName());
+    /**
+     * Whether plan {@code p} gives shard {@code id} a task: not when it is finished, nor when the record it saw next
+     * is already past the ceiling (the task would fetch a page and consume nothing); such a shard keeps its position.
+     */
+    static boolean planned(KinesisOffset p, String id) {
+        ShardPosition pos = p.shards().get(id);
+        if (pos.finished()) {
+            return false;
         }
-        return new ShardPosition(last, chunk.shardEnded());
+        return pos.nextEventTime() == null || pos.nextEventTime() <= p.ceiling() || p.leaders().contains(id);
     }
 
-    /** Adds shards that may be read now: no parent, or every parent known and finished. */
-    static KinesisOffset discover(KinesisOffset current, List<Shard> listed) {
-        Map<String, ShardPosition> shards = new TreeMap<>(current.shards());
+    /** Adds shards that may be read now: no parent, or every parent known and finished (or expired). */
+    static Map<String, ShardPosition> discover(Map<String, ShardPosition> current, List<Shard> listed) {
+        Map<String, ShardPosition> shards = new TreeMap<>(current);
         Map<String, Shard> byId = new HashMap<>();
         listed.forEach(s -> byId.put(s.shardId(), s));
         for (Shard s : listed) {
-            if (shards.containsKey(s.shardId())) {
-                continue;
-            }
-            if (parentsFinished(s, shards, byId)) {
+            if (!shards.containsKey(s.shardId()) && parentsFinished(s, shards, byId)) {
                 shards.put(s.shardId(), ShardPosition.notStarted());
             }
         }
-        return new KinesisOffset(current.start(), shards);
+        return shards;
     }
 
     private static boolean parentsFinished(Shard s, Map<String, ShardPosition> known, Map<String, Shard> listed) {
@@ -155,37 +203,60 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return true;
     }
 
-    private List<Shard> listShards() {
-        List<Shard> shards = new ArrayList<>();
-        String next = null;
-        do {
-            ListShardsRequest req = next == null
-                    ? ListShardsRequest.builder().streamName(options.streamName()).build()
-                    : ListShardsRequest.builder().nextToken(next).build();
-            ListShardsResponse r = kinesis.listShards(req);
-            shards.addAll(r.shards());
-            next = r.nextToken();
-        } while (next != null);
-        return shards;
+    /**
+     * The shard list: listed at once when {@code refresh} (a shard just finished: its children should start now),
+     * otherwise the cached list, refreshed in the background once it is older than {@code shardListRefreshMs}, so
+     * ListShards (one call per 100 shards) is not on the planning path.
+     */
+    private List<Shard> shards(boolean refresh) {
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (!refresh && shardList != null) {
+                if (now - shardListAt >= options.shardListRefreshMs() && refreshing == null) {
+                    refreshing = java.util.concurrent.CompletableFuture.runAsync(this::refreshShardList, METADATA_READERS)
+                            .whenComplete((v, e) -> {
+                                synchronized (this) {
+                                    refreshing = null;
+                                }
+                                if (e != null) {
+                                    LOG.warn("refreshing the shard list of {}: {}", options.streamName(), e.toString());
+                                }
+                            });
+                }
+                return shardList;
+            }
+        }
+        refreshShardList();
+        synchronized (this) {
+            return shardList;
+        }
+    }
+
+    private java.util.concurrent.CompletableFuture<Void> refreshing;
+
+    private void refreshShardList() {
+        long at = System.currentTimeMillis();
+        List<Shard> listed = kinesis.listShards(options.streamName());
+        synchronized (this) {
+            if (at >= shardListAt) {
+                shardList = listed;
+                shardListAt = at;
+            }
+        }
     }
 
     @Override
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset) {
-        KinesisOffset start = (KinesisOffset) startOffset;
         KinesisOffset end = (KinesisOffset) endOffset;
+        Set<String> leaders = new HashSet<>(end.leaders());
         List<InputPartition> parts = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
-            String endSeq = e.getValue().afterSequenceNumber();
-            if (endSeq == null) {
+            if (!planned(end, e.getKey())) {
                 continue;
             }
-            ShardPosition from = start.shards().get(e.getKey());
-            String afterSeq = from == null ? null : from.afterSequenceNumber();
-            if (endSeq.equals(afterSeq)) {
-                continue;
-            }
-            parts.add(new ShardRange(options.streamName(), e.getKey(), end.startPosition(), afterSeq, endSeq,
-                    options.minGetRecordsIntervalMs()));
+            parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
+                    end.ceiling(), end.floor(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
+                    options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss()));
         }
         return parts.toArray(new InputPartition[0]);
     }
@@ -202,27 +273,73 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     @Override
     public void commit(Offset end) {
-        // Kinesis keeps records for its retention period; progress lives in Spark's checkpoint only.
+        // Kinesis keeps records for its retention period; progress lives in the checkpoint only.
     }
 
     @Override
     public void stop() {
     }
 
+    /**
+     * Source metrics of the batch that ended at {@code latestConsumedOffset}, named as in {@link MetricNames}
+     * (Spark puts them in the query progress, {@code sources[0].metrics}): summed over its shards from their
+     * stored results, MillisBehindLatest as the max over shards.
+     */
+    @Override
+    public Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (latestConsumedOffset.isEmpty()) {
+            return m;
+        }
+        // The first batch after a restart is reported with the offset as read from the offset log (serialized).
+        KinesisOffset o = latestConsumedOffset.get() instanceof KinesisOffset k ? k
+                : KinesisOffset.fromJson(latestConsumedOffset.get().json());
+        if (o.plan() == 0) {
+            return m;
+        }
+        Map<String, ShardBatchResult> results;
+        try {
+            results = results(o);
+        } catch (RuntimeException e) {
+            LOG.warn("source metrics of plan {}: {}", o.plan(), e.toString());
+            return m;
+        }
+        long behind = 0;
+        long bytes = 0;
+        long calls = 0;
+        long throttles = 0;
+        long losses = 0;
+        long records = 0;
+        long kinesisRecords = 0;
+        for (ShardBatchResult r : results.values()) {
+            behind = Math.max(behind, Math.max(0, r.end().millisBehindLatest()));
+            bytes += r.bytes();
+            calls += r.getRecordsCalls();
+            throttles += r.throttles();
+            losses += r.dataLoss() == null ? 0 : 1;
+            records += r.userRecords();
+            kinesisRecords += r.kinesisRecords();
+        }
+        m.put(MetricNames.MILLIS_BEHIND_LATEST, Long.toString(behind));
+        m.put(MetricNames.BYTES_READ, Long.toString(bytes));
+        m.put(MetricNames.GET_RECORDS_CALLS, Long.toString(calls));
+        m.put(MetricNames.READ_THROTTLES, Long.toString(throttles));
+        m.put(MetricNames.PLANNING_TIME_MS, Long.toString(planningMillis.getOrDefault(o.plan(), 0L)));
+        m.put(MetricNames.DATA_LOSS_EVENTS, Long.toString(losses));
+        m.put("KinesisRecordsFetched", Long.toString(kinesisRecords));
+        m.put("UserRecordsReturned", Long.toString(records));
+        m.put("Shards", Long.toString(o.shards().values().stream().filter(p -> !p.finished()).count()));
+        m.put("Ceiling", Long.toString(o.ceiling()));
+        return m;
+    }
+
     private static final class ReaderFactory implements PartitionReaderFactory {
         @Override
         public PartitionReader<InternalRow> createReader(InputPartition partition) {
-            ShardRange range = (ShardRange) partition;
-            ShardReader reader = new ShardReader(KinesisClients.shared(), range.stream(), range.shardId(),
-                    range.start(), range.minGetRecordsIntervalMs());
-            List<Record> records;
-            try {
-                records = reader.readRange(range.afterSeq(), range.endSeq());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading " + range.shardId(), e);
-            }
-            return new UserRecordReader(range, Deaggregation.userRecords(records));
+            ShardTask task = (ShardTask) partition;
+            ShardBatchReader reader = new ShardBatchReader(
+                    new SdkKinesisApi(KinesisClients.shared(), task.minGetRecordsIntervalMs()), System::currentTimeMillis);
+            return new UserRecordReader(task, reader.read(task).records());
         }
     }
 }

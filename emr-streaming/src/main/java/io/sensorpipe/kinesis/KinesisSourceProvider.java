@@ -64,18 +64,13 @@ public final class KinesisSourceProvider implements TableProvider, DataSourceReg
 
                 @Override
                 public MicroBatchStream toMicroBatchStream(String checkpointLocation) {
-                    return new KinesisMicroBatchStream(merged);
+                    return new KinesisMicroBatchStream(merged, checkpointLocation);
                 }
             };
         }
 
         private Map<String, String> mergedOptions(CaseInsensitiveStringMap scanOptions) {
-            Map<String, String> all = new java.util.HashMap<>();
-            all.put(KinesisSourceOptions.STREAM_NAME, options.streamName());
-            all.put(KinesisSourceOptions.INITIAL_POSITION, options.initialPosition());
-            all.put(KinesisSourceOptions.AT_TIMESTAMP_MILLIS, Long.toString(options.atTimestampMillis()));
-            all.put(KinesisSourceOptions.MAX_RECORDS_PER_SHARD, Integer.toString(options.maxRecordsPerShard()));
-            all.put(KinesisSourceOptions.MIN_GET_RECORDS_INTERVAL_MS, Long.toString(options.minGetRecordsIntervalMs()));
+            Map<String, String> all = new java.util.HashMap<>(options.asMap());
             all.putAll(scanOptions.asCaseSensitiveMap());
             return all;
         }

@@ -11,11 +11,11 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /** Turns one shard range's user records into rows of {@link KinesisRecordSchema#SCHEMA}. */
 final class UserRecordReader implements PartitionReader<InternalRow> {
-    private final ShardRange range;
+    private final ShardTask range;
     private final Iterator<KinesisClientRecord> records;
     private InternalRow current;
 
-    UserRecordReader(ShardRange range, List<KinesisClientRecord> records) {
+    UserRecordReader(ShardTask range, List<KinesisClientRecord> records) {
         this.range = range;
         this.records = records.iterator();
     }

@@ -128,6 +128,7 @@ public final class JobMetricsPublisher extends StreamingQueryListener {
             Long put = op.customMetrics().get(STATE_BYTES_METRIC);
             stateBytes += put == null ? 0 : put;
         }
+        recordSourceMetrics(p.sources());
         batchDone(p.batchId(), p.numInputRows(), total == null ? 0 : total, sink, stateBytes);
     }
 
@@ -140,6 +141,42 @@ public final class JobMetricsPublisher extends StreamingQueryListener {
      * checkpointing, the same rows go to the changelog file).
      */
     static final String STATE_BYTES_METRIC = "rocksdbTotalBytesWritten";
+
+    // ---- source metrics (the Kinesis source reports them per batch in the progress; names in MetricNames)
+    private static final java.util.Set<String> SOURCE_GAUGES = java.util.Set.of(
+            MetricNames.MILLIS_BEHIND_LATEST, MetricNames.PLANNING_TIME_MS);
+    private static final List<String> SOURCE_METRICS = List.of(MetricNames.MILLIS_BEHIND_LATEST,
+            MetricNames.BYTES_READ, MetricNames.GET_RECORDS_CALLS,
+            MetricNames.READ_THROTTLES, MetricNames.PLANNING_TIME_MS,
+            MetricNames.DATA_LOSS_EVENTS);
+    /** Cumulative counts (gauges: last value) of the source metrics, for the metrics file. */
+    private final Map<String, Long> sourceTotals = new LinkedHashMap<>();
+    /** The last batch's values, for CloudWatch. */
+    private final Map<String, Long> sourceLast = new LinkedHashMap<>();
+
+    synchronized void recordSourceMetrics(org.apache.spark.sql.streaming.SourceProgress[] sources) {
+        sourceLast.clear();
+        for (var src : sources) {
+            Map<String, String> m = src.metrics();
+            if (m == null) {
+                continue;
+            }
+            for (String name : SOURCE_METRICS) {
+                String v = m.get(name);
+                if (v == null) {
+                    continue;
+                }
+                long value;
+                try {
+                    value = Long.parseLong(v);
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                sourceLast.merge(name, value, SOURCE_GAUGES.contains(name) ? Math::max : Long::sum);
+                sourceTotals.merge(name, value, SOURCE_GAUGES.contains(name) ? (a, b) -> b : Long::sum);
+            }
+        }
+    }
 
     synchronized void batchDone(long batchId, long read, long batchMillis, BatchCounts sink) {
         batchDone(batchId, read, batchMillis, sink, 0);
@@ -189,6 +226,7 @@ public final class JobMetricsPublisher extends StreamingQueryListener {
         m.put("lastBatchLatencyMs", lastBatchMillis);
         m.put("eventToWriteP50Ms", latencyPercentile(50));
         m.put("eventToWriteP99Ms", latencyPercentile(99));
+        m.putAll(sourceTotals);
         m.put("updatedAt", Instant.now().toString());
         return m;
     }
@@ -232,6 +270,12 @@ public final class JobMetricsPublisher extends StreamingQueryListener {
         }
         data.add(MetricDatum.builder().metricName(MetricNames.STATE_BYTES_WRITTEN).dimensions(dim).timestamp(now)
                 .unit(StandardUnit.BYTES).value((double) stateBytes).build());
+        synchronized (this) {
+            sourceLast.forEach((name, value) -> data.add(MetricDatum.builder().metricName(name).dimensions(dim)
+                    .timestamp(now).unit(SOURCE_GAUGES.contains(name) ? StandardUnit.MILLISECONDS
+                            : name.equals(MetricNames.BYTES_READ) ? StandardUnit.BYTES
+                            : StandardUnit.COUNT).value((double) value).build()));
+        }
         data.add(MetricDatum.builder().metricName(MetricNames.BATCH_LATENCY_MS).dimensions(dim).timestamp(now)
                 .unit(StandardUnit.MILLISECONDS).value((double) batchMillis).build());
         try {

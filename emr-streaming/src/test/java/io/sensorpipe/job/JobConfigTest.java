@@ -59,4 +59,14 @@ class JobConfigTest {
         assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
                 "--max-future-skew", "2h")).hasMessageContaining("--max-future-skew");
     }
+
+    @Test
+    void dataLossFailsTheQueryUnlessTurnedOff() {
+        assertThat(parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b").failOnDataLoss()).isTrue();
+        assertThat(parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                io.sensorpipe.contract.JobOptions.FAIL_ON_DATA_LOSS, "false").failOnDataLoss()).isFalse();
+        assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                io.sensorpipe.contract.JobOptions.FAIL_ON_DATA_LOSS, "maybe"))
+                .hasMessageContaining(io.sensorpipe.contract.JobOptions.FAIL_ON_DATA_LOSS);
+    }
 }

@@ -17,12 +17,14 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
- * The source against kinesis-mock, without Spark's engine: a batch planned from the offsets the driver recorded
- * reads exactly the records of the first run, however many records arrived since (what a re-run after a crash
- * does), and respects the per-shard record limit.
+ * The source against kinesis-mock, without Spark's engine: a batch re-run from its plan (as Spark's offset log
+ * hands it back) reads exactly the records of the first run, however many records arrived since (what a re-run
+ * after a crash does), and respects the per-shard record limit.
  */
 class DeterministicReplayIT {
     private final KinesisClient kinesis = KinesisClients.shared();
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
 
     @Test
     void rerunBatchReadsExactlyTheRecordsOfItsFirstRun() throws Exception {
@@ -35,7 +37,7 @@ class DeterministicReplayIT {
         try {
             put(stream, 0, 10);
             KinesisMicroBatchStream source = new KinesisMicroBatchStream(KinesisSourceOptions.from(
-                    Map.of("streamName", stream, "maxRecordsPerShard", "6")));
+                    Map.of("streamName", stream, "maxRecordsPerShard", "6")), tmp.toString());
             KinesisOffset start = (KinesisOffset) source.initialOffset();
             KinesisOffset end1 = (KinesisOffset) source.latestOffset(start, ReadLimit.allAvailable());
             List<String> first = read(source, start, end1);

@@ -17,37 +17,34 @@ class ShardDiscoveryTest {
 
     @Test
     void childrenOfAnUnfinishedParentAreNotReadYet() {
-        KinesisOffset start = new KinesisOffset("TRIM_HORIZON", Map.of());
-        KinesisOffset discovered = KinesisMicroBatchStream.discover(start, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
-        assertThat(discovered.shards()).containsOnlyKeys("shardId-0", "shardId-1");
+        Map<String, ShardPosition> start = Map.<String, ShardPosition>of();
+        Map<String, ShardPosition> discovered = KinesisMicroBatchStream.discover(start, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
+        assertThat(discovered).containsOnlyKeys("shardId-0", "shardId-1");
     }
 
     @Test
     void childBecomesReadableOnceItsParentIsFinished() {
-        KinesisOffset parentDone = new KinesisOffset("TRIM_HORIZON",
-                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false)));
-        KinesisOffset discovered = KinesisMicroBatchStream.discover(parentDone, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
-        assertThat(discovered.shards()).containsKey("shardId-2");
-        assertThat(discovered.shards().get("shardId-2")).isEqualTo(ShardPosition.notStarted());
-        assertThat(discovered.shards().get("shardId-0")).isEqualTo(new ShardPosition("42", true));
+        Map<String, ShardPosition> parentDone = Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false));
+        Map<String, ShardPosition> discovered = KinesisMicroBatchStream.discover(parentDone, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));
+        assertThat(discovered).containsKey("shardId-2");
+        assertThat(discovered.get("shardId-2")).isEqualTo(ShardPosition.notStarted());
+        assertThat(discovered.get("shardId-0")).isEqualTo(new ShardPosition("42", true));
     }
 
     @Test
     void mergedChildWaitsForBothParents() {
-        KinesisOffset oneDone = new KinesisOffset("TRIM_HORIZON",
-                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false)));
-        assertThat(KinesisMicroBatchStream.discover(oneDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)).shards())
+        Map<String, ShardPosition> oneDone = Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("7", false));
+        assertThat(KinesisMicroBatchStream.discover(oneDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)))
                 .doesNotContainKey("shardId-3");
-        KinesisOffset bothDone = new KinesisOffset("TRIM_HORIZON",
-                Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("9", true)));
-        assertThat(KinesisMicroBatchStream.discover(bothDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)).shards())
+        Map<String, ShardPosition> bothDone = Map.of("shardId-0", new ShardPosition("42", true), "shardId-1", new ShardPosition("9", true));
+        assertThat(KinesisMicroBatchStream.discover(bothDone, List.of(PARENT_A, PARENT_B, MERGED_CHILD)))
                 .containsKey("shardId-3");
     }
 
     @Test
     void childOfAParentTrimmedByRetentionIsReadable() {
-        KinesisOffset start = new KinesisOffset("TRIM_HORIZON", Map.of());
-        assertThat(KinesisMicroBatchStream.discover(start, List.of(SPLIT_CHILD)).shards()).containsKey("shardId-2");
+        Map<String, ShardPosition> start = Map.<String, ShardPosition>of();
+        assertThat(KinesisMicroBatchStream.discover(start, List.of(SPLIT_CHILD))).containsKey("shardId-2");
     }
 
     @Test
@@ -58,6 +55,14 @@ class ShardDiscoveryTest {
         assertThat(back.json()).isEqualTo(o.json());
         assertThat(back.shards()).isEqualTo(o.shards());
         assertThat(back.startPosition()).isEqualTo(new StartPosition("AT_TIMESTAMP", 1_764_072_000_000L));
+    }
+
+    @Test
+    void anOffsetWrittenBeforeAlignmentExistedIsReadAsLookOnly() {
+        KinesisOffset old = KinesisOffset.fromJson(
+                "{\"start\":\"TRIM_HORIZON\",\"shards\":{\"shardId-0\":{\"seq\":\"42\",\"finished\":false}}}");
+        assertThat(old.ceiling()).isEqualTo(AlignmentPlan.LOOK_ONLY);
+        assertThat(old.shards().get("shardId-0").afterSequenceNumber()).isEqualTo("42");
     }
 
     @Test

@@ -15,6 +15,8 @@ public final class ReadingParser {
     /** Readings are ~150 bytes; anything near Kinesis' 1 MiB record limit is not a reading. */
     public static final int MAX_RECORD_BYTES = 8 * 1024;
     public static final int MAX_ID_LENGTH = 256;
+    /** Field of the Kinesis source's data-loss marker record; such a record is rejected as {@link RejectReason#DATA_LOSS}. */
+    public static final String DATA_LOSS_MARKER_FIELD = "sensorpipeDataLoss";
 
     private final LongSupplier clockMillis;
     private final long maxPastMillis;
@@ -63,6 +65,9 @@ public final class ReadingParser {
     }
 
     private ParseResult validate(JsonNode node) {
+        if (node.hasNonNull(DATA_LOSS_MARKER_FIELD)) {
+            return ParseResult.reject(RejectReason.DATA_LOSS, node.get(DATA_LOSS_MARKER_FIELD).asText());
+        }
         JsonNode v = node.get("v");
         if (missing(v)) {
             return missingField("v");

@@ -15,5 +15,10 @@ public enum RejectReason {
     /** {@code value} is NaN or infinite. */
     NON_FINITE_VALUE,
     /** {@code ts} is absurdly far from the processing clock. */
-    TIMESTAMP_OUT_OF_RANGE
+    TIMESTAMP_OUT_OF_RANGE,
+    /**
+     * Not a reading: the Kinesis source's marker for records lost behind the stream's retention (job run with
+     * {@code --fail-on-data-loss false}); its message names the shard and the lost range.
+     */
+    DATA_LOSS
 }

@@ -1,0 +1,117 @@
+package io.sensorpipe.kinesis;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Per-(plan, shard) results under the query's checkpoint ({@code <checkpoint>/sources/N/kinesis/<plan>/<shard>}),
+ * written by the executor that read the shard. A file appears whole or not at all (written to a temporary name,
+ * then renamed), and the first result written for a (plan, shard) wins: a task re-run after a crash finds it and
+ * reads exactly the records of the first attempt. Any Hadoop file system works (local, HDFS, S3 on EMR).
+ */
+public final class BatchMetadataStore implements Serializable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Plans kept behind the newest: only the current and the previous plan are ever read again. */
+    static final int KEEP_PLANS = 20;
+
+    private final String dir;
+
+    public BatchMetadataStore(String dir) {
+        this.dir = dir;
+    }
+
+    public String dir() {
+        return dir;
+    }
+
+    private Path path(long plan, String shardId) {
+        return new Path(new Path(dir, Long.toString(plan)), shardId + ".json");
+    }
+
+    /** Hadoop's Configuration parses its XML resources when created: once per JVM, not per file. */
+    private static volatile Configuration conf;
+
+    private transient volatile FileSystem fileSystem;
+
+    private FileSystem fs() throws IOException {
+        FileSystem f = fileSystem;
+        if (f == null) {
+            Configuration c = conf;
+            if (c == null) {
+                c = new Configuration();
+                conf = c;
+            }
+            f = new Path(dir).getFileSystem(c);
+            fileSystem = f;
+        }
+        return f;
+    }
+
+    public Optional<ShardBatchResult> get(long plan, String shardId) {
+        Path p = path(plan, shardId);
+        try (InputStream in = fs().open(p)) {
+            return Optional.of(JSON.readValue(in, ShardBatchResult.class));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + p, e);
+        }
+    }
+
+    /** Stores {@code result} unless a result for (plan, shard) exists; returns the one that is stored. */
+    public ShardBatchResult putIfAbsent(long plan, String shardId, ShardBatchResult result) {
+        Optional<ShardBatchResult> existing = get(plan, shardId);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Path target = path(plan, shardId);
+        Path tmp = new Path(target.getParent(), "." + shardId + "." + UUID.randomUUID() + ".tmp");
+        try {
+            FileSystem fs = fs();
+            fs.mkdirs(target.getParent());
+            try (OutputStream out = fs.create(tmp, false)) {
+                out.write(JSON.writeValueAsBytes(result));
+            }
+            if (!fs.rename(tmp, target)) {
+                fs.delete(tmp, false);
+                return get(plan, shardId).orElseThrow(() -> new IOException("could not store " + target));
+            }
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target, e);
+        }
+    }
+
+    /** Removes plans older than {@code plan - KEEP_PLANS} (best effort: they are never read again). */
+    public void purgeBefore(long plan) {
+        try {
+            FileSystem fs = fs();
+            Path root = new Path(dir);
+            if (!fs.exists(root)) {
+                return;
+            }
+            for (FileStatus s : fs.listStatus(root)) {
+                try {
+                    if (Long.parseLong(s.getPath().getName()) < plan - KEEP_PLANS) {
+                        fs.delete(s.getPath(), true);
+                    }
+                } catch (NumberFormatException ignored) {
+                    // not ours
+                }
+            }
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(BatchMetadataStore.class).warn("purging {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package io.sensorpipe.kinesis;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+/**
+ * Executor side of one {@link ShardTask}: reads the shard once, decides where the batch ends (alignment ceiling,
+ * cap, shard tip, shard end), persists that end with {@link BatchMetadataStore} and only then returns the records.
+ * When the store already has a result for (plan, shard), this is a re-run: it reads exactly up to that end.
+ *
+ * <p>Empty pages advance: the reader follows {@code NextShardIterator} across them within a task and leaves the
+ * iterator as a hint for the next plan, so an empty stretch is not read again; a closed shard whose iterator runs
+ * out is finished even when its last pages were empty.
+ */
+public final class ShardBatchReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardBatchReader.class);
+    /** An iterator is valid for 5 minutes; a hint older than this is not used. */
+    static final long ITERATOR_HINT_MAX_AGE_MS = 4 * 60_000;
+    /** GetRecords calls one task makes at most (5/s per shard: about 4 s). */
+    static final int MAX_CALLS_PER_TASK = 20;
+    /** Kinesis records one task consumes at most, even to reach the plan's floor. */
+    static final int HARD_CAP = 10_000;
+    /** Page size while the shard's record density in event time is unknown. */
+    static final int FIRST_PAGE = 10;
+    /** Marker user record emitted for a data loss; the job's parser rejects it as {@code DATA_LOSS}. */
+    public static final String DATA_LOSS_FIELD = io.sensorpipe.schema.ReadingParser.DATA_LOSS_MARKER_FIELD;
+
+    private final KinesisApi api;
+    private final LongSupplier clock;
+
+    public ShardBatchReader(KinesisApi api, LongSupplier clock) {
+        this.api = api;
+        this.clock = clock;
+    }
+
+    /** The records of one task (user records, de-aggregated; a data-loss marker first when one was found). */
+    public record Output(List<KinesisClientRecord> records, ShardBatchResult result) {
+    }
+
+    public Output read(ShardTask task) {
+        long calls0 = api.stats().getRecordsCalls();
+        long bytes0 = api.stats().bytes();
+        long kin0 = api.stats().records();
+        long thr0 = api.stats().throttles();
+        var stored = task.store().get(task.plan(), task.shardId());
+        Output out;
+        if (stored.isPresent()) {
+            out = new Output(replay(task, stored.get()), stored.get());
+        } else {
+            out = readFresh(task, calls0, bytes0, kin0, thr0);
+        }
+        return out;
+    }
+
+    // ---- first attempt
+
+    private Output readFresh(ShardTask task, long calls0, long bytes0, long kin0, long thr0) {
+        ShardPosition from = task.from();
+        long now = clock.getAsLong();
+        String lossMessage = null;
+        boolean fromTrimHorizon = false;
+        String iterator;
+        if (from.iterator() != null && now - from.iteratorAtMillis() < ITERATOR_HINT_MAX_AGE_MS) {
+            iterator = from.iterator();
+        } else {
+            try {
+                iterator = api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(),
+                        from.afterSequenceNumber()));
+            } catch (KinesisApi.PositionLostException e) {
+                lossMessage = lossMessage(task, from.nextSequenceNumber(), "the trim horizon", e.getMessage());
+                fromTrimHorizon = true;
+                try {
+                    iterator = trimHorizon(task);
+                } catch (KinesisApi.PositionLostException gone) {
+                    iterator = null; // the shard itself expired from the stream: nothing left to read on it
+                }
+            }
+        }
+        List<Record> consumed = new ArrayList<>();
+        String lastSeq = from.afterSequenceNumber();
+        Long lastTs = from.lastEventTime();
+        Long firstTs = null;
+        Long nextTs = null;
+        String nextSeq = null;
+        boolean idle = false;
+        boolean finished = iterator == null;
+        boolean stopped = false;
+        boolean firstChecked = fromTrimHorizon;
+        long behind = from.millisBehindLatest();
+        double rps = from.recordsPerSecond();
+        for (int call = 0; call < MAX_CALLS_PER_TASK && iterator != null; call++) {
+            int limit = pageLimit(task, consumed.size(), lastTs != null ? lastTs : from.eventTimePosition(), rps);
+            GetRecordsResponse r = api.getRecords(task.stream(), task.shardId(), iterator, limit);
+            if (r == null) { // expired (an old hint, or a slow page): ask again from the position
+                iterator = fromTrimHorizon && lastSeq == null ? trimHorizon(task)
+                        : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), lastSeq));
+                continue;
+            }
+            if (r.millisBehindLatest() != null) {
+                behind = r.millisBehindLatest();
+            }
+            for (Record rec : r.records()) {
+                if (!firstChecked) {
+                    firstChecked = true;
+                    String expected = from.nextSequenceNumber();
+                    if (expected != null && !expected.equals(rec.sequenceNumber())
+                            && seq(rec.sequenceNumber()).compareTo(seq(expected)) > 0) {
+                        // Kinesis answered from past the record we saw next last time: it was trimmed.
+                        lossMessage = lossMessage(task, expected, "sequence number " + rec.sequenceNumber(),
+                                "first record returned is past the expected next one");
+                    }
+                }
+                List<KinesisClientRecord> users = Deaggregation.userRecords(List.of(rec));
+                EventTimes.Span span = task.eventTimes().span(users, now);
+                boolean underCap = consumed.size() < task.maxRecords()
+                        || (span != null && span.max() <= task.floor() && consumed.size() < HARD_CAP);
+                boolean inTime = span == null || span.max() <= task.ceiling() || (task.leader() && consumed.isEmpty());
+                if (!underCap || !inTime) {
+                    nextTs = span == null ? null : span.min();
+                    nextSeq = rec.sequenceNumber();
+                    stopped = true;
+                    break;
+                }
+                consumed.add(rec);
+                lastSeq = rec.sequenceNumber();
+                if (span != null) {
+                    lastTs = lastTs == null ? span.max() : Math.max(lastTs, span.max());
+                    firstTs = firstTs == null ? span.min() : Math.min(firstTs, span.min());
+                }
+            }
+            if (stopped) {
+                break;
+            }
+            if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
+                rps = consumed.size() * 1000.0 / (lastTs - firstTs); // size the next page from what this one showed
+            }
+            iterator = r.nextShardIterator();
+            if (iterator == null) {
+                finished = true; // closed and read to its end, even if the last pages were empty
+                break;
+            }
+            boolean pastFloor = task.floor() == AlignmentPlan.LOOK_ONLY || lastTs == null || lastTs > task.floor();
+            if ((consumed.size() >= task.maxRecords() && pastFloor) || consumed.size() >= HARD_CAP) {
+                break;
+            }
+            if (behind == 0 && r.records().size() < limit) {
+                idle = true; // at the tip: nothing more to fetch now
+                break;
+            }
+        }
+        if (!stopped && !finished && !idle && task.floor() != AlignmentPlan.LOOK_ONLY
+                && (lastTs == null || lastTs < task.floor())) {
+            // Out of calls or at the hard cap before the floor: the next plan starts from here; say so, since
+            // readings of this shard between here and the floor may now find their windows closed.
+            LOG.warn("shard {} of {} stopped at event time {} before the plan's floor {} ({} records, {} calls)",
+                    task.shardId(), task.stream(), lastTs, task.floor(), consumed.size(), MAX_CALLS_PER_TASK);
+        }
+        if (lossMessage != null && task.failOnDataLoss()) {
+            throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false to continue from "
+                    + "the trim horizon (the gap is counted and dead-lettered as DATA_LOSS).");
+        }
+        if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
+            rps = consumed.size() * 1000.0 / (lastTs - firstTs);
+        }
+        boolean keepHint = !stopped && !finished && iterator != null;
+        ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
+                stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
+                keepHint ? now : 0, rps);
+        if (fromTrimHorizon && lastSeq == null && !finished) {
+            // Nothing consumed after restarting at the trim horizon: the next plan must not retry the lost position.
+            end = new ShardPosition(null, false, end.nextEventTime(), end.lastEventTime(), null, end.idle(), behind,
+                    end.iterator(), end.iteratorAtMillis(), rps);
+        }
+        List<KinesisClientRecord> users = Deaggregation.userRecords(consumed);
+        ReadStats s = api.stats();
+        ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,
+                users.size() + (lossMessage == null ? 0 : 1), s.records() - kin0, s.bytes() - bytes0,
+                s.getRecordsCalls() - calls0, s.throttles() - thr0);
+        ShardBatchResult kept = task.store().putIfAbsent(task.plan(), task.shardId(), result);
+        if (kept != result) { // another attempt stored first: return what it read
+            return new Output(replay(task, kept), kept);
+        }
+        if (lossMessage != null) {
+            LOG.warn("{} (continuing from the trim horizon: --fail-on-data-loss false)", lossMessage);
+            users.add(0, marker(task, lossMessage));
+        }
+        return new Output(users, result);
+    }
+
+    private int pageLimit(ShardTask task, int consumed, Long position, double rps) {
+        if (task.ceiling() == AlignmentPlan.LOOK_ONLY && !task.leader()) {
+            return 1;
+        }
+        // +1: see the next record's event time. Past the cap only records up to the floor may still be consumed.
+        int remaining = Math.max(task.maxRecords() - consumed, 0) + 1;
+        if (task.ceiling() == AlignmentPlan.UNBOUNDED || position == null) {
+            return Math.min(remaining, position == null ? FIRST_PAGE : HARD_CAP);
+        }
+        if (rps <= 0) {
+            return Math.min(remaining, FIRST_PAGE);
+        }
+        long toCeiling = estimate(rps, task.ceiling() - position);
+        long toFloor = estimate(rps, task.floor() - position);
+        long limit = Math.min(toCeiling, Math.max(remaining, toFloor));
+        return (int) Math.max(2, Math.min(limit, Math.min(HARD_CAP - consumed + 1, 10_000)));
+    }
+
+    /** Records expected within {@code millis} of event time, plus the next one (its time ends the read). */
+    private static long estimate(double rps, long millis) {
+        return (long) Math.ceil(rps * Math.max(0, millis) / 1000.0) + 1;
+    }
+
+    private String trimHorizon(ShardTask task) {
+        return api.shardIterator(GetShardIteratorRequest.builder().streamName(task.stream()).shardId(task.shardId())
+                .shardIteratorType(ShardIteratorType.TRIM_HORIZON).build());
+    }
+
+    private static String lossMessage(ShardTask task, String lostFrom, String lostTo, String why) {
+        ShardPosition p = task.from();
+        String fromText = lostFrom != null ? "sequence number " + lostFrom
+                : p.afterSequenceNumber() != null ? "after sequence number " + p.afterSequenceNumber()
+                : task.start().spec();
+        String time = p.eventTimePosition() == null ? "" : " (event time " + Instant.ofEpochMilli(p.eventTimePosition()) + ")";
+        return "data loss on shard " + task.shardId() + " of stream " + task.stream() + ": records from " + fromText
+                + time + " up to " + lostTo + " are behind the stream's retention and were not read (" + why + ")";
+    }
+
+    private static KinesisClientRecord marker(ShardTask task, String message) {
+        String json = "{\"" + DATA_LOSS_FIELD + "\":" + io.sensorpipe.schema.ReadingCodec.toJson(message)
+                + ",\"shardId\":" + io.sensorpipe.schema.ReadingCodec.toJson(task.shardId()) + "}";
+        return KinesisClientRecord.builder().data(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)))
+                .partitionKey(task.shardId())
+                .sequenceNumber("DATA_LOSS-" + task.plan() + "-" + task.shardId()).subSequenceNumber(0)
+                .approximateArrivalTimestamp(Instant.ofEpochMilli(0)).build();
+    }
+
+    private static BigInteger seq(String s) {
+        return new BigInteger(s);
+    }
+
+    // ---- re-run of a stored plan
+
+    private List<KinesisClientRecord> replay(ShardTask task, ShardBatchResult stored) {
+        List<KinesisClientRecord> users = new ArrayList<>();
+        if (stored.dataLoss() != null) {
+            users.add(marker(task, stored.dataLoss()));
+        }
+        String endSeq = stored.end().afterSequenceNumber();
+        String fromSeq = stored.fromTrimHorizon() ? null : task.from().afterSequenceNumber();
+        if (endSeq == null || endSeq.equals(fromSeq)) {
+            return users;
+        }
+        BigInteger end = seq(endSeq);
+        List<Record> out = new ArrayList<>();
+        String iterator = stored.fromTrimHorizon() ? trimHorizon(task)
+                : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), fromSeq));
+        int emptyAfterCalls = 0;
+        while (iterator != null && emptyAfterCalls < 200) {
+            GetRecordsResponse r = api.getRecords(task.stream(), task.shardId(), iterator, 10_000);
+            if (r == null) {
+                String after = out.isEmpty() ? fromSeq : out.get(out.size() - 1).sequenceNumber();
+                iterator = after == null && stored.fromTrimHorizon() ? trimHorizon(task)
+                        : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), after));
+                continue;
+            }
+            for (Record rec : r.records()) {
+                if (seq(rec.sequenceNumber()).compareTo(end) > 0) {
+                    iterator = null;
+                    break;
+                }
+                out.add(rec);
+                if (rec.sequenceNumber().equals(endSeq)) {
+                    users.addAll(Deaggregation.userRecords(out));
+                    return users;
+                }
+            }
+            if (iterator != null) {
+                iterator = r.nextShardIterator();
+                emptyAfterCalls = r.records().isEmpty() ? emptyAfterCalls + 1 : 0;
+            }
+        }
+        throw new IllegalStateException("re-running plan " + task.plan() + " on shard " + task.shardId() + " of "
+                + task.stream() + ": sequence number " + endSeq + " stored by its first attempt was not reached (read "
+                + out.size() + " records); was it trimmed by retention? The checkpoint cannot be replayed exactly.");
+    }
+}

@@ -1,0 +1,28 @@
+package io.sensorpipe.kinesis;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * What one task did with one shard in one plan, persisted under the checkpoint before its rows are returned, so a
+ * re-run reads exactly the same records and the next plan starts where this one stopped.
+ *
+ * @param end               where the shard stands after this batch
+ * @param fromTrimHorizon   the position was lost and reading restarted at TRIM_HORIZON (re-runs do the same)
+ * @param dataLoss          what was lost (shard, range), or null
+ * @param userRecords       user records returned (after de-aggregation)
+ * @param kinesisRecords    Kinesis records fetched, consumed or not
+ * @param bytes             bytes of Kinesis records fetched, consumed or not
+ * @param getRecordsCalls   GetRecords calls made
+ * @param throttles         throttled calls (retried)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
+                               @JsonProperty("fromTrimHorizon") boolean fromTrimHorizon,
+                               @JsonProperty("dataLoss") String dataLoss,
+                               @JsonProperty("userRecords") long userRecords,
+                               @JsonProperty("kinesisRecords") long kinesisRecords,
+                               @JsonProperty("bytes") long bytes,
+                               @JsonProperty("getRecordsCalls") long getRecordsCalls,
+                               @JsonProperty("throttles") long throttles) {
+}

@@ -1,0 +1,102 @@
+package io.sensorpipe.kinesis;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * One shard behind the reader's {@link KinesisApi}, driving the pages Kinesis returns but kinesis-mock never does:
+ * empty pages while records follow (Kinesis skipping an empty stretch), empty pages at a closed shard's end. Not a
+ * stand-in for AWS's client: it implements the source's own three-call interface.
+ */
+final class ScriptedShard implements KinesisApi {
+    final String shardId;
+    final List<Record> records = new ArrayList<>();
+    /** Before the record at index i (key), this many empty pages are returned first. */
+    final java.util.Map<Integer, Integer> emptyPagesBefore = new java.util.HashMap<>();
+    boolean closed;
+    int trimmedBelow; // records below this index are gone (retention)
+    private final ReadStats stats = new ReadStats();
+    final List<String> calls = new ArrayList<>();
+
+    ScriptedShard(String shardId) {
+        this.shardId = shardId;
+    }
+
+    ScriptedShard add(String json) {
+        String seq = BigInteger.valueOf(1000 + records.size() * 10L).toString();
+        records.add(Record.builder().sequenceNumber(seq).partitionKey("k").data(SdkBytes.fromUtf8String(json))
+                .approximateArrivalTimestamp(java.time.Instant.EPOCH).build());
+        return this;
+    }
+
+    ScriptedShard reading(long ts) {
+        return add("{\"v\":1,\"sensorId\":\"s\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1}");
+    }
+
+    @Override
+    public List<Shard> listShards(String stream) {
+        return List.of(Shard.builder().shardId(shardId).build());
+    }
+
+    @Override
+    public String shardIterator(GetShardIteratorRequest request) {
+        stats.otherCalls.incrementAndGet();
+        calls.add("GetShardIterator " + request.shardIteratorType());
+        if (request.shardIteratorType() == ShardIteratorType.TRIM_HORIZON) {
+            return iterator(trimmedBelow, 0);
+        }
+        String after = request.startingSequenceNumber();
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).sequenceNumber().equals(after)) {
+                if (i < trimmedBelow) {
+                    throw new PositionLostException("trimmed " + after, null);
+                }
+                return iterator(i + 1, 0);
+            }
+        }
+        throw new PositionLostException("no record " + after, null);
+    }
+
+    private static String iterator(int index, int emptiesServed) {
+        return index + ":" + emptiesServed;
+    }
+
+    @Override
+    public GetRecordsResponse getRecords(String stream, String shard, String it, int limit) {
+        stats.getRecordsCalls.incrementAndGet();
+        calls.add("GetRecords " + it + " limit " + limit);
+        String[] p = it.split(":");
+        int index = Math.max(Integer.parseInt(p[0]), trimmedBelow);
+        int empties = Integer.parseInt(p[1]);
+        if (empties < emptyPagesBefore.getOrDefault(index, 0)) {
+            return GetRecordsResponse.builder().records(List.of()).millisBehindLatest(5_000L)
+                    .nextShardIterator(iterator(index, empties + 1)).build();
+        }
+        int to = Math.min(records.size(), index + limit);
+        for (int i = index + 1; i < to; i++) { // a page stops before an empty stretch
+            if (emptyPagesBefore.getOrDefault(i, 0) > 0) {
+                to = i;
+                break;
+            }
+        }
+        List<Record> page = records.subList(index, to);
+        stats.records.addAndGet(page.size());
+        page.forEach(r -> stats.bytes.addAndGet(r.data().asByteArray().length));
+        boolean atEnd = to == records.size() && (to == index || emptyPagesBefore.getOrDefault(to, 0) == 0);
+        return GetRecordsResponse.builder().records(List.copyOf(page))
+                .millisBehindLatest(atEnd ? 0L : 1_000L)
+                .nextShardIterator(atEnd && closed ? null : iterator(to, 0)).build();
+    }
+
+    @Override
+    public ReadStats stats() {
+        return stats;
+    }
+}

@@ -1,0 +1,187 @@
+package io.sensorpipe.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.kinesis.retrieval.KinesisClientRecord;
+
+/** The executor's read of one shard in one plan, on scripted pages (those kinesis-mock never returns). */
+class ShardBatchReaderTest {
+    private static final long NOW = 10_000_000L;
+    private static final EventTimes TIMES = new EventTimes("ts", 60_000);
+
+    @TempDir
+    Path tmp;
+
+    private ShardTask task(ScriptedShard shard, ShardPosition from, long plan, long ceiling, boolean leader, int cap,
+                           boolean failOnLoss) {
+        return new ShardTask("s", shard.shardId, StartPosition.parse("TRIM_HORIZON"), from, plan, ceiling,
+                AlignmentPlan.LOOK_ONLY, leader, cap,
+                0, new BatchMetadataStore(tmp.resolve("meta").toString()), TIMES, failOnLoss);
+    }
+
+    private ShardBatchReader.Output read(ScriptedShard shard, ShardTask task) {
+        return new ShardBatchReader(shard, () -> NOW).read(task);
+    }
+
+    private static List<String> bodies(ShardBatchReader.Output out) {
+        return out.records().stream().map(ShardBatchReaderTest::body).toList();
+    }
+
+    private static String body(KinesisClientRecord r) {
+        byte[] b = new byte[r.data().remaining()];
+        r.data().duplicate().get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void emptyPagesWhileRecordsFollowAreFollowedWithinTheTask() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b");
+        shard.emptyPagesBefore.put(0, 3);
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,
+                false, 100, true));
+        assertThat(bodies(out)).containsExactly("a", "b");
+        assertThat(out.result().end().afterSequenceNumber()).isEqualTo(shard.records.get(1).sequenceNumber());
+        assertThat(out.result().getRecordsCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void anIdleShardLeavesItsIteratorSoTheNextPlanDoesNotRepeatTheSameReads() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a");
+        ShardBatchReader.Output first = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,
+                false, 100, true));
+        ShardPosition end = first.result().end();
+        assertThat(end.idle()).as("read to its tip").isTrue();
+        assertThat(end.iterator()).isEqualTo("1:0");
+
+        shard.add("b");
+        shard.calls.clear();
+        ShardBatchReader.Output second = read(shard, task(shard, end, 2, AlignmentPlan.UNBOUNDED, false, 100, true));
+        assertThat(bodies(second)).containsExactly("b");
+        assertThat(shard.calls).as("continues from the stored iterator, no new GetShardIterator")
+                .hasSize(1).allMatch(c -> c.startsWith("GetRecords 1:0 "));
+    }
+
+    @Test
+    void aClosedParentWhoseLastPagesAreEmptyIsFinishedSoItsChildrenStart() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a");
+        shard.closed = true;
+        shard.emptyPagesBefore.put(1, 2); // Kinesis may answer empty pages before telling the shard ended
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,
+                false, 100, true));
+        assertThat(bodies(out)).containsExactly("a");
+        assertThat(out.result().end().finished()).isTrue();
+        assertThat(out.result().getRecordsCalls()).isEqualTo(4);
+    }
+
+    @Test
+    void aClosedParentWithNothingLeftIsFinishedWithoutRecords() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a");
+        shard.closed = true;
+        ShardPosition after = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        ShardBatchReader.Output out = read(shard, task(shard, after, 1, 5_000, false, 100, true));
+        assertThat(out.records()).isEmpty();
+        assertThat(out.result().end().finished()).isTrue();
+    }
+
+    @Test
+    void readingStopsAtTheCeilingAndRemembersTheNextEventTime() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, 4_000, false, 100, true));
+        assertThat(out.records()).hasSize(5);
+        ShardPosition end = out.result().end();
+        assertThat(end.lastEventTime()).isEqualTo(4_000L);
+        assertThat(end.nextEventTime()).isEqualTo(5_000L);
+        assertThat(end.nextSequenceNumber()).isEqualTo(shard.records.get(5).sequenceNumber());
+        assertThat(end.idle()).isFalse();
+        assertThat(end.iterator()).as("stopped inside a page: the next plan starts after the last consumed record")
+                .isNull();
+    }
+
+    @Test
+    void everyRecordUpToTheFloorIsConsumedEvenPastTheCap() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ShardTask capped = task(shard, ShardPosition.notStarted(), 1, 8_000, false, 3, true);
+        ShardTask withFloor = new ShardTask(capped.stream(), capped.shardId(), capped.start(), capped.from(), 2,
+                8_000, 5_000, false, 3, 0, capped.store(), TIMES, true);
+        assertThat(read(shard, capped).records()).as("the cap alone").hasSize(3);
+        ShardBatchReader.Output out = read(shard, withFloor);
+        assertThat(out.records()).as("up to the floor, past the cap").hasSize(6);
+        assertThat(out.result().end().nextEventTime()).isEqualTo(6_000L);
+    }
+
+    @Test
+    void aLeaderConsumesItsFirstRecordEvenPastTheCeilingSoReadingProgresses() {
+        ScriptedShard shard = new ScriptedShard("shard-0").reading(50_000).reading(51_000);
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, 1_000, true, 100, true));
+        assertThat(out.records()).hasSize(1);
+        assertThat(out.result().end().nextEventTime()).isEqualTo(51_000L);
+    }
+
+    @Test
+    void aReadingFarInTheFutureDoesNotMoveTheShard() {
+        ScriptedShard shard = new ScriptedShard("shard-0").reading(1_000).reading(NOW + 3_600_000).reading(2_000);
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, 5_000, false, 100, true));
+        assertThat(out.records()).hasSize(3);
+        assertThat(out.result().end().lastEventTime()).isEqualTo(2_000L);
+    }
+
+    @Test
+    void aRerunReadsExactlyTheRecordsOfTheFirstAttempt() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b");
+        ShardTask t = task(shard, ShardPosition.notStarted(), 7, AlignmentPlan.UNBOUNDED, false, 100, true);
+        List<String> first = bodies(read(shard, t));
+        shard.add("c").add("d"); // more arrived before the re-run
+        assertThat(bodies(read(shard, t))).isEqualTo(first).containsExactly("a", "b");
+    }
+
+    @Test
+    void aPositionBehindTheTrimHorizonFailsNamingTheShardAndTheRange() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        shard.trimmedBelow = 2;
+        assertThatThrownBy(() -> read(shard, task(shard, from, 3, AlignmentPlan.UNBOUNDED, false, 100, true)))
+                .hasMessageContaining("data loss on shard shard-0 of stream s")
+                .hasMessageContaining("after sequence number " + from.afterSequenceNumber())
+                .hasMessageContaining("--fail-on-data-loss false");
+    }
+
+    @Test
+    void withoutFailOnDataLossTheReadContinuesFromTheTrimHorizonWithAMarkerFirst() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        shard.trimmedBelow = 2;
+        ShardTask t = task(shard, from, 3, AlignmentPlan.UNBOUNDED, false, 100, false);
+        ShardBatchReader.Output out = read(shard, t);
+        assertThat(bodies(out)).hasSize(2).last().isEqualTo("c");
+        assertThat(body(out.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("shard-0");
+        // the job's parser turns the marker into a dead letter with reason DATA_LOSS and the message naming the range
+        var parsed = io.sensorpipe.schema.ReadingParser.withDefaults()
+                .parse(body(out.records().get(0)).getBytes(StandardCharsets.UTF_8));
+        assertThat(parsed.reason()).isEqualTo(io.sensorpipe.schema.RejectReason.DATA_LOSS);
+        assertThat(parsed.message()).contains("data loss on shard shard-0 of stream s");
+        assertThat(out.result().dataLoss()).isNotNull();
+        assertThat(bodies(read(shard, t))).as("a re-run emits the same marker and records").isEqualTo(bodies(out));
+    }
+
+    @Test
+    void aSkippedRecordSeenBeforeIsDetectedAsDataLoss() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        // The last read stopped before record 1 and saw it; Kinesis now starts past it (it answers from its horizon).
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false, 5L, 1L,
+                shard.records.get(1).sequenceNumber(), false, 100, "2:0", NOW, 0);
+        assertThatThrownBy(() -> read(shard, task(shard, from, 3, AlignmentPlan.UNBOUNDED, false, 100, true)))
+                .hasMessageContaining("records from sequence number " + shard.records.get(1).sequenceNumber());
+    }
+}

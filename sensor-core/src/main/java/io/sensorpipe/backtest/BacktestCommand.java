@@ -1,5 +1,6 @@
 package io.sensorpipe.backtest;
 
+import io.sensorpipe.score.Detector;
 import io.sensorpipe.score.ScorerConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -64,7 +65,8 @@ public final class BacktestCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         }
-        ScorerConfig config = ScorerConfig.builder().randomSeed(seed).build();
+        // exactly the benchmarked configuration; --seed is the only override, and it shows in the summary
+        ScorerConfig config = ScorerConfig.defaults().toBuilder().randomSeed(seed).build();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dataDir)) {
             files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".csv"))
@@ -79,19 +81,33 @@ public final class BacktestCommand implements Callable<Integer> {
         long rows = 0;
         long windows = 0;
         long late = 0;
+        long[] flags = new long[Detector.values().length];
         try {
             for (Future<SeriesBacktest.Result> f : results) {
                 SeriesBacktest.Result r = f.get();
                 rows += r.scores().length;
                 windows += r.windows();
                 late += r.late();
+                for (int d = 0; d < flags.length; d++) {
+                    flags[d] += r.flags()[d];
+                }
             }
         } finally {
             pool.shutdown();
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.printf(Locale.ROOT, "backtest: %d files, %d rows, %d windows scored, %d late readings, %.1f s, model %s%n",
-                files.size(), rows, windows, late, seconds, config.modelVersion());
+        System.out.printf(Locale.ROOT, "backtest: %d files, %d rows, %d windows scored, %d late readings, %.1f s, model %s, "
+                        + "overrides %s%n", files.size(), rows, windows, late, seconds, config.modelVersion(),
+                config.overrides().isEmpty() ? "none" : config.overrides());
+        // at the scorer's own alert threshold (NAB sweeps its own): which part of the detector is behind the flags
+        StringBuilder byDetector = new StringBuilder();
+        for (Detector d : Detector.values()) {
+            if (d != Detector.NONE) {
+                byDetector.append(byDetector.isEmpty() ? "" : " ").append(d).append('=').append(flags[d.ordinal()]);
+            }
+        }
+        System.out.printf(Locale.ROOT, "flags at alertThreshold %s by detector: %s%n", config.alertThreshold(),
+                byDetector);
         return 0;
     }
 

@@ -1,6 +1,7 @@
 package io.sensorpipe.backtest;
 
 import io.sensorpipe.schema.Reading;
+import io.sensorpipe.score.Detector;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
@@ -22,7 +23,8 @@ final class SeriesBacktest {
     /** Intervals looked at to derive the window size: only the series' beginning, like a live sensor's first hours. */
     static final int INTERVALS_FOR_WINDOW_SIZE = 100;
 
-    record Result(double[] scores, long windows, long late, long windowSizeMillis) {
+    /** {@code flags} counts flagged windows by the detector that fired (index = {@link Detector#ordinal()}). */
+    record Result(double[] scores, long windows, long late, long windowSizeMillis, long[] flags) {
     }
 
     private SeriesBacktest() {
@@ -59,23 +61,27 @@ final class SeriesBacktest {
         Windower windower = new Windower(windows, allowedLateness);
         SensorScorer scorer = Scorers.create(config, sensorId);
         Map<Long, Double> scoreByWindowStart = new HashMap<>();
+        long[] flags = new long[Detector.values().length];
         long windowCount = 0;
         for (int i = 0; i < ts.length; i++) {
             windowCount += scoreAll(windower.accept(Reading.of(sensorId, "nab", "", ts[i], values[i], "")), scorer,
-                    scoreByWindowStart);
+                    scoreByWindowStart, flags);
         }
-        windowCount += scoreAll(windower.flush(), scorer, scoreByWindowStart);
+        windowCount += scoreAll(windower.flush(), scorer, scoreByWindowStart, flags);
         double[] scores = new double[ts.length];
         for (int i = 0; i < ts.length; i++) {
             scores[i] = scoreByWindowStart.getOrDefault(windows.startOf(ts[i]), 0.0);
         }
-        return new Result(scores, windowCount, windower.lateCount(), size.toMillis());
+        return new Result(scores, windowCount, windower.lateCount(), size.toMillis(), flags);
     }
 
-    private static int scoreAll(List<ClosedWindow> closed, SensorScorer scorer, Map<Long, Double> out) {
+    private static int scoreAll(List<ClosedWindow> closed, SensorScorer scorer, Map<Long, Double> out, long[] flags) {
         for (ClosedWindow w : closed) {
             WindowScore s = scorer.score(w);
             out.put(w.windowStart(), s.anomalyScore());
+            if (s.anomaly()) {
+                flags[s.detector().ordinal()]++;
+            }
         }
         return closed.size();
     }

@@ -60,6 +60,15 @@ public final class ResultItem {
 
     public static final String ANOMALIES_GSI = "anomalies-by-day";
 
+    /** N, optional: lower end of the range the model expected the window mean in (WindowScore.expectedLow). */
+    public static final String EXPECTED_LOW = "expectedLow";
+    /** N, optional: upper end of that range (WindowScore.expectedHigh). */
+    public static final String EXPECTED_HIGH = "expectedHigh";
+    /** S: which part of the detector flagged the window, an io.sensorpipe.score.Detector name; NONE if not flagged. */
+    public static final String DETECTOR = "detector";
+    /** S, optional: present only on a window the model could not score, saying why (WindowScore.unscoredReason). */
+    public static final String UNSCORED_REASON = "unscoredReason";
+
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     /** Default TTL of an item (the job's {@code --ttl-days} default). */

@@ -1,7 +1,9 @@
 package io.sensorpipe.score;
 
 import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Window-level model parameters (one configuration for every sensor). Immutable; build with {@link #builder()}.
@@ -23,6 +25,7 @@ public final class ScorerConfig implements Serializable {
     private final int likelihoodEstimationWindows;
     private final int likelihoodLearningWindows;
     private final double rangeTolerance;
+    private final int seasonalPeriodHours;
 
     private ScorerConfig(Builder b) {
         this.randomSeed = b.randomSeed;
@@ -38,6 +41,7 @@ public final class ScorerConfig implements Serializable {
         this.likelihoodEstimationWindows = b.likelihoodEstimationWindows;
         this.likelihoodLearningWindows = b.likelihoodLearningWindows;
         this.rangeTolerance = b.rangeTolerance;
+        this.seasonalPeriodHours = b.seasonalPeriodHours;
     }
 
     public static ScorerConfig defaults() {
@@ -56,18 +60,68 @@ public final class ScorerConfig implements Serializable {
                 .likelihoodHistoryWindows(likelihoodHistoryWindows)
                 .likelihoodEstimationWindows(likelihoodEstimationWindows)
                 .likelihoodLearningWindows(likelihoodLearningWindows)
-                .rangeTolerance(rangeTolerance);
+                .rangeTolerance(rangeTolerance)
+                .seasonalPeriodHours(seasonalPeriodHours);
     }
 
-    /** Identifies scorer and parameters, e.g. {@code trcf4.4.0-ens1/sh8-t30-n256-w64-...-seed42}. */
+    /**
+     * Identifies scorer and every parameter, e.g.
+     * {@code trcf4.4.0-al-seas-stats-range/sh4-t30-n128-d3.90625E-4-w388-r0.05-l288+100-h8640-avg20-s168-c100-a0.5-seed42},
+     * so each stored result says exactly what produced it (an override shows as a different string).
+     */
     public String modelVersion() {
-        return String.format(Locale.ROOT, "trcf4.4.0-al-range/sh%d-t%d-n%d-d%s-w%d-r%s-l%d+%d-h%d-avg%d-c%d-a%s-seed%d",
+        return String.format(Locale.ROOT,
+                "trcf4.4.0-al-seas-stats-range/sh%d-t%d-n%d-d%s-w%d-r%s-l%d+%d-h%d-avg%d-s%d-c%d-a%s-seed%d",
                 shingleSize, numberOfTrees, sampleSize, timeDecay, warmupWindows, rangeTolerance,
                 likelihoodLearningWindows, likelihoodEstimationWindows, likelihoodHistoryWindows,
-                likelihoodAveragingWindows, cooldownWindows, alertThreshold, randomSeed);
+                likelihoodAveragingWindows, seasonalPeriodHours, cooldownWindows, alertThreshold, randomSeed);
     }
 
-    /** Windows a new sensor's model must see before it may flag anything (scores are 0 until then). */
+    /** Every parameter by its builder name, in a fixed order (values as in {@link #modelVersion()}). */
+    public Map<String, String> parameters() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("randomSeed", Long.toString(randomSeed));
+        p.put("shingleSize", Integer.toString(shingleSize));
+        p.put("numberOfTrees", Integer.toString(numberOfTrees));
+        p.put("sampleSize", Integer.toString(sampleSize));
+        p.put("timeDecay", Double.toString(timeDecay));
+        p.put("warmupWindows", Integer.toString(warmupWindows));
+        p.put("rangeTolerance", Double.toString(rangeTolerance));
+        p.put("likelihoodLearningWindows", Integer.toString(likelihoodLearningWindows));
+        p.put("likelihoodEstimationWindows", Integer.toString(likelihoodEstimationWindows));
+        p.put("likelihoodHistoryWindows", Integer.toString(likelihoodHistoryWindows));
+        p.put("likelihoodAveragingWindows", Integer.toString(likelihoodAveragingWindows));
+        p.put("seasonalPeriodHours", Integer.toString(seasonalPeriodHours));
+        p.put("cooldownWindows", Integer.toString(cooldownWindows));
+        p.put("alertThreshold", Double.toString(alertThreshold));
+        return p;
+    }
+
+    /**
+     * The parameters that differ from {@link #defaults()} (the benchmarked configuration), name to value in builder
+     * order; empty when this is the benchmarked configuration. Meant for a job's summary line.
+     */
+    public Map<String, String> overrides() {
+        Map<String, String> defaults = defaults().parameters();
+        Map<String, String> out = new LinkedHashMap<>();
+        parameters().forEach((k, v) -> {
+            if (!v.equals(defaults.get(k))) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    /** True when this is exactly the benchmarked configuration. */
+    public boolean isDefault() {
+        return overrides().isEmpty();
+    }
+
+    /**
+     * Windows a new sensor's model must see before it may flag anything (scores are 0 until then). The default is
+     * the likelihood's learning + estimation period, so the first flags come from the calibrated detector; windows
+     * fed through {@link SensorScorer#learn} count.
+     */
     public int warmupWindows() {
         return warmupWindows;
     }
@@ -110,6 +164,14 @@ public final class ScorerConfig implements Serializable {
     /** A window mean beyond the range seen so far by more than this fraction of the range scores 1. */
     public double rangeTolerance() {
         return rangeTolerance;
+    }
+
+    /**
+     * Length of the seasonal baseline's cycle in hours, one slot per hour (168 = hour of week); 0 turns the
+     * seasonal detector off.
+     */
+    public int seasonalPeriodHours() {
+        return seasonalPeriodHours;
     }
 
     /** Windows whose forest scores are ignored by the likelihood (the forest is still learning). */
@@ -161,6 +223,7 @@ public final class ScorerConfig implements Serializable {
         private int likelihoodEstimationWindows = 100;
         private int likelihoodLearningWindows = 288;
         private double rangeTolerance = 0.05;
+        private int seasonalPeriodHours = 168;
 
         private Builder() {
         }
@@ -210,6 +273,11 @@ public final class ScorerConfig implements Serializable {
             return this;
         }
 
+        public Builder seasonalPeriodHours(int v) {
+            this.seasonalPeriodHours = v;
+            return this;
+        }
+
         public Builder likelihoodLearningWindows(int v) {
             this.likelihoodLearningWindows = v;
             return this;
@@ -245,6 +313,8 @@ public final class ScorerConfig implements Serializable {
             require(likelihoodHistoryWindows >= 1, "likelihoodHistoryWindows", ">= 1", likelihoodHistoryWindows);
             require(likelihoodAveragingWindows >= 1 && likelihoodAveragingWindows <= 1000, "likelihoodAveragingWindows",
                     "in [1,1000]", likelihoodAveragingWindows);
+            require(seasonalPeriodHours >= 0 && seasonalPeriodHours <= 1000, "seasonalPeriodHours",
+                    "in [0,1000] (0 = off)", seasonalPeriodHours);
             return new ScorerConfig(this);
         }
 

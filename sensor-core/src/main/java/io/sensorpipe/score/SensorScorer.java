@@ -8,10 +8,20 @@ import io.sensorpipe.window.ClosedWindow;
  * this scorer would.
  */
 public interface SensorScorer {
+    /** Scores the window, then learns from it. */
     WindowScore score(ClosedWindow window);
+
+    /**
+     * Learns from a past window without judging it (warm start from history: an archive replay, a demo's
+     * {@code --history}): the model is updated exactly as by {@link #score}, the window counts towards the warm-up,
+     * and nothing is flagged or starts a cooldown. Windows must still come in order, before the live ones.
+     */
+    default void learn(ClosedWindow window) {
+        score(window);
+    }
 
     byte[] snapshot();
 
-    /** Windows scored so far (including warm-up). */
+    /** Windows seen so far (scored or learnt, including warm-up). */
     long windowsSeen();
 }

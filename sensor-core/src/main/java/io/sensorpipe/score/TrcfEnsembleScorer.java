@@ -19,16 +19,25 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The per-sensor model: a ThresholdedRandomCutForest over a shingle of recent window means (raw values, no
- * normalisation, so level shifts stay visible), whose score is calibrated by an {@link AnomalyLikelihood}, combined
- * with a range-novelty detector (a mean beyond the range seen so far by more than a tolerance scores 1), with an
- * optional cooldown after each alert.
+ * The per-sensor model, an ensemble of four detectors over each window's readings:
+ * <ul>
+ *   <li>a ThresholdedRandomCutForest over a shingle of recent means (raw values, no normalisation, so level shifts
+ *       stay visible), its score calibrated per sensor by an {@link AnomalyLikelihood} ({@link Detector#FOREST_LIKELIHOOD});
+ *   <li>a {@link SeasonalBaseline} (hour-of-week means) whose residual is calibrated by its own likelihood
+ *       ({@link Detector#SEASONAL}): it sees what the forest cannot, a normal-looking shape at the wrong time;
+ *   <li>{@link WindowStats}: the spread and number of readings in the window against the usual, calibrated by a
+ *       third likelihood ({@link Detector#WINDOW_STATS}): a noise burst, a stuck sensor, missing readings;
+ *   <li>range novelty: a mean beyond the range seen so far by more than a tolerance scores 1
+ *       ({@link Detector#RANGE_NOVELTY}).
+ * </ul>
+ * The score is the largest of them; after each alert a cooldown damps the next windows (one incident, one alert).
  *
- * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows()} windows; the forest-based
- * likelihood needs {@link ScorerConfig#likelihoodWarmupWindows()} windows before it scores above 0.
+ * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows()} windows (scored or
+ * {@linkplain #learn learnt}); the likelihoods need {@link ScorerConfig#likelihoodWarmupWindows()} windows before
+ * they score above 0.
  */
 final class TrcfEnsembleScorer implements SensorScorer {
-    private static final int SNAPSHOT_FORMAT = 1;
+    private static final int SNAPSHOT_FORMAT = 2;
     private static final double COOLDOWN_DAMPING = 0.2;
 
     private final ScorerConfig config;
@@ -69,29 +78,70 @@ final class TrcfEnsembleScorer implements SensorScorer {
 
     @Override
     public WindowScore score(ClosedWindow window) {
+        return process(window, true);
+    }
+
+    @Override
+    public void learn(ClosedWindow window) {
+        process(window, false);
+    }
+
+    /** Updates every part of the model with the window; {@code live} = may flag (and then starts a cooldown). */
+    private WindowScore process(ClosedWindow window, boolean live) {
         double x = window.aggregate().mean();
+        long t = window.windowStart();
         DetectorState s = state;
         AnomalyDescriptor d = forest.process(new double[] {x}, s.windowsSeen);
         s.windowsSeen++;
         double grade = d.getAnomalyGrade();
-        Double expected = null;
+        Double forestExpected = null;
         if (d.isExpectedValuesPresent() && d.getExpectedValuesList() != null && d.getRelativeIndex() == 0) {
-            expected = d.getExpectedValuesList()[0][0];
+            forestExpected = d.getExpectedValuesList()[0][0];
         }
-        double likelihood = s.likelihood.next(d.getRCFScore());
+        double forestLikelihood = clamp01(s.likelihood.next(d.getRCFScore()));
+        double seasonalLikelihood = s.seasonal.enabled()
+                ? clamp01(s.seasonalLikelihood.next(s.seasonal.deviation(t, x))) : 0.0;
+        double statsLikelihood = s.stats.applicable()
+                ? clamp01(s.statsLikelihood.next(s.stats.deviation(window.aggregate()))) : 0.0;
+        Double expected = s.seasonal.expected(t);
+        double[] range = s.seasonal.expectedRange(t);
+        if (expected == null) {
+            expected = forestExpected;
+        }
+        if (range == null) {
+            range = s.seenRange(config.rangeTolerance());
+        }
         boolean novel = s.outsideSeenRange(x, config.rangeTolerance());
         s.observe(x);
-        if (s.windowsSeen <= config.warmupWindows()) {
-            return new WindowScore(0.0, 0.0, false, expected);
+        s.seasonal.observe(t, window.windowEnd() - window.windowStart(), x);
+        s.stats.observe(window.aggregate(), window.windowEnd() - window.windowStart());
+        Double low = range == null ? null : range[0];
+        Double high = range == null ? null : range[1];
+        if (!live || s.windowsSeen <= config.warmupWindows()) {
+            return new WindowScore(0.0, 0.0, false, expected, low, high, Detector.NONE, null);
         }
-        double raw = novel ? 1.0 : clamp01(likelihood);
+        Detector source;
+        double raw;
+        if (novel) {
+            source = Detector.RANGE_NOVELTY;
+            raw = 1.0;
+        } else if (statsLikelihood > forestLikelihood && statsLikelihood > seasonalLikelihood) {
+            source = Detector.WINDOW_STATS;
+            raw = statsLikelihood;
+        } else if (seasonalLikelihood > forestLikelihood) {
+            source = Detector.SEASONAL;
+            raw = seasonalLikelihood;
+        } else {
+            source = Detector.FOREST_LIKELIHOOD;
+            raw = forestLikelihood;
+        }
         boolean inCooldown = s.windowsSinceAlert < config.cooldownWindows();
         // one incident, one alert (NAB counts the earliest detection; repeats are false positives): damped below the
         // alert threshold, not zeroed, so the score still ranks windows
         double score = inCooldown ? raw * COOLDOWN_DAMPING : raw;
         boolean anomaly = score >= config.alertThreshold();
         s.windowsSinceAlert = anomaly ? 0 : Math.min(s.windowsSinceAlert + 1, Integer.MAX_VALUE - 1);
-        return new WindowScore(score, grade, anomaly, expected);
+        return new WindowScore(score, grade, anomaly, expected, low, high, anomaly ? source : Detector.NONE, null);
     }
 
     private static double clamp01(double v) {
@@ -120,16 +170,18 @@ final class TrcfEnsembleScorer implements SensorScorer {
     }
 
     static TrcfEnsembleScorer restore(ScorerConfig config, byte[] snapshot) {
+        String expected = "format " + SNAPSHOT_FORMAT + " of model " + config.modelVersion();
         Envelope e;
         try (ObjectInputStream in = new ObjectInputStream(new InflaterInputStream(new ByteArrayInputStream(snapshot)))) {
             in.setObjectInputFilter(TrcfEnsembleScorer::allowInSnapshot);
             e = (Envelope) in.readObject();
-        } catch (IOException | ClassNotFoundException ex) {
-            throw new IllegalArgumentException("not a scorer snapshot: " + ex.getMessage(), ex);
+        } catch (IOException | ClassNotFoundException | ClassCastException | NullPointerException ex) {
+            throw new IncompatibleSnapshotException("not a scorer snapshot (" + ex + ")", expected, ex);
         }
-        if (e.format != SNAPSHOT_FORMAT || !e.modelVersion.equals(config.modelVersion())) {
-            throw new IllegalArgumentException("snapshot is format " + e.format + " of model " + e.modelVersion
-                    + ", expected format " + SNAPSHOT_FORMAT + " of " + config.modelVersion());
+        // Envelope keeps its shape across formats, so an older snapshot still reads far enough to say what it is.
+        if (e.format != SNAPSHOT_FORMAT || !config.modelVersion().equals(e.modelVersion)) {
+            throw new IncompatibleSnapshotException("format " + e.format + " of model " + e.modelVersion, expected,
+                    null);
         }
         ThresholdedRandomCutForest forest = new ThresholdedRandomCutForestMapper().toModel(e.forest, config.randomSeed());
         return new TrcfEnsembleScorer(config, e.sensorId, forest, e.detector);
@@ -163,10 +215,31 @@ final class TrcfEnsembleScorer implements SensorScorer {
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         final AnomalyLikelihood likelihood;
+        final AnomalyLikelihood seasonalLikelihood;
+        final SeasonalBaseline seasonal;
+        final AnomalyLikelihood statsLikelihood;
+        final WindowStats stats;
 
         DetectorState(ScorerConfig c) {
-            likelihood = new AnomalyLikelihood(c.likelihoodLearningWindows(), c.likelihoodEstimationWindows(),
+            likelihood = newLikelihood(c);
+            seasonalLikelihood = newLikelihood(c);
+            seasonal = new SeasonalBaseline(c.seasonalPeriodHours());
+            statsLikelihood = newLikelihood(c);
+            stats = new WindowStats(c.seasonalPeriodHours());
+        }
+
+        private static AnomalyLikelihood newLikelihood(ScorerConfig c) {
+            return new AnomalyLikelihood(c.likelihoodLearningWindows(), c.likelihoodEstimationWindows(),
                     c.likelihoodHistoryWindows(), 100, c.likelihoodAveragingWindows());
+        }
+
+        /** The range seen so far widened by {@code tolerance} × its width (what range novelty accepts), or null. */
+        double[] seenRange(double tolerance) {
+            if (!(max >= min)) {
+                return null;
+            }
+            double margin = (max - min) * tolerance;
+            return new double[] {min - margin, max + margin};
         }
 
         /** True when x lies beyond the range seen so far by more than {@code tolerance} × that range. */

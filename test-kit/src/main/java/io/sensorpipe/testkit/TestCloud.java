@@ -21,7 +21,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -209,7 +211,11 @@ public final class TestCloud implements AutoCloseable {
     /** Creates a stream named {@code uniqueName(prefix)} and waits until it is ACTIVE; deleted on close. */
     public String createStream(String prefix, int shards) {
         String name = uniqueName(prefix);
-        kinesis().createStream(b -> b.streamName(name).shardCount(shards));
+        try {
+            kinesis().createStream(b -> b.streamName(name).shardCount(shards));
+        } catch (ResourceInUseException retriedAfterSuccess) {
+            // the name is ours alone: an SDK retry of a slow but successful CreateStream lands here
+        }
         cleanups.push(() -> kinesis().deleteStream(b -> b.streamName(name).enforceConsumerDeletion(true)));
         awaitStreamActive(name);
         return name;
@@ -246,7 +252,11 @@ public final class TestCloud implements AutoCloseable {
     /** Creates a bucket; on close it is emptied and deleted. */
     public String createBucket(String prefix) {
         String name = uniqueName(prefix);
-        s3().createBucket(b -> b.bucket(name));
+        try {
+            s3().createBucket(b -> b.bucket(name));
+        } catch (BucketAlreadyOwnedByYouException retriedAfterSuccess) {
+            // as for streams: our own earlier attempt succeeded
+        }
         cleanups.push(() -> {
             s3().listObjectsV2Paginator(b -> b.bucket(name)).contents()
                     .forEach(o -> s3().deleteObject(b -> b.bucket(name).key(o.key())));

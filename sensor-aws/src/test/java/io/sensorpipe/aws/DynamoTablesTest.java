@@ -12,7 +12,7 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
-/** The request's shape; creating it for real (and TTL) is covered by test-kit's TestCloudIT. */
+/** The request's shape; creating it for real (and TTL) is covered by test-kit's FixtureIT. */
 class DynamoTablesTest {
     @Test
     void resultsTableHasKeysSparseIndexAndNewImageStream() {

@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The fixture and the sensor-aws helpers against the running local cloud. */
-class TestCloudIT {
+class FixtureIT {
     private static final long START = 1_764_072_000_000L;
 
     @Test

@@ -83,6 +83,12 @@ public final class ProducerCommand implements Callable<Integer> {
                     + " live part. Lets the models learn before the live part (e.g. 40m).")
     Duration history;
 
+    @Option(names = "--history-speed", defaultValue = "0",
+            description = "Pace of --history relative to event time, 0 = as fast as the bound allows (default"
+                    + " ${DEFAULT-VALUE}); e.g. 15 writes 30 minutes of history in 2, so a consumer that is slower than"
+                    + " the producer reads it as it comes instead of as one backlog.")
+    double historySpeed;
+
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
             description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
     double anomalyRate;
@@ -217,6 +223,9 @@ public final class ProducerCommand implements Callable<Integer> {
         if (history != null && (history.isNegative() || history.isZero())) {
             throw new ConfigException("history", "must be positive, got " + history);
         }
+        if (historySpeed < 0 || Double.isNaN(historySpeed)) {
+            throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
+        }
         if (history != null && source != SourceKind.simulator) {
             throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
         }
@@ -275,7 +284,7 @@ public final class ProducerCommand implements Callable<Integer> {
     /** Runs {@link ProducerRun} on source and writer; Ctrl-C stops it, and the JVM waits for its final report. */
     private ProducerReport pump(ReadingSource src, ReadingWriter w) throws Exception {
         ProducerRun producerRun = new ProducerRun(src, w, new ProducerRun.Limits(count, duration, speed,
-                history == null ? null : liveFrom), err, progressInterval);
+                history == null ? null : liveFrom, historySpeed), err, progressInterval);
         Thread hook = new Thread(() -> {
             stopRequested = true;
             producerRun.requestStop();

@@ -23,10 +23,12 @@ public final class ProducerRun {
      * @param liveFromMillis event time where the live part starts, or null: readings before it (history) are written
      *                 as fast as the writer takes them, the pace starts there, and {@code duration} then means
      *                 event time after it ({@code duration x speed}), so history does not shorten the live part
+     * @param historySpeed pace of the history relative to event time (0 = as fast as the writer takes it), for a
+     *                 consumer that must read the history as it comes rather than as one backlog
      */
-    public record Limits(Long count, Duration duration, double speed, Long liveFromMillis) {
+    public record Limits(Long count, Duration duration, double speed, Long liveFromMillis, double historySpeed) {
         public Limits(Long count, Duration duration, double speed) {
-            this(count, duration, speed, null);
+            this(count, duration, speed, null, 0);
         }
 
         public Limits {
@@ -38,6 +40,9 @@ public final class ProducerRun {
             }
             if (speed < 0 || Double.isNaN(speed)) {
                 throw new IllegalArgumentException("speed must be >= 0, got " + speed);
+            }
+            if (historySpeed < 0 || Double.isNaN(historySpeed)) {
+                throw new IllegalArgumentException("historySpeed must be >= 0, got " + historySpeed);
             }
         }
 
@@ -85,6 +90,7 @@ public final class ProducerRun {
         long deadline = limits.duration() == null || liveEnd != Long.MAX_VALUE ? Long.MAX_VALUE
                 : System.nanoTime() + limits.duration().toNanos();
         Pacer pacer = new Pacer(limits.speed());
+        Pacer historyPacer = new Pacer(limits.historySpeed());
         if (liveFrom != null) {
             pacer.anchor(liveFrom);
         }
@@ -92,8 +98,9 @@ public final class ProducerRun {
             long n = 0;
             while (!stopRequested && (limits.count() == null || n < limits.count()) && System.nanoTime() < deadline) {
                 Reading r = source.next();
+                Pacer due = liveFrom != null && r != null && r.ts() < liveFrom ? historyPacer : pacer;
                 if (r == null || r.ts() >= liveEnd
-                        || !pacer.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
+                        || !due.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
                     break;
                 }
                 writer.write(r);

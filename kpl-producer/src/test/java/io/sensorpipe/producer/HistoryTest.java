@@ -37,7 +37,7 @@ class HistoryTest {
         ProducerRunTest.CollectingWriter writer = new ProducerRunTest.CollectingWriter();
 
         long t0 = System.nanoTime();
-        new ProducerRun(sim::next, writer, new ProducerRun.Limits(null, Duration.ofSeconds(2), 1, liveFrom), QUIET, 0)
+        new ProducerRun(sim::next, writer, new ProducerRun.Limits(null, Duration.ofSeconds(2), 1, liveFrom, 0), QUIET, 0)
                 .run();
         long tookMillis = (System.nanoTime() - t0) / 1_000_000;
 

@@ -67,9 +67,24 @@ final class ComponentCommands {
     static List<String> producerArgs(LocalPipelineConfig c, ResourceNames n, Path report, long liveFrom) {
         List<String> args = new ArrayList<>(producerArgs(c, n, report));
         if (!c.history().isZero()) {
-            args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms"));
+            args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms",
+                    "--history-speed", Double.toString(historySpeed(c))));
         }
         return args;
+    }
+
+    /**
+     * Readings per second of history the local streaming job keeps up with on the shared 2-core machine (measured:
+     * ~350/s, bound by the local DynamoDB's item writes). Written faster, the history waits in the shards as one
+     * backlog; the job's first big batch then reads the shards unevenly and the slower shard's history falls
+     * behind the watermark (late, lost for learning).
+     */
+    static final double HISTORY_READINGS_PER_SECOND = 300;
+
+    /** The producer's --history-speed: history at {@link #HISTORY_READINGS_PER_SECOND}, never slower than live. */
+    static double historySpeed(LocalPipelineConfig c) {
+        double perSecond = c.rate() != null ? c.rate() : c.sensors();
+        return Math.max(1, HISTORY_READINGS_PER_SECOND / perSecond);
     }
 
     /**
@@ -127,6 +142,8 @@ final class ComponentCommands {
      * alert_sent / alert_suppressed log events, see {@link AlertLogCounts}).
      */
     static long alertsRunSeconds(LocalPipelineConfig c) {
-        return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300;
+        // with history, the producer starts after the streaming job is up and writes the history first
+        long history = c.history().isZero() ? 0 : 600;
+        return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300 + history;
     }
 }

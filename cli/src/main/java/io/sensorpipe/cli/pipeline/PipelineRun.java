@@ -74,6 +74,7 @@ public final class PipelineRun {
         try {
             createResources(names);
             launchConsumers(names);
+            awaitStreamingReady();
             launchProducer(names);
             watchUntilProduced();
             drain();
@@ -118,11 +119,37 @@ public final class PipelineRun {
                 ComponentCommands.alertsArgs(config, names, resources.topicArn(), report("alerts")));
     }
 
+    /** Longest wait for the streaming job's first micro-batch before the producer starts anyway. */
+    private static final Duration STREAMING_READY_TIMEOUT = Duration.ofMinutes(4);
+
+    /**
+     * With history, waits until the streaming job has run its first micro-batch (its metrics file exists): Spark
+     * takes a minute or more to start on a busy machine, and the history written meanwhile would wait in the
+     * shard as one backlog, whose first GetRecords answers are large and slow (the local Kinesis timed out on
+     * ~2.5 MB per shard). Started after the job, the producer's history is read as it comes, batch by batch.
+     */
+    private void awaitStreamingReady() throws InterruptedException {
+        if (config.history().isZero() || !components.containsKey("streaming")) {
+            return;
+        }
+        long deadline = System.nanoTime() + STREAMING_READY_TIMEOUT.toNanos();
+        while (stopLevel.get() == 0 && alive("streaming") && System.nanoTime() < deadline
+                && !Files.exists(report("streaming"))) {
+            Thread.sleep(500);
+        }
+        long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
+        out.println("pipeline: streaming job " + (Files.exists(report("streaming")) ? "ready" : "not ready yet")
+                + " after " + secs + "s; starting the producer (history first)");
+    }
+
     /** Event time where the producer's live part starts: history before it, detections counted from it. */
     private long liveFrom;
 
+    private long producerStartNanos = System.nanoTime();
+
     private void launchProducer(ResourceNames names) {
         liveFrom = System.currentTimeMillis();
+        producerStartNanos = System.nanoTime();
         launch("producer", "kpl-producer", ComponentCommands.PRODUCER_MAIN, ComponentCommands.smallJvm(),
                 ComponentCommands.producerArgs(config, names, report("producer"), liveFrom));
     }
@@ -172,11 +199,11 @@ public final class PipelineRun {
         return Duration.ofSeconds((long) (perSecond * config.history().toSeconds() / HISTORY_CAP_READINGS_PER_SECOND));
     }
 
-    private static final int HISTORY_CAP_READINGS_PER_SECOND = 200;
+    private static final int HISTORY_CAP_READINGS_PER_SECOND = 150;
 
     private void watchUntilProduced() throws InterruptedException {
         ComponentProcess producer = components.get("producer");
-        long cap = startNanos + config.duration().plus(PRODUCER_START_ALLOWANCE).plus(historyAllowance()).toNanos();
+        long cap = producerStartNanos + config.duration().plus(PRODUCER_START_ALLOWANCE).plus(historyAllowance()).toNanos();
         long nextProgress = System.nanoTime() + config.progressEvery().toNanos();
         while (stopLevel.get() == 0 && producer != null && producer.isAlive() && System.nanoTime() < cap) {
             Thread.sleep(250);

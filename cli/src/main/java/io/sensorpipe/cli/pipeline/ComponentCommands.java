@@ -67,24 +67,9 @@ final class ComponentCommands {
     static List<String> producerArgs(LocalPipelineConfig c, ResourceNames n, Path report, long liveFrom) {
         List<String> args = new ArrayList<>(producerArgs(c, n, report));
         if (!c.history().isZero()) {
-            args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms",
-                    "--history-speed", Double.toString(historySpeed(c))));
+            args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms"));
         }
         return args;
-    }
-
-    /**
-     * Readings per second of history the local streaming job keeps up with on the shared 2-core machine (measured:
-     * ~350/s, bound by the local DynamoDB's item writes). Written faster, the history waits in the shards as one
-     * backlog; the job's first big batch then reads the shards unevenly and the slower shard's history falls
-     * behind the watermark (late, lost for learning).
-     */
-    static final double HISTORY_READINGS_PER_SECOND = 300;
-
-    /** The producer's --history-speed: history at {@link #HISTORY_READINGS_PER_SECOND}, never slower than live. */
-    static double historySpeed(LocalPipelineConfig c) {
-        double perSecond = c.rate() != null ? c.rate() : c.sensors();
-        return Math.max(1, HISTORY_READINGS_PER_SECOND / perSecond);
     }
 
     /**

@@ -74,8 +74,20 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Simulator seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--start", description = "Simulator: event time of the first samples, epoch ms (default: now).")
+    @Option(names = "--start", description = "Simulator: event time of the first live samples, epoch ms (default: now); --history comes before it.")
     Long startMillis;
+
+    @Option(names = "--history", converter = Durations.class,
+            description = "Simulator: first write this much past event time of every sensor (now-history .. now) as"
+                    + " fast as the bound allows, anomalies included and labelled, then go on live; --duration is the"
+                    + " live part. Lets the models learn before the live part (e.g. 40m).")
+    Duration history;
+
+    @Option(names = "--history-speed", defaultValue = "0",
+            description = "Pace of --history relative to event time, 0 = as fast as the bound allows (default"
+                    + " ${DEFAULT-VALUE}); e.g. 15 writes 30 minutes of history in 2, so a consumer that is slower than"
+                    + " the producer reads it as it comes instead of as one backlog.")
+    double historySpeed;
 
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
             description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
@@ -112,6 +124,8 @@ public final class ProducerCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
     private volatile boolean stopRequested;
+    /** Event time where the live part starts (the simulator's start without --history). */
+    private long liveFrom;
     /** Holds the shutdown hook (and so the JVM) until the final report is printed. */
     private final CountDownLatch done = new CountDownLatch(1);
 
@@ -206,6 +220,15 @@ public final class ProducerCommand implements Callable<Integer> {
         if (anomalyRate < 0 || anomalyRate > 1) {
             throw new ConfigException("anomaly-rate", "must be in [0, 1], got " + anomalyRate);
         }
+        if (history != null && (history.isNegative() || history.isZero())) {
+            throw new ConfigException("history", "must be positive, got " + history);
+        }
+        if (historySpeed < 0 || Double.isNaN(historySpeed)) {
+            throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
+        }
+        if (history != null && source != SourceKind.simulator) {
+            throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
+        }
         if (shards < 1) {
             throw new ConfigException("shards", "must be > 0, got " + shards);
         }
@@ -217,7 +240,13 @@ public final class ProducerCommand implements Callable<Integer> {
             err.println("produce: replaying " + replay.sensors() + " CSV series from " + csv);
             return replay;
         }
-        long start = startMillis != null ? startMillis : System.currentTimeMillis();
+        liveFrom = startMillis != null ? startMillis : System.currentTimeMillis();
+        long start = simulatorStart(liveFrom, history);
+        if (history != null) {
+            err.println("produce: history " + history.toSeconds() + "s of event time (" + java.time.Instant.ofEpochMilli(start)
+                    + " .. " + java.time.Instant.ofEpochMilli(start + history.toMillis()) + ") first, as fast as the"
+                    + " bound allows; then live");
+        }
         double perSecond = rate != null ? rate : sensors;
         Path labelsFile = dir.resolve("labels.csv");
         BufferedWriter labels = Files.newBufferedWriter(labelsFile, StandardCharsets.UTF_8);
@@ -244,10 +273,18 @@ public final class ProducerCommand implements Callable<Integer> {
         };
     }
 
+    /**
+     * Event time of the simulator's first samples: {@code liveFrom - history} with history (the live part starts at
+     * {@code liveFrom}, which is now unless --start moves it), else {@code liveFrom}.
+     */
+    static long simulatorStart(long liveFrom, Duration history) {
+        return history == null ? liveFrom : liveFrom - history.toMillis();
+    }
+
     /** Runs {@link ProducerRun} on source and writer; Ctrl-C stops it, and the JVM waits for its final report. */
     private ProducerReport pump(ReadingSource src, ReadingWriter w) throws Exception {
-        ProducerRun producerRun = new ProducerRun(src, w, new ProducerRun.Limits(count, duration, speed), err,
-                progressInterval);
+        ProducerRun producerRun = new ProducerRun(src, w, new ProducerRun.Limits(count, duration, speed,
+                history == null ? null : liveFrom, historySpeed), err, progressInterval);
         Thread hook = new Thread(() -> {
             stopRequested = true;
             producerRun.requestStop();

@@ -20,8 +20,17 @@ public final class ProducerRun {
      * @param count    stop after this many readings, or null
      * @param duration stop after this wall time, or null
      * @param speed    pace relative to event time: 1 real time, 0 as fast as possible
+     * @param liveFromMillis event time where the live part starts, or null: readings before it (history) are written
+     *                 as fast as the writer takes them, the pace starts there, and {@code duration} then means
+     *                 event time after it ({@code duration x speed}), so history does not shorten the live part
+     * @param historySpeed pace of the history relative to event time (0 = as fast as the writer takes it), for a
+     *                 consumer that must read the history as it comes rather than as one backlog
      */
-    public record Limits(Long count, Duration duration, double speed) {
+    public record Limits(Long count, Duration duration, double speed, Long liveFromMillis, double historySpeed) {
+        public Limits(Long count, Duration duration, double speed) {
+            this(count, duration, speed, null, 0);
+        }
+
         public Limits {
             if (count != null && count < 0) {
                 throw new IllegalArgumentException("count must be >= 0, got " + count);
@@ -31,6 +40,9 @@ public final class ProducerRun {
             }
             if (speed < 0 || Double.isNaN(speed)) {
                 throw new IllegalArgumentException("speed must be >= 0, got " + speed);
+            }
+            if (historySpeed < 0 || Double.isNaN(historySpeed)) {
+                throw new IllegalArgumentException("historySpeed must be >= 0, got " + historySpeed);
             }
         }
 
@@ -71,13 +83,24 @@ public final class ProducerRun {
 
     /** Runs the loop, then closes the writer; the report counts every reading handed to it. */
     public ProducerReport run() throws Exception {
-        long deadline = limits.duration() == null ? Long.MAX_VALUE : System.nanoTime() + limits.duration().toNanos();
+        Long liveFrom = limits.liveFromMillis();
+        // With history and a pace, the live part ends in event time; otherwise after the wall time.
+        long liveEnd = liveFrom == null || limits.duration() == null || limits.speed() <= 0 ? Long.MAX_VALUE
+                : liveFrom + (long) (limits.duration().toMillis() * limits.speed());
+        long deadline = limits.duration() == null || liveEnd != Long.MAX_VALUE ? Long.MAX_VALUE
+                : System.nanoTime() + limits.duration().toNanos();
         Pacer pacer = new Pacer(limits.speed());
+        Pacer historyPacer = new Pacer(limits.historySpeed());
+        if (liveFrom != null) {
+            pacer.anchor(liveFrom);
+        }
         try (ProgressReporter progress = new ProgressReporter(writer, progressOut, progressIntervalSeconds)) {
             long n = 0;
             while (!stopRequested && (limits.count() == null || n < limits.count()) && System.nanoTime() < deadline) {
                 Reading r = source.next();
-                if (r == null || !pacer.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
+                Pacer due = liveFrom != null && r != null && r.ts() < liveFrom ? historyPacer : pacer;
+                if (r == null || r.ts() >= liveEnd
+                        || !due.awaitDue(r.ts(), () -> stopRequested || System.nanoTime() >= deadline)) {
                     break;
                 }
                 writer.write(r);

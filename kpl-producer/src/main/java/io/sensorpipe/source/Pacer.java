@@ -35,6 +35,16 @@ public final class Pacer {
     }
 
     /**
+     * Ties event time {@code eventMillis} to now: later readings are due at their pace from here, earlier ones at
+     * once. With history before the live part, anchoring at the live start writes the history as fast as the writer
+     * takes it and then goes on at the pace, with no gap and no catch-up burst beyond the time history took.
+     */
+    public void anchor(long eventMillis) {
+        anchorEventMillis = eventMillis;
+        anchorNanos = nanoClock.getAsLong();
+    }
+
+    /**
      * Waits until the reading with event time {@code ts} is due. Returns early (false) when {@code stop} turns
      * true, checked at least every 100 ms so a shutdown or a duration limit is not held up by a long gap.
      */

@@ -15,6 +15,8 @@ public final class AlertAttributes {
     public static final String TYPE = "type";
     /** Window start, epoch ms (SNS type Number). */
     public static final String WINDOW_START = "windowStart";
+    /** Which part of the detector fired, an {@code io.sensorpipe.score.Detector} name (e.g. FOREST_LIKELIHOOD). */
+    public static final String DETECTOR = "detector";
 
     private AlertAttributes() {
     }

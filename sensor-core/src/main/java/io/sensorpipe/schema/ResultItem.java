@@ -17,6 +17,7 @@ import java.util.Map;
  *   sk   windowStart N   epoch ms
  *   attributes: windowEnd count min max mean variance firstTs lastTs anomalyScore anomalyGrade anomaly(BOOL)
  *               expected? modelVersion processedAt type site unit ttl(epoch seconds, TTL attribute)
+ *               expectedLow? expectedHigh? detector? unscoredReason?   (the "why": only non-null ones are stored)
  *   stream NEW_IMAGE (the alert Lambda filters on anomaly = true)
  *
  * GSI anomalies-by-day (sparse: only anomalous windows carry anomalyDay)
@@ -87,7 +88,7 @@ public final class ResultItem {
 
     /**
      * The results-table item of a window, attribute name to plain value (Long, Double, Boolean, String), in a
-     * stable order. {@code expected} and null strings are omitted; {@code anomalyDay} is set on anomalous windows
+     * stable order. {@code expected}, the expected range and null strings (detector, unscored reason) are omitted; {@code anomalyDay} is set on anomalous windows
      * only (sparse GSI). The content depends only on the window and {@code ttl}, so a replay rewrites the same item.
      *
      * @throws IllegalArgumentException on a NaN/infinite number (DynamoDB refuses them) or a missing sensor id
@@ -118,6 +119,14 @@ public final class ResultItem {
         putIfNotNull(item, TYPE, r.type());
         putIfNotNull(item, SITE, r.site());
         putIfNotNull(item, UNIT, r.unit());
+        if (r.expectedLow() != null) {
+            item.put(EXPECTED_LOW, finite(EXPECTED_LOW, r.expectedLow()));
+        }
+        if (r.expectedHigh() != null) {
+            item.put(EXPECTED_HIGH, finite(EXPECTED_HIGH, r.expectedHigh()));
+        }
+        putIfNotNull(item, DETECTOR, r.detector());
+        putIfNotNull(item, UNSCORED_REASON, r.unscoredReason());
         item.put(TTL, ttlEpochSeconds(r, ttl));
         if (r.anomaly()) {
             item.put(ANOMALY_DAY, anomalyDay(r.windowStart()));
@@ -152,7 +161,7 @@ public final class ResultItem {
             throw new MalformedItemException(ANOMALY, anomaly == null ? "required boolean is missing"
                     : "must be a boolean, got " + anomaly);
         }
-        Double expected = number(item, EXPECTED) == null ? null : number(item, EXPECTED).doubleValue();
+        Double expected = optionalBoxed(item, EXPECTED);
         return new WindowResult(sensorId, windowStart, windowEnd,
                 requiredLong(item, COUNT),
                 requiredDouble(item, MIN),
@@ -169,7 +178,11 @@ public final class ResultItem {
                 optionalLong(item, PROCESSED_AT, 0),
                 string(item, TYPE),
                 string(item, SITE),
-                string(item, UNIT));
+                string(item, UNIT),
+                optionalBoxed(item, EXPECTED_LOW),
+                optionalBoxed(item, EXPECTED_HIGH),
+                string(item, DETECTOR),
+                string(item, UNSCORED_REASON));
     }
 
     /** An item that does not hold a window result; the message names the attribute and what is wrong. */
@@ -259,6 +272,11 @@ public final class ResultItem {
             throw new MalformedItemException(name, "required number is missing");
         }
         return n.doubleValue();
+    }
+
+    private static Double optionalBoxed(Map<String, ?> item, String name) {
+        BigDecimal n = number(item, name);
+        return n == null ? null : n.doubleValue();
     }
 
     private static double optionalDouble(Map<String, ?> item, String name, double fallback) {

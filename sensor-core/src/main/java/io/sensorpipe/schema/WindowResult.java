@@ -29,6 +29,11 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param type          sensor type (copied from the readings, for alerts)
  * @param site          site (copied from the readings, for alerts)
  * @param unit          unit (copied from the readings, for alerts)
+ * @param expectedLow   lower end of the range the model expected the mean in, when it gives one (else null)
+ * @param expectedHigh  upper end of that range (else null)
+ * @param detector      which part of the detector fired (an {@code io.sensorpipe.score.Detector} name; "NONE" when
+ *                      not flagged), or null when the producer of the result did not say
+ * @param unscoredReason why the model could not score the window, or null for a scored window
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -51,5 +56,24 @@ public record WindowResult(
         long processedAt,
         String type,
         String site,
-        String unit) {
+        String unit,
+        Double expectedLow,
+        Double expectedHigh,
+        String detector,
+        String unscoredReason) {
+
+    /** A result without the "why" fields (range, detector, unscored reason): for writers that do not know them. */
+    public WindowResult(String sensorId, long windowStart, long windowEnd, long count, double min, double max,
+                        double mean, double variance, long firstTs, long lastTs, double anomalyScore,
+                        double anomalyGrade, boolean anomaly, Double expected, String modelVersion, long processedAt,
+                        String type, String site, String unit) {
+        this(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs, anomalyScore,
+                anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit, null, null, null, null);
+    }
+
+    /** True when the model could not score this window ({@link #unscoredReason()} says why). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean unscored() {
+        return unscoredReason != null;
+    }
 }

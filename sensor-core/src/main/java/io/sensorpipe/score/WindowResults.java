@@ -14,11 +14,19 @@ public final class WindowResults {
         WindowAggregate a = w.aggregate();
         // A model that overflowed (RCF stores floats) can emit NaN/Infinity; DynamoDB refuses them and the batch
         // would fail on every replay, so a non-finite score is stored as "no score" instead.
-        Double expected = s.expected() == null || !Double.isFinite(s.expected()) ? null : s.expected();
+        Double expected = finiteOrNull(s.expected());
+        boolean anomaly = s.anomaly() && Double.isFinite(s.anomalyGrade());
+        // A flag dropped above is no flag: the stored detector then says NONE, never a part that did not fire.
+        String detector = anomaly ? s.detector().name() : Detector.NONE.name();
         return new WindowResult(w.sensorId(), w.windowStart(), w.windowEnd(), a.count(), a.min(), a.max(), a.mean(),
                 a.variance(), a.firstTs(), a.lastTs(), finiteOrZero(s.anomalyScore()), finiteOrZero(s.anomalyGrade()),
-                s.anomaly() && Double.isFinite(s.anomalyGrade()), expected, modelVersion, processedAt, type, site,
-                unit);
+                anomaly, expected, modelVersion, processedAt, type, site,
+                unit, finiteOrNull(s.expectedLow()), finiteOrNull(s.expectedHigh()), detector,
+                s.unscoredReason());
+    }
+
+    private static Double finiteOrNull(Double v) {
+        return v == null || !Double.isFinite(v) ? null : v;
     }
 
     private static double finiteOrZero(double v) {

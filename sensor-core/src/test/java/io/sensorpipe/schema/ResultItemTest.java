@@ -26,6 +26,31 @@ class ResultItemTest {
     }
 
     @Test
+    void storesTheWhyFieldsOnlyWhenPresentAndReadsThemBack() {
+        WindowResult flagged = new WindowResult("s", START, START + 5_000, 5, 1, 9, 7.5, 2, START, START + 4_000,
+                0.97, 0.6, true, 4.0, "v", START + 6_000, "t", "x", "C", 3.0, 5.0, "FOREST_LIKELIHOOD", null);
+        Map<String, Object> item = ResultItem.toAttributes(flagged, ResultItem.DEFAULT_TTL);
+        assertThat(item).containsEntry(ResultItem.EXPECTED_LOW, 3.0).containsEntry(ResultItem.EXPECTED_HIGH, 5.0)
+                .containsEntry(ResultItem.DETECTOR, "FOREST_LIKELIHOOD").doesNotContainKey(ResultItem.UNSCORED_REASON);
+        assertThat(ResultItem.fromAttributes(item)).isEqualTo(flagged);
+
+        WindowResult unscored = new WindowResult("s", START, START + 5_000, 5, 1, 9, 7.5, 2, START, START + 4_000,
+                0, 0, false, null, "v", START + 6_000, "t", "x", "C", null, null, "NONE", "IllegalStateException: x");
+        Map<String, Object> gap = ResultItem.toAttributes(unscored, ResultItem.DEFAULT_TTL);
+        assertThat(gap).containsEntry(ResultItem.UNSCORED_REASON, "IllegalStateException: x")
+                .doesNotContainKeys(ResultItem.EXPECTED_LOW, ResultItem.EXPECTED_HIGH);
+        assertThat(ResultItem.fromAttributes(gap)).isEqualTo(unscored);
+
+        // an item written before these fields existed reads back with them null
+        Map<String, Object> old = ResultItem.toAttributes(window(true, 1.0, START), ResultItem.DEFAULT_TTL);
+        assertThat(old).doesNotContainKeys(ResultItem.DETECTOR, ResultItem.EXPECTED_LOW, ResultItem.UNSCORED_REASON);
+        WindowResult back = ResultItem.fromAttributes(old);
+        assertThat(back.detector()).isNull();
+        assertThat(back.expectedLow()).isNull();
+        assertThat(back.unscored()).isFalse();
+    }
+
+    @Test
     void ttlCountsFromTheLaterOfWindowEndAndWrite() {
         long days7 = Duration.ofDays(7).toSeconds();
         // live: written just after the window closed

@@ -19,7 +19,34 @@ class WindowResultsTest {
         WindowResult r = WindowResults.toResult(w, s, "v1", 123L, "temperature", "site-a", "C");
 
         assertThat(r).isEqualTo(new WindowResult("site-a/pump-7/temperature", 0, 60_000, 2, 1.0, 3.0, 2.0, 1.0, 1_005,
-                1_050, 0.75, 0.4, true, 2.5, "v1", 123L, "temperature", "site-a", "C"));
+                1_050, 0.75, 0.4, true, 2.5, "v1", 123L, "temperature", "site-a", "C", null, null, "FOREST_LIKELIHOOD",
+                null));
+    }
+
+    @Test
+    void carriesTheWhyExpectedRangeDetectorAndUnscoredReason() {
+        WindowAggregate a = WindowAggregate.empty();
+        a.add(1_005, 9.0);
+        ClosedWindow w = new ClosedWindow("s", 0, 60_000, a);
+
+        WindowResult flagged = WindowResults.toResult(w,
+                new WindowScore(0.9, 0.7, true, 5.0, 4.0, 6.0, Detector.SEASONAL, null), "v1", 1L, "t", "x", "u");
+        WindowResult unscored = WindowResults.toResult(w, WindowScore.unscored("IllegalStateException: boom"),
+                "v1", 1L, "t", "x", "u");
+        WindowResult nonFiniteRange = WindowResults.toResult(w,
+                new WindowScore(0.1, 0.0, false, 5.0, Double.NEGATIVE_INFINITY, Double.NaN, Detector.NONE, null),
+                "v1", 1L, "t", "x", "u");
+
+        assertThat(flagged.expectedLow()).isEqualTo(4.0);
+        assertThat(flagged.expectedHigh()).isEqualTo(6.0);
+        assertThat(flagged.detector()).isEqualTo("SEASONAL");
+        assertThat(flagged.unscored()).isFalse();
+        assertThat(unscored.unscoredReason()).isEqualTo("IllegalStateException: boom");
+        assertThat(unscored.unscored()).isTrue();
+        assertThat(unscored.detector()).isEqualTo("NONE");
+        assertThat(unscored.anomaly()).isFalse();
+        assertThat(nonFiniteRange.expectedLow()).isNull();
+        assertThat(nonFiniteRange.expectedHigh()).isNull();
     }
 
     @Test
@@ -35,6 +62,7 @@ class WindowResultsTest {
         assertThat(r.anomalyScore()).isZero();
         assertThat(r.expected()).isNull();
         assertThat(r.anomaly()).isFalse();
+        assertThat(r.detector()).isEqualTo("NONE");
         WindowResult nanExpected = WindowResults.toResult(w, new WindowScore(0.5, 0.2, false, Double.NaN), "v1", 1L,
                 "t", "", "");
         assertThat(nanExpected.expected()).isNull();

@@ -11,7 +11,6 @@ import static io.sensorpipe.contract.JobOptions.SHUFFLE_PARTITIONS;
 import static io.sensorpipe.contract.JobOptions.STREAM;
 import static io.sensorpipe.contract.JobOptions.TABLE;
 import static io.sensorpipe.contract.JobOptions.TRIGGER;
-import static io.sensorpipe.contract.JobOptions.WARMUP_WINDOWS;
 import static io.sensorpipe.contract.JobOptions.WATERMARK;
 import static io.sensorpipe.contract.JobOptions.WINDOW;
 
@@ -57,12 +56,26 @@ final class ComponentCommands {
         if (c.rate() != null) {
             args.addAll(List.of("--rate", Double.toString(c.rate())));
         }
+        args.addAll(List.of("--seed", Long.toString(c.seed())));
         return args;
     }
 
     /**
-     * Spark local mode, windows of {@code --window}, and a short model warm-up so a few-minute demo can flag
-     * anomalies. The checkpoint is the run's own (local directory): a new run starts fresh on its new stream.
+     * The producer's arguments with warm-start history: the live part starts at {@code liveFrom} (the pipeline
+     * counts detections from there) and the {@link LocalPipelineConfig#history()} before it is written first.
+     */
+    static List<String> producerArgs(LocalPipelineConfig c, ResourceNames n, Path report, long liveFrom) {
+        List<String> args = new ArrayList<>(producerArgs(c, n, report));
+        if (!c.history().isZero()) {
+            args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms"));
+        }
+        return args;
+    }
+
+    /**
+     * Spark local mode, windows of {@code --window}, and the job's default detector (the benchmarked one, warm-up
+     * included: the producer's history warms the models up instead). The checkpoint is the run's own (local
+     * directory): a new run starts fresh on its new stream.
      */
     static List<String> streamingArgs(LocalPipelineConfig c, ResourceNames n, Path metrics) {
         long windowSeconds = Math.max(1, c.window().toSeconds());
@@ -70,13 +83,10 @@ final class ComponentCommands {
                 CHECKPOINT, c.runDir().resolve("checkpoint").toAbsolutePath().toString(),
                 DEAD_LETTER_BUCKET, n.checkpointBucket(), DEAD_LETTER_PREFIX, "dead-letters/run-" + c.runId() + "/",
                 WINDOW, windowSeconds + "s", WATERMARK, c.watermark().toMillis() + "ms", TRIGGER, "2s",
-                WARMUP_WINDOWS, Integer.toString(DEMO_WARMUP_WINDOWS), INITIAL_POSITION, "TRIM_HORIZON",
+                INITIAL_POSITION, "TRIM_HORIZON",
                 SHUFFLE_PARTITIONS, "2", METRICS_FILE, metrics.toString(), MASTER, "local[2]",
                 MAX_FUTURE_SKEW, maxFutureSkew(c).toSeconds() + "s");
     }
-
-    /** The demo's short model warm-up, so a two-minute run flags something (see the README). */
-    static final int DEMO_WARMUP_WINDOWS = 8;
 
     /**
      * How far ahead of the clock the end-of-input marker ({@link PipelineRun#WATERMARK_FLUSH_SENSOR}) is: past the
@@ -117,6 +127,8 @@ final class ComponentCommands {
      * alert_sent / alert_suppressed log events, see {@link AlertLogCounts}).
      */
     static long alertsRunSeconds(LocalPipelineConfig c) {
-        return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300;
+        // with history, the producer starts after the streaming job is up and writes the history first
+        long history = c.history().isZero() ? 0 : 600;
+        return c.duration().toSeconds() + c.drainTimeout().toSeconds() + 300 + history;
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorpipe.cli.pipeline;
 
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.score.ScorerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,11 +22,42 @@ import java.time.Duration;
  * @param runDir         logs, reports and metrics of this run
  * @param sparkJavaOpts  the --add-opens flags Spark needs on Java 17
  * @param keepStream     keep the run's stream at the end (it is deleted by default)
+ * @param seed           the simulator's seed (readings and labelled anomalies)
+ * @param history        event time the producer writes before the live part so the models learn first (zero: none)
  */
 public record LocalPipelineConfig(String runId, ResourceNames names, Duration duration, int sensors, Double rate,
                              Duration window, Duration watermark, Duration drainTimeout, Duration progressEvery, Path root, Path runDir,
-                             String sparkJavaOpts, boolean keepStream) {
+                             String sparkJavaOpts, boolean keepStream, long seed, Duration history) {
+    /** The default seed and the warm-start history the detector's defaults need ({@link #warmStartHistory}). */
+    public LocalPipelineConfig(String runId, ResourceNames names, Duration duration, int sensors, Double rate,
+                               Duration window, Duration watermark, Duration drainTimeout, Duration progressEvery,
+                               Path root, Path runDir, String sparkJavaOpts, boolean keepStream) {
+        this(runId, names, duration, sensors, rate, window, watermark, drainTimeout, progressEvery, root, runDir,
+                sparkJavaOpts, keepStream, DEFAULT_SEED, warmStartHistory(window));
+    }
+
+    public static final long DEFAULT_SEED = 42;
+
+    /**
+     * Extra windows of history beyond the detector's warm-up, as a fraction of it: a dropout leaves a sensor without
+     * windows for up to a minute, so a bare warm-up's worth of history would leave some sensors still learning.
+     */
+    static final double WARM_START_MARGIN = 0.1;
+
+    /**
+     * History long enough for every sensor's model to be past the warm-up of the job's default detector
+     * ({@link ScorerConfig#defaults()}) when the live part starts: (warm-up windows + margin) x window size.
+     */
+    public static Duration warmStartHistory(Duration window) {
+        int warmup = ScorerConfig.defaults().warmupWindows();
+        long windows = warmup + (long) Math.ceil(warmup * WARM_START_MARGIN);
+        return window.multipliedBy(windows);
+    }
+
     public LocalPipelineConfig {
+        if (history == null || history.isNegative()) {
+            throw new IllegalArgumentException("--history must not be negative, was " + history);
+        }
         if (duration.isNegative() || duration.isZero() || duration.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("--duration must be in (0, 24h], was " + duration);
         }

@@ -56,6 +56,15 @@ public final class PipelineCommand implements Callable<Integer> {
     @Option(names = "--progress-every", defaultValue = "5s", description = "progress line interval (default ${DEFAULT-VALUE})")
     String progressEvery;
 
+    @Option(names = "--seed", defaultValue = "42",
+            description = "simulator seed: readings and labelled anomalies (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--history", paramLabel = "DURATION",
+            description = "event time the producer writes before the live part, so the models learn first; 0s for"
+                    + " none (default: the warm-up of the job's default detector plus 10 %, in windows of --window)")
+    String history;
+
     @Option(names = "--run-dir", description = "logs, reports and checkpoints (default: runs/pipeline-<UTC time>)")
     Path runDir;
 
@@ -91,7 +100,9 @@ public final class PipelineCommand implements Callable<Integer> {
                 TimeRange.parseDuration("--drain-timeout", drainTimeout),
                 TimeRange.parseDuration("--progress-every", progressEvery), rootDir,
                 (runDir != null ? runDir : rootDir.resolve("runs").resolve("pipeline-" + runId)).toAbsolutePath(),
-                sparkJavaOpts, keepStream);
+                sparkJavaOpts, keepStream, seed, history == null
+                        ? LocalPipelineConfig.warmStartHistory(TimeRange.parseDuration("--window", window))
+                        : TimeRange.parseDuration("--history", history));
         PipelineRun run = new PipelineRun(config, root.aws(), System.out);
         io.sensorpipe.cli.dashboard.DashboardServer dashboard = null;
         if (dashboardPort != null) {

@@ -54,6 +54,13 @@ public record PipelineCounts(long produced, long windowed, long late, long deadL
         return mismatches().isEmpty();
     }
 
+    /** The summary line with the live part's detection counts before the verdict (they are not reconciled). */
+    public String summaryLine(DetectionCounts detection) {
+        String line = summaryLine();
+        int verdict = line.indexOf(" reconciled=");
+        return line.substring(0, verdict) + " " + detection.summaryPart() + line.substring(verdict);
+    }
+
     /** The one summary line the run ends with (contract: names every count). */
     public String summaryLine() {
         List<String> problems = mismatches();

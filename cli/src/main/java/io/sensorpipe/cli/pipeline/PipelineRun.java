@@ -65,19 +65,22 @@ public final class PipelineRun {
     public int run() throws IOException, InterruptedException {
         Files.createDirectories(config.runDir());
         ResourceNames names = config.names();
-        out.printf(Locale.ROOT, "pipeline: run %s: %d sensors, %s readings/s, %ds; stream %s, table %s; logs in %s%n",
+        out.printf(Locale.ROOT, "pipeline: run %s: %d sensors, %s readings/s, %ds live after %ds of history, seed %d;"
+                        + " stream %s, table %s; logs in %s%n",
                 config.runId(), config.sensors(), config.rate() == null ? Integer.toString(config.sensors())
-                        : trim(config.rate()), config.duration().toSeconds(), names.stream(), names.resultsTable(),
+                        : trim(config.rate()), config.duration().toSeconds(), config.history().toSeconds(),
+                config.seed(), names.stream(), names.resultsTable(),
                 config.root().relativize(config.runDir().toAbsolutePath()));
         try {
             createResources(names);
             launchConsumers(names);
+            awaitStreamingReady();
             launchProducer(names);
             watchUntilProduced();
             drain();
             stopConsumers();
             PipelineCounts counts = finalCounts();
-            out.println(counts.summaryLine());
+            out.println(counts.summaryLine(detectionCounts()));
             for (String failure : launchFailures) {
                 out.println("pipeline: NOT RUN: " + failure);
             }
@@ -116,9 +119,55 @@ public final class PipelineRun {
                 ComponentCommands.alertsArgs(config, names, resources.topicArn(), report("alerts")));
     }
 
+    /** Longest wait for the streaming job's first micro-batch before the producer starts anyway. */
+    private static final Duration STREAMING_READY_TIMEOUT = Duration.ofMinutes(4);
+
+    /**
+     * With history, waits until the streaming job has run its first micro-batch (its metrics file exists): Spark
+     * takes a minute or more to start on a busy machine, and the history written meanwhile would wait in the
+     * shard as one backlog, whose first GetRecords answers are large and slow (the local Kinesis timed out on
+     * ~2.5 MB per shard). Started after the job, the producer's history is read as it comes, batch by batch.
+     */
+    private void awaitStreamingReady() throws InterruptedException {
+        if (config.history().isZero() || !components.containsKey("streaming")) {
+            return;
+        }
+        long deadline = System.nanoTime() + STREAMING_READY_TIMEOUT.toNanos();
+        while (stopLevel.get() == 0 && alive("streaming") && System.nanoTime() < deadline
+                && !Files.exists(report("streaming"))) {
+            Thread.sleep(500);
+        }
+        long secs = (System.nanoTime() - startNanos) / 1_000_000_000L;
+        out.println("pipeline: streaming job " + (Files.exists(report("streaming")) ? "ready" : "not ready yet")
+                + " after " + secs + "s; starting the producer (history first)");
+    }
+
+    /** Event time where the producer's live part starts: history before it, detections counted from it. */
+    private long liveFrom;
+
+    private long producerStartNanos = System.nanoTime();
+
     private void launchProducer(ResourceNames names) {
+        liveFrom = System.currentTimeMillis();
+        producerStartNanos = System.nanoTime();
         launch("producer", "kpl-producer", ComponentCommands.PRODUCER_MAIN, ComponentCommands.smallJvm(),
-                ComponentCommands.producerArgs(config, names, report("producer")));
+                ComponentCommands.producerArgs(config, names, report("producer"), liveFrom));
+    }
+
+    /**
+     * The live part's labelled / detected / false alarms, from the run's anomalous windows in DynamoDB and the
+     * producer's labels file; unknown (?) when either cannot be read.
+     */
+    private DetectionCounts detectionCounts() {
+        Path labels = config.runDir().resolve("producer").resolve("labels.csv");
+        try {
+            return DetectionCounts.match(DetectionCounts.readLabels(labels),
+                    sinks.flags(config.names().resultsTable(), startMillis), liveFrom,
+                    liveFrom + config.duration().toMillis());
+        } catch (RuntimeException e) {
+            out.println("pipeline: cannot count detections: " + e.getMessage());
+            return DetectionCounts.UNKNOWN;
+        }
     }
 
     private void launch(String component, String module, String mainClass, List<String> jvm, List<String> args) {
@@ -141,9 +190,20 @@ public final class PipelineRun {
     /** The producer runs for --duration from its own start (the KPL takes a few seconds to come up). */
     private static final Duration PRODUCER_START_ALLOWANCE = Duration.ofSeconds(90);
 
+    /**
+     * A cap only, for writing the history before the live part: its readings at a pessimistic
+     * {@value #HISTORY_CAP_READINGS_PER_SECOND}/s (the producer ends by itself after the live part).
+     */
+    private Duration historyAllowance() {
+        double perSecond = config.rate() != null ? config.rate() : config.sensors();
+        return Duration.ofSeconds((long) (perSecond * config.history().toSeconds() / HISTORY_CAP_READINGS_PER_SECOND));
+    }
+
+    private static final int HISTORY_CAP_READINGS_PER_SECOND = 150;
+
     private void watchUntilProduced() throws InterruptedException {
         ComponentProcess producer = components.get("producer");
-        long cap = startNanos + config.duration().plus(PRODUCER_START_ALLOWANCE).toNanos();
+        long cap = producerStartNanos + config.duration().plus(PRODUCER_START_ALLOWANCE).plus(historyAllowance()).toNanos();
         long nextProgress = System.nanoTime() + config.progressEvery().toNanos();
         while (stopLevel.get() == 0 && producer != null && producer.isAlive() && System.nanoTime() < cap) {
             Thread.sleep(250);

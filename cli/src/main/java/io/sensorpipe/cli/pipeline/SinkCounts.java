@@ -81,6 +81,26 @@ public final class SinkCounts {
         return new Windows(t[0], t[1], t[2], t[3]);
     }
 
+    /** The run's anomalous windows (written at or after {@code processedSince}), with the detector part that fired. */
+    public List<DetectionCounts.Flag> flags(String table, long processedSince) {
+        List<DetectionCounts.Flag> out = new ArrayList<>();
+        dynamo.scanPaginator(r -> r.tableName(table)
+                        .filterExpression("#p >= :since AND #a = :true")
+                        .projectionExpression("#s, #ws, #e, #d")
+                        .expressionAttributeNames(Map.of("#p", ResultItem.PROCESSED_AT, "#a", ResultItem.ANOMALY,
+                                "#s", ResultItem.SENSOR_ID, "#ws", ResultItem.WINDOW_START, "#e", ResultItem.WINDOW_END,
+                                "#d", ResultItem.DETECTOR))
+                        .expressionAttributeValues(Map.of(":since", AttributeValue.fromN(Long.toString(processedSince)),
+                                ":true", AttributeValue.fromBool(true))))
+                .items().forEach(i -> {
+                    AttributeValue d = i.get(ResultItem.DETECTOR);
+                    out.add(new DetectionCounts.Flag(i.get(ResultItem.SENSOR_ID).s(),
+                            number(i.get(ResultItem.WINDOW_START)), number(i.get(ResultItem.WINDOW_END)),
+                            d == null ? null : d.s()));
+                });
+        return out;
+    }
+
     /**
      * Lines (= readings, one JSON reading a line) in the bucket's GZIP objects named {@code <objectNamePrefix>...},
      * good and rejected records alike (Firehose archives both), except lines of {@code excludedSensorId}.

@@ -18,12 +18,12 @@ public enum WindowFormat {
         public void write(List<WindowResult> windows, PrintWriter out) {
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"sensorId", "windowStart (UTC)", "secs", "count", "mean", "min", "max", "score",
-                    "anomaly"});
+                    "expected", "detector", "anomaly"});
             for (WindowResult w : windows) {
                 rows.add(new String[] {w.sensorId(), TABLE_TIME.format(Instant.ofEpochMilli(w.windowStart())),
                         Long.toString((w.windowEnd() - w.windowStart()) / 1000), Long.toString(w.count()),
                         num(w.mean()), num(w.min()), num(w.max()), String.format(Locale.ROOT, "%.3f", w.anomalyScore()),
-                        w.anomaly() ? "*" : ""});
+                        expectedRange(w), detectorCell(w), w.anomaly() ? "*" : ""});
             }
             int[] widths = new int[rows.get(0).length];
             for (String[] row : rows) {
@@ -55,7 +55,10 @@ public enum WindowFormat {
                         Double.toString(w.min()), Double.toString(w.max()), Double.toString(w.mean()),
                         Double.toString(w.variance()), Double.toString(w.anomalyScore()),
                         Double.toString(w.anomalyGrade()), Boolean.toString(w.anomaly()),
-                        w.expected() == null ? "" : Double.toString(w.expected()), w.type(), w.site(), w.unit()};
+                        w.expected() == null ? "" : Double.toString(w.expected()), w.type(), w.site(), w.unit(),
+                        w.expectedLow() == null ? "" : Double.toString(w.expectedLow()),
+                        w.expectedHigh() == null ? "" : Double.toString(w.expectedHigh()), w.detector(),
+                        w.unscoredReason()};
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < cells.length; i++) {
                     line.append(i == 0 ? "" : ",").append(csvCell(cells[i]));
@@ -77,7 +80,24 @@ public enum WindowFormat {
     };
 
     static final String[] CSV_HEADER = {"sensorId", "windowStart", "windowEnd", "windowStartIso", "count", "min", "max",
-            "mean", "variance", "anomalyScore", "anomalyGrade", "anomaly", "expected", "type", "site", "unit"};
+            "mean", "variance", "anomalyScore", "anomalyGrade", "anomaly", "expected", "type", "site", "unit",
+            "expectedLow", "expectedHigh", "detector", "unscoredReason"};
+
+    /** The range the model expected the mean in, {@code low..high}; the expected value alone when no range. */
+    static String expectedRange(WindowResult w) {
+        if (w.expectedLow() != null && w.expectedHigh() != null) {
+            return num(w.expectedLow()) + ".." + num(w.expectedHigh());
+        }
+        return w.expected() == null ? "" : num(w.expected());
+    }
+
+    /** Which detector part fired; empty for a quiet window, UNSCORED when the model could not score it. */
+    static String detectorCell(WindowResult w) {
+        if (w.unscored()) {
+            return "UNSCORED";
+        }
+        return w.detector() == null || "NONE".equals(w.detector()) ? "" : w.detector();
+    }
 
     private static final DateTimeFormatter TABLE_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

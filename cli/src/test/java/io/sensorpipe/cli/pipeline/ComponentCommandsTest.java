@@ -44,6 +44,19 @@ class ComponentCommandsTest {
     }
 
     @Test
+    void demoRunsTheJobsDefaultDetectorWithHistoryForItsWarmUp() throws Exception {
+        LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        assertThat(ComponentCommands.streamingArgs(c, c.names(), root.resolve("m.json")))
+                .doesNotContain(JobOptions.WARMUP_WINDOWS);
+        int warmup = io.sensorpipe.score.ScorerConfig.defaults().warmupWindows();
+        assertThat(c.history()).isGreaterThan(Duration.ofSeconds(5).multipliedBy(warmup))
+                .isLessThanOrEqualTo(Duration.ofSeconds(5).multipliedBy(warmup * 2L));
+        List<String> producer = ComponentCommands.producerArgs(c, c.names(), root.resolve("p.json"), 1_000_000L);
+        assertThat(String.join(" ", producer)).contains("--start 1000000 --history " + c.history().toMillis() + "ms")
+                .contains("--seed 42");
+    }
+
+    @Test
     void smallWindowsKeepTheJobsDefaultSkew() throws Exception {
         LocalPipelineConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(5));
         assertThat(ComponentCommands.maxFutureSkew(c)).isEqualTo(Duration.ofSeconds(60));

@@ -43,6 +43,20 @@ class WindowFormatTest {
     }
 
     @Test
+    void tableShowsExpectedRangeAndTheDetectorThatFired() {
+        WindowResult flagged = new WindowResult("s", T0, T0 + 5_000, 5, 9, 11, 10, 0.5, T0, T0 + 4_000, 0.97, 0.6,
+                true, 4.0, "m", T0, "t", "x", "C", 3.5, 4.5, "FOREST_LIKELIHOOD", null);
+        WindowResult gap = new WindowResult("s", T0 + 5_000, T0 + 10_000, 5, 1, 1, 1, 0, T0, T0, 0, 0, false, null,
+                "m", T0, "t", "x", "C", null, null, "NONE", "IllegalStateException: x");
+        List<String> lines = render(WindowFormat.TABLE, List.of(flagged, gap)).lines().toList();
+        assertThat(lines.get(0)).contains("expected").contains("detector");
+        assertThat(lines.get(1)).contains("3.500..4.500").contains("FOREST_LIKELIHOOD").endsWith("*");
+        assertThat(lines.get(2)).contains("UNSCORED").doesNotContain("NONE");
+        List<String> csv = render(WindowFormat.CSV, List.of(flagged)).lines().toList();
+        assertThat(csv.get(1)).endsWith(",3.5,4.5,FOREST_LIKELIHOOD,");
+    }
+
+    @Test
     void csvHasHeaderAndQuotesCellsWithCommasOrQuotes() {
         WindowResult odd = new WindowResult("site \"b\",north/x", T0, T0 + 60_000, 3, 1, 2, 1.5, 0, T0, T0, 0, 0,
                 false, 1.4, "m", T0, "t", "site,b", "C");
@@ -55,7 +69,9 @@ class WindowFormatTest {
 
     @Test
     void jsonIsAnArrayThatReadsBackToTheSameWindows() throws Exception {
-        List<WindowResult> windows = List.of(window("a", T0, 1.0, false), window("b", T0, 2.0, true));
+        WindowResult why = new WindowResult("c", T0, T0 + 5_000, 5, 9, 11, 10, 0.5, T0, T0 + 4_000, 0.97, 0.6,
+                true, 4.0, "m", T0, "t", "x", "C", 3.5, 4.5, "SEASONAL", null);
+        List<WindowResult> windows = List.of(window("a", T0, 1.0, false), window("b", T0, 2.0, true), why);
         String json = render(WindowFormat.JSON, windows);
         List<WindowResult> back = ReadingCodec.MAPPER.readValue(json, new TypeReference<List<WindowResult>>() { });
         assertThat(back).isEqualTo(windows);

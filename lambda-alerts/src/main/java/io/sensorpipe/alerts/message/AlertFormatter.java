@@ -40,11 +40,19 @@ public final class AlertFormatter {
         line(body, "Window", Instant.ofEpochMilli(window.windowStart()) + " .. " + Instant.ofEpochMilli(window.windowEnd())
                 + "  (" + humanDuration(window.windowEnd() - window.windowStart()) + ", " + window.count() + " readings)");
         line(body, "Value", "mean " + number(window.mean()) + unit + "  (min " + number(window.min()) + ", max " + number(window.max()) + ")");
+        String range = window.expectedLow() != null && window.expectedHigh() != null
+                ? "range " + number(window.expectedLow()) + " .. " + number(window.expectedHigh()) + unit : null;
         if (window.expected() != null) {
             double deviation = window.mean() - window.expected();
-            line(body, "Expected", number(window.expected()) + unit + "  (deviation " + (deviation >= 0 ? "+" : "") + number(deviation) + unit + ")");
+            line(body, "Expected", number(window.expected()) + unit + (range == null ? "" : ", " + range)
+                    + "  (deviation " + (deviation >= 0 ? "+" : "") + number(deviation) + unit + ")");
+        } else if (range != null) {
+            line(body, "Expected", range);
         } else {
             line(body, "Expected", "(the model gave no expected value)");
+        }
+        if (window.detector() != null) {
+            line(body, "Detector", window.detector() + describe(window.detector()));
         }
         if (window.modelVersion() != null) {
             line(body, "Model", window.modelVersion());
@@ -88,7 +96,21 @@ public final class AlertFormatter {
         if (window.type() != null && !window.type().isBlank()) {
             attributes.put(AlertAttributes.TYPE, window.type());
         }
+        if (window.detector() != null && !window.detector().isBlank()) {
+            attributes.put(AlertAttributes.DETECTOR, window.detector());
+        }
         return attributes;
+    }
+
+    /** What the named detector part saw, so a reader of the alert knows why without the docs. */
+    static String describe(String detector) {
+        return switch (detector) {
+            case "FOREST_LIKELIHOOD" -> "  (an unusual shape: the forest's score, unlikely for this sensor)";
+            case "SEASONAL" -> "  (a value unusual for this hour of the week)";
+            case "WINDOW_STATS" -> "  (unusual spread or number of readings: noise burst, stuck sensor, gaps)";
+            case "RANGE_NOVELTY" -> "  (a mean beyond every value this sensor has shown so far)";
+            default -> "";
+        };
     }
 
     private static void line(StringBuilder body, String label, String value) {

@@ -25,7 +25,7 @@ class WindowImageDecoderTest {
 
         assertThat(window).isEqualTo(new WindowResult("site-a/pump-7/temperature", 1764072000000L, 1764072060000L,
                 12, 70.1, 80.25, 73.96, 8.5, 1764072000123L, 1764072059877L, 0.93, 0.81, true, 60.0, "trcf-v1",
-                1764072061000L, "temperature", "site-a", "C"));
+                1764072061000L, "temperature", "site-a", "C", 55.0, 65.0, "FOREST_LIKELIHOOD", null));
     }
 
     @Test
@@ -33,6 +33,9 @@ class WindowImageDecoderTest {
         WindowResult window = WindowImageDecoder.decode(image(1));
 
         assertThat(window.expected()).isNull();
+        assertThat(window.expectedLow()).isNull();
+        assertThat(window.detector()).isNull();
+        assertThat(window.unscoredReason()).isNull();
         assertThat(window.variance()).isZero();
         assertThat(window.anomaly()).isFalse();
     }

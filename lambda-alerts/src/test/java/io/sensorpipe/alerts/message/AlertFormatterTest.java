@@ -33,7 +33,8 @@ class AlertFormatterTest {
         assertThat(body).contains("Severity: CRITICAL  (score 0.930, grade 0.810)\n");
         assertThat(body).contains("Window:   2025-11-25T12:00:00Z .. 2025-11-25T12:01:00Z  (1 min, 12 readings)\n");
         assertThat(body).contains("Value:    mean 73.96 C  (min 70.1, max 80.25)\n");
-        assertThat(body).contains("Expected: 60 C  (deviation +13.96 C)\n");
+        assertThat(body).contains("Expected: 60 C, range 55 .. 65 C  (deviation +13.96 C)\n");
+        assertThat(body).contains("Detector: FOREST_LIKELIHOOD  (an unusual shape");
         assertThat(body).contains("Model:    trcf-v1\n");
         assertThat(body).contains("History:  scripts/query windows --sensor site-a/pump-7/temperature"
                 + " --from 2025-11-25T11:00:00Z --to 2025-11-25T13:01:00Z\n");
@@ -47,7 +48,8 @@ class AlertFormatterTest {
                 .containsEntry("sensorId", "site-a/pump-7/temperature")
                 .containsEntry("severity", "CRITICAL")
                 .containsEntry("site", "site-a")
-                .containsEntry("type", "temperature");
+                .containsEntry("type", "temperature")
+                .containsEntry(io.sensorpipe.contract.AlertAttributes.DETECTOR, "FOREST_LIKELIHOOD");
         assertThat(message.numberAttributes())
                 .containsEntry("score", "0.930")
                 .containsEntry("windowStart", "1764072000000");

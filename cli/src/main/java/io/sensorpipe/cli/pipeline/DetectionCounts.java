@@ -1,0 +1,130 @@
+package io.sensorpipe.cli.pipeline;
+
+import io.sensorpipe.score.Detector;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The live part's flags against the simulator's ground truth ({@code labels.csv}): a labelled anomaly is detected
+ * when an anomalous window of its sensor overlaps its interval; an anomalous window that overlaps no labelled
+ * anomaly of its sensor is a false alarm. Labels and windows count when they overlap the live part
+ * {@code [liveFrom, liveEnd)}, so the warm-start history (learnt, and flagged only after the warm-up) does not.
+ *
+ * @param labelled    labelled anomalies in the live part
+ * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows)
+ * @param falseAlarms anomalous windows of the live part that overlap no labelled anomaly of their sensor
+ * @param byDetector  anomalous windows of the live part by the detector part that fired ({@link #shortName})
+ */
+public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector) {
+
+    /** One labelled anomaly: the sensor and the event-time interval it affects (inclusive). */
+    public record Label(String sensorId, long startTs, long endTs) {
+    }
+
+    /** One anomalous window: sensor, [windowStart, windowEnd), and the detector part that fired (may be null). */
+    public record Flag(String sensorId, long windowStart, long windowEnd, String detector) {
+        boolean overlaps(Label l) {
+            return sensorId.equals(l.sensorId()) && windowStart <= l.endTs() && windowEnd > l.startTs();
+        }
+    }
+
+    public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of());
+
+    public static DetectionCounts match(List<Label> labels, List<Flag> flags, long liveFrom, long liveEnd) {
+        Map<String, List<Label>> labelsBySensor = new HashMap<>();
+        for (Label l : labels) {
+            labelsBySensor.computeIfAbsent(l.sensorId(), k -> new ArrayList<>()).add(l);
+        }
+        List<Flag> liveFlags = flags.stream()
+                .filter(f -> f.windowEnd() > liveFrom && f.windowStart() < liveEnd).toList();
+        long labelled = 0;
+        long detected = 0;
+        for (Label l : labels) {
+            if (l.endTs() >= liveFrom && l.startTs() < liveEnd) {
+                labelled++;
+                if (liveFlags.stream().anyMatch(f -> f.overlaps(l))) {
+                    detected++;
+                }
+            }
+        }
+        long falseAlarms = 0;
+        Map<String, Long> byDetector = new LinkedHashMap<>();
+        for (Detector d : Detector.values()) {
+            if (d != Detector.NONE) {
+                byDetector.put(shortName(d.name()), 0L);
+            }
+        }
+        for (Flag f : liveFlags) {
+            // a flag overlapping a history label that reaches into the live part is that label's, not a false alarm
+            if (labelsBySensor.getOrDefault(f.sensorId(), List.of()).stream().noneMatch(f::overlaps)) {
+                falseAlarms++;
+            }
+            byDetector.merge(shortName(f.detector()), 1L, Long::sum);
+        }
+        return new DetectionCounts(labelled, detected, falseAlarms, byDetector);
+    }
+
+    /** forest, seasonal, stats, range; "unknown" for a window that does not name its detector. */
+    static String shortName(String detector) {
+        if (detector == null) {
+            return "unknown";
+        }
+        return switch (detector) {
+            case "FOREST_LIKELIHOOD" -> "forest";
+            case "SEASONAL" -> "seasonal";
+            case "WINDOW_STATS" -> "stats";
+            case "RANGE_NOVELTY" -> "range";
+            default -> detector.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    /** The simulator's labels file ({@code sensorId,kind,startTs,endTs,magnitude}, with its header). */
+    public static List<Label> readLabels(Path labelsCsv) {
+        try {
+            List<String> lines = Files.readAllLines(labelsCsv, StandardCharsets.UTF_8);
+            if (lines.isEmpty()) {
+                throw new IllegalArgumentException(labelsCsv + ": empty, expected the simulator's labels header");
+            }
+            List<String> header = Arrays.asList(lines.get(0).split(","));
+            int sensor = header.indexOf("sensorId");
+            int start = header.indexOf("startTs");
+            int end = header.indexOf("endTs");
+            if (sensor < 0 || start < 0 || end < 0) {
+                throw new IllegalArgumentException(labelsCsv + ": header must name sensorId, startTs and endTs, got "
+                        + lines.get(0));
+            }
+            List<Label> out = new ArrayList<>();
+            for (String line : lines.subList(1, lines.size())) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                String[] cells = line.split(",");
+                out.add(new Label(cells[sensor], Long.parseLong(cells[start].trim()), Long.parseLong(cells[end].trim())));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + labelsCsv, e);
+        }
+    }
+
+    /** {@code labelled=5 detected=4 false_alarms=2 by_detector=forest:3,seasonal:1,stats:0,range:0}. */
+    public String summaryPart() {
+        if (labelled < 0) {
+            return "labelled=? detected=? false_alarms=? by_detector=?";
+        }
+        StringBuilder by = new StringBuilder();
+        byDetector.forEach((k, v) -> by.append(by.length() == 0 ? "" : ",").append(k).append(':').append(v));
+        return "labelled=" + labelled + " detected=" + detected + " false_alarms=" + falseAlarms + " by_detector="
+                + by;
+    }
+}

@@ -1,0 +1,90 @@
+package io.sensorpipe.cli.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorpipe.cli.pipeline.DetectionCounts.Flag;
+import io.sensorpipe.cli.pipeline.DetectionCounts.Label;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DetectionCountsTest {
+    private static final long LIVE = 1_000_000L;
+    private static final long END = LIVE + 120_000;
+
+    @Test
+    void aLabelIsDetectedOnceHoweverManyWindowsOverlapItAndOtherFlagsAreFalseAlarms() {
+        List<Label> labels = List.of(
+                new Label("a", LIVE + 10_000, LIVE + 40_000),   // two windows overlap it: one detection
+                new Label("b", LIVE + 50_000, LIVE + 50_000),   // a spike: one instant, inside a window
+                new Label("c", LIVE + 60_000, LIVE + 70_000));  // missed
+        List<Flag> flags = List.of(
+                new Flag("a", LIVE + 5_000, LIVE + 10_001, "FOREST_LIKELIHOOD"),  // overlaps a's start by 1 ms
+                new Flag("a", LIVE + 20_000, LIVE + 25_000, "FOREST_LIKELIHOOD"),
+                new Flag("b", LIVE + 50_000, LIVE + 55_000, "SEASONAL"),
+                new Flag("c", LIVE + 70_001, LIVE + 75_000, "RANGE_NOVELTY"),      // after c ended: false alarm
+                new Flag("b", LIVE + 60_000, LIVE + 65_000, "WINDOW_STATS"),       // c's time, wrong sensor
+                new Flag("a", LIVE + 40_001, LIVE + 45_000, "FOREST_LIKELIHOOD")); // right after a: false alarm
+
+        DetectionCounts d = DetectionCounts.match(labels, flags, LIVE, END);
+
+        assertThat(d.labelled()).isEqualTo(3);
+        assertThat(d.detected()).isEqualTo(2);
+        assertThat(d.falseAlarms()).isEqualTo(3);
+        assertThat(d.summaryPart())
+                .isEqualTo("labelled=3 detected=2 false_alarms=3 by_detector=forest:3,seasonal:1,stats:1,range:1");
+    }
+
+    @Test
+    void onlyTheLivePartCountsAndAHistoryLabelReachingIntoItExplainsItsFlag() {
+        List<Label> labels = List.of(
+                new Label("a", LIVE - 60_000, LIVE - 30_000),   // history only: not labelled
+                new Label("b", LIVE - 10_000, LIVE + 5_000),    // reaches into the live part: labelled
+                new Label("c", END + 1_000, END + 9_000));      // after the live part
+        List<Flag> flags = List.of(
+                new Flag("a", LIVE - 55_000, LIVE - 50_000, "FOREST_LIKELIHOOD"),  // history flag: not counted
+                new Flag("b", LIVE - 5_000, LIVE + 1, "SEASONAL"),                 // straddles the live start
+                new Flag("c", END + 1_000, END + 6_000, "FOREST_LIKELIHOOD"));     // after the live part
+
+        DetectionCounts d = DetectionCounts.match(labels, flags, LIVE, END);
+
+        assertThat(d.labelled()).isEqualTo(1);
+        assertThat(d.detected()).isEqualTo(1);
+        assertThat(d.falseAlarms()).isZero();
+        assertThat(d.byDetector()).containsEntry("seasonal", 1L).containsEntry("forest", 0L);
+    }
+
+    @Test
+    void aFlagWithoutDetectorCountsAsUnknownAndNothingLabelledIsZeroNotUnknown() {
+        DetectionCounts d = DetectionCounts.match(List.of(), List.of(new Flag("a", LIVE, LIVE + 5_000, null)), LIVE,
+                END);
+        assertThat(d.summaryPart()).isEqualTo(
+                "labelled=0 detected=0 false_alarms=1 by_detector=forest:0,seasonal:0,stats:0,range:0,unknown:1");
+        assertThat(DetectionCounts.UNKNOWN.summaryPart()).contains("labelled=?");
+    }
+
+    @Test
+    void readsTheSimulatorsLabelsFileByItsHeader(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("labels.csv");
+        Files.writeString(file, "sensorId,kind,startTs,endTs,magnitude\n"
+                + "site-00/asset-000/temperature,SPIKE,1000,1000,3.5000\n"
+                + "site-00/asset-001/vibration,LEVEL_SHIFT,2000,9000,-1.2500\n");
+        assertThat(DetectionCounts.readLabels(file)).containsExactly(
+                new Label("site-00/asset-000/temperature", 1000, 1000),
+                new Label("site-00/asset-001/vibration", 2000, 9000));
+        Files.writeString(file, "a,b\n");
+        assertThatThrownBy(() -> DetectionCounts.readLabels(file)).hasMessageContaining("header must name sensorId");
+    }
+
+    @Test
+    void summaryLinePutsDetectionBeforeTheVerdict() {
+        PipelineCounts counts = new PipelineCounts(10, 10, 0, 0, 0, 10, 0, 1, 1, 0);
+        DetectionCounts d = DetectionCounts.match(List.of(new Label("a", LIVE, LIVE)),
+                List.of(new Flag("a", LIVE, LIVE + 5_000, "FOREST_LIKELIHOOD")), LIVE, END);
+        assertThat(counts.summaryLine(d)).endsWith(" suppressed=0 labelled=1 detected=1 false_alarms=0"
+                + " by_detector=forest:1,seasonal:0,stats:0,range:0 reconciled=yes");
+    }
+}

@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy on loopback that forwards to a real endpoint at a limited bandwidth (shared by all connections and
- * both directions): a slow network in front of the local Kinesis, TLS passes through untouched.
+ * both directions): a slow network in front of the local Kinesis, TLS passes through untouched. {@link #hold()}
+ * stalls the link entirely (connections are accepted, no byte moves) until {@link #release()}.
  */
 final class ThrottlingProxy implements AutoCloseable {
     private final ServerSocket server;
@@ -20,6 +21,7 @@ final class ThrottlingProxy implements AutoCloseable {
     private final long bytesPerSecond;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private long nextFreeNanos = System.nanoTime();
+    private boolean held;
     private volatile boolean closed;
 
     ThrottlingProxy(String targetHost, int targetPort, long bytesPerSecond) throws IOException {
@@ -34,6 +36,17 @@ final class ThrottlingProxy implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Stops forwarding: bytes read from either side wait until {@link #release()}. */
+    synchronized void hold() {
+        held = true;
+    }
+
+    /** Resumes forwarding at the configured bandwidth. */
+    synchronized void release() {
+        held = false;
+        notifyAll();
     }
 
     private void acceptLoop() {
@@ -76,6 +89,9 @@ final class ThrottlingProxy implements AutoCloseable {
     private void throttle(int bytes) throws InterruptedException {
         long wait;
         synchronized (this) {
+            while (held && !closed) {
+                wait(100);
+            }
             long now = System.nanoTime();
             nextFreeNanos = Math.max(nextFreeNanos, now) + bytes * 1_000_000_000L / bytesPerSecond;
             wait = nextFreeNanos - now;
@@ -96,6 +112,7 @@ final class ThrottlingProxy implements AutoCloseable {
     @Override
     public void close() throws IOException {
         closed = true;
+        release();
         server.close();
         sockets.forEach(ThrottlingProxy::closeQuietly);
     }

@@ -139,8 +139,7 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
                 c.windows.add(1);
                 c.readings.add(r.count());
                 c.anomalies.add(r.anomaly() ? 1 : 0);
-                c.unscored.add(r.modelVersion() != null && r.modelVersion().endsWith(WindowScoring.UNSCORED_SUFFIX)
-                        ? 1 : 0);
+                c.unscored.add(r.unscoredReason() != null ? 1 : 0);
                 c.latencies.addSample(written - r.lastTs()); // newest reading of the window → its item stored
             }
             pending.clear();

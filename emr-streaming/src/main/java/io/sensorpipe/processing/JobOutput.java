@@ -38,6 +38,10 @@ public class JobOutput implements Serializable {
     private String type;
     private String site;
     private String unit;
+    private Double expectedLow;
+    private Double expectedHigh;
+    private String detector;
+    private String unscoredReason;
     // dead letters (LATE, DUPLICATE and DEAD)
     private String reason;
     private String message;
@@ -70,6 +74,10 @@ public class JobOutput implements Serializable {
         o.type = r.type();
         o.site = r.site();
         o.unit = r.unit();
+        o.expectedLow = r.expectedLow();
+        o.expectedHigh = r.expectedHigh();
+        o.detector = r.detector();
+        o.unscoredReason = r.unscoredReason();
         return o;
     }
 
@@ -109,8 +117,18 @@ public class JobOutput implements Serializable {
 
     public WindowResult toWindowResult() {
         return new WindowResult(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs,
-                anomalyScore, anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit);
+                anomalyScore, anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit,
+                expectedLow, expectedHigh, detector, unscoredReason);
     }
+
+    public Double getExpectedLow() { return expectedLow; }
+    public void setExpectedLow(Double v) { expectedLow = v; }
+    public Double getExpectedHigh() { return expectedHigh; }
+    public void setExpectedHigh(Double v) { expectedHigh = v; }
+    public String getDetector() { return detector; }
+    public void setDetector(String v) { detector = v; }
+    public String getUnscoredReason() { return unscoredReason; }
+    public void setUnscoredReason(String v) { unscoredReason = v; }
 
     public String getKind() { return kind; }
     public void setKind(String v) { kind = v; }

@@ -10,14 +10,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scores one closed window without letting the model stop the job: a scorer that throws (a corrupted or overflowed
- * model) gives an unscored window (score 0, not anomalous, {@code modelVersion} marked {@value #UNSCORED_SUFFIX})
- * and a logged error. A failed query would re-run the same batch from its checkpoint, fail again, and never recover.
+ * model) gives an unscored window (score 0, not anomalous, {@code modelVersion} marked {@value #UNSCORED_SUFFIX},
+ * the exception stored as its {@code unscoredReason}), counted in UnscoredWindows and logged. A failed query would re-run the same batch from its checkpoint, fail again, and never recover.
  */
 public final class WindowScoring {
     private static final Logger LOG = LoggerFactory.getLogger(WindowScoring.class);
     /** Appended to the model version of a window the model could not score. */
     public static final String UNSCORED_SUFFIX = "+unscored";
-    private static final WindowScore UNSCORED = new WindowScore(0.0, 0.0, false, null);
 
     private WindowScoring() {
     }
@@ -29,7 +28,8 @@ public final class WindowScoring {
         } catch (RuntimeException e) {
             LOG.error("scorer failed on window {} [{}, {}); stored unscored", w.sensorId(), w.windowStart(),
                     w.windowEnd(), e);
-            return WindowResults.toResult(w, UNSCORED, modelVersion + UNSCORED_SUFFIX, processedAt, type, site, unit);
+            return WindowResults.toResult(w, WindowScore.unscored(e.toString()), modelVersion + UNSCORED_SUFFIX, processedAt,
+                    type, site, unit);
         }
     }
 }

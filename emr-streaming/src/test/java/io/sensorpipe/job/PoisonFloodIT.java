@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -36,9 +35,6 @@ class PoisonFloodIT {
     Path tmp;
 
     @Test
-    @Disabled("the current source reads ahead on the driver and its GetRecords of 900 KB records times out against "
-            + "the shared kinesis-mock (SocketTimeoutException, the query stops); enable with the source's "
-            + "executor-only reads (branch source, #12)")
     void everyOversizedPoisonRecordIsDeadLetteredAndTheJobStaysAlive() throws Exception {
         try (LocalCloudFixture cloud = new LocalCloudFixture(2)) {
             byte[] poison = new byte[SIZE];

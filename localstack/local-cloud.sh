@@ -141,8 +141,20 @@ start_kinesis() {
 moto_wrapper() {
   local w="$STATE_DIR/moto_server.py"
   cat > "$w" <<'PY'
-import sys
+import functools, sys, threading
 from moto.server import main
+from moto.dynamodb.models import DynamoDBBackend
+# DynamoDB applies a conditional write to an item atomically; moto's threaded server checks and writes without a
+# lock, so two concurrent conditional claims could both win. One lock over the writes restores that guarantee.
+_writes = threading.RLock()
+def _atomic(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _writes:
+            return fn(*args, **kwargs)
+    return wrapper
+for _name in ("put_item", "update_item", "delete_item", "batch_write_item", "transact_write_items"):
+    setattr(DynamoDBBackend, _name, _atomic(getattr(DynamoDBBackend, _name)))
 # Drop our process marker (--local-cloud-state=...) before moto parses its arguments.
 main([a for a in sys.argv[1:] if not a.startswith("--local-cloud-state=")])
 PY

@@ -30,6 +30,13 @@ class BackpressureIT {
     private static String stream;
     private static List<Reading> readings;
 
+    /**
+     * With the bound, 50 records are in flight at a time and each waits well under a second for the slow link; the
+     * TTL leaves room for a CPU-starved daemon on a loaded machine (3 s expired 9 of 1,000 there). The unbounded
+     * test keeps 3 s: it holds the link until records expire, so its result does not depend on the machine's speed.
+     */
+    private static final Duration BOUNDED_TTL = Duration.ofSeconds(15);
+
     @TempDir
     Path tmp;
 
@@ -49,10 +56,10 @@ class BackpressureIT {
         }
     }
 
-    private ProducerConfig slowLinkConfig(int port, int maxOutstanding, int maxRetries, String name) {
+    private ProducerConfig slowLinkConfig(int port, int maxOutstanding, int maxRetries, Duration ttl, String name) {
         return ProducerConfig.builder(System.getenv()).streamName(stream)
                 .kplKinesisEndpoint(Optional.of(new KplEndpoint("127.0.0.1", port, false, "throttling proxy")))
-                .recordTtl(Duration.ofSeconds(3))
+                .recordTtl(ttl)
                 .requestTimeout(Duration.ofSeconds(2))
                 .maxConnections(4)
                 .maxOutstandingRecords(maxOutstanding)
@@ -72,7 +79,7 @@ class BackpressureIT {
     void tinyBoundSlowsTheSourceInsteadOfExpiringRecords() throws Exception {
         int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
         try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
-            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 50, 0, "bounded"),
+            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 50, 0, BOUNDED_TTL, "bounded"),
                     ProducerAwsClients::kplProducer);
             ProducerReport report = writeAll(writer);
 
@@ -88,7 +95,7 @@ class BackpressureIT {
     void withoutTheBoundTheSameBurstExpiresAndEveryLossIsInTheFailureFile() throws Exception {
         int kinesisTlsPort = KplEndpoints.kinesis(System.getenv()).orElseThrow().port();
         try (ThrottlingProxy proxy = new ThrottlingProxy("127.0.0.1", kinesisTlsPort, LINK_BYTES_PER_SECOND)) {
-            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 1_000_000, 0, "unbounded"),
+            KplReadingWriter writer = new KplReadingWriter(slowLinkConfig(proxy.port(), 1_000_000, 0, Duration.ofSeconds(3), "unbounded"),
                     ProducerAwsClients::kplProducer);
             // The link stalls until the burst's first records have outlived their TTL, then carries on slowly: on a
             // loaded machine the source loop or the daemon can be slower than the link, and a burst that trickles

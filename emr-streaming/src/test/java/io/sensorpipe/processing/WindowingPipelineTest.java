@@ -20,7 +20,6 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import scala.collection.JavaConverters;
 
 /** The stateful step on Spark's MemoryStream: windows, watermark, late readings, timeouts of silent sensors. */
@@ -29,8 +28,9 @@ class WindowingPipelineTest {
     private static final ScorerConfig SCORER = ScorerConfig.builder().warmupWindows(2).numberOfTrees(10)
             .sampleSize(32).shingleSize(2).build();
 
-    @TempDir
-    Path tmp;
+    // Under the build directory, not a JUnit @TempDir: a stopped query's state-store maintenance can still be
+    // writing there when the test ends, and JUnit fails the test when it cannot delete the directory.
+    private final Path tmp = newCheckpointRoot();
 
     private final SparkSession spark = LocalSpark.get();
     private final AtomicLong seq = new AtomicLong();
@@ -59,6 +59,15 @@ class WindowingPipelineTest {
                 .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime(200))
                 .option("checkpointLocation", tmp.resolve("cp-" + table).toString())
                 .start();
+    }
+
+    private static Path newCheckpointRoot() {
+        try {
+            Path target = java.nio.file.Files.createDirectories(Path.of("target", "windowing-pipeline-test"));
+            return java.nio.file.Files.createTempDirectory(target, "cp-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package io.sensorpipe.processing;
 
 import io.sensorpipe.schema.WindowResult;
+import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.WindowScore;
@@ -11,7 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores one closed window without letting the model stop the job: a scorer that throws (a corrupted or overflowed
  * model) gives an unscored window (score 0, not anomalous, {@code modelVersion} marked {@value #UNSCORED_SUFFIX},
- * the exception stored as its {@code unscoredReason}), counted in UnscoredWindows and logged. A failed query would re-run the same batch from its checkpoint, fail again, and never recover.
+ * the failure stored as its {@code unscoredReason}; sensor-core's {@code Scorers.scoreOrUnscored}), counted in
+ * UnscoredWindows and logged. A failed query would re-run the same batch from its checkpoint, fail again, and never
+ * recover.
  */
 public final class WindowScoring {
     private static final Logger LOG = LoggerFactory.getLogger(WindowScoring.class);
@@ -23,13 +26,12 @@ public final class WindowScoring {
 
     public static WindowResult scoreOrUnscored(SensorScorer scorer, ClosedWindow w, String modelVersion,
                                                long processedAt, String type, String site, String unit) {
-        try {
-            return WindowResults.toResult(w, scorer.score(w), modelVersion, processedAt, type, site, unit);
-        } catch (RuntimeException e) {
-            LOG.error("scorer failed on window {} [{}, {}); stored unscored", w.sensorId(), w.windowStart(),
-                    w.windowEnd(), e);
-            return WindowResults.toResult(w, WindowScore.unscored(e.toString()), modelVersion + UNSCORED_SUFFIX, processedAt,
-                    type, site, unit);
+        WindowScore score = Scorers.scoreOrUnscored(scorer, w);
+        if (score.unscored()) {
+            LOG.error("scorer failed on window {} [{}, {}): {}; stored unscored", w.sensorId(), w.windowStart(),
+                    w.windowEnd(), score.unscoredReason());
+            return WindowResults.toResult(w, score, modelVersion + UNSCORED_SUFFIX, processedAt, type, site, unit);
         }
+        return WindowResults.toResult(w, score, modelVersion, processedAt, type, site, unit);
     }
 }

@@ -57,6 +57,17 @@ class ComponentCommandsTest {
     }
 
     @Test
+    void historyIsWrittenWithFewerRecordsInFlightThanTheWatermarkCovers() throws Exception {
+        LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        int bound = ComponentCommands.historyOutstandingRecords(c);
+        double perSecond = c.rate() != null ? c.rate() : c.sensors();
+        // Reordering is bounded by the records in flight; in event time that must stay well inside the watermark.
+        assertThat(bound / perSecond).isGreaterThan(0).isLessThanOrEqualTo(c.watermark().toSeconds() / 2.0);
+        assertThat(String.join(" ", ComponentCommands.producerArgs(c, c.names(), root.resolve("p.json"), 1L)))
+                .contains("--max-outstanding-records " + bound);
+    }
+
+    @Test
     void smallWindowsKeepTheJobsDefaultSkew() throws Exception {
         LocalPipelineConfig c = config(Duration.ofSeconds(10), Duration.ofSeconds(5));
         assertThat(ComponentCommands.maxFutureSkew(c)).isEqualTo(Duration.ofSeconds(60));

@@ -62,13 +62,28 @@ public final class SinkCounts {
     }
 
     public Windows windows(String table, long processedSince) {
+        return windows(table, processedSince, null);
+    }
+
+    /** As {@link #windows(String, long)}, leaving out the windows of {@code excludedSensor} (e.g. an end-of-input marker). */
+    public Windows windows(String table, long processedSince, String excludedSensor) {
         long[] t = new long[4];
+        Map<String, String> names = new java.util.HashMap<>(Map.of("#p", ResultItem.PROCESSED_AT,
+                "#c", ResultItem.COUNT, "#a", ResultItem.ANOMALY, "#e", ResultItem.WINDOW_END));
+        Map<String, AttributeValue> values = new java.util.HashMap<>(
+                Map.of(":since", AttributeValue.fromN(Long.toString(processedSince))));
+        String filter = "#p >= :since";
+        if (excludedSensor != null) {
+            filter += " AND #s <> :excluded";
+            names.put("#s", ResultItem.SENSOR_ID);
+            values.put(":excluded", AttributeValue.fromS(excludedSensor));
+        }
+        String f = filter;
         dynamo.scanPaginator(r -> r.tableName(table)
-                        .filterExpression("#p >= :since")
+                        .filterExpression(f)
                         .projectionExpression("#c, #a, #e")
-                        .expressionAttributeNames(Map.of("#p", ResultItem.PROCESSED_AT, "#c", ResultItem.COUNT,
-                                "#a", ResultItem.ANOMALY, "#e", ResultItem.WINDOW_END))
-                        .expressionAttributeValues(Map.of(":since", AttributeValue.fromN(Long.toString(processedSince)))))
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values))
                 .items().forEach(i -> {
                     t[0]++;
                     t[1] += number(i.get(ResultItem.COUNT));

@@ -81,7 +81,7 @@ public final class LocalEventSourceRunner {
     public RunReport runFor(Duration duration) throws InterruptedException {
         long end = System.nanoTime() + duration.toNanos();
         while (System.nanoTime() < end) {
-            if (pollOnce() == 0) {
+            if (pollOnce() <= 0) {
                 Thread.sleep(Math.min(settings.pollInterval().toMillis(),
                         Math.max(0, (end - System.nanoTime()) / 1_000_000)));
             }
@@ -92,17 +92,41 @@ public final class LocalEventSourceRunner {
     /** Polls until a poll finds nothing new (the stream is caught up), at most {@code maxDuration}. */
     public RunReport drain(Duration maxDuration) {
         long end = System.nanoTime() + maxDuration.toNanos();
-        while (System.nanoTime() < end && pollOnce() > 0) {
-            // keep going until caught up
+        while (System.nanoTime() < end) {
+            int read = pollOnce();
+            if (read == 0) {
+                break; // caught up
+            }
+            if (read < 0) { // a failed poll is not "caught up": wait a little and try again
+                try {
+                    Thread.sleep(Math.min(settings.pollInterval().toMillis(),
+                            Math.max(0, (end - System.nanoTime()) / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
         return report();
     }
 
     /**
      * Reads every open shard up to its current end once, delivering what it finds; a child shard is opened (and read
-     * in the same poll) as soon as its parent is finished. Returns the records read.
+     * in the same poll) as soon as its parent is finished. Returns the records read, or -1 when a call to the stream
+     * failed (a timeout or throttle of the local cloud): the runner stands in for a long-running event source mapping,
+     * so it logs, keeps its positions and tries again on the next poll instead of dying. Records of a shard whose read
+     * failed part-way are read again (delivery is at-least-once; the handler's claims make repeats harmless).
      */
     public int pollOnce() {
+        try {
+            return pollStream();
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            LOG.warn("poll_failed", "reason", e.toString());
+            return -1;
+        }
+    }
+
+    private int pollStream() {
         discoverShards();
         int read = 0;
         do {

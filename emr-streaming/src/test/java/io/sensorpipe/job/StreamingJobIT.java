@@ -166,8 +166,9 @@ class StreamingJobIT {
                 "local[2]", true, JobConfig.DEFAULT_MAX_FUTURE_SKEW);
     }
 
+    /** Waits for a condition; generous, since a loaded 2-core machine can take minutes (a wait, not a timing claim). */
     static void await(BooleanSupplier condition, StreamingQuery query, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
+        long deadline = System.currentTimeMillis() + 180_000;
         while (System.currentTimeMillis() < deadline) {
             if (query.exception().isDefined()) {
                 throw new AssertionError("query failed while waiting for " + what, query.exception().get());

@@ -249,6 +249,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset) {
         KinesisOffset end = (KinesisOffset) endOffset;
         Set<String> leaders = new HashSet<>(end.leaders());
+        // Where each shard was read last (only when that plan's results are at hand; a hint, never required).
+        Map<String, ShardBatchResult> previous = resultsByPlan.getOrDefault(end.plan() - 1, Map.of());
         List<InputPartition> parts = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
             if (!planned(end, e.getKey())) {
@@ -256,7 +258,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             }
             parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
                     end.ceiling(), end.floor(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
-                    options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss()));
+                    options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss(),
+                    previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null));
         }
         return parts.toArray(new InputPartition[0]);
     }
@@ -338,7 +341,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         public PartitionReader<InternalRow> createReader(InputPartition partition) {
             ShardTask task = (ShardTask) partition;
             ShardBatchReader reader = new ShardBatchReader(
-                    new SdkKinesisApi(KinesisClients.shared(), task.minGetRecordsIntervalMs()), System::currentTimeMillis);
+                    new SdkKinesisApi(KinesisClients.shared(), task.minGetRecordsIntervalMs()), System::currentTimeMillis,
+                    ReadAheadBuffer.shared());
             return new UserRecordReader(task, reader.read(task).records());
         }
     }

@@ -15,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param bytes             bytes of Kinesis records fetched, consumed or not
  * @param getRecordsCalls   GetRecords calls made
  * @param throttles         throttled calls (retried)
+ * @param location          the executor that read it ({@code executor_<host>_<id>}, Spark's task location): the next
+ *                          task of the shard prefers it, where its read-ahead buffer is; null outside Spark
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
@@ -24,5 +26,11 @@ public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
                                @JsonProperty("kinesisRecords") long kinesisRecords,
                                @JsonProperty("bytes") long bytes,
                                @JsonProperty("getRecordsCalls") long getRecordsCalls,
-                               @JsonProperty("throttles") long throttles) {
+                               @JsonProperty("throttles") long throttles,
+                               @JsonProperty("location") String location) {
+
+    public ShardBatchResult(ShardPosition end, boolean fromTrimHorizon, String dataLoss, long userRecords,
+                            long kinesisRecords, long bytes, long getRecordsCalls, long throttles) {
+        this(end, fromTrimHorizon, dataLoss, userRecords, kinesisRecords, bytes, getRecordsCalls, throttles, null);
+    }
 }

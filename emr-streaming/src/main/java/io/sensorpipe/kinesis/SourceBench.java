@@ -82,6 +82,8 @@ public final class SourceBench {
             KinesisMicroBatchStream source = new KinesisMicroBatchStream(options, driverApi,
                     new BatchMetadataStore(tmp.resolve("read").toUri().toString()));
             ExecutorService executors = Executors.newFixedThreadPool(DENSITY.length);
+            ReadAheadBuffer buffer = new ReadAheadBuffer(ReadAheadBuffer.MAX_RECORDS_PER_SHARD,
+                    ReadAheadBuffer.MAX_BYTES_PER_SHARD, ReadAheadBuffer.MAX_BYTES_TOTAL); // one executor's
             long calls = 0;
             long bytes = 0;
             long readings = 0;
@@ -93,8 +95,8 @@ public final class SourceBench {
                 for (InputPartition p : source.planInputPartitions(offset, next)) {
                     ShardTask task = (ShardTask) p;
                     outs.add(executors.submit(() -> new ShardBatchReader(
-                            new SdkKinesisApi(kinesis, task.minGetRecordsIntervalMs()), System::currentTimeMillis)
-                            .read(task)));
+                            new SdkKinesisApi(kinesis, task.minGetRecordsIntervalMs()), System::currentTimeMillis,
+                            buffer).read(task)));
                 }
                 for (Future<ShardBatchReader.Output> f : outs) {
                     ShardBatchResult r = f.get().result();

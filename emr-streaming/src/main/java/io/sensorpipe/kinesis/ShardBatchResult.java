@@ -27,7 +27,7 @@ public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
                                @JsonProperty("bytes") long bytes,
                                @JsonProperty("getRecordsCalls") long getRecordsCalls,
                                @JsonProperty("throttles") long throttles,
-                               @JsonProperty("location") String location) {
+                               @JsonProperty("location") String location) implements java.io.Serializable {
 
     public ShardBatchResult(ShardPosition end, boolean fromTrimHorizon, String dataLoss, long userRecords,
                             long kinesisRecords, long bytes, long getRecordsCalls, long throttles) {

@@ -158,6 +158,9 @@ public final class ShardBatchReader {
                 Record rec = page.get(i);
                 if (!firstChecked) {
                     firstChecked = true;
+                    if (from.afterSequenceNumber() == null && from.nextSequenceNumber() == null) {
+                        lossMessage = startBehindRetention(task, rec, now);
+                    }
                     String expected = from.nextSequenceNumber();
                     if (expected != null && !expected.equals(rec.sequenceNumber())
                             && seq(rec.sequenceNumber()).compareTo(seq(expected)) > 0) {
@@ -258,6 +261,32 @@ public final class ShardBatchReader {
      */
     private static String bufferPosition(ShardTask task, String afterSequenceNumber) {
         return afterSequenceNumber != null ? afterSequenceNumber : "start " + task.start().spec();
+    }
+
+    /**
+     * The first record a shard returns from an AT_TIMESTAMP start: when the timestamp is older than the stream's
+     * retention (and the stream already existed then), Kinesis silently starts at its trim horizon, and whatever
+     * the shard held between the timestamp and the horizon is gone. That is a (possible) data loss like a trimmed
+     * sequence number, handled by the same rule: Kinesis cannot say whether records were there (the Kafka source's
+     * failOnDataLoss is the same "possibly lost"). Null when nothing can have been lost.
+     */
+    private String startBehindRetention(ShardTask task, Record first, long now) {
+        if (!"AT_TIMESTAMP".equals(task.start().type())) {
+            return null;
+        }
+        KinesisApi.Retention r = api.retention(task.stream());
+        long horizon = now - r.retentionMillis();
+        long lostFrom = Math.max(task.start().timestampMillis(), r.createdAtMillis());
+        if (lostFrom >= horizon) {
+            return null;
+        }
+        Instant arrived = first.approximateArrivalTimestamp();
+        return "data loss on shard " + task.shardId() + " of stream " + task.stream() + ": records from "
+                + task.start().spec() + " (" + Instant.ofEpochMilli(task.start().timestampMillis()) + ") up to the "
+                + "trim horizon (" + Instant.ofEpochMilli(horizon) + "; first record returned: sequence number "
+                + first.sequenceNumber() + (arrived == null ? "" : ", arrived " + arrived) + ") are behind the "
+                + "stream's retention (" + r.retentionMillis() / 3_600_000 + " h) and were not read (the start "
+                + "timestamp is older than the retention)";
     }
 
     private int pageLimit(ShardTask task, int consumed, Long position, double rps) {

@@ -17,6 +17,7 @@ class ShardBatchReaderTest {
 
     @TempDir
     Path tmp;
+    private long plans;
 
     private ShardTask task(ScriptedShard shard, ShardPosition from, long plan, long ceiling, boolean leader, int cap,
                            boolean failOnLoss) {
@@ -251,5 +252,40 @@ class ShardBatchReaderTest {
         assertThat(shard.calls.get(0)).as("4 records were kept, the rest fetched after the last of them")
                 .isEqualTo("GetShardIterator AFTER_SEQUENCE_NUMBER");
         assertThat(body(second.records().get(4))).contains("\"ts\":6000");
+    }
+
+    private ShardTask atTimestamp(ScriptedShard shard, long timestamp, boolean failOnLoss) {
+        return new ShardTask("s", shard.shardId, StartPosition.parse("AT_TIMESTAMP:" + timestamp),
+                ShardPosition.notStarted(), ++plans, AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
+                new BatchMetadataStore(tmp.resolve("meta-at").toString()), TIMES, failOnLoss);
+    }
+
+    @Test
+    void anAtTimestampStartOlderThanTheRetentionIsDataLossNamingShardAndRange() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        shard.trimmedBelow = 2; // Kinesis answers an old AT_TIMESTAMP from its trim horizon, without an error
+        shard.retention = new KinesisApi.Retention(3_600_000L, 0); // 1 h; NOW is 2.8 h after the stream was created
+        assertThatThrownBy(() -> read(shard, atTimestamp(shard, 1_000, true)))
+                .hasMessageContaining("data loss on shard shard-0 of stream s: records from AT_TIMESTAMP:1000")
+                .hasMessageContaining("first record returned: sequence number " + shard.records.get(2).sequenceNumber())
+                .hasMessageContaining("--fail-on-data-loss false");
+
+        ShardBatchReader.Output out = read(shard, atTimestamp(shard, 1_000, false));
+        assertThat(bodies(out)).hasSize(2).last().isEqualTo("c");
+        assertThat(body(out.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("AT_TIMESTAMP:1000");
+        assertThat(out.result().dataLoss()).contains("behind the stream's retention (1 h)");
+    }
+
+    @Test
+    void anAtTimestampStartWithinTheRetentionOrBeforeTheStreamExistedLosesNothing() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        shard.retention = new KinesisApi.Retention(3_600_000L, 0);
+        ShardBatchReader.Output within = read(shard, atTimestamp(shard, NOW - 1_800_000, true));
+        assertThat(within.result().dataLoss()).isNull();
+
+        shard.retention = new KinesisApi.Retention(3_600_000L, NOW - 600_000); // created 10 min ago
+        ShardBatchReader.Output beforeCreation = read(shard, atTimestamp(shard, 1_000, true));
+        assertThat(beforeCreation.result().dataLoss()).as("nothing existed before the stream").isNull();
+        assertThat(bodies(beforeCreation)).containsExactly("b", "c");
     }
 }

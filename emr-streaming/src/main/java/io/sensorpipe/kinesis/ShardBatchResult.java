@@ -16,7 +16,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param getRecordsCalls   GetRecords calls made
  * @param throttles         throttled calls (retried)
  * @param location          the executor that read it ({@code executor_<host>_<id>}, Spark's task location): the next
- *                          task of the shard prefers it, where its read-ahead buffer is; null outside Spark
+ *                          task of the shard prefers it, where its read-ahead buffer is; null outside Spark. Not
+ *                          stored (it reaches the driver in memory; after a restart no buffer survives anyway), so
+ *                          the stored files keep last release's format and a rollback still reads them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
@@ -27,7 +29,8 @@ public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
                                @JsonProperty("bytes") long bytes,
                                @JsonProperty("getRecordsCalls") long getRecordsCalls,
                                @JsonProperty("throttles") long throttles,
-                               @JsonProperty("location") String location) implements java.io.Serializable {
+                               @com.fasterxml.jackson.annotation.JsonIgnore String location)
+        implements java.io.Serializable {
 
     public ShardBatchResult(ShardPosition end, boolean fromTrimHorizon, String dataLoss, long userRecords,
                             long kinesisRecords, long bytes, long getRecordsCalls, long throttles) {

@@ -55,4 +55,19 @@ class ReadAheadBufferTest {
         assertThat(b.take("s", "shard-2", "99", 1_000)).isNotNull();
         assertThat(b.take("s", "shard-1", "99", 1_000 + ReadAheadBuffer.MAX_AGE_MS + 1)).as("too old").isNull();
     }
+
+    @Test
+    void theReadersLocationTravelsInMemoryButIsNotStored(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        BatchMetadataStore store = new BatchMetadataStore(tmp.toString());
+        ShardBatchResult result = new ShardBatchResult(new ShardPosition("7", false), false, null, 1, 1, 10, 1, 0,
+                "executor_host_1");
+        store.putIfAbsent(3, "shard-0", result);
+        assertThat(tmp.resolve("3").resolve("shard-0.json")).content().doesNotContain("location")
+                .doesNotContain("executor_host_1");
+        ShardBatchResult back = new BatchMetadataStore(tmp.toString()).get(3, "shard-0").orElseThrow();
+        assertThat(back.location()).isNull();
+        assertThat(back.end()).isEqualTo(result.end());
+        assertThat(back.bytes()).isEqualTo(10);
+    }
 }

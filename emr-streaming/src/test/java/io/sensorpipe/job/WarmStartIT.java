@@ -2,8 +2,8 @@ package io.sensorpipe.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.kinesis.KinesisSourceProvider;
-import io.sensorpipe.metrics.JobMetricsPublisher;
+import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
@@ -26,16 +26,17 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.streaming.StreamingQuery;
+import java.nio.file.Files;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Warm start from the archive on the local cloud (moto S3 + kinesis-mock): archive objects in the Firehose layout
- * hold 35 minutes of two sensors; the job starts on a new checkpoint with the default detector (warm-up 388
- * windows) and {@link ArchiveWarmStart}; its first live windows are judged by the trained model, not the warm-up,
+ * hold 35 minutes of two sensors; the job starts from its command line on a new checkpoint with the default detector
+ * (warm-up 388 windows), {@code --warm-start-archive} and the stream starting {@code AT_TIMESTAMP}; its first live windows are judged by the trained model, not the warm-up,
  * and score exactly as the same model trained and run offline.
  */
 class WarmStartIT {
@@ -86,24 +87,28 @@ class WarmStartIT {
             keys.add("it/sentinel");
             cloud.put(live, keys);
 
-            JobConfig config = new JobConfig(cloud.stream, cloud.table, tmp.resolve("cp").toString(), cloud.bucket,
-                    "dead-letters/", null, Duration.ofMillis(WINDOW_MS), Duration.ofSeconds(5), Duration.ofSeconds(1),
-                    Duration.ofHours(1), KinesisSourceProvider.SHORT_NAME, "TRIM_HORIZON", 0, 10_000, 2, 30,
-                    scorer.warmupWindows(), null, null, Duration.ZERO, "local[2]", true,
-                    JobConfig.DEFAULT_MAX_FUTURE_SKEW);
-            SparkSession spark = SensorStreamingJob.session(config);
-            JobMetricsPublisher metrics = new JobMetricsPublisher(tmp.resolve("metrics.json"), null, null, cloud.stream);
-            SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws);
-            job.withInitialState(s -> ArchiveWarmStart.initialState(s, cloud.aws.s3(), JobAwsClients::sharedS3,
-                    "s3://" + archive + "/raw/", Instant.ofEpochMilli(cut), Duration.ofHours(1),
-                    Duration.ofMillis(WINDOW_MS), job.scorerConfig()));
-            StreamingQuery query = job.start(spark, metrics);
+            // the job as deployed: its command line, warm start from the archive up to where the stream starts
+            String checkpoint = tmp.resolve("cp").toString();
+            String[] args = {
+                JobOptions.STREAM, cloud.stream, JobOptions.TABLE, cloud.table, JobOptions.CHECKPOINT, checkpoint,
+                JobOptions.DEAD_LETTER_BUCKET, cloud.bucket, JobOptions.WINDOW, WINDOW_MS + "ms",
+                JobOptions.WATERMARK, "5s", JobOptions.TRIGGER, "1s", JobOptions.SHUFFLE_PARTITIONS, "2",
+                JobOptions.INITIAL_POSITION, "AT_TIMESTAMP", JobOptions.AT_TIMESTAMP, Long.toString(cut),
+                JobOptions.WARM_START_ARCHIVE, "s3://" + archive + "/raw/", JobOptions.WARM_START_HISTORY, "1h",
+                JobOptions.METRICS_FILE, tmp.resolve("metrics.json").toString()};
+            AtomicInteger exit = new AtomicInteger(-1);
+            Thread job = new Thread(() -> exit.set(new CommandLine(new StreamingJobMain()).execute(args)), "job");
+            job.start();
             try {
-                StreamingJobIT.await(() -> liveWindows(cloud).size() >= 12, query, "12 live windows in DynamoDB");
-                StreamingJobIT.await(() -> deadLetterCount(cloud) >= 1, query, "the overlapping reading dead-lettered");
+                awaitOrFail(() -> liveWindows(cloud).size() >= 12, job, "12 live windows in DynamoDB");
+                awaitOrFail(() -> deadLetterCount(cloud) >= 1, job, "the overlapping reading dead-lettered");
             } finally {
-                SensorStreamingJob.stop(spark, query, metrics);
+                Path marker = Path.of(JobControl.stopMarkerFor(checkpoint));
+                Files.createDirectories(marker.getParent());
+                Files.writeString(marker, "stop");
+                job.join(180_000);
             }
+            assertThat(exit.get()).as("job exit code").isZero();
             List<WindowResult> windows = liveWindows(cloud);
             assertThat(windows).hasSize(12).allSatisfy(w -> {
                 assertThat(w.windowStart()).isGreaterThanOrEqualTo(cut); // the archive's windows are not re-written
@@ -144,6 +149,22 @@ class WarmStartIT {
         SensorWindowState state = new SensorWindowState(sensor, windows);
         readings.forEach(r -> state.offer(r.ts(), r.value(), Long.MIN_VALUE));
         return state.closeUpTo(Long.MAX_VALUE);
+    }
+
+    /** Waits for a condition while the job thread runs (generous: a loaded 2-core machine; a wait, not a timing claim). */
+    private static void awaitOrFail(java.util.function.BooleanSupplier condition, Thread job, String what)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 240_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            if (!job.isAlive()) {
+                throw new AssertionError("the job ended while waiting for " + what);
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("timed out waiting for " + what);
     }
 
     private static List<WindowResult> liveWindows(LocalCloudFixture cloud) {

@@ -19,7 +19,7 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The per-sensor model, an ensemble of four detectors over each window's readings:
+ * The per-sensor model, an ensemble of five detectors over each window's readings:
  * <ul>
  *   <li>a ThresholdedRandomCutForest over a shingle of recent means (raw values, no normalisation, so level shifts
  *       stay visible), its score calibrated per sensor by an {@link AnomalyLikelihood} ({@link Detector#FOREST_LIKELIHOOD});
@@ -28,8 +28,12 @@ import java.util.zip.InflaterInputStream;
  *   <li>{@link WindowStats}: the spread and number of readings in the window against the usual, calibrated by a
  *       third likelihood ({@link Detector#WINDOW_STATS}): a noise burst, a stuck sensor, missing readings;
  *   <li>range novelty: a mean beyond the range seen so far by more than a tolerance scores 1
- *       ({@link Detector#RANGE_NOVELTY}).
+ *       ({@link Detector#RANGE_NOVELTY});
+ *   <li>sensor faults clear in one window (spike, level jump, stuck value, missed windows; {@link WindowStats#fault}),
+ *       for sensors that send several readings per window ({@link Detector#SENSOR_FAULT}).
  * </ul>
+ * During a sensor's first day of data the seasonal part does not judge and range novelty needs a whole range's
+ * margin.
  * The score is the largest of them; after each alert a cooldown damps the next windows (one incident, one alert).
  *
  * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows()} windows (scored or

@@ -84,6 +84,28 @@ public final class ArchiveWarmStart {
                         Encoders.bean(SensorState.class));
     }
 
+    /**
+     * Wires the warm start into {@code job}, unless the checkpoint has committed a batch (Spark then ignores an
+     * initial state, and the checkpoint's state is newer than the archive): then it says so and reads nothing.
+     */
+    static void attach(SensorStreamingJob job, SparkSession spark, JobAwsClients aws, JobConfig config,
+                       String archive, Instant cut, Duration history) throws IOException {
+        if (hasCommittedBatches(spark, config.checkpoint())) {
+            System.err.println("warm start skipped: checkpoint " + config.checkpoint() + " has run before, its state"
+                    + " is newer than the archive");
+            return;
+        }
+        job.withInitialState(s -> initialState(s, aws.s3(), JobAwsClients::sharedS3, archive, cut, history,
+                config.windowSize(), job.scorerConfig()));
+    }
+
+    /** True when the checkpoint has committed a batch. */
+    static boolean hasCommittedBatches(SparkSession spark, String checkpoint) throws IOException {
+        org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(checkpoint, "commits");
+        org.apache.hadoop.fs.FileSystem fs = commits.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        return fs.exists(commits) && fs.listStatus(commits).length > 0;
+    }
+
     /** An executor-side S3 client supplier that Spark can ship (e.g. {@code JobAwsClients::sharedS3}). */
     public interface SerializableS3 extends Supplier<S3Client>, java.io.Serializable {
     }

@@ -114,13 +114,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                     System.err.println("invalid configuration: " + e.getMessage());
                     return 2;
                 }
-                if (hasCommittedBatches(spark, config.checkpoint())) {
-                    System.err.println("warm start skipped: checkpoint " + config.checkpoint() + " has run before,"
-                            + " its state is newer than the archive");
-                } else {
-                    job.withInitialState(s -> ArchiveWarmStart.initialState(s, aws.s3(), JobAwsClients::sharedS3,
-                            warmStartArchive, cut, history, config.windowSize(), job.scorerConfig()));
-                }
+                ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
             }
             StreamingQuery query = job.start(spark, metrics);
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
@@ -131,6 +125,8 @@ public final class StreamingJobMain implements Callable<Integer> {
         }
         return 0;
     }
+
+    // No Spark type in this class's signatures (lambdas included): the CDK test loads it with picocli, without Spark.
 
     /**
      * Where the stream takes over from the archive: the stream's start position. From the trim horizon the stream
@@ -144,13 +140,6 @@ public final class StreamingJobMain implements Callable<Integer> {
                     + JobOptions.INITIAL_POSITION + " LATEST or AT_TIMESTAMP (the stream's start is where the archive"
                     + " stops), got " + config.initialPosition());
         };
-    }
-
-    /** True when the checkpoint has committed a batch: Spark then ignores an initial state, so none is built. */
-    static boolean hasCommittedBatches(SparkSession spark, String checkpoint) throws java.io.IOException {
-        org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(checkpoint, "commits");
-        org.apache.hadoop.fs.FileSystem fs = commits.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        return fs.exists(commits) && fs.listStatus(commits).length > 0;
     }
 
     public static void main(String[] args) {

@@ -90,7 +90,7 @@ public final class ArchiveWarmStart {
      */
     static void attach(SensorStreamingJob job, SparkSession spark, JobAwsClients aws, JobConfig config,
                        String archive, Instant cut, Duration history) throws IOException {
-        if (hasCommittedBatches(spark, config.checkpoint())) {
+        if (hasCommittedBatches(spark.sparkContext().hadoopConfiguration(), config.checkpoint())) {
             System.err.println("warm start skipped: checkpoint " + config.checkpoint() + " has run before, its state"
                     + " is newer than the archive");
             return;
@@ -100,9 +100,10 @@ public final class ArchiveWarmStart {
     }
 
     /** True when the checkpoint has committed a batch. */
-    static boolean hasCommittedBatches(SparkSession spark, String checkpoint) throws IOException {
+    static boolean hasCommittedBatches(org.apache.hadoop.conf.Configuration hadoop, String checkpoint)
+            throws IOException {
         org.apache.hadoop.fs.Path commits = new org.apache.hadoop.fs.Path(checkpoint, "commits");
-        org.apache.hadoop.fs.FileSystem fs = commits.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.FileSystem fs = commits.getFileSystem(hadoop);
         return fs.exists(commits) && fs.listStatus(commits).length > 0;
     }
 

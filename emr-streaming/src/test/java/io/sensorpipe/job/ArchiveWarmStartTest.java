@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorpipe.kinesis.KinesisSourceProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveWarmStartTest {
     private static JobConfig config(String initialPosition, long atTimestamp) {
@@ -24,6 +27,17 @@ class ArchiveWarmStartTest {
                 .isEqualTo(Instant.ofEpochMilli(1_000_000L));
         assertThatThrownBy(() -> StreamingJobMain.warmStartCut(config("TRIM_HORIZON", 0), now))
                 .hasMessageContaining("--warm-start-archive needs --initial-position LATEST or AT_TIMESTAMP");
+    }
+
+    @Test
+    void aCheckpointThatCommittedABatchIsNotWarmStartedAgain(@TempDir Path tmp) throws Exception {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        Path cp = tmp.resolve("cp");
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isFalse(); // new checkpoint
+        Files.createDirectories(cp.resolve("commits"));
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isFalse(); // started, nothing committed
+        Files.writeString(cp.resolve("commits").resolve("0"), "v1\n{}");
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isTrue();
     }
 
     @Test

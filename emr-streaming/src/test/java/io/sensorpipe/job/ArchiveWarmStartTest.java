@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveWarmStartTest {
     private static JobConfig config(String initialPosition, long atTimestamp) {
-        return new JobConfig("s", "t", "/tmp/cp", "b", "dead-letters/", null, Duration.ofSeconds(5),
+        return new JobConfig("s", "t", "runs/cp", "b", "dead-letters/", null, Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1), KinesisSourceProvider.SHORT_NAME,
                 initialPosition, atTimestamp, 10_000, 2, 30, 388, null, null, Duration.ZERO, "local[2]", false,
                 JobConfig.DEFAULT_MAX_FUTURE_SKEW);

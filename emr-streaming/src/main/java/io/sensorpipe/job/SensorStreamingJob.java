@@ -3,7 +3,9 @@ package io.sensorpipe.job;
 import io.sensorpipe.kinesis.KinesisSourceOptions;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
+import io.sensorpipe.processing.SensorState;
 import io.sensorpipe.processing.WindowingPipeline;
+import org.apache.spark.sql.KeyValueGroupedDataset;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.sink.DeadLetterWriter;
 import io.sensorpipe.sink.DeadLetterSink;
@@ -44,6 +46,7 @@ public final class SensorStreamingJob {
     private final RecordSource source;
     private final WindowResultSink results;
     private final DeadLetterSink deadLetters;
+    private java.util.function.Function<SparkSession, KeyValueGroupedDataset<String, SensorState>> initialState;
 
     public SensorStreamingJob(JobConfig config, RecordSource source, WindowResultSink results,
                               DeadLetterSink deadLetters) {
@@ -96,10 +99,21 @@ public final class SensorStreamingJob {
         return ScorerConfig.defaults().toBuilder().warmupWindows(config.warmupWindows()).build();
     }
 
+    /**
+     * Warm start: the sensors' first state rows (e.g. {@link ArchiveWarmStart}), built when the query starts; Spark
+     * applies them only to a new checkpoint.
+     */
+    public SensorStreamingJob withInitialState(
+            java.util.function.Function<SparkSession, KeyValueGroupedDataset<String, SensorState>> initialState) {
+        this.initialState = initialState;
+        return this;
+    }
+
     /** Starts the query; the caller waits on it. */
     public StreamingQuery start(SparkSession spark, JobMetricsPublisher metrics) throws TimeoutException {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
-                config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew());
+                config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
+                initialState == null ? null : initialState.apply(spark));
         BatchSink sink = new BatchSink(results, deadLetters, metrics);
         spark.streams().addListener(metrics);
         LOG.info("starting: stream={} source={} table={} window={} watermark={} trigger={} checkpoint={}",

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,6 +70,13 @@ public final class StreamingJobMain implements Callable<Integer> {
     boolean failOnDataLoss;
     @Option(names = JobOptions.CREATE_RESOURCES, description = "create the table and bucket when missing (local runs)")
     boolean createResources;
+    @Option(names = JobOptions.WARM_START_ARCHIVE,
+            description = "on a new checkpoint, train every sensor's model on the raw archive (s3://bucket/raw/,"
+                    + " Firehose layout) before the stream's start; needs --initial-position LATEST or AT_TIMESTAMP")
+    String warmStartArchive;
+    @Option(names = JobOptions.WARM_START_HISTORY, defaultValue = "2d",
+            description = "event time before the stream's start that the warm start learns (${DEFAULT-VALUE})")
+    String warmStartHistory;
 
     JobConfig toConfig() {
         return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir,
@@ -95,6 +103,19 @@ public final class StreamingJobMain implements Callable<Integer> {
                     config.cloudWatchNamespace() == null ? null : aws.cloudWatch(), config.cloudWatchNamespace(),
                     config.stream());
             SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, aws);
+            if (warmStartArchive != null) {
+                java.time.Instant cut;
+                Duration history;
+                try {
+                    cut = warmStartCut(config, java.time.Instant.now());
+                    history = JobConfig.parseDuration(JobOptions.WARM_START_HISTORY, warmStartHistory);
+                    ArchiveWarmStart.parse(warmStartArchive);
+                } catch (IllegalArgumentException e) {
+                    System.err.println("invalid configuration: " + e.getMessage());
+                    return 2;
+                }
+                ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
+            }
             StreamingQuery query = job.start(spark, metrics);
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
                 SensorStreamingJob.awaitFor(query, config.duration());
@@ -103,6 +124,22 @@ public final class StreamingJobMain implements Callable<Integer> {
             spark.stop();
         }
         return 0;
+    }
+
+    // No Spark type in this class's signatures (lambdas included): the CDK test loads it with picocli, without Spark.
+
+    /**
+     * Where the stream takes over from the archive: the stream's start position. From the trim horizon the stream
+     * repeats up to a day of what the archive holds, so that combination is refused.
+     */
+    static java.time.Instant warmStartCut(JobConfig config, java.time.Instant now) {
+        return switch (config.initialPosition()) {
+            case "AT_TIMESTAMP" -> java.time.Instant.ofEpochMilli(config.atTimestampMillis());
+            case "LATEST" -> now;
+            default -> throw new IllegalArgumentException(JobOptions.WARM_START_ARCHIVE + " needs "
+                    + JobOptions.INITIAL_POSITION + " LATEST or AT_TIMESTAMP (the stream's start is where the archive"
+                    + " stops), got " + config.initialPosition());
+        };
     }
 
     public static void main(String[] args) {

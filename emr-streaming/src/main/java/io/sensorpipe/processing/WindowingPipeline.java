@@ -7,6 +7,7 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.KeyValueGroupedDataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
@@ -24,6 +25,14 @@ public final class WindowingPipeline {
     public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
                                            ScorerConfig scorerConfig, Duration idleTimeout,
                                            Duration maxPast, Duration maxFuture) {
+        return build(source, windowSize, watermarkDelay, scorerConfig, idleTimeout, maxPast, maxFuture, null);
+    }
+
+    /** @param initialState per-sensor first state rows (warm start); Spark applies them to a new checkpoint only */
+    public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
+                                           ScorerConfig scorerConfig, Duration idleTimeout,
+                                           Duration maxPast, Duration maxFuture,
+                                           KeyValueGroupedDataset<String, SensorState> initialState) {
         Dataset<ParsedRecord> parsed = source.mapPartitions(
                 new RecordParsing(maxPast.toMillis(), maxFuture.toMillis()), Encoders.bean(ParsedRecord.class));
         Dataset<Row> watermarked = parsed.toDF().withWatermark("eventTime", watermarkDelay.toMillis() + " milliseconds");
@@ -36,10 +45,14 @@ public final class WindowingPipeline {
                 .map(c -> c.equals("eventTime") ? functions.lit(NEVER_LATE).as("eventTime", marker) : functions.col(c))
                 .toArray(Column[]::new);
         Dataset<ParsedRecord> guarded = watermarked.select(cols).as(Encoders.bean(ParsedRecord.class));
-        return guarded
-                .groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING())
-                .flatMapGroupsWithState(new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout),
-                        OutputMode.Append(), Encoders.bean(SensorState.class), Encoders.bean(JobOutput.class),
-                        GroupStateTimeout.ProcessingTimeTimeout());
+        KeyValueGroupedDataset<String, ParsedRecord> bySensor = guarded
+                .groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING());
+        SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout);
+        if (initialState != null) {
+            return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
+                    Encoders.bean(JobOutput.class), GroupStateTimeout.ProcessingTimeTimeout(), initialState);
+        }
+        return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
+                Encoders.bean(JobOutput.class), GroupStateTimeout.ProcessingTimeTimeout());
     }
 }

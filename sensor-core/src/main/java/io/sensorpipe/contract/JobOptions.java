@@ -31,6 +31,10 @@ public final class JobOptions {
     public static final String CREATE_RESOURCES = "--create-resources";
     /** true (default): a position behind the stream's retention fails the query; false: dead-letter DATA_LOSS, go on. */
     public static final String FAIL_ON_DATA_LOSS = "--fail-on-data-loss";
+    /** s3://bucket/prefix/ of the raw archive (Firehose layout): on a new checkpoint, models learn from it first. */
+    public static final String WARM_START_ARCHIVE = "--warm-start-archive";
+    /** How much event time before the stream's start the warm start learns (a duration, e.g. 2d). */
+    public static final String WARM_START_HISTORY = "--warm-start-history";
 
     /** Main class of the job's shaded jar (spark-submit --class). */
     public static final String MAIN_CLASS = "io.sensorpipe.job.StreamingJobMain";

@@ -11,5 +11,10 @@ public enum Detector {
     /** The spread or number of readings in the window was unusual (noise burst, stuck sensor, missing readings). */
     WINDOW_STATS,
     /** The window mean lay beyond every value the sensor has shown so far (plus a tolerance). */
-    RANGE_NOVELTY
+    RANGE_NOVELTY,
+    /**
+     * A clear sensor fault in this one window, no averaging needed (a spike, a level jump, a stuck sensor's flat
+     * window, a gap of missing windows); only for sensors that send several readings per window.
+     */
+    SENSOR_FAULT
 }

@@ -66,12 +66,12 @@ public final class ScorerConfig implements Serializable {
 
     /**
      * Identifies scorer and every parameter, e.g.
-     * {@code trcf4.4.0-al-seas-stats-range/sh4-t30-n128-d3.90625E-4-w388-r0.05-l288+100-h8640-avg20-s168-c100-a0.5-seed42},
+     * {@code trcf4.4.0-al-seas-stats-range-fault/sh4-t30-n128-d3.90625E-4-w388-r0.05-l288+100-h8640-avg20-s168-c100-a0.5-seed42},
      * so each stored result says exactly what produced it (an override shows as a different string).
      */
     public String modelVersion() {
         return String.format(Locale.ROOT,
-                "trcf4.4.0-al-seas-stats-range/sh%d-t%d-n%d-d%s-w%d-r%s-l%d+%d-h%d-avg%d-s%d-c%d-a%s-seed%d",
+                "trcf4.4.0-al-seas-stats-range-fault/sh%d-t%d-n%d-d%s-w%d-r%s-l%d+%d-h%d-avg%d-s%d-c%d-a%s-seed%d",
                 shingleSize, numberOfTrees, sampleSize, timeDecay, warmupWindows, rangeTolerance,
                 likelihoodLearningWindows, likelihoodEstimationWindows, likelihoodHistoryWindows,
                 likelihoodAveragingWindows, seasonalPeriodHours, cooldownWindows, alertThreshold, randomSeed);

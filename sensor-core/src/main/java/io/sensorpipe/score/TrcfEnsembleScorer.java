@@ -19,7 +19,7 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.InflaterInputStream;
 
 /**
- * The per-sensor model, an ensemble of four detectors over each window's readings:
+ * The per-sensor model, an ensemble of five detectors over each window's readings:
  * <ul>
  *   <li>a ThresholdedRandomCutForest over a shingle of recent means (raw values, no normalisation, so level shifts
  *       stay visible), its score calibrated per sensor by an {@link AnomalyLikelihood} ({@link Detector#FOREST_LIKELIHOOD});
@@ -28,8 +28,12 @@ import java.util.zip.InflaterInputStream;
  *   <li>{@link WindowStats}: the spread and number of readings in the window against the usual, calibrated by a
  *       third likelihood ({@link Detector#WINDOW_STATS}): a noise burst, a stuck sensor, missing readings;
  *   <li>range novelty: a mean beyond the range seen so far by more than a tolerance scores 1
- *       ({@link Detector#RANGE_NOVELTY}).
+ *       ({@link Detector#RANGE_NOVELTY});
+ *   <li>sensor faults clear in one window (spike, level jump, stuck value, missed windows; {@link WindowStats#fault}),
+ *       for sensors that send several readings per window ({@link Detector#SENSOR_FAULT}).
  * </ul>
+ * During a sensor's first day of data the seasonal part does not judge and range novelty needs a whole range's
+ * margin.
  * The score is the largest of them; after each alert a cooldown damps the next windows (one incident, one alert).
  *
  * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows()} windows (scored or
@@ -39,6 +43,8 @@ import java.util.zip.InflaterInputStream;
 final class TrcfEnsembleScorer implements SensorScorer {
     private static final int SNAPSHOT_FORMAT = 2;
     private static final double COOLDOWN_DAMPING = 0.2;
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final double YOUNG_RANGE_TOLERANCE = 1.0;
 
     private final ScorerConfig config;
     private final String sensorId;
@@ -111,10 +117,26 @@ final class TrcfEnsembleScorer implements SensorScorer {
         if (range == null) {
             range = s.seenRange(config.rangeTolerance());
         }
-        boolean novel = s.outsideSeenRange(x, config.rangeTolerance());
+        long windowMillis = window.windowEnd() - window.windowStart();
+        if (s.firstWindowStart == Long.MIN_VALUE) {
+            s.firstWindowStart = t;
+        }
+        // A range or an hour's usual value learnt over less than a day says little about a sensor with a daily cycle
+        // (a 35-minute history's range is left as the day goes on): until a day of data, the seasonal part does not
+        // judge and range novelty needs a mean beyond the range by its whole width, not by the tolerance.
+        boolean dayOfData = t - s.firstWindowStart >= DAY_MILLIS;
+        boolean novel = s.outsideSeenRange(x, dayOfData ? config.rangeTolerance() : YOUNG_RANGE_TOLERANCE);
+        if (!dayOfData) {
+            seasonalLikelihood = 0.0;
+        }
+        String fault = s.stats.fault(window.aggregate(), t, windowMillis);
+        // A fault is news when it starts: a stuck sensor raises one alert, not one per window, and the windows right
+        // after a fault (the level coming back after a spike or a shift) belong to the same incident.
+        boolean faultStarts = fault != null && s.lastFault == null;
+        s.lastFault = fault;
         s.observe(x);
-        s.seasonal.observe(t, window.windowEnd() - window.windowStart(), x);
-        s.stats.observe(window.aggregate(), window.windowEnd() - window.windowStart());
+        s.seasonal.observe(t, windowMillis, x);
+        s.stats.observe(window.aggregate(), t, windowMillis);
         Double low = range == null ? null : range[0];
         Double high = range == null ? null : range[1];
         if (!live || s.windowsSeen <= config.warmupWindows()) {
@@ -122,7 +144,10 @@ final class TrcfEnsembleScorer implements SensorScorer {
         }
         Detector source;
         double raw;
-        if (novel) {
+        if (faultStarts) {
+            source = Detector.SENSOR_FAULT;
+            raw = 1.0;
+        } else if (novel) {
             source = Detector.RANGE_NOVELTY;
             raw = 1.0;
         } else if (statsLikelihood > forestLikelihood && statsLikelihood > seasonalLikelihood) {
@@ -135,7 +160,9 @@ final class TrcfEnsembleScorer implements SensorScorer {
             source = Detector.FOREST_LIKELIHOOD;
             raw = forestLikelihood;
         }
-        boolean inCooldown = s.windowsSinceAlert < config.cooldownWindows();
+        // The cooldown (one incident, one alert) is for the averaged parts, whose evidence lingers for many windows;
+        // a clear fault's evidence is its own window, so a new one is a new incident.
+        boolean inCooldown = !faultStarts && s.windowsSinceAlert < config.cooldownWindows();
         // one incident, one alert (NAB counts the earliest detection; repeats are false positives): damped below the
         // alert threshold, not zeroed, so the score still ranks windows
         double score = inCooldown ? raw * COOLDOWN_DAMPING : raw;
@@ -211,6 +238,9 @@ final class TrcfEnsembleScorer implements SensorScorer {
     static final class DetectorState implements Serializable {
         private static final long serialVersionUID = 1L;
         long windowsSeen;
+        long firstWindowStart = Long.MIN_VALUE;
+        /** The clear fault of the previous window ({@link WindowStats#fault}), or null. */
+        String lastFault;
         int windowsSinceAlert = Integer.MAX_VALUE - 1;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;

@@ -20,12 +20,41 @@ final class WindowStats implements Serializable {
     private static final double STUCK_FLOOR = 1e-3;
     /** As in the seasonal baseline: one odd window moves the usual values by at most this many deviations. */
     private static final double CLIP = 5.0;
+    /** Deviations, in usual noise, that a single window needs to count as a clear fault (see {@link #fault}). */
+    static final double FAULT_SIGMAS = 6.0;
+    /** A pattern (flat window, missed window) seen in under this share of a sensor's windows is unusual for it. */
+    static final double RARE = 0.05;
 
     private final long periodMillis;
     private int horizon;
     private final Moments logSpread = new Moments();
     private final Moments spread = new Moments();
     private final Moments count = new Moments();
+    /** Within-window variance of the readings (pooled over windows): the sensor's usual noise, squared. */
+    private final Moments withinVariance = new Moments();
+    private long windows;
+    private long multiWindows;
+    private long flatWindows;
+    private long gapWindows;
+    private long lastEnd = Long.MIN_VALUE;
+    private long lastCount;
+    private double lastMean = Double.NaN;
+    private long beforeLastEnd = Long.MIN_VALUE;
+    private long beforeLastCount;
+    private double beforeLastMean = Double.NaN;
+    private double lastVariance;
+    private double beforeLastVariance;
+    private boolean lastJumped;
+    /** Set by {@link #fault} for {@link #observe}: this window's mean moved / moved back to the earlier level. */
+    private transient boolean jumpedNow;
+    private transient boolean backToLevel;
+    private transient double candidateLevel;
+    private transient long candidateCount;
+    private transient double candidateVariance;
+    /** The window mean (count, variance) just before the latest level jump, so its way back is recognised. */
+    private double levelBeforeJump = Double.NaN;
+    private long levelBeforeJumpCount;
+    private double levelBeforeJumpVariance;
 
     WindowStats(int periodHours) {
         this.periodMillis = Math.max(1, periodHours) * 3_600_000L;
@@ -58,7 +87,113 @@ final class WindowStats implements Serializable {
         return Double.isFinite(d) ? d : 0.0;
     }
 
-    void observe(WindowAggregate a, long windowMillis) {
+    /**
+     * A sensor fault that needs no averaging, for a sensor that usually sends several readings per window; null when
+     * there is none. Each rule is a many-sigma event for Gaussian noise (false alarm rate below 1e-6 per window), so a
+     * single window is enough evidence:
+     * <ul>
+     *   <li>{@code spike}: one reading lies more than {@value #FAULT_SIGMAS} usual noise deviations from the others'
+     *       window mean;
+     *   <li>{@code level jump}: the window mean moved more than {@value #FAULT_SIGMAS} standard errors from one of the
+     *       two windows just before it (two, so a shift that starts mid-window is seen whole in the next window);
+     *   <li>{@code flat}: three or more readings, all equal, from a sensor whose windows are rarely flat (a stuck
+     *       sensor repeating its last value);
+     *   <li>{@code gap}: whole windows without a reading just before this one, for a sensor that rarely misses one
+     *       (a dropout, seen when the sensor comes back).
+     * </ul>
+     * "Rarely" is under {@value #RARE} of the sensor's windows, so faults in the history it learnt from do not turn a
+     * rule off, while a sensor whose readings are coarsely rounded (often flat) never trips the flat rule.
+     */
+    String fault(WindowAggregate a, long windowStart, long windowMillis) {
+        if (!applicable() || withinVariance.n < MIN_SAMPLES * 10 || !(withinVariance.mean > 0)) {
+            return null;
+        }
+        double noise = Math.sqrt(withinVariance.mean);
+        long n = a.count();
+        if (n >= 3) {
+            double mean = a.mean();
+            double worst = Math.max(a.max() - mean, mean - a.min());
+            // distance from the mean of the other n-1 readings
+            if (worst * n / (n - 1) > FAULT_SIGMAS * noise) {
+                return "spike";
+            }
+            if (a.max() == a.min() && flatWindows < RARE * multiWindows) {
+                return "flat";
+            }
+        }
+        boolean fromLast = jump(a, lastEnd == windowStart, lastMean, lastCount, lastVariance, noise);
+        boolean fromBeforeLast = jump(a, beforeLastEnd == windowStart - windowMillis && lastEnd == windowStart,
+                beforeLastMean, beforeLastCount, beforeLastVariance, noise);
+        jumpedNow = fromLast || fromBeforeLast;
+        if (jumpedNow && !lastJumped) {
+            // the level this move leaves: the window before it, or the one before that when the move began mid-window
+            boolean mixed = fromBeforeLast && !fromLast;
+            candidateLevel = mixed ? beforeLastMean : lastMean;
+            candidateCount = mixed ? beforeLastCount : lastCount;
+            candidateVariance = mixed ? beforeLastVariance : lastVariance;
+        }
+        if (fromLast || fromBeforeLast) {
+            if (!Double.isNaN(levelBeforeJump)
+                    && !jump(a, true, levelBeforeJump, levelBeforeJumpCount, levelBeforeJumpVariance, noise)) {
+                backToLevel = true;
+                return null; // back to the level before the last jump: the end of that incident, not a new one
+            }
+            return "level jump";
+        }
+        if (lastEnd != Long.MIN_VALUE && windowStart - lastEnd >= windowMillis && gapWindows < RARE * windows
+                && count.mean >= 3) {
+            return "gap";
+        }
+        return null;
+    }
+
+    /** Welch's test of two window means, each window's variance at least the usual noise's. */
+    private static boolean jump(WindowAggregate a, boolean adjacent, double before, long beforeCount,
+                                double beforeVariance, double noise) {
+        if (!adjacent || beforeCount < 2 || a.count() < 2 || Double.isNaN(before)) {
+            return false;
+        }
+        double usual = noise * noise;
+        double standardError = Math.sqrt(Math.max(usual, a.variance()) / a.count()
+                + Math.max(usual, beforeVariance) / beforeCount);
+        return Math.abs(a.mean() - before) > FAULT_SIGMAS * standardError;
+    }
+
+    void observe(WindowAggregate a, long windowStart, long windowMillis) {
+        windows++;
+        if (lastEnd != Long.MIN_VALUE && windowStart - lastEnd >= windowMillis) {
+            gapWindows++;
+        }
+        if (a.count() >= 3) {
+            multiWindows++;
+            if (a.max() == a.min()) {
+                flatWindows++;
+            }
+        }
+        if (a.count() >= 2 && Double.isFinite(a.variance())) {
+            withinVariance.add(a.variance(), horizon == 0 ? 100 : horizon);
+        }
+        if (jumpedNow && !lastJumped && !backToLevel) {
+            // a new move: remember the level it left (a jump in the next window too is the same move)
+            levelBeforeJump = candidateLevel;
+            levelBeforeJumpCount = candidateCount;
+            levelBeforeJumpVariance = candidateVariance;
+        }
+        lastJumped = jumpedNow;
+        jumpedNow = false;
+        backToLevel = false;
+        beforeLastEnd = lastEnd;
+        beforeLastCount = lastCount;
+        beforeLastMean = lastMean;
+        beforeLastVariance = lastVariance;
+        lastEnd = windowStart + windowMillis;
+        lastCount = a.count();
+        lastMean = a.mean();
+        lastVariance = a.count() >= 2 && Double.isFinite(a.variance()) ? a.variance() : 0.0;
+        observe(a, windowMillis);
+    }
+
+    private void observe(WindowAggregate a, long windowMillis) {
         if (horizon == 0) {
             horizon = (int) Math.max(100, Math.min(20_000, periodMillis / Math.max(1, windowMillis)));
         }

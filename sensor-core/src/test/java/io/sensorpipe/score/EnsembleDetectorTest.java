@@ -77,7 +77,7 @@ class EnsembleDetectorTest {
         }
         assertThat(flags).hasSizeLessThanOrEqualTo(2 * weeks);
         // one reading per window: the window-statistics detector stays out (a statistic of one reading says nothing)
-        assertThat(flags).noneSatisfy(s -> assertThat(s.detector()).isEqualTo(Detector.WINDOW_STATS));
+        assertThat(flags).noneSatisfy(s -> assertThat(s.detector()).isIn(Detector.WINDOW_STATS, Detector.SENSOR_FAULT));
     }
 
     @Test
@@ -165,19 +165,97 @@ class EnsembleDetectorTest {
             burst.add(scorer.score(window10(i, 40, 3.0, random, false))); // 6x the usual spread, same level
         }
         WindowScore first = burst.stream().filter(WindowScore::anomaly).findFirst().orElseThrow();
-        assertThat(first.detector()).isEqualTo(Detector.WINDOW_STATS);
+        // 6x the spread puts single readings many usual deviations out, so the one-window fault rule may fire first
+        assertThat(first.detector()).isIn(Detector.WINDOW_STATS, Detector.SENSOR_FAULT);
     }
 
     @Test
-    void windowStatisticsFlagAStuckSensor() {
+    void aStuckSensorIsFlaggedInItsFirstFlatWindowAndOnlyOnce() {
         Random random = new Random(22);
         SensorScorer scorer = trainedOnTenReadingsPerWindow(random);
         List<WindowScore> stuck = new ArrayList<>();
-        for (int i = TROUGH; i < TROUGH + 3; i++) {
+        for (int i = TROUGH; i < TROUGH + 6; i++) {
             stuck.add(scorer.score(window10(i, 40, 0.5, random, true))); // ten equal readings per window
         }
-        WindowScore first = stuck.stream().filter(WindowScore::anomaly).findFirst().orElseThrow();
-        assertThat(first.detector()).isEqualTo(Detector.WINDOW_STATS);
+        assertThat(stuck.get(0).anomaly()).isTrue();
+        assertThat(stuck.get(0).detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(flagged(stuck)).isEqualTo(1); // one incident, one alert
+    }
+
+    /** Five readings a second apart per 5-second window, as the demo's sensors send them. */
+    private static final long FIVE_SECONDS = 5_000L;
+
+    private static ClosedWindow window5(long index, double level, double noise, Random random, double[] override) {
+        WindowAggregate a = WindowAggregate.empty();
+        for (int k = 0; k < 5; k++) {
+            double v = override != null && !Double.isNaN(override[k]) ? override[k] : level + noise * random.nextGaussian();
+            a.add(index * FIVE_SECONDS + k * 1_000L + 1, v);
+        }
+        return new ClosedWindow("s", index * FIVE_SECONDS, (index + 1) * FIVE_SECONDS, a);
+    }
+
+    /** 35 minutes of a slowly rising 5-readings-a-window sensor (as the demo's history), then live. */
+    private static SensorScorer trainedOnFiveSecondWindows(Random random, int windows) {
+        List<ClosedWindow> history = new ArrayList<>();
+        for (int i = 0; i < windows; i++) {
+            history.add(window5(i, 20 + 0.001 * i, 0.2, random, null));
+        }
+        return Scorers.warmStart(CONFIG, "s", history);
+    }
+
+    private static final int DEMO_HISTORY = 427;
+
+    @Test
+    void aSingleSpikyReadingIsFlaggedAsASensorFaultInItsWindow() {
+        Random random = new Random(31);
+        SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+        double[] spike = {Double.NaN, Double.NaN, 20.43 + 2.0, Double.NaN, Double.NaN}; // one reading 10 sigma up
+        WindowScore s = scorer.score(window5(DEMO_HISTORY, 20.43, 0.2, random, spike));
+        assertThat(s.anomaly()).isTrue();
+        assertThat(s.detector()).isEqualTo(Detector.SENSOR_FAULT);
+        // the level is back in the next window: no second alert
+        WindowScore next = scorer.score(window5(DEMO_HISTORY + 1, 20.43, 0.2, random, null));
+        assertThat(next.anomaly()).isFalse();
+    }
+
+    @Test
+    void aLevelShiftIsFlaggedWhenItStartsAndItsEndIsNotANewIncident() {
+        Random random = new Random(32);
+        SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+        List<WindowScore> scores = new ArrayList<>();
+        int i = DEMO_HISTORY;
+        for (; i < DEMO_HISTORY + 12; i++) { // 1 minute 1.5 higher (7.5 sigma of one reading)
+            scores.add(scorer.score(window5(i, 20.43 + 1.5, 0.2, random, null)));
+        }
+        for (; i < DEMO_HISTORY + 24; i++) { // back to normal
+            scores.add(scorer.score(window5(i, 20.44, 0.2, random, null)));
+        }
+        assertThat(scores.get(0).detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(flagged(scores)).as(scores.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aSensorThatComesBackAfterMissingWindowsIsFlaggedOnce() {
+        Random random = new Random(33);
+        SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+        // windows DEMO_HISTORY .. +5 never came (a 30-second dropout)
+        WindowScore back = scorer.score(window5(DEMO_HISTORY + 6, 20.43, 0.2, random, null));
+        assertThat(back.anomaly()).isTrue();
+        assertThat(back.detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(scorer.score(window5(DEMO_HISTORY + 7, 20.43, 0.2, random, null)).anomaly()).isFalse();
+    }
+
+    @Test
+    void cleanFiveReadingWindowsRaiseNoSensorFault() {
+        // the fault rules are 6-sigma events for Gaussian noise: 12 sensors x 2 hours of clean 5-second windows
+        for (long seed = 40; seed < 52; seed++) {
+            Random random = new Random(seed);
+            SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+            for (int i = DEMO_HISTORY; i < DEMO_HISTORY + 1440; i++) {
+                WindowScore s = scorer.score(window5(i, 20 + 0.001 * i, 0.2, random, null));
+                assertThat(s.detector()).as("seed %d window %d", seed, i).isNotEqualTo(Detector.SENSOR_FAULT);
+            }
+        }
     }
 
     @Test

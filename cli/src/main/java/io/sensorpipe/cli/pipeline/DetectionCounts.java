@@ -84,6 +84,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
             case "SEASONAL" -> "seasonal";
             case "WINDOW_STATS" -> "stats";
             case "RANGE_NOVELTY" -> "range";
+            case "SENSOR_FAULT" -> "fault";
             default -> detector.toLowerCase(Locale.ROOT);
         };
     }

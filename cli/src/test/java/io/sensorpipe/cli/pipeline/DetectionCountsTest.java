@@ -35,7 +35,7 @@ class DetectionCountsTest {
         assertThat(d.detected()).isEqualTo(2);
         assertThat(d.falseAlarms()).isEqualTo(3);
         assertThat(d.summaryPart())
-                .isEqualTo("labelled=3 detected=2 false_alarms=3 by_detector=forest:3,seasonal:1,stats:1,range:1");
+                .isEqualTo("labelled=3 detected=2 false_alarms=3 by_detector=forest:3,seasonal:1,stats:1,range:1,fault:0");
     }
 
     @Test
@@ -62,7 +62,7 @@ class DetectionCountsTest {
         DetectionCounts d = DetectionCounts.match(List.of(), List.of(new Flag("a", LIVE, LIVE + 5_000, null)), LIVE,
                 END);
         assertThat(d.summaryPart()).isEqualTo(
-                "labelled=0 detected=0 false_alarms=1 by_detector=forest:0,seasonal:0,stats:0,range:0,unknown:1");
+                "labelled=0 detected=0 false_alarms=1 by_detector=forest:0,seasonal:0,stats:0,range:0,fault:0,unknown:1");
         assertThat(DetectionCounts.UNKNOWN.summaryPart()).contains("labelled=?");
     }
 
@@ -85,6 +85,6 @@ class DetectionCountsTest {
         DetectionCounts d = DetectionCounts.match(List.of(new Label("a", LIVE, LIVE)),
                 List.of(new Flag("a", LIVE, LIVE + 5_000, "FOREST_LIKELIHOOD")), LIVE, END);
         assertThat(counts.summaryLine(d)).endsWith(" suppressed=0 labelled=1 detected=1 false_alarms=0"
-                + " by_detector=forest:1,seasonal:0,stats:0,range:0 reconciled=yes");
+                + " by_detector=forest:1,seasonal:0,stats:0,range:0,fault:0 reconciled=yes");
     }
 }

@@ -109,6 +109,7 @@ public final class AlertFormatter {
             case "SEASONAL" -> "  (a value unusual for this hour of the week)";
             case "WINDOW_STATS" -> "  (unusual spread or number of readings: noise burst, stuck sensor, gaps)";
             case "RANGE_NOVELTY" -> "  (a mean beyond every value this sensor has shown so far)";
+            case "SENSOR_FAULT" -> "  (a clear fault in this window: spike, level jump, stuck value or missed readings)";
             default -> "";
         };
     }

@@ -1,0 +1,49 @@
+package io.sensorpipe.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sensorpipe.kinesis.KinesisSourceProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchiveWarmStartTest {
+    private static JobConfig config(String initialPosition, long atTimestamp) {
+        return new JobConfig("s", "t", "runs/cp", "b", "dead-letters/", null, Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(1), KinesisSourceProvider.SHORT_NAME,
+                initialPosition, atTimestamp, 10_000, 2, 30, 388, null, null, Duration.ZERO, "local[2]", false,
+                JobConfig.DEFAULT_MAX_FUTURE_SKEW);
+    }
+
+    @Test
+    void theArchiveStopsWhereTheStreamStarts() {
+        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+        assertThat(StreamingJobMain.warmStartCut(config("LATEST", 0), now)).isEqualTo(now);
+        assertThat(StreamingJobMain.warmStartCut(config("AT_TIMESTAMP", 1_000_000L), now))
+                .isEqualTo(Instant.ofEpochMilli(1_000_000L));
+        assertThatThrownBy(() -> StreamingJobMain.warmStartCut(config("TRIM_HORIZON", 0), now))
+                .hasMessageContaining("--warm-start-archive needs --initial-position LATEST or AT_TIMESTAMP");
+    }
+
+    @Test
+    void aCheckpointThatCommittedABatchIsNotWarmStartedAgain(@TempDir Path tmp) throws Exception {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        Path cp = tmp.resolve("cp");
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isFalse(); // new checkpoint
+        Files.createDirectories(cp.resolve("commits"));
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isFalse(); // started, nothing committed
+        Files.writeString(cp.resolve("commits").resolve("0"), "v1\n{}");
+        assertThat(ArchiveWarmStart.hasCommittedBatches(hadoop, cp.toString())).isTrue();
+    }
+
+    @Test
+    void theArchiveIsAnS3PrefixAndABadOneIsNamed() {
+        assertThat(ArchiveWarmStart.parse("s3://archive/raw/").getHost()).isEqualTo("archive");
+        assertThatThrownBy(() -> ArchiveWarmStart.parse("/local/raw")).hasMessageContaining("s3://bucket/prefix/");
+        assertThatThrownBy(() -> ArchiveWarmStart.parse("s3:// bad")).hasMessageContaining("s3://bucket/prefix/");
+    }
+}

@@ -19,6 +19,13 @@ public interface KinesisApi {
     /** One page; null when the iterator expired (the caller asks for a new one from its position). */
     GetRecordsResponse getRecords(String stream, String shardId, String shardIterator, int limit);
 
+    /** The stream's retention and creation time (DescribeStreamSummary). */
+    Retention retention(String stream);
+
+    /** How long the stream keeps records, and since when it exists. */
+    record Retention(long retentionMillis, long createdAtMillis) {
+    }
+
     /** Counters of the calls made through this instance. */
     ReadStats stats();
 

@@ -56,11 +56,29 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     private List<Shard> shardList;
     private long shardListAt;
     private final Map<Long, Long> planningMillis = new ConcurrentHashMap<>();
+    /** Per plan: previous results its planning had to read from the files (0 in steady state). */
+    private final Map<Long, Long> planningFileReads = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong fileReads = new java.util.concurrent.atomic.AtomicLong();
     private final Map<Long, Map<String, ShardBatchResult>> resultsByPlan = new ConcurrentHashMap<>();
+    /** The tasks' results in memory (steady state); the stored files are read only for what is missing here. */
+    private final ShardResultsAccumulator reported = new ShardResultsAccumulator();
 
     KinesisMicroBatchStream(KinesisSourceOptions options, String checkpointLocation) {
         this(options, new SdkKinesisApi(KinesisClients.shared(), options.minGetRecordsIntervalMs()),
                 new BatchMetadataStore(checkpointLocation + "/kinesis"));
+        scala.Option<org.apache.spark.sql.SparkSession> spark = org.apache.spark.sql.SparkSession.getActiveSession();
+        if (spark.isEmpty()) {
+            spark = org.apache.spark.sql.SparkSession.getDefaultSession();
+        }
+        if (spark.isDefined()) {
+            // Unnamed: a named accumulator's whole value would be rendered into the UI events after every task.
+            spark.get().sparkContext().register(reported);
+        }
+    }
+
+    /** Where the tasks' results arrive in memory (Spark merges them; tools that run tasks in-process add to it). */
+    ShardResultsAccumulator reported() {
+        return reported;
     }
 
     KinesisMicroBatchStream(KinesisSourceOptions options, KinesisApi kinesis, BatchMetadataStore store) {
@@ -90,10 +108,13 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit) {
         long t0 = System.nanoTime();
+        long reads0 = fileReads.get();
         KinesisOffset prev = (KinesisOffset) startOffset;
         KinesisOffset next = plan(prev);
         planningMillis.put(next.plan(), (System.nanoTime() - t0) / 1_000_000);
+        planningFileReads.put(next.plan(), fileReads.get() - reads0);
         planningMillis.keySet().removeIf(p -> p < next.plan() - BatchMetadataStore.KEEP_PLANS);
+        planningFileReads.keySet().removeIf(p -> p < next.plan() - BatchMetadataStore.KEEP_PLANS);
         return next;
     }
 
@@ -131,12 +152,18 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             return cached;
         }
         Map<String, Future<Optional<ShardBatchResult>>> reads = new TreeMap<>();
+        Map<String, ShardBatchResult> out = new TreeMap<>();
         for (Map.Entry<String, ShardPosition> e : p.shards().entrySet()) {
             if (planned(p, e.getKey())) {
-                reads.put(e.getKey(), METADATA_READERS.submit(() -> store.get(p.plan(), e.getKey())));
+                ShardBatchResult inMemory = reported.get(p.plan(), e.getKey());
+                if (inMemory != null) {
+                    out.put(e.getKey(), inMemory);
+                } else {
+                    reads.put(e.getKey(), METADATA_READERS.submit(() -> store.get(p.plan(), e.getKey())));
+                    fileReads.incrementAndGet();
+                }
             }
         }
-        Map<String, ShardBatchResult> out = new TreeMap<>();
         for (Map.Entry<String, Future<Optional<ShardBatchResult>>> r : reads.entrySet()) {
             Optional<ShardBatchResult> result;
             try {
@@ -157,6 +184,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
         resultsByPlan.put(p.plan(), out);
         resultsByPlan.keySet().removeIf(k -> k < p.plan() - 2);
+        reported.forgetBefore(p.plan() - 2);
         return out;
     }
 
@@ -249,6 +277,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset) {
         KinesisOffset end = (KinesisOffset) endOffset;
         Set<String> leaders = new HashSet<>(end.leaders());
+        // Where each shard was read last (only when that plan's results are at hand; a hint, never required).
+        Map<String, ShardBatchResult> previous = resultsByPlan.getOrDefault(end.plan() - 1, Map.of());
         List<InputPartition> parts = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
             if (!planned(end, e.getKey())) {
@@ -256,14 +286,16 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             }
             parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
                     end.ceiling(), end.floor(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
-                    options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss()));
+                    options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss(),
+                    previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null));
         }
         return parts.toArray(new InputPartition[0]);
     }
 
     @Override
     public PartitionReaderFactory createReaderFactory() {
-        return new ReaderFactory();
+        // An accumulator can only travel registered (inside Spark); elsewhere the driver reads the stored files.
+        return new ReaderFactory(reported.isRegistered() ? reported : null);
     }
 
     @Override
@@ -328,18 +360,34 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         m.put(MetricNames.DATA_LOSS_EVENTS, Long.toString(losses));
         m.put("KinesisRecordsFetched", Long.toString(kinesisRecords));
         m.put("UserRecordsReturned", Long.toString(records));
+        m.put("PlanResultsFromFiles", Long.toString(planningFileReads.getOrDefault(o.plan(), 0L)));
         m.put("Shards", Long.toString(o.shards().values().stream().filter(p -> !p.finished()).count()));
         m.put("Ceiling", Long.toString(o.ceiling()));
         return m;
     }
 
+    /**
+     * Executor side. Carries the accumulator (not the partitions): the factory is deserialized with the task's RDD,
+     * when Spark registers accumulators with the running task, so its updates reach the driver.
+     */
     private static final class ReaderFactory implements PartitionReaderFactory {
+        private final ShardResultsAccumulator reported;
+
+        ReaderFactory(ShardResultsAccumulator reported) {
+            this.reported = reported;
+        }
+
         @Override
         public PartitionReader<InternalRow> createReader(InputPartition partition) {
             ShardTask task = (ShardTask) partition;
             ShardBatchReader reader = new ShardBatchReader(
-                    new SdkKinesisApi(KinesisClients.shared(), task.minGetRecordsIntervalMs()), System::currentTimeMillis);
-            return new UserRecordReader(task, reader.read(task).records());
+                    new SdkKinesisApi(KinesisClients.shared(), task.minGetRecordsIntervalMs()), System::currentTimeMillis,
+                    ReadAheadBuffer.shared());
+            ShardBatchReader.Output out = reader.read(task);
+            if (reported != null) {
+                reported.add(new ShardResultsAccumulator.Reported(task.plan(), task.shardId(), out.result()));
+            }
+            return new UserRecordReader(task, out.records());
         }
     }
 }

@@ -59,6 +59,15 @@ public final class SdkKinesisApi implements KinesisApi {
     }
 
     @Override
+    public Retention retention(String stream) {
+        stats.otherCalls.incrementAndGet();
+        var d = withBackoff(stream, null, () -> kinesis.describeStreamSummary(b -> b.streamName(stream)))
+                .streamDescriptionSummary();
+        return new Retention(d.retentionPeriodHours() * 3_600_000L,
+                d.streamCreationTimestamp() == null ? 0 : d.streamCreationTimestamp().toEpochMilli());
+    }
+
+    @Override
     public String shardIterator(GetShardIteratorRequest request) {
         stats.otherCalls.incrementAndGet();
         try {

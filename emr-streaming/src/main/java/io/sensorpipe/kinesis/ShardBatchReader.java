@@ -37,12 +37,24 @@ public final class ShardBatchReader {
     /** Marker user record emitted for a data loss; the job's parser rejects it as {@code DATA_LOSS}. */
     public static final String DATA_LOSS_FIELD = io.sensorpipe.schema.ReadingParser.DATA_LOSS_MARKER_FIELD;
 
+    /** Stands for "no iterator known after the buffered records": a new one is asked for after the last of them. */
+    private static final String NEED_ITERATOR = "\u0000need-iterator";
+
     private final KinesisApi api;
     private final LongSupplier clock;
+    private final ReadAheadBuffer buffer;
 
+    /** A reader whose read-ahead lives only as long as this instance (tests, tools). */
     public ShardBatchReader(KinesisApi api, LongSupplier clock) {
+        this(api, clock, new ReadAheadBuffer(ReadAheadBuffer.MAX_RECORDS_PER_SHARD,
+                ReadAheadBuffer.MAX_BYTES_PER_SHARD, ReadAheadBuffer.MAX_BYTES_TOTAL));
+    }
+
+    /** {@code buffer}: records fetched past a task's stop, kept for the next task of the shard (executor-local). */
+    public ShardBatchReader(KinesisApi api, LongSupplier clock, ReadAheadBuffer buffer) {
         this.api = api;
         this.clock = clock;
+        this.buffer = buffer;
     }
 
     /** The records of one task (user records, de-aggregated; a data-loss marker first when one was found). */
@@ -72,7 +84,18 @@ public final class ShardBatchReader {
         String lossMessage = null;
         boolean fromTrimHorizon = false;
         String iterator;
-        if (from.iterator() != null && now - from.iteratorAtMillis() < ITERATOR_HINT_MAX_AGE_MS) {
+        ReadAheadBuffer.Entry buffered = buffer.take(task.stream(), task.shardId(), bufferPosition(task,
+                from.afterSequenceNumber()), now);
+        GetRecordsResponse bufferedPage = null;
+        if (buffered != null) {
+            // Served from what the previous task of this shard fetched past its stop: no call for these records.
+            String next = buffered.iteratorKnown()
+                    && (buffered.iterator() == null || now - buffered.iteratorAtMillis() < ITERATOR_HINT_MAX_AGE_MS)
+                    ? buffered.iterator() : NEED_ITERATOR;
+            bufferedPage = GetRecordsResponse.builder().records(buffered.records())
+                    .millisBehindLatest(buffered.millisBehindLatest()).nextShardIterator(next).build();
+            iterator = NEED_ITERATOR;
+        } else if (from.iterator() != null && now - from.iteratorAtMillis() < ITERATOR_HINT_MAX_AGE_MS) {
             iterator = from.iterator();
         } else {
             try {
@@ -100,9 +123,28 @@ public final class ShardBatchReader {
         boolean firstChecked = fromTrimHorizon;
         long behind = from.millisBehindLatest();
         double rps = from.recordsPerSecond();
+        List<Record> leftover = List.of();
+        String leftoverIterator = null;
+        long leftoverAt = 0;
         for (int call = 0; call < MAX_CALLS_PER_TASK && iterator != null; call++) {
-            int limit = pageLimit(task, consumed.size(), lastTs != null ? lastTs : from.eventTimePosition(), rps);
-            GetRecordsResponse r = api.getRecords(task.stream(), task.shardId(), iterator, limit);
+            GetRecordsResponse r;
+            int limit;
+            long pageAt;
+            boolean fromBuffer = bufferedPage != null;
+            if (fromBuffer) {
+                r = bufferedPage;
+                bufferedPage = null;
+                limit = Integer.MAX_VALUE;
+                pageAt = buffered.iteratorAtMillis();
+                call--; // not a call
+            } else {
+                if (NEED_ITERATOR.equals(iterator)) {
+                    iterator = api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), lastSeq));
+                }
+                limit = pageLimit(task, consumed.size(), lastTs != null ? lastTs : from.eventTimePosition(), rps);
+                r = api.getRecords(task.stream(), task.shardId(), iterator, limit);
+                pageAt = clock.getAsLong();
+            }
             if (r == null) { // expired (an old hint, or a slow page): ask again from the position
                 iterator = fromTrimHorizon && lastSeq == null ? trimHorizon(task)
                         : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), lastSeq));
@@ -111,9 +153,14 @@ public final class ShardBatchReader {
             if (r.millisBehindLatest() != null) {
                 behind = r.millisBehindLatest();
             }
-            for (Record rec : r.records()) {
+            List<Record> page = r.records();
+            for (int i = 0; i < page.size(); i++) {
+                Record rec = page.get(i);
                 if (!firstChecked) {
                     firstChecked = true;
+                    if (from.afterSequenceNumber() == null && from.nextSequenceNumber() == null) {
+                        lossMessage = startBehindRetention(task, rec, now);
+                    }
                     String expected = from.nextSequenceNumber();
                     if (expected != null && !expected.equals(rec.sequenceNumber())
                             && seq(rec.sequenceNumber()).compareTo(seq(expected)) > 0) {
@@ -131,6 +178,9 @@ public final class ShardBatchReader {
                     nextTs = span == null ? null : span.min();
                     nextSeq = rec.sequenceNumber();
                     stopped = true;
+                    leftover = page.subList(i, page.size());
+                    leftoverIterator = r.nextShardIterator();
+                    leftoverAt = pageAt;
                     break;
                 }
                 consumed.add(rec);
@@ -155,7 +205,7 @@ public final class ShardBatchReader {
             if ((consumed.size() >= task.maxRecords() && pastFloor) || consumed.size() >= HARD_CAP) {
                 break;
             }
-            if (behind == 0 && r.records().size() < limit) {
+            if (!fromBuffer && behind == 0 && r.records().size() < limit) {
                 idle = true; // at the tip: nothing more to fetch now
                 break;
             }
@@ -174,7 +224,7 @@ public final class ShardBatchReader {
         if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
             rps = consumed.size() * 1000.0 / (lastTs - firstTs);
         }
-        boolean keepHint = !stopped && !finished && iterator != null;
+        boolean keepHint = !stopped && !finished && iterator != null && !NEED_ITERATOR.equals(iterator);
         ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
                 stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
                 keepHint ? now : 0, rps);
@@ -187,7 +237,13 @@ public final class ShardBatchReader {
         ReadStats s = api.stats();
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,
                 users.size() + (lossMessage == null ? 0 : 1), s.records() - kin0, s.bytes() - bytes0,
-                s.getRecordsCalls() - calls0, s.throttles() - thr0);
+                s.getRecordsCalls() - calls0, s.throttles() - thr0, executorLocation());
+        if (stopped && lossMessage == null && !fromTrimHorizon) {
+            // Keyed by the last consumed record: valid for whichever task starts there next (records never change).
+            boolean known = !NEED_ITERATOR.equals(leftoverIterator);
+            buffer.put(task.stream(), task.shardId(), bufferPosition(task, lastSeq), leftover,
+                    known ? leftoverIterator : null, known, leftoverAt, behind);
+        }
         ShardBatchResult kept = task.store().putIfAbsent(task.plan(), task.shardId(), result);
         if (kept != result) { // another attempt stored first: return what it read
             return new Output(replay(task, kept), kept);
@@ -199,10 +255,52 @@ public final class ShardBatchReader {
         return new Output(users, result);
     }
 
-    private int pageLimit(ShardTask task, int consumed, Long position, double rps) {
-        if (task.ceiling() == AlignmentPlan.LOOK_ONLY && !task.leader()) {
-            return 1;
+    /**
+     * The buffer's key for a position: the last consumed sequence number, or before the first record the start
+     * position (TRIM_HORIZON or a fixed AT_TIMESTAMP, LATEST included: it is fixed when the query starts).
+     */
+    private static String bufferPosition(ShardTask task, String afterSequenceNumber) {
+        return afterSequenceNumber != null ? afterSequenceNumber : "start " + task.start().spec();
+    }
+
+    /**
+     * The first record a shard returns from an AT_TIMESTAMP start: when the timestamp is older than the stream's
+     * retention (and the stream already existed then), Kinesis silently starts at its trim horizon, and whatever
+     * the shard held between the timestamp and the horizon is gone. That is a (possible) data loss like a trimmed
+     * sequence number, handled by the same rule: Kinesis cannot say whether records were there (the Kafka source's
+     * failOnDataLoss is the same "possibly lost"). Null when nothing can have been lost.
+     */
+    private String startBehindRetention(ShardTask task, Record first, long now) {
+        if (!"AT_TIMESTAMP".equals(task.start().type())) {
+            return null;
         }
+        KinesisApi.Retention r = api.retention(task.stream());
+        long horizon = now - r.retentionMillis();
+        long lostFrom = Math.max(task.start().timestampMillis(), r.createdAtMillis());
+        if (lostFrom >= horizon) {
+            return null;
+        }
+        Instant arrived = first.approximateArrivalTimestamp();
+        return "data loss on shard " + task.shardId() + " of stream " + task.stream() + ": records from "
+                + task.start().spec() + " (" + Instant.ofEpochMilli(task.start().timestampMillis()) + ") up to the "
+                + "trim horizon (" + Instant.ofEpochMilli(horizon) + "; first record returned: sequence number "
+                + first.sequenceNumber() + (arrived == null ? "" : ", arrived " + arrived) + ") are behind the "
+                + "stream's retention (" + r.retentionMillis() / 3_600_000 + " h) and were not read (the start "
+                + "timestamp is older than the retention)";
+    }
+
+    private int pageLimit(ShardTask task, int consumed, Long position, double rps) {
+        // What is fetched past the stop is kept for the next task (read-ahead buffer): a page may be as large as the
+        // rest of the cap even when the ceiling is near (or the task only looks at the shard's next event time), so
+        // a sparse shard reads one full page for several batches.
+        int rest = Math.min(Math.max(task.maxRecords() - consumed, 0) + 1, buffer.maxRecordsPerShard());
+        if (task.ceiling() == AlignmentPlan.LOOK_ONLY && !task.leader()) {
+            return Math.max(1, rest);
+        }
+        return Math.max(sizedToCeiling(task, consumed, position, rps), rest);
+    }
+
+    private int sizedToCeiling(ShardTask task, int consumed, Long position, double rps) {
         // +1: see the next record's event time. Past the cap only records up to the floor may still be consumed.
         int remaining = Math.max(task.maxRecords() - consumed, 0) + 1;
         if (task.ceiling() == AlignmentPlan.UNBOUNDED || position == null) {
@@ -244,6 +342,15 @@ public final class ShardBatchReader {
                 .partitionKey(task.shardId())
                 .sequenceNumber("DATA_LOSS-" + task.plan() + "-" + task.shardId()).subSequenceNumber(0)
                 .approximateArrivalTimestamp(Instant.ofEpochMilli(0)).build();
+    }
+
+    /** Spark's name for this executor as a task location ({@code ExecutorCacheTaskLocation}); null outside Spark. */
+    static String executorLocation() {
+        org.apache.spark.SparkEnv env = org.apache.spark.SparkEnv.get();
+        if (env == null || env.blockManager() == null || env.blockManager().blockManagerId() == null) {
+            return null;
+        }
+        return "executor_" + env.blockManager().blockManagerId().host() + "_" + env.executorId();
     }
 
     private static BigInteger seq(String s) {

@@ -15,6 +15,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param bytes             bytes of Kinesis records fetched, consumed or not
  * @param getRecordsCalls   GetRecords calls made
  * @param throttles         throttled calls (retried)
+ * @param location          the executor that read it ({@code executor_<host>_<id>}, Spark's task location): the next
+ *                          task of the shard prefers it, where its read-ahead buffer is; null outside Spark. Not
+ *                          stored (it reaches the driver in memory; after a restart no buffer survives anyway), so
+ *                          the stored files keep last release's format and a rollback still reads them
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
@@ -24,5 +28,12 @@ public record ShardBatchResult(@JsonProperty("end") ShardPosition end,
                                @JsonProperty("kinesisRecords") long kinesisRecords,
                                @JsonProperty("bytes") long bytes,
                                @JsonProperty("getRecordsCalls") long getRecordsCalls,
-                               @JsonProperty("throttles") long throttles) {
+                               @JsonProperty("throttles") long throttles,
+                               @com.fasterxml.jackson.annotation.JsonIgnore String location)
+        implements java.io.Serializable {
+
+    public ShardBatchResult(ShardPosition end, boolean fromTrimHorizon, String dataLoss, long userRecords,
+                            long kinesisRecords, long bytes, long getRecordsCalls, long throttles) {
+        this(end, fromTrimHorizon, dataLoss, userRecords, kinesisRecords, bytes, getRecordsCalls, throttles, null);
+    }
 }

@@ -6,10 +6,24 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * One task's work in plan {@code plan}: read shard {@code shardId} from {@code from}, consuming records whose
  * event times are at most {@code ceiling} ({@code leader}: the first record regardless), at most
  * {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed even past that cap
- * (up to {@link ShardBatchReader#HARD_CAP}).
+ * (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard in the previous
+ * plan (its read-ahead buffer is there), or null.
  */
 public record ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan,
                         long ceiling, long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs,
-                        BatchMetadataStore store, EventTimes eventTimes, boolean failOnDataLoss)
+                        BatchMetadataStore store, EventTimes eventTimes, boolean failOnDataLoss, String location)
         implements InputPartition {
+
+    public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
+                     long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,
+                     EventTimes eventTimes, boolean failOnDataLoss) {
+        this(stream, shardId, start, from, plan, ceiling, floor, leader, maxRecords, minGetRecordsIntervalMs, store,
+                eventTimes, failOnDataLoss, null);
+    }
+
+    /** Spark schedules the task on that executor when it can (within spark.locality.wait), else anywhere. */
+    @Override
+    public String[] preferredLocations() {
+        return location == null ? new String[0] : new String[] {location};
+    }
 }

@@ -82,6 +82,8 @@ public final class SourceBench {
             KinesisMicroBatchStream source = new KinesisMicroBatchStream(options, driverApi,
                     new BatchMetadataStore(tmp.resolve("read").toUri().toString()));
             ExecutorService executors = Executors.newFixedThreadPool(DENSITY.length);
+            ReadAheadBuffer buffer = new ReadAheadBuffer(ReadAheadBuffer.MAX_RECORDS_PER_SHARD,
+                    ReadAheadBuffer.MAX_BYTES_PER_SHARD, ReadAheadBuffer.MAX_BYTES_TOTAL); // one executor's
             long calls = 0;
             long bytes = 0;
             long readings = 0;
@@ -92,9 +94,14 @@ public final class SourceBench {
                 List<Future<ShardBatchReader.Output>> outs = new ArrayList<>();
                 for (InputPartition p : source.planInputPartitions(offset, next)) {
                     ShardTask task = (ShardTask) p;
-                    outs.add(executors.submit(() -> new ShardBatchReader(
-                            new SdkKinesisApi(kinesis, task.minGetRecordsIntervalMs()), System::currentTimeMillis)
-                            .read(task)));
+                    outs.add(executors.submit(() -> {
+                        ShardBatchReader.Output out = new ShardBatchReader(
+                                new SdkKinesisApi(kinesis, task.minGetRecordsIntervalMs()), System::currentTimeMillis,
+                                buffer).read(task);
+                        source.reported().add(new ShardResultsAccumulator.Reported(task.plan(), task.shardId(),
+                                out.result())); // as the job's reader factory does
+                        return out;
+                    }));
                 }
                 for (Future<ShardBatchReader.Output> f : outs) {
                     ShardBatchResult r = f.get().result();
@@ -185,42 +192,19 @@ public final class SourceBench {
     static String planning(KinesisClient kinesis, Path tmp, int[] shardCounts, int plans) throws Exception {
         StringBuilder rows = new StringBuilder();
         double base = 0;
+        double baseFiles = 0;
         for (int n : shardCounts) {
             String stream = "source-bench-plan-" + n + "-" + Long.toHexString(System.nanoTime());
             create(kinesis, stream, n);
             try {
-                KinesisSourceOptions options = KinesisSourceOptions.from(Map.of(
-                        KinesisSourceOptions.STREAM_NAME, stream, KinesisSourceOptions.WATERMARK_DELAY_MS, "2000"));
-                BatchMetadataStore store = new BatchMetadataStore(tmp.resolve("plan-" + n).toUri().toString());
-                KinesisMicroBatchStream source = new KinesisMicroBatchStream(options,
-                        new SdkKinesisApi(kinesis, 0), store);
-                KinesisOffset offset = (KinesisOffset) source.initialOffset();
-                long[] millis = new long[plans];
-                for (int i = 0; i < plans; i++) {
-                    long start = System.nanoTime();
-                    KinesisOffset next = (KinesisOffset) source.latestOffset(offset, ReadLimit.allAvailable());
-                    millis[i] = (System.nanoTime() - start) / 1_000;
-                    // What the executors store for each shard they read: a catch-up position, shards spread in time.
-                    int k = 0;
-                    for (String shard : next.shards().keySet()) {
-                        if (KinesisMicroBatchStream.planned(next, shard)) {
-                            long ts = 1_000_000L + i * 1_000L + (k++ % 7) * 300L;
-                            store.putIfAbsent(next.plan(), shard, new ShardBatchResult(new ShardPosition(
-                                    "4968" + i, false, ts + 1_000, ts, "4969" + i, false, 5_000, null, 0, 10.0),
-                                    false, null, 10, 10, 1_000, 1, 0));
-                        }
-                    }
-                    offset = next;
-                    Thread.sleep(100);
-                }
-                long[] steady = Arrays.copyOfRange(millis, Math.min(5, plans - 1), plans); // after JIT warm-up
-                Arrays.sort(steady);
-                double median = steady[steady.length / 2] / 1000.0;
-                double p90 = steady[(int) Math.min(steady.length - 1, Math.ceil(steady.length * 0.9) - 1)] / 1000.0;
+                double[] inMemory = planMillis(kinesis, tmp, stream, n, plans, true);
+                double[] files = planMillis(kinesis, tmp, stream, n, plans, false);
                 if (base == 0) {
-                    base = median;
+                    base = inMemory[0];
+                    baseFiles = files[0];
                 }
-                rows.append(String.format("| %d | %.2f | %.2f | %.2fx |%n", n, median, p90, median / base));
+                rows.append(String.format("| %d | %.2f | %.2f | %.2fx | %.2f | %.2fx |%n", n, inMemory[0], inMemory[1],
+                        inMemory[0] / base, files[0], files[0] / baseFiles));
             } finally {
                 kinesis.deleteStream(b -> b.streamName(stream));
             }
@@ -228,10 +212,50 @@ public final class SourceBench {
         return String.format("""
                 ### Batch planning time (driver, `latestOffset`), %d plans per stream, first 5 left out
 
-                | shards | median ms | p90 ms | median vs %d shards |
-                |---|---|---|---|
+                | shards | median ms (steady state: results in memory) | p90 ms | median vs %d shards \
+                | median ms (results read from the files: first plan after a restart) | vs %d shards |
+                |---|---|---|---|---|---|
                 %s
-                """, plans, shardCounts[0], rows);
+                """, plans, shardCounts[0], shardCounts[0], rows);
+    }
+
+    /**
+     * Median and p90 ms of {@code plans} plans on a stream of {@code n} shards. {@code reported}: the tasks' results
+     * reach the driver in memory, as Spark's accumulator brings them; otherwise every plan reads the stored files.
+     */
+    private static double[] planMillis(KinesisClient kinesis, Path tmp, String stream, int n, int plans,
+                                       boolean reported) throws Exception {
+        KinesisSourceOptions options = KinesisSourceOptions.from(Map.of(
+                KinesisSourceOptions.STREAM_NAME, stream, KinesisSourceOptions.WATERMARK_DELAY_MS, "2000"));
+        BatchMetadataStore store = new BatchMetadataStore(
+                tmp.resolve("plan-" + n + (reported ? "-mem" : "-files")).toUri().toString());
+        KinesisMicroBatchStream source = new KinesisMicroBatchStream(options, new SdkKinesisApi(kinesis, 0), store);
+        KinesisOffset offset = (KinesisOffset) source.initialOffset();
+        long[] millis = new long[plans];
+        for (int i = 0; i < plans; i++) {
+            long start = System.nanoTime();
+            KinesisOffset next = (KinesisOffset) source.latestOffset(offset, ReadLimit.allAvailable());
+            millis[i] = (System.nanoTime() - start) / 1_000;
+            // What the executors store (and report) for each shard they read: a catch-up position, shards spread.
+            int k = 0;
+            for (String shard : next.shards().keySet()) {
+                if (KinesisMicroBatchStream.planned(next, shard)) {
+                    long ts = 1_000_000L + i * 1_000L + (k++ % 7) * 300L;
+                    ShardBatchResult result = store.putIfAbsent(next.plan(), shard, new ShardBatchResult(
+                            new ShardPosition("4968" + i, false, ts + 1_000, ts, "4969" + i, false, 5_000, null, 0,
+                                    10.0), false, null, 10, 10, 1_000, 1, 0));
+                    if (reported) {
+                        source.reported().add(new ShardResultsAccumulator.Reported(next.plan(), shard, result));
+                    }
+                }
+            }
+            offset = next;
+            Thread.sleep(100);
+        }
+        long[] steady = Arrays.copyOfRange(millis, Math.min(5, plans - 1), plans); // after JIT warm-up
+        Arrays.sort(steady);
+        return new double[] {steady[steady.length / 2] / 1000.0,
+            steady[(int) Math.min(steady.length - 1, Math.ceil(steady.length * 0.9) - 1)] / 1000.0};
     }
 
     private static void create(KinesisClient kinesis, String stream, int shards) throws InterruptedException {

@@ -54,6 +54,28 @@ class DeterministicReplayIT {
         }
     }
 
+    @Test
+    void anAtTimestampStartWithinTheRetentionReadsWithoutDataLoss() throws Exception {
+        String stream = "emr-at-ts-" + Long.toHexString(System.nanoTime());
+        kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+        for (int i = 0; i < 100 && kinesis.describeStreamSummary(b -> b.streamName(stream))
+                .streamDescriptionSummary().streamStatus() != StreamStatus.ACTIVE; i++) {
+            Thread.sleep(100);
+        }
+        try {
+            put(stream, 0, 3);
+            // The start is checked against the stream's retention and creation time (DescribeStreamSummary).
+            KinesisMicroBatchStream source = new KinesisMicroBatchStream(KinesisSourceOptions.from(Map.of(
+                    "streamName", stream, "initialPosition", "AT_TIMESTAMP",
+                    "atTimestampMillis", Long.toString(System.currentTimeMillis() - 3_600_000))), tmp.toString());
+            KinesisOffset start = (KinesisOffset) source.initialOffset();
+            KinesisOffset end1 = (KinesisOffset) source.latestOffset(start, ReadLimit.allAvailable());
+            assertThat(read(source, start, end1)).containsExactly("r0", "r1", "r2");
+        } finally {
+            kinesis.deleteStream(b -> b.streamName(stream));
+        }
+    }
+
     private void put(String stream, int from, int to) {
         for (int i = from; i < to; i++) {
             String data = "r" + i;

@@ -32,7 +32,7 @@ final class ScriptedShard implements KinesisApi {
     ScriptedShard add(String json) {
         String seq = BigInteger.valueOf(1000 + records.size() * 10L).toString();
         records.add(Record.builder().sequenceNumber(seq).partitionKey("k").data(SdkBytes.fromUtf8String(json))
-                .approximateArrivalTimestamp(java.time.Instant.EPOCH).build());
+                .approximateArrivalTimestamp(java.time.Instant.ofEpochSecond(records.size())).build());
         return this;
     }
 
@@ -45,12 +45,26 @@ final class ScriptedShard implements KinesisApi {
         return List.of(Shard.builder().shardId(shardId).build());
     }
 
+    /** DescribeStreamSummary's answer: 24 h retention, created long ago (tests change it). */
+    KinesisApi.Retention retention = new KinesisApi.Retention(24 * 3_600_000L, 0);
+
+    @Override
+    public KinesisApi.Retention retention(String stream) {
+        stats.otherCalls.incrementAndGet();
+        calls.add("DescribeStreamSummary");
+        return retention;
+    }
+
     @Override
     public String shardIterator(GetShardIteratorRequest request) {
         stats.otherCalls.incrementAndGet();
         calls.add("GetShardIterator " + request.shardIteratorType());
         if (request.shardIteratorType() == ShardIteratorType.TRIM_HORIZON) {
             return iterator(trimmedBelow, 0);
+        }
+        if (request.shardIteratorType() == ShardIteratorType.AT_TIMESTAMP) { // arrival times: record i at i seconds
+            long at = request.timestamp().toEpochMilli();
+            return iterator(Math.max(trimmedBelow, (int) Math.min(records.size(), Math.max(0, (at + 999) / 1000))), 0);
         }
         String after = request.startingSequenceNumber();
         for (int i = 0; i < records.size(); i++) {

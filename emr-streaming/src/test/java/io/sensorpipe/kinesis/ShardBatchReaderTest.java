@@ -17,6 +17,7 @@ class ShardBatchReaderTest {
 
     @TempDir
     Path tmp;
+    private long plans;
 
     private ShardTask task(ScriptedShard shard, ShardPosition from, long plan, long ceiling, boolean leader, int cap,
                            boolean failOnLoss) {
@@ -183,5 +184,108 @@ class ShardBatchReaderTest {
                 shard.records.get(1).sequenceNumber(), false, 100, "2:0", NOW, 0);
         assertThatThrownBy(() -> read(shard, task(shard, from, 3, AlignmentPlan.UNBOUNDED, false, 100, true)))
                 .hasMessageContaining("records from sequence number " + shard.records.get(1).sequenceNumber());
+    }
+
+    @Test
+    void recordsFetchedPastAStopAreServedToTheNextTaskWithoutFetchingThemAgain() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 30; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ReadAheadBuffer buffer = new ReadAheadBuffer(100, 1 << 20, 1 << 20);
+        ShardBatchReader reader = new ShardBatchReader(shard, () -> NOW, buffer);
+        ShardBatchReader.Output first = reader.read(task(shard, ShardPosition.notStarted(), 1, 4_000, false, 20, true));
+        assertThat(first.records()).hasSize(5);
+        assertThat(first.result().getRecordsCalls()).isEqualTo(1);
+        assertThat(first.result().kinesisRecords()).as("a page as large as the cap").isEqualTo(21);
+
+        shard.calls.clear();
+        ShardBatchReader.Output second = reader.read(task(shard, first.result().end(), 2, 9_000, false, 20, true));
+        assertThat(second.records()).hasSize(5);
+        assertThat(body(second.records().get(0))).contains("\"ts\":5000");
+        assertThat(shard.calls).as("served from the buffer").isEmpty();
+        assertThat(second.result().kinesisRecords()).isZero();
+
+        // The buffer runs out inside the third task: it continues with the saved iterator, nothing fetched twice.
+        ShardBatchReader.Output third = reader.read(task(shard, second.result().end(), 3, 100_000, false, 20, true));
+        assertThat(third.records()).hasSize(20);
+        assertThat(shard.calls).as("no new GetShardIterator: the page's NextShardIterator was kept")
+                .allMatch(c -> c.startsWith("GetRecords 21:0"));
+        long fetched = first.result().kinesisRecords() + second.result().kinesisRecords()
+                + third.result().kinesisRecords();
+        assertThat(fetched).as("each record fetched once").isEqualTo(30);
+    }
+
+    @Test
+    void aReplayReadsItsStoredRangeFromKinesisNotFromTheBuffer() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ReadAheadBuffer buffer = new ReadAheadBuffer(100, 1 << 20, 1 << 20);
+        ShardBatchReader reader = new ShardBatchReader(shard, () -> NOW, buffer);
+        ShardTask first = task(shard, ShardPosition.notStarted(), 1, 2_000, false, 100, true);
+        ShardBatchReader.Output a = reader.read(first);
+        ShardTask second = task(shard, a.result().end(), 2, 5_000, false, 100, true);
+        List<String> once = bodies(reader.read(second));
+        assertThat(once).hasSize(3);
+        // The buffer now holds records past 5,000 keyed by the end of plan 2; a re-run of plan 2 must not use it.
+        assertThat(buffer.size()).isEqualTo(1);
+        assertThat(bodies(reader.read(second))).isEqualTo(once);
+        assertThat(buffer.size()).as("left for the task that starts at plan 2's end").isEqualTo(1);
+    }
+
+    @Test
+    void theBufferKeepsWithinItsBoundsAndThenAsksForANewIterator() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 30; i++) {
+            shard.reading(i * 1_000L);
+        }
+        ReadAheadBuffer buffer = new ReadAheadBuffer(4, 1 << 20, 1 << 20);
+        ShardBatchReader reader = new ShardBatchReader(shard, () -> NOW, buffer);
+        ShardBatchReader.Output first = reader.read(task(shard, ShardPosition.notStarted(), 1, 1_000, false, 20, true));
+        assertThat(first.records()).hasSize(2);
+        assertThat(buffer.size()).isEqualTo(1);
+        shard.calls.clear();
+        ShardBatchReader.Output second = reader.read(task(shard, first.result().end(), 2, 9_000, false, 20, true));
+        assertThat(second.records()).hasSize(8);
+        assertThat(shard.calls.get(0)).as("4 records were kept, the rest fetched after the last of them")
+                .isEqualTo("GetShardIterator AFTER_SEQUENCE_NUMBER");
+        assertThat(body(second.records().get(4))).contains("\"ts\":6000");
+    }
+
+    private ShardTask atTimestamp(ScriptedShard shard, long timestamp, boolean failOnLoss) {
+        return new ShardTask("s", shard.shardId, StartPosition.parse("AT_TIMESTAMP:" + timestamp),
+                ShardPosition.notStarted(), ++plans, AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
+                new BatchMetadataStore(tmp.resolve("meta-at").toString()), TIMES, failOnLoss);
+    }
+
+    @Test
+    void anAtTimestampStartOlderThanTheRetentionIsDataLossNamingShardAndRange() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        shard.trimmedBelow = 2; // Kinesis answers an old AT_TIMESTAMP from its trim horizon, without an error
+        shard.retention = new KinesisApi.Retention(3_600_000L, 0); // 1 h; NOW is 2.8 h after the stream was created
+        assertThatThrownBy(() -> read(shard, atTimestamp(shard, 1_000, true)))
+                .hasMessageContaining("data loss on shard shard-0 of stream s: records from AT_TIMESTAMP:1000")
+                .hasMessageContaining("first record returned: sequence number " + shard.records.get(2).sequenceNumber())
+                .hasMessageContaining("--fail-on-data-loss false");
+
+        ShardBatchReader.Output out = read(shard, atTimestamp(shard, 1_000, false));
+        assertThat(bodies(out)).hasSize(2).last().isEqualTo("c");
+        assertThat(body(out.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("AT_TIMESTAMP:1000");
+        assertThat(out.result().dataLoss()).contains("behind the stream's retention (1 h)");
+    }
+
+    @Test
+    void anAtTimestampStartWithinTheRetentionOrBeforeTheStreamExistedLosesNothing() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        shard.retention = new KinesisApi.Retention(3_600_000L, 0);
+        ShardBatchReader.Output within = read(shard, atTimestamp(shard, NOW - 1_800_000, true));
+        assertThat(within.result().dataLoss()).isNull();
+
+        shard.retention = new KinesisApi.Retention(3_600_000L, NOW - 600_000); // created 10 min ago
+        ShardBatchReader.Output beforeCreation = read(shard, atTimestamp(shard, 1_000, true));
+        assertThat(beforeCreation.result().dataLoss()).as("nothing existed before the stream").isNull();
+        assertThat(bodies(beforeCreation)).containsExactly("b", "c");
     }
 }

@@ -99,9 +99,9 @@ class SensorStateFunctionTest {
         ScorerConfig before = SCORER.toBuilder().warmupWindows(9).build(); // settings changed since the snapshot
         prior.setScorer(Scorers.create(before, "s1").snapshot());
         prior.setScorerToken(42);
-        Step first = call(prior, T0 + 30_000, T0, false, T0 + 1_000, T0 + 21_000);
+        Step first = call(prior, T0 + 30_000, T0, false, T0 + 1_000);
         assertThat(first.out()).as("nothing closed yet, so the model is not needed yet").isEmpty();
-        Step s = call(first.next(), T0 + 31_000, T0 + 20_000, true);
+        Step s = call(first.next(), T0 + 31_000, T0, false, T0 + 21_000);
         assertThat(s.of(JobOutput.MODEL_RESET)).singleElement()
                 .satisfies(r -> assertThat(r.getMessage()).contains(SCORER.modelVersion()));
         assertThat(s.of(JobOutput.WINDOW)).hasSize(1);
@@ -155,5 +155,20 @@ class SensorStateFunctionTest {
         long idleAt = (Long) closed.state().getTimeoutTimestampMs().get();
         assertThat(idleAt).as("newest reading + idle timeout + delay, at the clock's pace").isEqualTo(T0 + 1_000 + 60_000 + DELAY + (now - (T0 + 1_000)));
         assertThat(call(closed.next(), idleAt, T0 - DELAY, true).state().isRemoved()).isTrue();
+    }
+
+    @Test
+    void windowsTheSensorsOwnNewestReadingPassesCloseInTheSameBatchWithTheSameReadings() {
+        // newest T0+21s: the watermark after this batch is at least T0+16s, so [T0, T0+10s) closes now, holding
+        // the readings it would hold one batch later (a later reading for it is LATE either way)
+        Step s = call(null, T0 + 30_000, T0 - DELAY, false, T0 + 1_000, T0 + 21_000, T0 + 2_000);
+        assertThat(s.of(JobOutput.WINDOW)).singleElement().satisfies(w -> {
+            assertThat(w.getWindowStart()).isEqualTo(T0);
+            assertThat(w.getCount()).as("the out-of-order T0+2s of the same batch is in it").isEqualTo(2);
+        });
+        Step next = call(s.next(), T0 + 31_000, T0 + 16_000, false, T0 + 9_000, T0 + 17_000);
+        assertThat(next.of(JobOutput.LATE)).singleElement()
+                .satisfies(l -> assertThat(l.getEventTs()).isEqualTo(T0 + 9_000));
+        assertThat(next.of(JobOutput.WINDOW)).as("[T0+10s, T0+20s) waits for newest - delay to pass it").isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import io.sensorpipe.contract.MetricNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     private final KinesisApi kinesis;
     private final BatchMetadataStore store;
     private final EventTimes eventTimes;
-    private List<Shard> shardList;
+    private Listing shardList;
     private long shardListAt;
     private final Map<Long, Long> planningMillis = new ConcurrentHashMap<>();
     /** Per plan: previous results its planning had to read from the files (0 in steady state). */
@@ -92,7 +93,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     public Offset initialOffset() {
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
         return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, AlignmentPlan.LOOK_ONLY, List.of(),
-                discover(Map.of(), shards(true)));
+                discover(Map.of(), listing(true).shards()));
     }
 
     @Override
@@ -118,23 +119,36 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return next;
     }
 
-    /** The next plan after {@code prev}: its shards' stored ends, new shards, the alignment ceiling. */
+    /**
+     * The next plan after {@code prev}: its shards' stored ends, new shards, the alignment ceiling. Per shard this
+     * is a linear copy and a few hash lookups, no tree search: the plan is rebuilt every batch, so its per-shard
+     * cost is what makes planning grow with the shard count.
+     */
     KinesisOffset plan(KinesisOffset prev) {
-        Map<String, ShardPosition> ends = new TreeMap<>(prev.shards());
+        TreeMap<String, ShardPosition> ends = new TreeMap<>(prev.shards()); // from a sorted map: linear
         boolean newlyFinished = false;
         if (prev.plan() > 0) {
             Map<String, ShardBatchResult> results = results(prev);
-            for (Map.Entry<String, ShardBatchResult> e : results.entrySet()) {
-                newlyFinished |= e.getValue().end().finished();
-                ends.put(e.getKey(), e.getValue().end());
+            ends.replaceAll((id, pos) -> {
+                ShardBatchResult r = results.get(id);
+                return r == null ? pos : r.end();
+            });
+            for (ShardBatchResult r : results.values()) {
+                newlyFinished |= r.end().finished();
             }
         }
-        List<Shard> listed = shards(newlyFinished);
-        Set<String> listedIds = new HashSet<>();
-        listed.forEach(s -> listedIds.add(s.shardId()));
-        // A finished shard that expired from the listing is never needed again (not even as a parent).
-        ends.entrySet().removeIf(e -> e.getValue().finished() && !listedIds.contains(e.getKey()));
-        Map<String, ShardPosition> discovered = discover(ends, listed);
+        Listing listed = listing(newlyFinished);
+        int known = 0;
+        for (Iterator<Map.Entry<String, ShardPosition>> it = ends.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, ShardPosition> e = it.next();
+            if (listed.ids().contains(e.getKey())) {
+                known++;
+            } else if (e.getValue().finished()) {
+                it.remove(); // finished and expired from the listing: never needed again (not even as a parent)
+            }
+        }
+        // Discovery only adds listed shards the plan does not hold yet; usually there are none.
+        Map<String, ShardPosition> discovered = known == listed.ids().size() ? ends : discover(ends, listed.shards());
         AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling(),
                 options.maxRecordsPerShard());
         long plan = prev.plan() + 1;
@@ -152,10 +166,11 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             return cached;
         }
         Map<String, Future<Optional<ShardBatchResult>>> reads = new TreeMap<>();
-        Map<String, ShardBatchResult> out = new TreeMap<>();
+        Map<String, ShardBatchResult> out = new HashMap<>(2 * p.shards().size());
+        Map<String, ShardBatchResult> reportedForPlan = reported.ofPlan(p.plan());
         for (Map.Entry<String, ShardPosition> e : p.shards().entrySet()) {
-            if (planned(p, e.getKey())) {
-                ShardBatchResult inMemory = reported.get(p.plan(), e.getKey());
+            if (planned(p, e.getKey(), e.getValue())) {
+                ShardBatchResult inMemory = reportedForPlan == null ? null : reportedForPlan.get(e.getKey());
                 if (inMemory != null) {
                     out.put(e.getKey(), inMemory);
                 } else {
@@ -193,11 +208,15 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
      * is already past the ceiling (the task would fetch a page and consume nothing); such a shard keeps its position.
      */
     static boolean planned(KinesisOffset p, String id) {
-        ShardPosition pos = p.shards().get(id);
+        return planned(p, id, p.shards().get(id));
+    }
+
+    /** {@link #planned(KinesisOffset, String)} with the shard's position {@code pos} in {@code p} at hand. */
+    static boolean planned(KinesisOffset p, String id, ShardPosition pos) {
         if (pos.finished()) {
             return false;
         }
-        return pos.nextEventTime() == null || pos.nextEventTime() <= p.ceiling() || p.leaders().contains(id);
+        return pos.nextEventTime() == null || pos.nextEventTime() <= p.ceiling() || p.leads(id);
     }
 
     /** Adds shards that may be read now: no parent, or every parent known and finished (or expired). */
@@ -236,7 +255,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
      * otherwise the cached list, refreshed in the background once it is older than {@code shardListRefreshMs}, so
      * ListShards (one call per 100 shards) is not on the planning path.
      */
-    private List<Shard> shards(boolean refresh) {
+    private Listing listing(boolean refresh) {
         long now = System.currentTimeMillis();
         synchronized (this) {
             if (!refresh && shardList != null) {
@@ -260,11 +279,20 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
     }
 
+    /** One listing of the stream and its shard ids, made once per ListShards (not once per plan). */
+    private record Listing(List<Shard> shards, Set<String> ids) {
+        static Listing of(List<Shard> shards) {
+            Set<String> ids = new HashSet<>();
+            shards.forEach(s -> ids.add(s.shardId()));
+            return new Listing(List.copyOf(shards), ids);
+        }
+    }
+
     private java.util.concurrent.CompletableFuture<Void> refreshing;
 
     private void refreshShardList() {
         long at = System.currentTimeMillis();
-        List<Shard> listed = kinesis.listShards(options.streamName());
+        Listing listed = Listing.of(kinesis.listShards(options.streamName()));
         synchronized (this) {
             if (at >= shardListAt) {
                 shardList = listed;
@@ -276,16 +304,15 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     @Override
     public InputPartition[] planInputPartitions(Offset startOffset, Offset endOffset) {
         KinesisOffset end = (KinesisOffset) endOffset;
-        Set<String> leaders = new HashSet<>(end.leaders());
         // Where each shard was read last (only when that plan's results are at hand; a hint, never required).
         Map<String, ShardBatchResult> previous = resultsByPlan.getOrDefault(end.plan() - 1, Map.of());
         List<InputPartition> parts = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
-            if (!planned(end, e.getKey())) {
+            if (!planned(end, e.getKey(), e.getValue())) {
                 continue;
             }
             parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
-                    end.ceiling(), end.floor(), leaders.contains(e.getKey()), options.maxRecordsPerShard(),
+                    end.ceiling(), end.floor(), end.leads(e.getKey()), options.maxRecordsPerShard(),
                     options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss(),
                     previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null));
         }

@@ -33,6 +33,8 @@ public final class KinesisOffset extends Offset {
     private final long ceiling;
     private final long floor;
     private final java.util.List<String> leaders;
+    /** {@link #leaders} for lookups: planning asks once per shard, and every shard may be a leader. */
+    private final java.util.Set<String> leaderSet;
     private final SortedMap<String, ShardPosition> shards;
 
     @JsonCreator
@@ -47,6 +49,7 @@ public final class KinesisOffset extends Offset {
         this.ceiling = ceiling == null ? Long.MIN_VALUE : ceiling; // offsets written before alignment
         this.floor = floor == null ? Long.MIN_VALUE : floor;
         this.leaders = leaders == null ? java.util.List.of() : java.util.List.copyOf(leaders);
+        this.leaderSet = this.leaders.isEmpty() ? java.util.Set.of() : new java.util.HashSet<>(this.leaders);
         this.shards = new TreeMap<>(shards);
     }
 
@@ -77,6 +80,11 @@ public final class KinesisOffset extends Offset {
     @JsonProperty("leaders")
     public java.util.List<String> leaders() {
         return leaders;
+    }
+
+    /** Whether shard {@code id} is one of {@link #leaders()}. */
+    public boolean leads(String id) {
+        return leaderSet.contains(id);
     }
 
     @JsonProperty("shards")

@@ -61,6 +61,11 @@ public final class ShardResultsAccumulator
         return shards == null ? null : shards.get(shardId);
     }
 
+    /** The results reported for plan {@code plan} by shard (live, read-only for the caller), or null. */
+    Map<String, ShardBatchResult> ofPlan(long plan) {
+        return byPlan.get(plan);
+    }
+
     /** Forgets plans before {@code plan} (driver side: only the newest plans are ever planned from). */
     public void forgetBefore(long plan) {
         byPlan.keySet().removeIf(p -> p < plan);

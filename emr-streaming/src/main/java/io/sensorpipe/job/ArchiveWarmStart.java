@@ -1,5 +1,6 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.processing.SensorState;
 import io.sensorpipe.processing.WarmStartState;
 import io.sensorpipe.schema.ParseResult;
@@ -22,7 +23,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -37,9 +37,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Warm start from the raw archive (Firehose layout {@code <prefix>year=YYYY/month=MM/day=DD/hour=HH/*.gz}, GZIP
- * JSON lines): every sensor's model learns the archived readings of {@code history} before the cut, through
- * sensor-core's windows and scorer ({@link HistoryTraining}), and the result becomes the stream's initial state
- * (Spark applies it to a new checkpoint only).
+ * JSON lines, as sensor-core's {@link ArchiveLayout} defines it): every sensor's model learns the archived readings
+ * of {@code history} before the cut, through sensor-core's windows and scorer ({@link HistoryTraining}), and the
+ * result becomes the stream's initial state (Spark applies it to a new checkpoint only).
  *
  * <p>Work is spread like the job's: the driver lists the hour partitions that can hold readings of the period (hours
  * are Firehose arrival times, so one hour before it and one after the cut are listed too), executors read the
@@ -131,10 +131,9 @@ public final class ArchiveWarmStart {
         String base = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         for (ZonedDateTime h = from.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
              !h.toInstant().isAfter(to); h = h.plusHours(1)) {
-            String hour = String.format(Locale.ROOT, "%syear=%04d/month=%02d/day=%02d/hour=%02d/", base, h.getYear(),
-                    h.getMonthValue(), h.getDayOfMonth(), h.getHour());
+            String hour = base + ArchiveLayout.hourPartition(h.toInstant());
             s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(hour)).contents().stream()
-                    .map(S3Object::key).filter(k -> k.endsWith(".gz")).forEach(keys::add);
+                    .map(S3Object::key).filter(k -> k.endsWith(ArchiveLayout.OBJECT_SUFFIX)).forEach(keys::add);
         }
         return keys;
     }

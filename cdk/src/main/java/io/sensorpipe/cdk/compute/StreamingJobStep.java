@@ -3,6 +3,7 @@ package io.sensorpipe.cdk.compute;
 import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.cdk.nag.Reasons;
 import io.sensorpipe.cdk.storage.PipelineBuckets;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.contract.JobControl;
 import io.sensorpipe.contract.JobOptions;
 import java.util.List;
@@ -50,9 +51,6 @@ public final class StreamingJobStep {
      * {@code spark.yarn.maxAppAttempts} to its cap (default 2).
      */
     public static final int MAX_APP_ATTEMPTS = 4;
-
-    /** Where Firehose writes raw readings in the archive bucket (what reprocessing reads). */
-    public static final String ARCHIVE_RAW_PREFIX = "raw/";
 
     /** Name of the step / job run: the supervisor's key for the job. */
     public String name() {
@@ -107,7 +105,7 @@ public final class StreamingJobStep {
                 .build());
         // Reprocessing (ArchiveReprocessMain, an EMR step the operator adds) reads the raw archive Firehose wrote.
         String archive = buckets.archive().getBucketArn();
-        role.addToPrincipalPolicy(statement(List.of("s3:GetObject"), List.of(archive + "/" + ARCHIVE_RAW_PREFIX + "*")));
+        role.addToPrincipalPolicy(statement(List.of("s3:GetObject"), List.of(archive + "/" + ArchiveLayout.DATA_ROOT + "*")));
         role.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
                 .actions(List.of("s3:ListBucket", "s3:GetBucketLocation"))
                 .resources(List.of(archive))

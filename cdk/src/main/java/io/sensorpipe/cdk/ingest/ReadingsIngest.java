@@ -3,6 +3,7 @@ package io.sensorpipe.cdk.ingest;
 import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.cdk.config.StackConfig.StreamCapacity;
 import io.sensorpipe.cdk.nag.Reasons;
+import io.sensorpipe.contract.ArchiveLayout;
 import java.nio.file.Path;
 import java.util.List;
 import software.amazon.awscdk.Duration;
@@ -38,11 +39,9 @@ import software.constructs.Construct;
  * put records and nothing else.
  */
 public final class ReadingsIngest extends Construct {
-    /** Hive-style hourly partitions; the archive layout contract of firehose-archive. */
-    public static final String ARCHIVE_PREFIX =
-            "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
-    public static final String ARCHIVE_ERROR_PREFIX =
-            "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
+    /** Hive-style hourly partitions: the archive layout contract ({@link ArchiveLayout}) that the bridge, replay and the job's warm start also use. */
+    public static final String ARCHIVE_PREFIX = ArchiveLayout.DEFAULT_PREFIX;
+    public static final String ARCHIVE_ERROR_PREFIX = ArchiveLayout.DEFAULT_ERROR_PREFIX;
 
     /** firehose-archive's record transformer. */
     public static final String TRANSFORM_HANDLER = "io.sensorpipe.archive.transform.FirehoseTransformHandler::handleRequest";

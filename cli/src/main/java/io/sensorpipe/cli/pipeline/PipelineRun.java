@@ -3,6 +3,7 @@ package io.sensorpipe.cli.pipeline;
 import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.cli.resources.LocalResources;
 import io.sensorpipe.cli.resources.ResourceNames;
+import io.sensorpipe.contract.ArchiveLayout;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -347,7 +348,8 @@ public final class PipelineRun {
         long archived = -1;
         long archiveDuplicates = -1;
         try {
-            SinkCounts.Archive a = sinks.archived(config.names().archiveBucket(), config.deliveryStreamName() + "-",
+            SinkCounts.Archive a = sinks.archived(config.names().archiveBucket(),
+                    ArchiveLayout.objectNamePrefix(config.deliveryStreamName()),
                     WATERMARK_FLUSH_SENSOR);
             archived = a.distinct(); // the archive keeps the stream's duplicates: each reading counts once
             archiveDuplicates = a.duplicates();

@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.bridge;
 
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import java.time.Duration;
 import java.util.Objects;
 

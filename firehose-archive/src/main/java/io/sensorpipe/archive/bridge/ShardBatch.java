@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.bridge;
 
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.archive.layout.ErrorDocument;
 import io.sensorpipe.archive.layout.GzipLines;
 import io.sensorpipe.archive.layout.RecordTriage;

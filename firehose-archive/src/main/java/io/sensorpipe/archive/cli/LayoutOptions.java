@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.cli;
 
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import picocli.CommandLine.Option;
 
 /** Archive layout flags shared by the subcommands; defaults are the CDK Firehose settings. */

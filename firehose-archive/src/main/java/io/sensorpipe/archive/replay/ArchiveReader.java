@@ -1,6 +1,6 @@
 package io.sensorpipe.archive.replay;
 
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.archive.layout.GzipLines;
 import java.io.IOException;
 import java.io.InputStream;

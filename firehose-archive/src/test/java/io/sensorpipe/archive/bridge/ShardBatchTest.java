@@ -2,7 +2,7 @@ package io.sensorpipe.archive.bridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.archive.layout.ErrorDocument;
 import io.sensorpipe.archive.layout.GzipLines;
 import io.sensorpipe.archive.layout.RecordTriage;

@@ -6,7 +6,7 @@ import io.sensorpipe.archive.aws.ArchiveAwsClients;
 import io.sensorpipe.archive.bridge.ArchiveBridge;
 import io.sensorpipe.archive.bridge.BridgeConfig;
 import io.sensorpipe.archive.bridge.BridgeReport;
-import io.sensorpipe.archive.layout.ArchiveLayout;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.archive.layout.ErrorDocument;
 import io.sensorpipe.archive.replay.ArchiveReader;
 import io.sensorpipe.archive.replay.ReplayReport;

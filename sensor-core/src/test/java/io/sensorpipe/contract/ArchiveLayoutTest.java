@@ -1,4 +1,4 @@
-package io.sensorpipe.archive.layout;
+package io.sensorpipe.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,6 +60,30 @@ class ArchiveLayoutTest {
                 "raw/year=2026/month=11/day=25/hour=07/my-stream-3-2026-11-25-07-04-05-0f8e4b6a-1c2d-3e4f-8a9b-0c1d2e3f4a5b"))
                 .as("uncompressed object from another delivery stream").isTrue();
         assertThat(ArchiveLayout.isFirehoseObjectName("raw/year=2026/month=11/day=25/hour=07/_SUCCESS")).isFalse();
+    }
+
+    @Test
+    void firehosePrefixExpressionsAreExactlyWhatTheDeliveryStreamIsGiven() {
+        // The CDK template test compares against these constants, so the literal bytes are pinned here.
+        assertThat(ArchiveLayout.DEFAULT_PREFIX)
+                .isEqualTo("raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/");
+        assertThat(ArchiveLayout.DEFAULT_ERROR_PREFIX).isEqualTo("errors/!{firehose:error-output-type}/"
+                + "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/");
+    }
+
+    @Test
+    void hourPartitionIsTheDataPrefixWithoutItsRoot() {
+        assertThat(ArchiveLayout.hourPartition(Instant.parse("2026-01-02T03:59:59Z"))).isEqualTo("year=2026/month=01/day=02/hour=03/");
+        assertThat(ArchiveLayout.DATA_ROOT + ArchiveLayout.hourPartition(arrival)).isEqualTo(layout.dataPrefixFor(arrival));
+    }
+
+    @Test
+    void objectNamesOfOneDeliveryStreamStartWithItsNamePrefix() {
+        String key = new ArchiveLayout(ArchiveLayout.DEFAULT_PREFIX, ArchiveLayout.DEFAULT_ERROR_PREFIX, "sensorpipe-run-7", 1)
+                .dataObjectKey(arrival, UUID.randomUUID());
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        assertThat(name).startsWith(ArchiveLayout.objectNamePrefix("sensorpipe-run-7")).startsWith("sensorpipe-run-7-1-")
+                .endsWith(ArchiveLayout.OBJECT_SUFFIX).endsWith(".gz");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.sensorpipe.archive.layout;
+package io.sensorpipe.contract;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -13,29 +13,38 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The S3 object layout Firehose writes for the archive, shared by the local bridge (writes it) and by replay and
- * verify (read it), so both sides agree with what the CDK-defined Firehose produces on AWS.
+ * The S3 object layout Firehose writes for the archive: the one definition used by the CDK Firehose (its prefixes),
+ * firehose-archive's local bridge (writes it), replay and verify (read it) and the streaming job's warm start (reads
+ * the hour partitions), so writers and readers cannot drift apart. Plain Java on purpose: no AWS or Spark types.
  *
  * <p>Keys: {@code <prefix><deliveryStreamName>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz}, where the prefix is
  * the custom prefix with Firehose's {@code !{timestamp:FMT}} (UTC) and {@code !{firehose:error-output-type}}
  * expressions evaluated for the approximate arrival time of the oldest record in the object.
  */
 public final class ArchiveLayout {
+    /** Top-level folder of the data objects (what reprocessing and the warm start read). */
+    public static final String DATA_ROOT = "raw/";
+    /** Top-level folder of the error objects. */
+    public static final String ERROR_ROOT = "errors/";
+    /** Hourly Hive-style partitions of arrival time, as Firehose expressions; below {@link #DATA_ROOT} and each error type. */
+    public static final String HOUR_PARTITION =
+            "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
     /** The custom S3 prefix the CDK Firehose uses: hourly Hive-style partitions of arrival time. */
-    public static final String DEFAULT_PREFIX =
-            "raw/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
+    public static final String DEFAULT_PREFIX = DATA_ROOT + HOUR_PARTITION;
     /** The custom error prefix; Firehose requires one with an error-output-type expression when the prefix uses expressions. */
-    public static final String DEFAULT_ERROR_PREFIX =
-            "errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/";
+    public static final String DEFAULT_ERROR_PREFIX = ERROR_ROOT + "!{firehose:error-output-type}/" + HOUR_PARTITION;
     public static final String DEFAULT_DELIVERY_STREAM_NAME = "sensorpipe-archive";
     /** Firehose's error output type for records a transformation rejected. */
     public static final String PROCESSING_FAILED = "processing-failed";
+    /** Every object name ends with this: Firehose appends it for GZIP compression. */
+    public static final String OBJECT_SUFFIX = ".gz";
 
     private static final Pattern EXPRESSION = Pattern.compile("!\\{(timestamp|firehose):([^}]+)}");
     private static final DateTimeFormatter NAME_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
     private static final Pattern OBJECT_NAME = Pattern.compile(
-            "(?<stream>.+)-(?<version>\\d+)-(?<time>\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2})-(?<id>[0-9a-fA-F-]{36})(\\.gz)?$");
+            "(?<stream>.+)-(?<version>\\d+)-(?<time>\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2})-(?<id>[0-9a-fA-F-]{36})("
+                    + Pattern.quote(OBJECT_SUFFIX) + ")?$");
 
     private final String prefix;
     private final String errorPrefix;
@@ -87,7 +96,21 @@ public final class ArchiveLayout {
 
     /** Firehose's object name: {@code <name>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>.gz}. */
     public String objectName(Instant arrival, UUID id) {
-        return deliveryStreamName + "-" + deliveryStreamVersion + "-" + NAME_TIME.format(arrival) + "-" + id + ".gz";
+        return objectNamePrefix(deliveryStreamName) + deliveryStreamVersion + "-" + NAME_TIME.format(arrival) + "-" + id
+                + OBJECT_SUFFIX;
+    }
+
+    /** How the names of one delivery stream's objects start ({@code <name>-}): to pick one stream's objects from a listing. */
+    public static String objectNamePrefix(String deliveryStreamName) {
+        return deliveryStreamName + "-";
+    }
+
+    /**
+     * The hour partition of {@code arrival} below a root ({@code year=YYYY/month=MM/day=DD/hour=HH/}, UTC), for readers
+     * that are given the data root (e.g. {@code s3://bucket/raw/}) rather than the whole prefix.
+     */
+    public static String hourPartition(Instant arrival) {
+        return render(HOUR_PARTITION, arrival, null);
     }
 
     public String dataObjectKey(Instant arrival, UUID id) {

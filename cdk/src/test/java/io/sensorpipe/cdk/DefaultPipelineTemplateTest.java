@@ -314,6 +314,19 @@ class DefaultPipelineTemplateTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void rateAlarmsListTheirMetricsInTheExpressionsOrderSoEverySynthIsTheSame() {
+        for (String name : List.of("sensorpipe-job-dead-letter-rate", "sensorpipe-job-late-rate")) {
+            var alarm = pipeline.resourcesOfType("AWS::CloudWatch::Alarm").values().stream()
+                    .map(SynthesizedPipeline::properties)
+                    .filter(p -> name.equals(p.get("AlarmName"))).findFirst().orElseThrow();
+            List<String> ids = ((List<Map<String, Object>>) alarm.get("Metrics")).stream()
+                    .map(m -> String.valueOf(m.get("Id"))).toList();
+            assertThat(ids).as(name).hasSize(3).endsWith("read");
+        }
+    }
+
+    @Test
     void everyAlarmOnTheJobNamespaceNamesAMetricFromTheSharedContract() {
         List<String> checked = new ArrayList<>();
         for (var alarm : pipeline.resourcesOfType("AWS::CloudWatch::Alarm").values()) {

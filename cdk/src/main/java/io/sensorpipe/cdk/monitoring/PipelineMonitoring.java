@@ -3,6 +3,7 @@ package io.sensorpipe.cdk.monitoring;
 import io.sensorpipe.cdk.config.StackConfig;
 import io.sensorpipe.contract.MetricNames;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -114,11 +115,11 @@ public final class PipelineMonitoring extends Construct {
         IMetric readFiveMinutes = job(config, stream, MetricNames.RECORDS_READ, "Sum", fiveMinutes);
         IMetric deadLetterRate = MathExpression.Builder.create()
                 .expression("IF(read > 0, 100 * dead / read, 0)")
-                .usingMetrics(Map.of("dead", job(config, stream, MetricNames.DEAD_LETTERED, "Sum", fiveMinutes), "read", readFiveMinutes))
+                .usingMetrics(inOrder("dead", job(config, stream, MetricNames.DEAD_LETTERED, "Sum", fiveMinutes), "read", readFiveMinutes))
                 .label("dead-lettered %").period(fiveMinutes).build();
         IMetric lateRate = MathExpression.Builder.create()
                 .expression("IF(read > 0, 100 * late / read, 0)")
-                .usingMetrics(Map.of("late", job(config, stream, MetricNames.LATE_READINGS, "Sum", fiveMinutes), "read", readFiveMinutes))
+                .usingMetrics(inOrder("late", job(config, stream, MetricNames.LATE_READINGS, "Sum", fiveMinutes), "read", readFiveMinutes))
                 .label("late %").period(fiveMinutes).build();
         IMetric alertThrottles = watched.alertFunction().metricThrottles(MetricOptions.builder().statistic("Sum").period(fiveMinutes).build());
         IMetric alertIteratorAge = watched.alertFunction().metric("IteratorAge", MetricOptions.builder().statistic("Maximum").period(minute).build());
@@ -265,5 +266,16 @@ public final class PipelineMonitoring extends Construct {
 
     public List<Alarm> alarms() {
         return List.copyOf(alarms);
+    }
+    /**
+     * A math expression's metrics in a fixed order. They become the alarm's {@code Metrics} list in the template, and
+     * {@code Map.of} iterates in an order that changes with every JVM: each synth would then reorder the list, and
+     * every deploy would update the alarm for nothing.
+     */
+    private static Map<String, IMetric> inOrder(String firstId, IMetric first, String secondId, IMetric second) {
+        Map<String, IMetric> metrics = new LinkedHashMap<>();
+        metrics.put(firstId, first);
+        metrics.put(secondId, second);
+        return metrics;
     }
 }

@@ -393,6 +393,7 @@ class DefaultPipelineTemplateTest {
         assertThat((String) parsed.matchedOptionValue(JobOptions.TRIGGER, null)).isEqualTo("10s");
         assertThat((Integer) parsed.matchedOptionValue(JobOptions.SHUFFLE_PARTITIONS, null)).isEqualTo(32);
         assertThat((String) parsed.matchedOptionValue(JobOptions.CLOUDWATCH_NAMESPACE, null)).isEqualTo(MetricNames.DEFAULT_NAMESPACE);
+        assertThat(parsed.hasMatchedOption(JobOptions.WARM_START_ARCHIVE)).as("warm start is opt-in").isFalse();
     }
 
     /** The custom resource's Args as strings (CloudFormation intrinsics rendered as their JSON). */

@@ -3,14 +3,18 @@ package io.sensorpipe.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.cdk.compute.StreamingJobStep;
+import io.sensorpipe.contract.ArchiveLayout;
+import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.job.StreamingJobMain;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import software.amazon.awscdk.assertions.Match;
 
 /**
- * Every context switch at once (other prefix, provisioned stream, EMR Serverless, emails, data not retained),
+ * Every context switch at once (other prefix, provisioned stream, EMR Serverless, emails, data not retained, warm start),
  * synthesized once for the class.
  */
 class VariantPipelineTemplateTest {
@@ -27,7 +31,8 @@ class VariantPipelineTemplateTest {
                 "alertEmail", "oncall@example.com",
                 "retainData", "false",
                 "firehoseBufferMiB", "128",
-                "firehoseBufferSeconds", "60"));
+                "firehoseBufferSeconds", "60",
+                "jobWarmStartHistory", "7d"));
     }
 
     @Test
@@ -124,5 +129,20 @@ class VariantPipelineTemplateTest {
         pipeline.template().hasResourceProperties("AWS::KinesisFirehose::DeliveryStream", Map.of(
                 "ExtendedS3DestinationConfiguration", Match.objectLike(Map.of(
                         "BufferingHints", Map.of("SizeInMBs", 128, "IntervalInSeconds", 60)))));
+    }
+
+    @Test
+    void warmStartFromContextPointsTheJobAtTheArchivesRawPrefixAndParsesWithTheJobsOwnCommandLine() {
+        var job = SynthesizedPipeline.properties(pipeline.resourcesOfType("Custom::SensorpipeStreamingJob").values().iterator().next());
+        @SuppressWarnings("unchecked")
+        List<String> args = ((List<Object>) job.get("Args")).stream().map(String::valueOf).toList();
+        String archive = args.get(args.indexOf(JobOptions.WARM_START_ARCHIVE) + 1);
+        // the bucket is a CloudFormation reference to the archive bucket, then the prefix Firehose writes raw readings to
+        assertThat(archive).startsWith("{Fn::Join=").contains("s3://", "Archive", "/" + ArchiveLayout.DATA_ROOT);
+        assertThat(args.get(args.indexOf(JobOptions.WARM_START_HISTORY) + 1)).isEqualTo("7d");
+        CommandLine.ParseResult parsed = new CommandLine(new StreamingJobMain()).parseArgs(args.toArray(String[]::new));
+        assertThat(parsed.unmatched()).isEmpty();
+        // and the step keeps its trim-horizon start, which the job turns into the archive's end
+        assertThat(parsed.hasMatchedOption(JobOptions.INITIAL_POSITION)).isFalse();
     }
 }

@@ -1,7 +1,10 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.kinesis.KinesisApi;
+import io.sensorpipe.kinesis.KinesisClients;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
+import io.sensorpipe.kinesis.SdkKinesisApi;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import java.nio.file.Path;
@@ -72,7 +75,7 @@ public final class StreamingJobMain implements Callable<Integer> {
     boolean createResources;
     @Option(names = JobOptions.WARM_START_ARCHIVE,
             description = "on a new checkpoint, train every sensor's model on the raw archive (s3://bucket/raw/,"
-                    + " Firehose layout) before the stream's start; needs --initial-position LATEST or AT_TIMESTAMP")
+                    + " Firehose layout) before the stream's start (TRIM_HORIZON: the stream's retention)")
     String warmStartArchive;
     @Option(names = JobOptions.WARM_START_HISTORY, defaultValue = "2d",
             description = "event time before the stream's start that the warm start learns (${DEFAULT-VALUE})")
@@ -107,7 +110,8 @@ public final class StreamingJobMain implements Callable<Integer> {
                 java.time.Instant cut;
                 Duration history;
                 try {
-                    cut = warmStartCut(config, java.time.Instant.now());
+                    cut = warmStartCut(config, java.time.Instant.now(),
+                            () -> new SdkKinesisApi(KinesisClients.shared(), 0).retention(config.stream()));
                     history = JobConfig.parseDuration(JobOptions.WARM_START_HISTORY, warmStartHistory);
                     ArchiveWarmStart.parse(warmStartArchive);
                 } catch (IllegalArgumentException e) {
@@ -129,17 +133,27 @@ public final class StreamingJobMain implements Callable<Integer> {
     // No Spark type in this class's signatures (lambdas included): the CDK test loads it with picocli, without Spark.
 
     /**
-     * Where the stream takes over from the archive: the stream's start position. From the trim horizon the stream
-     * repeats up to a day of what the archive holds, so that combination is refused.
+     * Where the stream takes over from the archive: the stream's start position. From the trim horizon that is the
+     * oldest time the stream still holds (now − retention, or the stream's creation if later): the archive teaches
+     * the model what the stream no longer has, and the stream's retained readings are scored, not learnt twice (a
+     * stream reading of a window before the cut is dead-lettered LATE, see {@link ArchiveWarmStart}).
      */
-    static java.time.Instant warmStartCut(JobConfig config, java.time.Instant now) {
+    static java.time.Instant warmStartCut(JobConfig config, java.time.Instant now,
+                                          java.util.function.Supplier<KinesisApi.Retention> retention) {
         return switch (config.initialPosition()) {
             case "AT_TIMESTAMP" -> java.time.Instant.ofEpochMilli(config.atTimestampMillis());
             case "LATEST" -> now;
+            case "TRIM_HORIZON" -> trimHorizon(retention.get(), now);
             default -> throw new IllegalArgumentException(JobOptions.WARM_START_ARCHIVE + " needs "
-                    + JobOptions.INITIAL_POSITION + " LATEST or AT_TIMESTAMP (the stream's start is where the archive"
-                    + " stops), got " + config.initialPosition());
+                    + JobOptions.INITIAL_POSITION + " TRIM_HORIZON, LATEST or AT_TIMESTAMP, got "
+                    + config.initialPosition());
         };
+    }
+
+    /** The oldest event the stream can still return: records older than its retention are gone. */
+    static java.time.Instant trimHorizon(KinesisApi.Retention retention, java.time.Instant now) {
+        return java.time.Instant.ofEpochMilli(Math.max(now.toEpochMilli() - retention.retentionMillis(),
+                retention.createdAtMillis()));
     }
 
     public static void main(String[] args) {

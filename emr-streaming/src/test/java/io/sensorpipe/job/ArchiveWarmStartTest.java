@@ -3,11 +3,13 @@ package io.sensorpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sensorpipe.kinesis.KinesisApi;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +24,25 @@ class ArchiveWarmStartTest {
     @Test
     void theArchiveStopsWhereTheStreamStarts() {
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
-        assertThat(StreamingJobMain.warmStartCut(config("LATEST", 0), now)).isEqualTo(now);
-        assertThat(StreamingJobMain.warmStartCut(config("AT_TIMESTAMP", 1_000_000L), now))
+        Supplier<KinesisApi.Retention> unused = () -> {
+            throw new AssertionError("only TRIM_HORIZON asks the stream for its retention");
+        };
+        assertThat(StreamingJobMain.warmStartCut(config("LATEST", 0), now, unused)).isEqualTo(now);
+        assertThat(StreamingJobMain.warmStartCut(config("AT_TIMESTAMP", 1_000_000L), now, unused))
                 .isEqualTo(Instant.ofEpochMilli(1_000_000L));
-        assertThatThrownBy(() -> StreamingJobMain.warmStartCut(config("TRIM_HORIZON", 0), now))
-                .hasMessageContaining("--warm-start-archive needs --initial-position LATEST or AT_TIMESTAMP");
+    }
+
+    @Test
+    void fromTheTrimHorizonTheArchiveTeachesWhatTheStreamNoLongerHolds() {
+        Instant now = Instant.parse("2026-12-03T10:00:00Z");
+        long day = Duration.ofDays(1).toMillis();
+        // an old stream: the archive stops where the retention starts
+        assertThat(StreamingJobMain.warmStartCut(config("TRIM_HORIZON", 0), now,
+                () -> new KinesisApi.Retention(day, 0))).isEqualTo(now.minus(Duration.ofDays(1)));
+        // a stream younger than its retention holds everything since its creation
+        Instant created = now.minus(Duration.ofHours(3));
+        assertThat(StreamingJobMain.warmStartCut(config("TRIM_HORIZON", 0), now,
+                () -> new KinesisApi.Retention(day, created.toEpochMilli()))).isEqualTo(created);
     }
 
     @Test

@@ -36,7 +36,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * Warm start from the archive on the local cloud (moto S3 + kinesis-mock): archive objects in the Firehose layout
  * hold 35 minutes of two sensors; the job starts from its command line on a new checkpoint with the default detector
- * (warm-up 388 windows), {@code --warm-start-archive} and the stream starting {@code AT_TIMESTAMP}; its first live windows are judged by the trained model, not the warm-up,
+ * (warm-up 388 windows), {@code --warm-start-archive} and the stream starting {@code AT_TIMESTAMP} (or at its trim
+ * horizon, as the CDK step starts it); its first live windows are judged by the trained model, not the warm-up,
  * and score exactly as the same model trained and run offline.
  */
 class WarmStartIT {
@@ -49,11 +50,34 @@ class WarmStartIT {
 
     @Test
     void theFirstLiveWindowsAreScoredByTheModelTrainedOnTheArchive() throws Exception {
-        ScorerConfig scorer = ScorerConfig.defaults();
         long cut = (System.currentTimeMillis() - 2 * 60_000) / WINDOW_MS * WINDOW_MS;
+        try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
+            trainOnTheArchiveThenScoreLive(cloud, cut, 60_000,
+                    JobOptions.INITIAL_POSITION, "AT_TIMESTAMP", JobOptions.AT_TIMESTAMP, Long.toString(cut));
+        }
+    }
+
+    /**
+     * The CDK step's way: the stream from its trim horizon, which on a stream younger than its retention is the
+     * stream's creation; the archive holds what came before, and the job finds the cut itself.
+     */
+    @Test
+    void fromTheTrimHorizonTheArchiveEndsWhereTheStreamBegins() throws Exception {
+        try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
+            long created = cloud.kinesis.describeStreamSummary(b -> b.streamName(cloud.stream))
+                    .streamDescriptionSummary().streamCreationTimestamp().toEpochMilli();
+            long cut = created / WINDOW_MS * WINDOW_MS; // the window holding the cut is left to the stream
+            // the sentinel stays within the job's --max-future-skew (60 s) of the clock
+            trainOnTheArchiveThenScoreLive(cloud, cut, 40_000, JobOptions.INITIAL_POSITION, "TRIM_HORIZON");
+        }
+    }
+
+    private void trainOnTheArchiveThenScoreLive(LocalCloudFixture cloud, long cut, long sentinelAfterCut,
+                                                String... startArgs) throws Exception {
+        ScorerConfig scorer = ScorerConfig.defaults();
         long start = cut - HISTORY_WINDOWS * WINDOW_MS;
         Random random = new Random(5);
-        try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
+        {
             String archive = cloud.cloud.createBucket("emr-it-archive");
             // the archive: one reading a second per sensor, 10-minute objects under their arrival hour
             TreeMap<Long, List<Reading>> objects = new TreeMap<>();
@@ -83,19 +107,20 @@ class WarmStartIT {
                     keys.add(sensor);
                 }
             }
-            live.add(Reading.of("it/sentinel", "temperature", "it-site", cut + 60_000, 0, "C").toJsonBytes());
+            live.add(Reading.of("it/sentinel", "temperature", "it-site", cut + sentinelAfterCut, 0, "C").toJsonBytes());
             keys.add("it/sentinel");
             cloud.put(live, keys);
 
             // the job as deployed: its command line, warm start from the archive up to where the stream starts
             String checkpoint = tmp.resolve("cp").toString();
-            String[] args = {
+            List<String> argList = new ArrayList<>(List.of(
                 JobOptions.STREAM, cloud.stream, JobOptions.TABLE, cloud.table, JobOptions.CHECKPOINT, checkpoint,
                 JobOptions.DEAD_LETTER_BUCKET, cloud.bucket, JobOptions.WINDOW, WINDOW_MS + "ms",
                 JobOptions.WATERMARK, "5s", JobOptions.TRIGGER, "1s", JobOptions.SHUFFLE_PARTITIONS, "2",
-                JobOptions.INITIAL_POSITION, "AT_TIMESTAMP", JobOptions.AT_TIMESTAMP, Long.toString(cut),
                 JobOptions.WARM_START_ARCHIVE, "s3://" + archive + "/raw/", JobOptions.WARM_START_HISTORY, "1h",
-                JobOptions.METRICS_FILE, tmp.resolve("metrics.json").toString()};
+                JobOptions.METRICS_FILE, tmp.resolve("metrics.json").toString()));
+            argList.addAll(List.of(startArgs));
+            String[] args = argList.toArray(String[]::new);
             AtomicInteger exit = new AtomicInteger(-1);
             Thread job = new Thread(() -> exit.set(new CommandLine(new StreamingJobMain()).execute(args)), "job");
             job.start();

@@ -77,7 +77,7 @@ public final class StreamingJobStep {
 
     /** Job arguments after the jar (flags of emr-streaming's StreamingJobMain). */
     public List<String> arguments() {
-        return List.of(
+        List<String> args = new java.util.ArrayList<>(List.of(
                 JobOptions.STREAM, stream.getStreamName(),
                 JobOptions.TABLE, results.getTableName(),
                 JobOptions.CHECKPOINT, buckets.checkpointLocation(),
@@ -85,7 +85,15 @@ public final class StreamingJobStep {
                 JobOptions.DEAD_LETTER_PREFIX, PipelineBuckets.DEAD_LETTERS_PREFIX,
                 JobOptions.TRIGGER, config.jobTrigger(),
                 JobOptions.SHUFFLE_PARTITIONS, Integer.toString(config.jobShufflePartitions()),
-                JobOptions.CLOUDWATCH_NAMESPACE, config.metricsNamespace());
+                JobOptions.CLOUDWATCH_NAMESPACE, config.metricsNamespace()));
+        if (!config.jobWarmStartHistory().isEmpty()) {
+            // The step starts from the trim horizon: on a new checkpoint the archive teaches what the stream no
+            // longer holds. The role already reads the archive's raw/ prefix.
+            args.addAll(List.of(
+                    JobOptions.WARM_START_ARCHIVE, "s3://" + buckets.archive().getBucketName() + "/" + ArchiveLayout.DATA_ROOT,
+                    JobOptions.WARM_START_HISTORY, config.jobWarmStartHistory()));
+        }
+        return List.copyOf(args);
     }
 
     /** Grants exactly what the job does; used for the EMR instance role or the EMR Serverless execution role. */

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import io.sensorpipe.config.DurationText;
+import java.time.Duration;
 
 /**
  * Everything the app reads from CDK context ({@code -c key=value} or {@code cdk.json}), typed and validated once.
@@ -45,7 +47,8 @@ public record StackConfig(
         Path emrJar,
         Path supervisorJar,
         int jobMaxRestarts,
-        int jobShufflePartitions) {
+        int jobShufflePartitions,
+        String jobWarmStartHistory) {
 
     public static final String DEFAULT_LAMBDA_JAR = "../lambda-alerts/target/lambda-alerts-0.1.0-SNAPSHOT-all.jar";
     public static final String DEFAULT_ARCHIVE_TRANSFORM_JAR = "../firehose-archive/target/firehose-archive-0.1.0-SNAPSHOT-all.jar";
@@ -129,13 +132,29 @@ public record StackConfig(
                 Path.of(c.string("supervisorJar", DEFAULT_SUPERVISOR_JAR)),
                 c.integer("jobMaxRestarts", 5, 0, 100),
                 // The job's state partitions: fixed by the first run of a checkpoint, so sized for the largest cluster.
-                c.integer("jobShufflePartitions", 32, 1, 4096));
+                c.integer("jobShufflePartitions", 32, 1, 4096),
+                warmStartHistory(c.string("jobWarmStartHistory", "")));
     }
 
     /** Lower-case letters and digits only: it goes into bucket, table and stream names. */
     private static String dataSuffix(String value) {
         if (!value.isEmpty() && !value.matches("[a-z0-9]{1,8}")) {
             throw new IllegalArgumentException("context 'dataSuffix' must be 1-8 lower-case letters or digits (e.g. 2), got '" + value + "'");
+        }
+        return value;
+    }
+
+    /**
+     * The job's --warm-start-history, or "" for no warm start: on a new checkpoint the job first trains every sensor
+     * on this much of the archive before the stream's trim horizon (see emr-streaming's README).
+     */
+    private static String warmStartHistory(String value) {
+        if (!value.isEmpty()) {
+            Duration d = DurationText.parse("context 'jobWarmStartHistory'", value);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException("context 'jobWarmStartHistory' must be positive (e.g. 7d), or left out"
+                        + " for no warm start; got '" + value + "'");
+            }
         }
         return value;
     }

@@ -50,6 +50,8 @@ class StackConfigTest {
         assertThatThrownBy(() -> read(Map.of("archiveGlacierDays", 20, "archiveInfrequentAccessDays", 30))).hasMessageContaining("'archiveGlacierDays'");
         assertThatThrownBy(() -> read(Map.of("region", "mars"))).hasMessageContaining("'region'");
         assertThatThrownBy(() -> read(Map.of("jobTrigger", "30 seconds"))).hasMessageContaining("'jobTrigger'");
+        assertThatThrownBy(() -> read(Map.of("jobWarmStartHistory", "a week"))).hasMessageContaining("'jobWarmStartHistory'");
+        assertThatThrownBy(() -> read(Map.of("jobWarmStartHistory", "0s"))).hasMessageContaining("'jobWarmStartHistory'");
     }
 
     @Test

@@ -18,6 +18,16 @@ public class JobOutput implements Serializable {
     /** A sensor's open-window state row could not be decoded: its open windows restarted empty. */
     public static final String STATE_RESET = "STATE_RESET";
 
+    /**
+     * How the stateful step's output rows cross into the sink: one Kryo-serialized column. The rows are only
+     * handed from the state step to {@code foreachBatch} in the same task (never stored: not part of the checkpoint);
+     * a bean encoder's 32 columns made every batch's plan, its UI description and the tasks' generated projections
+     * several times larger (measured in {@code scripts/bench stream}, docs/BENCHMARKS.md).
+     */
+    public static org.apache.spark.sql.Encoder<JobOutput> encoder() {
+        return org.apache.spark.sql.Encoders.kryo(JobOutput.class);
+    }
+
     private String kind;
     private String sensorId;
     private long windowStart;

@@ -51,11 +51,14 @@ import scala.collection.JavaConverters;
  *   <li><b>count</b>: {@code from_json} + watermark + {@code groupBy(window, sensorId).count()} to a memory sink.</li>
  * </ul>
  * Each round's input: {@code sensors × windows × perWindow} readings (60 s windows), in batches of a few windows,
- * the last with one reading per sensor beyond the last window so every window closes; the job keeps running across
- * rounds (pre-trained once), each baseline starts fresh on the same input. All three queries use the same
- * trigger, state store and shuffle partitions. Ends with
- * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>} of the last round
- * (every round is printed; round 1 warms the JIT up).
+ * the last with one reading per sensor beyond the last window so every window closes; the job keeps its state
+ * across rounds (pre-trained once; stopped while the baselines run), each baseline starts fresh on the same input.
+ * All three queries use the same session (the job's settings), trigger, state store and shuffle partitions, and are
+ * fed alike: a batch's input is added once the query has taken the previous one ({@link #feedAll}), as from a
+ * continuous stream. Each round prints every query's batches (with and without input) and their summed durations
+ * and stage times; the run ends with
+ * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>}: the medians over
+ * the timed rounds (round 1 warms the JIT up) of ratios taken within one round.
  */
 public final class StreamBench {
     private static final long WINDOW_MS = 60_000;

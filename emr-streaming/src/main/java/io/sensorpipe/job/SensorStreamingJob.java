@@ -103,19 +103,19 @@ public final class SensorStreamingJob {
     public static final String UI_EXPLAIN_MODE = "spark.sql.ui.explainMode";
     /**
      * The tree only: Spark builds this description on the driver for every micro-batch and for the sink's action,
-     * even with the UI off; the default ({@code formatted}) lists every operator's expressions in full, which for
-     * this job's plan was the largest single part of a batch's driver time in a JFR profile.
+     * even with the UI off; the default ({@code formatted}) lists every operator's expressions in full: 16 % of the
+     * driver's stream thread in a JFR profile of {@code scripts/bench stream}.
      */
     public static final String UI_EXPLAIN_SIMPLE = "simple";
 
     /** Spark's (internal) setting naming how checkpoint and state files are written. */
     public static final String LOCAL_CHECKPOINT_FILES = "spark.sql.streaming.checkpointFileManagerClass";
     /**
-     * Writes checkpoint files through Hadoop's {@code FileSystem}. Spark's default ({@code FileContext}) renames
-     * each written file with Hadoop's local {@code FileContext}, which runs {@code readlink} as 4 child processes per
-     * rename (no native Hadoop library): offsets, commits and every state partition's changelog, each batch
-     * (~40 % of a local batch's time in {@code scripts/bench stream}). A local rename is atomic either way. Used for
-     * local checkpoints only; HDFS keeps Spark's default (its {@code FileContext} rename is the atomic one).
+     * Writes checkpoint files through Hadoop's {@code FileSystem}. Spark's default renames each written file with
+     * Hadoop's local {@code FileContext}, which runs {@code readlink} as 4 child processes per rename (no native
+     * Hadoop library): offsets, commits and every state partition's changelog, each batch (about a third of a local
+     * batch's time in {@code scripts/bench stream}). A local rename is atomic either way. Used for local checkpoints
+     * only; HDFS keeps Spark's default (its {@code FileContext} rename is the atomic one).
      */
     public static final String LOCAL_CHECKPOINT_FILE_MANAGER =
             "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager";

@@ -21,8 +21,8 @@ public class JobOutput implements Serializable {
     /**
      * How the stateful step's output rows cross into the sink: one Kryo-serialized column. The rows are only
      * handed from the state step to {@code foreachBatch} in the same task (never stored: not part of the checkpoint);
-     * a bean encoder's 32 columns made every batch's plan, its UI description and the tasks' generated projections
-     * several times larger (measured in {@code scripts/bench stream}, docs/BENCHMARKS.md).
+     * a bean encoder spelt out its 32 columns in every batch's plan, the plan's description and the tasks' generated
+     * projections (measured with the simpler plan description, see docs/BENCHMARKS.md "Stateful core").
      */
     public static org.apache.spark.sql.Encoder<JobOutput> encoder() {
         return org.apache.spark.sql.Encoders.kryo(JobOutput.class);

@@ -2,6 +2,7 @@ package io.sensorpipe.bench;
 
 import io.sensorpipe.job.BatchSink;
 import io.sensorpipe.job.JobAwsClients;
+import io.sensorpipe.job.SensorStreamingJob;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
 import io.sensorpipe.processing.RawRecord;
@@ -50,11 +51,14 @@ import scala.collection.JavaConverters;
  *   <li><b>count</b>: {@code from_json} + watermark + {@code groupBy(window, sensorId).count()} to a memory sink.</li>
  * </ul>
  * Each round's input: {@code sensors × windows × perWindow} readings (60 s windows), in batches of a few windows,
- * the last with one reading per sensor beyond the last window so every window closes; the job keeps running across
- * rounds (pre-trained once), each baseline starts fresh on the same input. All three queries use the same
- * trigger, state store and shuffle partitions. Ends with
- * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>} of the last round
- * (every round is printed; round 1 warms the JIT up).
+ * the last with one reading per sensor beyond the last window so every window closes; the job keeps its state
+ * across rounds (pre-trained once; stopped while the baselines run), each baseline starts fresh on the same input.
+ * All three queries use the same session (the job's settings), trigger, state store and shuffle partitions, and are
+ * fed alike: a batch's input is added once the query has taken the previous one ({@link #feedAll}), as from a
+ * continuous stream. Each round prints every query's batches (with and without input) and their summed durations
+ * and stage times; the run ends with
+ * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>}: the medians over
+ * the timed rounds (round 1 warms the JIT up) of ratios taken within one round.
  */
 public final class StreamBench {
     private static final long WINDOW_MS = 60_000;
@@ -135,19 +139,23 @@ public final class StreamBench {
         int sensors = arg(args, 0, 20);
         int windows = arg(args, 1, 20);
         int perWindow = arg(args, 2, 60);
-        int rounds = arg(args, 3, 2);
+        int rounds = arg(args, 3, 4);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.streaming.stateStore.providerClass",
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
                 .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+                // the job's own session settings (SensorStreamingJob.session), for all three queries
+                .config(SensorStreamingJob.LOCAL_CHECKPOINT_FILES, SensorStreamingJob.LOCAL_CHECKPOINT_FILE_MANAGER)
+                .config(SensorStreamingJob.UI_EXPLAIN_MODE, SensorStreamingJob.UI_EXPLAIN_SIMPLE)
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
+        spark.sparkContext().addSparkListener(STAGES);
         StreamBench bench = new StreamBench(spark, sensors, windows, perWindow, rounds);
         System.out.printf("input: %d sensors pre-trained on %d history windows each (untimed), then per round %d"
                         + " readings (%d windows x %d readings per sensor, 60 s windows, %d batches)%n", sensors,
                 bench.historyWindows, bench.timedReadings(), windows, perWindow, bench.round(0).size());
-        String line = null;
+        List<double[]> timed = new ArrayList<>(); // per timed round: job/parse, job/count, job readings/s, bytes
         try (Job job = bench.startJob()) {
             for (int round = 0; round < rounds; round++) {
                 List<List<RawRecord>> input = bench.round(round);
@@ -156,16 +164,27 @@ public final class StreamBench {
                 double jobRate = bench.timedReadings() / job.run(input);
                 long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
                         : job.state.bytes.get() / job.state.dataBatches.get();
+                boolean warmUp = round == 0 && rounds > 1;
                 System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s "
                                 + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch%n", round + 1,
-                        round == 0 && rounds > 1 ? " (warm-up)" : "", parse, count, jobRate, jobRate / parse,
+                        warmUp ? " (warm-up)" : "", parse, count, jobRate, jobRate / parse,
                         jobRate / count, bytesPerBatch);
-                line = String.format("job/parse=%.2f job/count=%.2f job_readings_per_s=%.0f state_bytes_per_batch=%d",
-                        jobRate / parse, jobRate / count, jobRate, bytesPerBatch);
+                if (!warmUp) {
+                    timed.add(new double[] {jobRate / parse, jobRate / count, jobRate, bytesPerBatch});
+                }
             }
         }
         spark.stop();
-        System.out.println(line);
+        // Medians over the timed rounds: each ratio is taken within one round (same load), the median damps the
+        // load of a shared machine changing under one query's few seconds.
+        System.out.printf("final line: medians of rounds %d..%d%n", rounds - timed.size() + 1, rounds);
+        System.out.printf("job/parse=%.2f job/count=%.2f job_readings_per_s=%.0f state_bytes_per_batch=%.0f%n",
+                median(timed, 0), median(timed, 1), median(timed, 2), median(timed, 3));
+    }
+
+    private static double median(List<double[]> rows, int col) {
+        double[] v = rows.stream().mapToDouble(r -> r[col]).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static int arg(String[] args, int i, int dflt) {
@@ -178,16 +197,18 @@ public final class StreamBench {
     double runParse(List<List<RawRecord>> timed) throws Exception {
         MemoryStream<RawRecord> in = feed();
         AtomicLong parsed = new AtomicLong();
+        Path cp = Files.createTempDirectory("bench-parse");
         StreamingQuery q = parsedReadings(in).writeStream()
                 .trigger(Trigger.ProcessingTime(100))
-                .option("checkpointLocation", Files.createTempDirectory("bench-parse").toString())
+                .option("checkpointLocation", cp.toString())
                 .foreachBatch((VoidFunction2<Dataset<Row>, Long>) (ds, id) -> parsed.addAndGet(ds.count()))
                 .start();
         double s = seconds(() -> {
-            feedAll(in, q, timed);
+            feedAll(in, q, cp, timed);
             await(q, parsed::get, timedReadings());
         });
         q.stop();
+        report("parse", q, 0);
         return s;
     }
 
@@ -195,19 +216,21 @@ public final class StreamBench {
     double runCount(List<List<RawRecord>> timed) throws Exception {
         MemoryStream<RawRecord> in = feed();
         String table = "bench_count_" + System.nanoTime();
+        Path cp = Files.createTempDirectory("bench-count");
         StreamingQuery q = parsedReadings(in).withWatermark("eventTime", "0 seconds")
                 .groupBy(functions.window(functions.col("eventTime"), WINDOW_MS / 1000 + " seconds"),
                         functions.col("sensorId"))
                 .count()
                 .writeStream().format("memory").queryName(table).outputMode("append")
                 .trigger(Trigger.ProcessingTime(100))
-                .option("checkpointLocation", Files.createTempDirectory("bench-count").toString())
+                .option("checkpointLocation", cp.toString())
                 .start();
         double s = seconds(() -> {
-            feedAll(in, q, timed);
+            feedAll(in, q, cp, timed);
             await(q, () -> spark.table(table).count(), (long) sensors * windows);
         });
         q.stop();
+        report("count", q, 0);
         return s;
     }
 
@@ -240,7 +263,7 @@ public final class StreamBench {
             spark.streams().addListener(state);
             checkpoint = tmp.resolve("cp");
             start();
-            feedAll(in, q, history);
+            feedAll(in, q, checkpoint, history);
             historyClosed = (long) sensors * (historyWindows - 1); // the newest history window stays open
             await(q, written, historyClosed);
             // Stopped while the baselines run: with processing-time timers the job runs a batch every trigger even
@@ -271,11 +294,14 @@ public final class StreamBench {
                 }
                 sleep(10);
             }
+            int untimed = q.recentProgress().length; // progress entries before the timed part
+            STAGES.take(q.id());
             double s = seconds(() -> {
-                feedAll(in, q, input);
+                feedAll(in, q, checkpoint, input);
                 await(q, written, expected);
             });
             q.stop();
+            report("job", q, untimed);
             return s;
         }
 
@@ -290,6 +316,51 @@ public final class StreamBench {
             aws.close();
         }
     }
+
+    /**
+     * Per streaming query (Spark's {@code sql.streaming.queryId} job property): its stages' wall time (submitted →
+     * completed) and their tasks' run, deserialization and shuffle-write time, split into shuffle-map and result
+     * stages, so a round's addBatch time can be read as where it went.
+     */
+    static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+        private final java.util.Map<Integer, String> stageQuery = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.Map<String, java.util.Map<String, Long>> byQuery = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public void onStageSubmitted(org.apache.spark.scheduler.SparkListenerStageSubmitted e) {
+            String id = e.properties() == null ? null : e.properties().getProperty("sql.streaming.queryId");
+            if (id != null) {
+                stageQuery.put(e.stageInfo().stageId(), id);
+            }
+        }
+
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+            var info = e.stageInfo();
+            String id = stageQuery.remove(info.stageId());
+            if (id == null || info.submissionTime().isEmpty() || info.completionTime().isEmpty()) {
+                return;
+            }
+            var m = info.taskMetrics();
+            String kind = m.shuffleWriteMetrics().recordsWritten() > 0 || m.shuffleWriteMetrics().bytesWritten() > 0
+                    ? "map" : "result";
+            var acc = byQuery.computeIfAbsent(id, k -> new java.util.concurrent.ConcurrentSkipListMap<>());
+            acc.merge(kind + "Stages", 1L, Long::sum);
+            acc.merge(kind + "Tasks", (long) info.numTasks(), Long::sum);
+            acc.merge(kind + "WallMs", (Long) info.completionTime().get() - (Long) info.submissionTime().get(),
+                    Long::sum);
+            acc.merge(kind + "TaskRunMs", m.executorRunTime(), Long::sum);
+            acc.merge(kind + "TaskDeserMs", m.executorDeserializeTime(), Long::sum);
+            acc.merge(kind + "ShuffleWriteMs", m.shuffleWriteMetrics().writeTime() / 1_000_000, Long::sum);
+        }
+
+        String take(java.util.UUID queryId) {
+            var m = byQuery.remove(queryId.toString());
+            return m == null ? "{}" : m.toString();
+        }
+    }
+
+    static final StageTimes STAGES = new StageTimes();
 
     /** RocksDB's bytes written by the state operator, per batch that had input. */
     static final class StateBytes extends StreamingQueryListener {
@@ -341,10 +412,86 @@ public final class StreamBench {
         return MemoryStream.apply(Encoders.bean(RawRecord.class), spark.sqlContext());
     }
 
-    private static void feedAll(MemoryStream<RawRecord> in, StreamingQuery q, List<List<RawRecord>> batches) {
+    /**
+     * Feeds the batches as a continuous stream would: the next batch's input is added as soon as the query has
+     * taken the previous one (its offset is in the query's offset log), so it waits for the running batch and is
+     * read by the next trigger, whole and alone. (Adding it only after the previous batch was processed made the
+     * next trigger find no input: a query that runs batches without input (processing-time timers) then started one
+     * of those, and the input waited for it, while the baselines only waited for their next trigger.)
+     */
+    private static void feedAll(MemoryStream<RawRecord> in, StreamingQuery q, Path checkpoint,
+                                List<List<RawRecord>> batches) {
+        Offset last = null;
         for (List<RawRecord> b : batches) {
-            awaitProcessed(q, in.addData(JavaConverters.asScalaBuffer(b).toSeq()));
+            if (last != null) {
+                awaitTaken(q, checkpoint, last);
+            }
+            last = in.addData(JavaConverters.asScalaBuffer(b).toSeq());
         }
+        awaitProcessed(q, last);
+    }
+
+    /** Waits until a batch reading up to {@code offset} is in the query's offset log (planned, maybe running). */
+    private static void awaitTaken(StreamingQuery q, Path checkpoint, Offset offset) {
+        String json = offset.json();
+        Path log = checkpoint.resolve("offsets");
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        long seen = -1;
+        while (System.currentTimeMillis() < deadline) {
+            if (q.exception().isDefined()) {
+                throw new IllegalStateException("query failed", q.exception().get());
+            }
+            String[] names = log.toFile().list();
+            if (names != null) {
+                for (String n : names) {
+                    if (!n.matches("\\d+") || Long.parseLong(n) <= seen) {
+                        continue;
+                    }
+                    try {
+                        List<String> lines = Files.readAllLines(log.resolve(n));
+                        if (json.equals(lines.get(lines.size() - 1).trim())) {
+                            return;
+                        }
+                        seen = Math.max(seen, Long.parseLong(n));
+                    } catch (java.io.IOException | RuntimeException e) {
+                        // being written (renamed into place whole, but a listing may race the rename): look again
+                    }
+                }
+            }
+            sleep(2);
+        }
+        throw new IllegalStateException("offset " + json + " not taken in time");
+    }
+
+    /**
+     * One line per timed run: how many batches the query ran (with and without input) and where their time went
+     * (Spark's per-batch durations, summed), so the ratios can be read against per-batch costs.
+     */
+    private static void report(String name, StreamingQuery q, int skip) {
+        java.util.Map<String, Long> ms = new java.util.TreeMap<>();
+        java.util.Map<String, Long> state = new java.util.TreeMap<>();
+        int data = 0;
+        int empty = 0;
+        StreamingQueryProgress[] all = q.recentProgress();
+        for (int i = skip; i < all.length; i++) {
+            StreamingQueryProgress p = all[i];
+            if (!p.durationMs().containsKey("addBatch")) {
+                continue; // a trigger that ran no batch
+            }
+            if (p.numInputRows() > 0) {
+                data++;
+            } else {
+                empty++;
+            }
+            p.durationMs().forEach((k, v) -> ms.merge(k, v, Long::sum));
+            for (var op : p.stateOperators()) { // inside addBatch: the state step's own time and its commits
+                state.merge("updates", op.allUpdatesTimeMs(), Long::sum);
+                state.merge("removals", op.allRemovalsTimeMs(), Long::sum);
+                state.merge("commit", op.commitTimeMs(), Long::sum);
+            }
+        }
+        System.out.printf("  %s: %d batches with input, %d without; summed ms %s%s; stages %s%n", name, data, empty,
+                ms, state.isEmpty() ? "" : ", of which state operator " + state, STAGES.take(q.id()));
     }
 
     /** Waits for the batch that read up to {@code offset} (works whether or not the query runs no-data batches). */

@@ -87,12 +87,43 @@ public final class SensorStreamingJob {
                 .config("spark.sql.shuffle.partitions", Integer.toString(config.shufflePartitions()))
                 .config("spark.sql.streaming.stateStore.providerClass",
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
-                .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true");
+                .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+                .config(UI_EXPLAIN_MODE, UI_EXPLAIN_SIMPLE);
         if (!conf.contains("spark.master")) { // spark-submit sets it; only local runs get the default
             b.master(config.master());
             b.config("spark.ui.enabled", "false");
         }
+        if (isLocalPath(config.checkpoint(), conf.get("spark.master", config.master()))) {
+            b.config(LOCAL_CHECKPOINT_FILES, LOCAL_CHECKPOINT_FILE_MANAGER);
+        }
         return b.getOrCreate();
+    }
+
+    /** How Spark describes each execution's plan in its listener events (the SQL tab). */
+    public static final String UI_EXPLAIN_MODE = "spark.sql.ui.explainMode";
+    /**
+     * The tree only: Spark builds this description on the driver for every micro-batch and for the sink's action,
+     * even with the UI off; the default ({@code formatted}) lists every operator's expressions in full: 16 % of the
+     * driver's stream thread in a JFR profile of {@code scripts/bench stream}.
+     */
+    public static final String UI_EXPLAIN_SIMPLE = "simple";
+
+    /** Spark's (internal) setting naming how checkpoint and state files are written. */
+    public static final String LOCAL_CHECKPOINT_FILES = "spark.sql.streaming.checkpointFileManagerClass";
+    /**
+     * Writes checkpoint files through Hadoop's {@code FileSystem}. Spark's default renames each written file with
+     * Hadoop's local {@code FileContext}, which runs {@code readlink} as 4 child processes per rename (no native
+     * Hadoop library): offsets, commits and every state partition's changelog, each batch (about a third of a local
+     * batch's time in {@code scripts/bench stream}). A local rename is atomic either way. Used for local checkpoints
+     * only; HDFS keeps Spark's default (its {@code FileContext} rename is the atomic one).
+     */
+    public static final String LOCAL_CHECKPOINT_FILE_MANAGER =
+            "org.apache.spark.sql.execution.streaming.FileSystemBasedCheckpointFileManager";
+
+    /** Whether {@code checkpoint} is on the local file system ({@code file:}, or no scheme with a local master). */
+    static boolean isLocalPath(String checkpoint, String master) {
+        String scheme = new org.apache.hadoop.fs.Path(checkpoint).toUri().getScheme();
+        return "file".equals(scheme) || (scheme == null && master != null && master.startsWith("local"));
     }
 
     public ScorerConfig scorerConfig() {

@@ -18,6 +18,16 @@ public class JobOutput implements Serializable {
     /** A sensor's open-window state row could not be decoded: its open windows restarted empty. */
     public static final String STATE_RESET = "STATE_RESET";
 
+    /**
+     * How the stateful step's output rows cross into the sink: one Kryo-serialized column. The rows are only
+     * handed from the state step to {@code foreachBatch} in the same task (never stored: not part of the checkpoint);
+     * a bean encoder spelt out its 32 columns in every batch's plan, the plan's description and the tasks' generated
+     * projections (measured with the simpler plan description, see docs/BENCHMARKS.md "Stateful core").
+     */
+    public static org.apache.spark.sql.Encoder<JobOutput> encoder() {
+        return org.apache.spark.sql.Encoders.kryo(JobOutput.class);
+    }
+
     private String kind;
     private String sensorId;
     private long windowStart;

@@ -50,9 +50,9 @@ public final class WindowingPipeline {
         SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout);
         if (initialState != null) {
             return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
-                    Encoders.bean(JobOutput.class), GroupStateTimeout.ProcessingTimeTimeout(), initialState);
+                    JobOutput.encoder(), GroupStateTimeout.ProcessingTimeTimeout(), initialState);
         }
         return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
-                Encoders.bean(JobOutput.class), GroupStateTimeout.ProcessingTimeTimeout());
+                JobOutput.encoder(), GroupStateTimeout.ProcessingTimeTimeout());
     }
 }

@@ -69,7 +69,7 @@ class ArchiveWindowingTest {
                 Reading.of("flush", "t", "", T0 + 600_000, 0, "").toJsonBytes(), "s", "shardId-0", "2", 0))).toSeq());
         List<String> streamed = List.of();
         for (int i = 0; i < 100 && streamed.size() < 12; i++) {
-            streamed = describe(spark.table(table).as(Encoders.bean(JobOutput.class)).collectAsList());
+            streamed = describe(spark.table(table).as(JobOutput.encoder()).collectAsList());
             Thread.sleep(200);
         }
         q.stop();

@@ -212,7 +212,7 @@ class WindowingPipelineTest {
         long deadline = System.currentTimeMillis() + 30_000;
         List<JobOutput> out;
         do {
-            out = spark.table(table).as(Encoders.bean(JobOutput.class)).collectAsList();
+            out = spark.table(table).as(JobOutput.encoder()).collectAsList();
             if (ready.test(out)) {
                 return out;
             }

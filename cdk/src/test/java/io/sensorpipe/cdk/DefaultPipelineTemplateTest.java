@@ -7,6 +7,7 @@ import io.sensorpipe.cdk.alerts.Alerting;
 import io.sensorpipe.cdk.compute.StreamingJobStep;
 import io.sensorpipe.cdk.compute.JobLifecycle;
 import io.sensorpipe.cdk.ingest.ReadingsIngest;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.contract.JobControl;
 import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.job.StreamingJobMain;
@@ -184,8 +185,8 @@ class DefaultPipelineTemplateTest {
                 "KinesisStreamSourceConfiguration", Match.objectLike(Map.of("KinesisStreamARN", Match.anyValue())),
                 "ExtendedS3DestinationConfiguration", Match.objectLike(Map.of(
                         "CompressionFormat", "GZIP",
-                        "Prefix", ReadingsIngest.ARCHIVE_PREFIX,
-                        "ErrorOutputPrefix", ReadingsIngest.ARCHIVE_ERROR_PREFIX,
+                        "Prefix", ArchiveLayout.DEFAULT_PREFIX,
+                        "ErrorOutputPrefix", ArchiveLayout.DEFAULT_ERROR_PREFIX,
                         "BufferingHints", Map.of("SizeInMBs", 64, "IntervalInSeconds", 300),
                         "ProcessingConfiguration", Map.of("Enabled", true, "Processors", List.of(Map.of(
                                 "Type", "Lambda",

@@ -17,9 +17,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -125,14 +122,12 @@ public final class ArchiveWarmStart {
         return uri;
     }
 
-    /** Keys of the objects in the hour partitions from {@code from} to {@code to} (inclusive hours). */
+    /** Keys of the objects in the hour partitions that overlap [{@code from}, {@code to}). */
     static List<String> objectKeys(S3Client s3, String bucket, String prefix, Instant from, Instant to) {
         List<String> keys = new ArrayList<>();
         String base = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
-        for (ZonedDateTime h = from.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
-             !h.toInstant().isAfter(to); h = h.plusHours(1)) {
-            String hour = base + ArchiveLayout.hourPartition(h.toInstant());
-            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(hour)).contents().stream()
+        for (String partition : ArchiveLayout.hourPartitions(from, to)) {
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(base + partition)).contents().stream()
                     .map(S3Object::key).filter(k -> k.endsWith(ArchiveLayout.OBJECT_SUFFIX)).forEach(keys::add);
         }
         return keys;

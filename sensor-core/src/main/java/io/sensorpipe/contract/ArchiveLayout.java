@@ -113,6 +113,14 @@ public final class ArchiveLayout {
         return render(HOUR_PARTITION, arrival, null);
     }
 
+    /**
+     * The hour partitions ({@link #hourPartition}) of every hour that overlaps [from, to): what a reader given the data
+     * root lists.
+     */
+    public static List<String> hourPartitions(Instant from, Instant to) {
+        return hourly(from, to, ArchiveLayout::hourPartition);
+    }
+
     public String dataObjectKey(Instant arrival, UUID id) {
         return dataPrefixFor(arrival) + objectName(arrival, id);
     }

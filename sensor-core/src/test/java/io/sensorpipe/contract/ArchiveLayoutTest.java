@@ -39,6 +39,13 @@ class ArchiveLayoutTest {
     }
 
     @Test
+    void hourPartitionsBelowTheDataRootCoverEveryOverlappingHour() {
+        assertThat(ArchiveLayout.hourPartitions(Instant.parse("2026-11-25T22:30:00Z"), Instant.parse("2026-11-26T00:00:01Z")))
+                .containsExactly("year=2026/month=11/day=25/hour=22/", "year=2026/month=11/day=25/hour=23/",
+                        "year=2026/month=11/day=26/hour=00/");
+    }
+
+    @Test
     void hourlyErrorPrefixesNameTheErrorOutputType() {
         assertThat(layout.hourlyErrorPrefixes(arrival, arrival.plusSeconds(3600), ArchiveLayout.PROCESSING_FAILED))
                 .containsExactly("errors/processing-failed/year=2026/month=11/day=25/hour=07/",

@@ -39,10 +39,6 @@ import software.constructs.Construct;
  * put records and nothing else.
  */
 public final class ReadingsIngest extends Construct {
-    /** Hive-style hourly partitions: the archive layout contract ({@link ArchiveLayout}) that the bridge, replay and the job's warm start also use. */
-    public static final String ARCHIVE_PREFIX = ArchiveLayout.DEFAULT_PREFIX;
-    public static final String ARCHIVE_ERROR_PREFIX = ArchiveLayout.DEFAULT_ERROR_PREFIX;
-
     /** firehose-archive's record transformer. */
     public static final String TRANSFORM_HANDLER = "io.sensorpipe.archive.transform.FirehoseTransformHandler::handleRequest";
 
@@ -73,8 +69,9 @@ public final class ReadingsIngest extends Construct {
                 .source(new KinesisStreamSource(stream))
                 .destination(S3Bucket.Builder.create(archiveBucket)
                         .compression(Compression.GZIP)
-                        .dataOutputPrefix(ARCHIVE_PREFIX)
-                        .errorOutputPrefix(ARCHIVE_ERROR_PREFIX)
+                        // hourly Hive-style partitions: the layout the bridge, replay and the job's warm start also use
+                        .dataOutputPrefix(ArchiveLayout.DEFAULT_PREFIX)
+                        .errorOutputPrefix(ArchiveLayout.DEFAULT_ERROR_PREFIX)
                         .bufferingSize(Size.mebibytes(config.firehoseBufferMiB()))
                         .bufferingInterval(Duration.seconds(config.firehoseBufferSeconds()))
                         .encryptionKey(dataKey)

@@ -111,6 +111,52 @@ class WindowStateCodecTest {
         }
     }
 
+    @Test
+    void closedWindowsRoundTripExactlyInOrder() {
+        Random rnd = new Random(3);
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        for (int i = 0; i < 400; i++) {
+            s.offer(rnd.nextInt(600_000), rnd.nextGaussian() * Math.pow(10, rnd.nextInt(20) - 10), 0);
+        }
+        List<ClosedWindow> closed = s.closeUpTo(Long.MAX_VALUE);
+        byte[] bytes = WindowStateCodec.encodeClosed(closed, MINUTE);
+        List<ClosedWindow> back = WindowStateCodec.decodeClosed(bytes, "s", MINUTE);
+        assertThat(back).isEqualTo(closed); // records: same sensor, bounds and (exact) aggregates
+        for (int i = 0; i < back.size(); i++) {
+            assertThat(back.get(i).aggregate().mean()).isEqualTo(closed.get(i).aggregate().mean());
+            assertThat(back.get(i).aggregate().variance()).isEqualTo(closed.get(i).aggregate().variance());
+        }
+        assertThat(WindowStateCodec.encodeClosed(back, MINUTE)).isEqualTo(bytes);
+        assertThat(WindowStateCodec.decodeClosed(WindowStateCodec.encodeClosed(List.of(), MINUTE), "s", MINUTE))
+                .isEmpty();
+    }
+
+    @Test
+    void closedWindowsOfAnotherSizeOrOutOfOrderAreRefused() {
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        s.offer(1_000, 1.0, 0);
+        s.offer(61_000, 2.0, 0);
+        List<ClosedWindow> closed = s.closeUpTo(Long.MAX_VALUE);
+        byte[] good = WindowStateCodec.encodeClosed(closed, MINUTE);
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(good, "s", new TumblingWindows(Duration.ofSeconds(10))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000 ms");
+        byte[] reversed = WindowStateCodec.encodeClosed(List.of(closed.get(1), closed.get(0)), MINUTE);
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(reversed, "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in order");
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(WindowStateCodec.encode(s), "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
+        Random rnd = new Random(1);
+        for (int i = 0; i < 2_000; i++) { // random damage: refused or decoded, never another exception
+            byte[] bad = good.clone();
+            bad[3 + rnd.nextInt(bad.length - 3)] ^= (byte) (1 << rnd.nextInt(8));
+            try {
+                WindowStateCodec.decodeClosed(bad, "s", MINUTE);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
     private static void assertSameState(SensorWindowState actual, SensorWindowState expected) {
         assertThat(actual.lateCount()).isEqualTo(expected.lateCount());
         assertThat(actual.duplicateCount()).isEqualTo(expected.duplicateCount());

@@ -153,8 +153,9 @@ public final class SensorStateFunction
                 out.add(JobOutput.window(result));
             }
             sinceSnapshot.addAll(closed);
-            // a reset model is snapshot at once: its old snapshot must not be restored (and reset) again
-            if (reset || sinceSnapshot.size() >= snapshotAfter(key)) {
+            // a new model is snapshot at once (a later change of settings then finds a snapshot to reset), and a
+            // reset one too: its old snapshot must not be restored (and reset) again
+            if (reset || s.getScorer() == null || sinceSnapshot.size() >= snapshotAfter(key)) {
                 s.setScorer(scorer.snapshot());
                 sinceSnapshot.clear();
             }

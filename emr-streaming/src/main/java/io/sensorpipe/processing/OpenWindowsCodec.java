@@ -61,10 +61,10 @@ final class OpenWindowsCodec {
             throw new IllegalArgumentException("open-windows row is truncated");
         }
         int length = ByteBuffer.wrap(bytes, HEADER, 4).getInt();
-        int scoredFrom = HEADER + 4 + length;
-        if (length < 0 || scoredFrom > bytes.length) {
+        if (length < 0 || (long) HEADER + 4 + length > bytes.length) {
             throw new IllegalArgumentException("open-windows length " + length + " does not fit the row");
         }
+        int scoredFrom = HEADER + 4 + length;
         SensorWindowState open = WindowStateCodec.decode(Arrays.copyOfRange(bytes, HEADER + 4, scoredFrom), sensorId,
                 windows);
         List<ClosedWindow> scored = WindowStateCodec.decodeClosed(Arrays.copyOfRange(bytes, scoredFrom, bytes.length),

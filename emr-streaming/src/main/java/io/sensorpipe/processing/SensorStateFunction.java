@@ -105,6 +105,9 @@ public final class SensorStateFunction
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
                 out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
+                // the windows scored since the snapshot were in that row: from now on the model is the snapshot
+                // alone, on every executor (a cached live model would still hold them)
+                s.setScorerToken(ThreadLocalRandom.current().nextLong());
             }
         }
         if (open == null) {

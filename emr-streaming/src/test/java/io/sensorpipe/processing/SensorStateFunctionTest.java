@@ -108,8 +108,10 @@ class SensorStateFunctionTest {
                 .satisfies(r -> assertThat(r.getMessage()).contains(SCORER.modelVersion()));
         assertThat(s.of(JobOutput.WINDOW)).hasSize(1);
         // the new snapshot belongs to the current settings: the next close restores it without a reset
+        s.next().setScorerToken(s.next().getScorerToken() + 1); // not the cached model: restore from the row
         Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false, T0 + 35_000);
         assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
+        assertThat(next.of(JobOutput.WINDOW)).hasSize(1);
         assertThat(Scorers.restore(SCORER, next.next().getScorer()).windowsSeen()).as("snapshot at the reset")
                 .isEqualTo(1);
     }
@@ -120,8 +122,11 @@ class SensorStateFunctionTest {
                 new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {
             SensorState prior = new SensorState();
             prior.setWindows(bad);
+            prior.setScorerToken(42);
             Step s = call(prior, T0 + 30_000, T0 + 20_000, false, T0 + 1_000, T0 + 21_000);
             assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
+            assertThat(s.next().getScorerToken()).as("a cached model still holds the windows the row lost")
+                    .isNotEqualTo(42);
             assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").hasSize(1);
             assertThat(s.next().getWindows()).isNotEqualTo(bad);
             Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false);
@@ -177,6 +182,16 @@ class SensorStateFunctionTest {
         assertThat(live.getKey()).hasSizeGreaterThan(80);
         assertThat(live.getKey().stream().filter(WindowResult::anomaly)).as("the spike is flagged").isNotEmpty();
         assertThat(restored.getKey()).isEqualTo(live.getKey());
+    }
+
+    @Test
+    void sensorsSnapshotAfterDifferentCountsSoTheyDoNotAllSnapshotInOneBatch() {
+        java.util.Set<Integer> counts = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            counts.add(SensorStateFunction.snapshotAfter("site-" + i + "/sensor"));
+        }
+        assertThat(counts).hasSizeGreaterThan(12).allSatisfy(n -> assertThat(n)
+                .isBetween(SensorStateFunction.SNAPSHOT_EVERY / 2, SensorStateFunction.SNAPSHOT_EVERY));
     }
 
     @Test

@@ -28,6 +28,14 @@ class WindowStateCodecTest {
             + "402040810204081020102040810204081008102040810204080408102040810204020408102040810200020408102040"
             + "81";
 
+    /** 'CW' version 1 bytes of {@link #sample()}'s windows, closed; written by the release that introduced it. */
+    private static final String CW1_GOLDEN = "435701000000000000ea6000000002000000000000ea600000000000000002c008000000000000400200000000000000"
+            + "0000000000ee48000000000000f42400bfe800000000000000000001bfe800000000000000402c200000000000000000"
+            + "01402c200000000000000000000001d4c000000000000000c800000000000000004033e66666666667000000000001d4"
+            + "c0000000000001da3100409f18000000000100000006bc80000000000000bca00000000000003cc0000000000000bce0"
+            + "0000000000003d3e000000000000409f1800000000000040d9d8c000000001000000053997d00000000000b9c0000000"
+            + "00000039f8000000000000bd6efff33333333240d9d8c000000001";
+
     /** Two open windows (one sparse, one dense enough for the bitmap form), a closed one, a late and a duplicate. */
     private static SensorWindowState sample() {
         SensorWindowState s = new SensorWindowState("site/pump-1/t", MINUTE);
@@ -129,6 +137,13 @@ class WindowStateCodecTest {
         assertThat(WindowStateCodec.encodeClosed(back, MINUTE)).isEqualTo(bytes);
         assertThat(WindowStateCodec.decodeClosed(WindowStateCodec.encodeClosed(List.of(), MINUTE), "s", MINUTE))
                 .isEmpty();
+    }
+
+    @Test
+    void closedWindowsVersion1BytesOfAnEarlierReleaseStayReadable() {
+        List<ClosedWindow> expected = copyOf(sample()).closeUpTo(Long.MAX_VALUE);
+        assertThat(WindowStateCodec.decodeClosed(HexFormat.of().parseHex(CW1_GOLDEN), "site/pump-1/t", MINUTE))
+                .isEqualTo(expected);
     }
 
     @Test

@@ -139,7 +139,7 @@ public final class StreamBench {
         int sensors = arg(args, 0, 20);
         int windows = arg(args, 1, 20);
         int perWindow = arg(args, 2, 60);
-        int rounds = arg(args, 3, 4);
+        int rounds = arg(args, 3, 6);
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.streaming.stateStore.providerClass",

@@ -1,32 +1,43 @@
 package io.sensorpipe.processing;
 
+import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
 import io.sensorpipe.window.WindowStateCodec;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The {@code windows} column of a sensor's state row: a versioned envelope ({@code 'O' 'W'}, version, processing
  * time of the sensor's newest arrival) around {@link WindowStateCodec}'s bytes. The arrival time lets a quiet
- * sensor close its windows by processing time. Rows of releases that stored Java-serialized windows are refused
- * like any unreadable row (the caller resets that sensor's open windows and counts it).
+ * sensor close its windows by processing time. Version 2 adds the closed windows the sensor's model scored since
+ * its snapshot ({@link WindowStateCodec#encodeClosed}): the snapshot plus these windows replayed is the model, so
+ * the snapshot need not be rewritten at every close (see {@link SensorStateFunction}). Version 1 rows (no such
+ * windows: their snapshot was written at every close) stay readable. Rows of releases that stored Java-serialized
+ * windows are refused like any unreadable row (the caller resets that sensor's open windows and counts it).
  */
 final class OpenWindowsCodec {
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int HEADER = 3 + 8;
 
-    /** Decoded row: the open windows and when the sensor's newest reading arrived (processing time, ms). */
-    record OpenWindows(SensorWindowState state, long lastArrivalMs) {
+    /**
+     * Decoded row: the open windows, when the sensor's newest reading arrived (processing time, ms) and the windows
+     * scored since the model's snapshot, in order (a mutable list).
+     */
+    record OpenWindows(SensorWindowState state, long lastArrivalMs, List<ClosedWindow> sinceSnapshot) {
     }
 
     private OpenWindowsCodec() {
     }
 
-    static byte[] encode(SensorWindowState state, long lastArrivalMs) {
+    static byte[] encode(SensorWindowState state, long lastArrivalMs, List<ClosedWindow> sinceSnapshot) {
         byte[] windows = WindowStateCodec.encode(state);
-        ByteBuffer b = ByteBuffer.allocate(HEADER + windows.length);
-        b.put((byte) 'O').put((byte) 'W').put((byte) VERSION).putLong(lastArrivalMs).put(windows);
+        byte[] scored = WindowStateCodec.encodeClosed(sinceSnapshot, state.windows());
+        ByteBuffer b = ByteBuffer.allocate(HEADER + 4 + windows.length + scored.length);
+        b.put((byte) 'O').put((byte) 'W').put((byte) VERSION).putLong(lastArrivalMs).putInt(windows.length)
+                .put(windows).put(scored);
         return b.array();
     }
 
@@ -38,11 +49,26 @@ final class OpenWindowsCodec {
         if (bytes.length < HEADER || bytes[0] != 'O' || bytes[1] != 'W') {
             throw new IllegalArgumentException("not an open-windows row (no 'OW' header)");
         }
+        long lastArrival = ByteBuffer.wrap(bytes, 3, 8).getLong();
+        if (bytes[2] == 1) {
+            return new OpenWindows(WindowStateCodec.decode(Arrays.copyOfRange(bytes, HEADER, bytes.length), sensorId,
+                    windows), lastArrival, new ArrayList<>());
+        }
         if (bytes[2] != VERSION) {
             throw new IllegalArgumentException("open-windows row version " + bytes[2] + " is not readable here");
         }
-        long lastArrival = ByteBuffer.wrap(bytes, 3, 8).getLong();
-        return new OpenWindows(WindowStateCodec.decode(Arrays.copyOfRange(bytes, HEADER, bytes.length), sensorId,
-                windows), lastArrival);
+        if (bytes.length < HEADER + 4) {
+            throw new IllegalArgumentException("open-windows row is truncated");
+        }
+        int length = ByteBuffer.wrap(bytes, HEADER, 4).getInt();
+        if (length < 0 || (long) HEADER + 4 + length > bytes.length) {
+            throw new IllegalArgumentException("open-windows length " + length + " does not fit the row");
+        }
+        int scoredFrom = HEADER + 4 + length;
+        SensorWindowState open = WindowStateCodec.decode(Arrays.copyOfRange(bytes, HEADER + 4, scoredFrom), sensorId,
+                windows);
+        List<ClosedWindow> scored = WindowStateCodec.decodeClosed(Arrays.copyOfRange(bytes, scoredFrom, bytes.length),
+                sensorId, windows);
+        return new OpenWindows(open, lastArrival, new ArrayList<>(scored));
     }
 }

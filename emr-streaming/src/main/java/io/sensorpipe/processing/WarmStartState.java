@@ -3,6 +3,7 @@ package io.sensorpipe.processing;
 import io.sensorpipe.score.HistoryTraining;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,7 +21,7 @@ public final class WarmStartState {
         SensorWindowState open = new SensorWindowState(sensorId, windows);
         open.closeUpTo(trained.learntUpTo());
         SensorState s = new SensorState();
-        s.setWindows(OpenWindowsCodec.encode(open, nowMillis));
+        s.setWindows(OpenWindowsCodec.encode(open, nowMillis, List.of()));
         s.setScorer(trained.scorer().snapshot());
         // a token no executor's ScorerCache holds: the first batch restores the snapshot
         s.setScorerToken(ThreadLocalRandom.current().nextLong());

@@ -3,11 +3,13 @@ package io.sensorpipe.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.score.ScorerConfig;
+import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.Scorers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.Optional;
 import org.apache.spark.sql.streaming.GroupStateTimeout;
 import org.apache.spark.sql.streaming.TestGroupState;
@@ -106,9 +108,12 @@ class SensorStateFunctionTest {
                 .satisfies(r -> assertThat(r.getMessage()).contains(SCORER.modelVersion()));
         assertThat(s.of(JobOutput.WINDOW)).hasSize(1);
         // the new snapshot belongs to the current settings: the next close restores it without a reset
+        s.next().setScorerToken(s.next().getScorerToken() + 1); // not the cached model: restore from the row
         Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false, T0 + 35_000);
         assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
-        assertThat(Scorers.restore(SCORER, next.next().getScorer()).windowsSeen()).isEqualTo(2);
+        assertThat(next.of(JobOutput.WINDOW)).hasSize(1);
+        assertThat(Scorers.restore(SCORER, next.next().getScorer()).windowsSeen()).as("snapshot at the reset")
+                .isEqualTo(1);
     }
 
     @Test
@@ -117,8 +122,11 @@ class SensorStateFunctionTest {
                 new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {
             SensorState prior = new SensorState();
             prior.setWindows(bad);
+            prior.setScorerToken(42);
             Step s = call(prior, T0 + 30_000, T0 + 20_000, false, T0 + 1_000, T0 + 21_000);
             assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
+            assertThat(s.next().getScorerToken()).as("a cached model still holds the windows the row lost")
+                    .isNotEqualTo(42);
             assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").hasSize(1);
             assertThat(s.next().getWindows()).isNotEqualTo(bad);
             Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false);
@@ -126,6 +134,74 @@ class SensorStateFunctionTest {
             assertThat(next.of(JobOutput.WINDOW)).singleElement()
                     .satisfies(w -> assertThat(w.getWindowStart()).isEqualTo(T0 + 20_000));
         }
+    }
+
+    /**
+     * 90 windows (3 readings each, a spike in window 61), 1–3 windows closing per batch; {@code restoreEachBatch}:
+     * every batch restores the model from the state row (another executor, a restarted job) instead of this JVM's
+     * cache. Returns the window results in order and how many times the snapshot was rewritten.
+     */
+    private Map.Entry<List<WindowResult>, Integer> scoreWindows(boolean restoreEachBatch) {
+        List<WindowResult> results = new ArrayList<>();
+        int snapshots = 0;
+        SensorState state = null;
+        int w = 0;
+        long newest = T0;
+        for (int batch = 0; w < 90; batch++) {
+            int n = 1 + batch % 3;
+            List<ParsedRecord> rows = new ArrayList<>();
+            for (int i = 0; i < n && w < 90; i++, w++) {
+                for (int r = 0; r < 3; r++) {
+                    long ts = T0 + w * W + r * 3_000;
+                    rows.add(reading("s1", ts, (w == 61 ? 60 : 20) + 3 * Math.sin(w / 5.0) + 0.1 * r));
+                }
+            }
+            long watermark = newest - DELAY; // the previous batch's
+            newest = rows.get(rows.size() - 1).getTs();
+            if (state != null && restoreEachBatch) {
+                state.setScorerToken(state.getScorerToken() + 1); // no executor holds this model
+            }
+            byte[] before = state == null ? null : state.getScorer();
+            TestGroupState<SensorState> gs = TestGroupState.create(state == null ? Optional.empty()
+                    : Optional.of(state), GroupStateTimeout.ProcessingTimeTimeout(), newest + DELAY,
+                    Optional.of((Object) watermark), false);
+            fn.call("s1", rows.iterator(), gs).forEachRemaining(o -> {
+                assertThat(o.getKind()).isEqualTo(JobOutput.WINDOW);
+                results.add(o.toWindowResult());
+            });
+            state = gs.get();
+            snapshots += state.getScorer() != before ? 1 : 0;
+        }
+        return Map.entry(results, snapshots);
+    }
+
+    @Test
+    void modelRestoredFromItsSnapshotReplaysTheWindowsSinceAndScoresExactlyAsTheLiveModel() {
+        Map.Entry<List<WindowResult>, Integer> live = scoreWindows(false);
+        Map.Entry<List<WindowResult>, Integer> restored = scoreWindows(true);
+        assertThat(live.getKey()).hasSizeGreaterThan(80);
+        assertThat(live.getKey().stream().filter(WindowResult::anomaly)).as("the spike is flagged").isNotEmpty();
+        assertThat(restored.getKey()).isEqualTo(live.getKey());
+    }
+
+    @Test
+    void sensorsSnapshotAfterDifferentCountsSoTheyDoNotAllSnapshotInOneBatch() {
+        java.util.Set<Integer> counts = new java.util.TreeSet<>();
+        for (int i = 0; i < 200; i++) {
+            counts.add(SensorStateFunction.snapshotAfter("site-" + i + "/sensor"));
+        }
+        assertThat(counts).hasSizeGreaterThan(12).allSatisfy(n -> assertThat(n)
+                .isBetween(SensorStateFunction.SNAPSHOT_EVERY / 2, SensorStateFunction.SNAPSHOT_EVERY));
+    }
+
+    @Test
+    void snapshotIsRewrittenEverySixteenToThirtyTwoWindowsNotAtEveryClose() {
+        int between = SensorStateFunction.snapshotAfter("s1");
+        assertThat(between).isBetween(SensorStateFunction.SNAPSHOT_EVERY / 2, SensorStateFunction.SNAPSHOT_EVERY);
+        Map.Entry<List<WindowResult>, Integer> live = scoreWindows(false);
+        int windows = live.getKey().size();
+        // one at the first close, then one after between..between+2 windows (batches close up to 3 windows)
+        assertThat(live.getValue()).isBetween(1 + (windows - 3) / (between + 2), 1 + windows / between);
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.sensorpipe.window;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +24,10 @@ public final class WindowStateCodec {
     public static final int VERSION = 1;
     private static final byte M0 = 'W';
     private static final byte M1 = 'S';
+    /** Closed windows: {@code 'C' 'W'}. */
+    private static final byte C0 = 'C';
+    private static final byte CW1 = 'W';
+    public static final int CLOSED_VERSION = 1;
     private static final byte NO_TIMES = 0;
     private static final byte DELTAS = 1;
     private static final byte BITMAP = 2;
@@ -41,11 +47,8 @@ public final class WindowStateCodec {
         b.putLong(s.windows().sizeMillis()).putLong(s.closedUpTo).putLong(s.lateCount).putLong(s.duplicateCount);
         b.putInt(s.open.size());
         for (Map.Entry<Long, WindowAggregate> e : s.open.entrySet()) {
-            WindowAggregate a = e.getValue();
-            b.putLong(e.getKey()).putLong(a.count).putDouble(a.min).putDouble(a.max).putLong(a.firstTs)
-                    .putLong(a.lastTs);
-            putSum(b, a.sum);
-            putSum(b, a.sumOfSquares);
+            b.putLong(e.getKey());
+            putAggregate(b, e.getValue());
             putTimes(b, s.acceptedTs.get(e.getKey()));
         }
         byte[] out = new byte[b.position()];
@@ -84,15 +87,7 @@ public final class WindowStateCodec {
                 if (windows.startOf(start) != start || s.open.containsKey(start)) {
                     throw new IllegalArgumentException("window start " + start + " is not aligned or repeated");
                 }
-                WindowAggregate a = WindowAggregate.empty();
-                a.count = nonNegative(b.getLong(), "count");
-                a.min = b.getDouble();
-                a.max = b.getDouble();
-                a.firstTs = b.getLong();
-                a.lastTs = b.getLong();
-                getSum(b, a.sum);
-                getSum(b, a.sumOfSquares);
-                s.open.put(start, a);
+                s.open.put(start, getAggregate(b));
                 BitSet seen = getTimes(b, windows.sizeMillis());
                 if (seen != null) {
                     s.acceptedTs.put(start, seen);
@@ -105,6 +100,85 @@ public final class WindowStateCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("window state is truncated");
         }
+    }
+
+    /**
+     * Closed windows in the same exact form (the windows a model learnt since its last snapshot, which replay it
+     * to exactly where it was). Version 1, big-endian: {@code 'C' 'W' 1}, window size ms, count (int), then per
+     * window its start and its aggregate as in an open window (no accepted times: a closed window takes no more).
+     */
+    public static byte[] encodeClosed(List<ClosedWindow> closed, TumblingWindows windows) {
+        int estimate = 16;
+        for (ClosedWindow w : closed) {
+            estimate += 8 + 74 + 8 * (w.aggregate().sum.size + w.aggregate().sumOfSquares.size);
+        }
+        ByteBuffer b = ByteBuffer.allocate(estimate);
+        b.put(C0).put(CW1).put((byte) CLOSED_VERSION).putLong(windows.sizeMillis()).putInt(closed.size());
+        for (ClosedWindow w : closed) {
+            b.putLong(w.windowStart());
+            putAggregate(b, w.aggregate());
+        }
+        byte[] out = new byte[b.position()];
+        b.flip().get(out);
+        return out;
+    }
+
+    /**
+     * Reads what {@link #encodeClosed} wrote, as windows of {@code sensorId}.
+     *
+     * @throws IllegalArgumentException when the bytes are not readable closed windows of these windows
+     */
+    public static List<ClosedWindow> decodeClosed(byte[] bytes, String sensorId, TumblingWindows windows) {
+        if (bytes == null || bytes.length < 3 || bytes[0] != C0 || bytes[1] != CW1) {
+            throw new IllegalArgumentException("not closed windows (no 'CW' header)");
+        }
+        if (bytes[2] != CLOSED_VERSION) {
+            throw new IllegalArgumentException("closed windows version " + bytes[2] + " is not readable here (reads "
+                    + CLOSED_VERSION + ")");
+        }
+        try {
+            ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
+            long size = b.getLong();
+            if (size != windows.sizeMillis()) {
+                throw new IllegalArgumentException("closed windows of " + size + " ms, the job now "
+                        + windows.sizeMillis() + " ms");
+            }
+            int n = boundedCount(b, 8 * 6);
+            List<ClosedWindow> out = new ArrayList<>(n);
+            long previous = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                long start = b.getLong();
+                if (windows.startOf(start) != start || start <= previous) {
+                    throw new IllegalArgumentException("closed window start " + start + " is not aligned or in order");
+                }
+                previous = start;
+                out.add(new ClosedWindow(sensorId, start, windows.endOf(start), getAggregate(b)));
+            }
+            if (b.hasRemaining()) {
+                throw new IllegalArgumentException(b.remaining() + " unexpected trailing bytes");
+            }
+            return out;
+        } catch (BufferUnderflowException e) {
+            throw new IllegalArgumentException("closed windows are truncated");
+        }
+    }
+
+    private static void putAggregate(ByteBuffer b, WindowAggregate a) {
+        b.putLong(a.count).putDouble(a.min).putDouble(a.max).putLong(a.firstTs).putLong(a.lastTs);
+        putSum(b, a.sum);
+        putSum(b, a.sumOfSquares);
+    }
+
+    private static WindowAggregate getAggregate(ByteBuffer b) {
+        WindowAggregate a = WindowAggregate.empty();
+        a.count = nonNegative(b.getLong(), "count");
+        a.min = b.getDouble();
+        a.max = b.getDouble();
+        a.firstTs = b.getLong();
+        a.lastTs = b.getLong();
+        getSum(b, a.sum);
+        getSum(b, a.sumOfSquares);
+        return a;
     }
 
     private static void putSum(ByteBuffer b, ExactSum sum) {

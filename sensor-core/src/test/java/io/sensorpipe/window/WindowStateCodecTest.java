@@ -28,6 +28,14 @@ class WindowStateCodecTest {
             + "402040810204081020102040810204081008102040810204080408102040810204020408102040810200020408102040"
             + "81";
 
+    /** 'CW' version 1 bytes of {@link #sample()}'s windows, closed; written by the release that introduced it. */
+    private static final String CW1_GOLDEN = "435701000000000000ea6000000002000000000000ea600000000000000002c008000000000000400200000000000000"
+            + "0000000000ee48000000000000f42400bfe800000000000000000001bfe800000000000000402c200000000000000000"
+            + "01402c200000000000000000000001d4c000000000000000c800000000000000004033e66666666667000000000001d4"
+            + "c0000000000001da3100409f18000000000100000006bc80000000000000bca00000000000003cc0000000000000bce0"
+            + "0000000000003d3e000000000000409f1800000000000040d9d8c000000001000000053997d00000000000b9c0000000"
+            + "00000039f8000000000000bd6efff33333333240d9d8c000000001";
+
     /** Two open windows (one sparse, one dense enough for the bitmap form), a closed one, a late and a duplicate. */
     private static SensorWindowState sample() {
         SensorWindowState s = new SensorWindowState("site/pump-1/t", MINUTE);
@@ -105,6 +113,59 @@ class WindowStateCodecTest {
             bad[3 + rnd.nextInt(bad.length - 3)] ^= (byte) (1 << rnd.nextInt(8));
             try {
                 WindowStateCodec.decode(bad, "s", MINUTE);
+            } catch (IllegalArgumentException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void closedWindowsRoundTripExactlyInOrder() {
+        Random rnd = new Random(3);
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        for (int i = 0; i < 400; i++) {
+            s.offer(rnd.nextInt(600_000), rnd.nextGaussian() * Math.pow(10, rnd.nextInt(20) - 10), 0);
+        }
+        List<ClosedWindow> closed = s.closeUpTo(Long.MAX_VALUE);
+        byte[] bytes = WindowStateCodec.encodeClosed(closed, MINUTE);
+        List<ClosedWindow> back = WindowStateCodec.decodeClosed(bytes, "s", MINUTE);
+        assertThat(back).isEqualTo(closed); // records: same sensor, bounds and (exact) aggregates
+        for (int i = 0; i < back.size(); i++) {
+            assertThat(back.get(i).aggregate().mean()).isEqualTo(closed.get(i).aggregate().mean());
+            assertThat(back.get(i).aggregate().variance()).isEqualTo(closed.get(i).aggregate().variance());
+        }
+        assertThat(WindowStateCodec.encodeClosed(back, MINUTE)).isEqualTo(bytes);
+        assertThat(WindowStateCodec.decodeClosed(WindowStateCodec.encodeClosed(List.of(), MINUTE), "s", MINUTE))
+                .isEmpty();
+    }
+
+    @Test
+    void closedWindowsVersion1BytesOfAnEarlierReleaseStayReadable() {
+        List<ClosedWindow> expected = copyOf(sample()).closeUpTo(Long.MAX_VALUE);
+        assertThat(WindowStateCodec.decodeClosed(HexFormat.of().parseHex(CW1_GOLDEN), "site/pump-1/t", MINUTE))
+                .isEqualTo(expected);
+    }
+
+    @Test
+    void closedWindowsOfAnotherSizeOrOutOfOrderAreRefused() {
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        s.offer(1_000, 1.0, 0);
+        s.offer(61_000, 2.0, 0);
+        List<ClosedWindow> closed = s.closeUpTo(Long.MAX_VALUE);
+        byte[] good = WindowStateCodec.encodeClosed(closed, MINUTE);
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(good, "s", new TumblingWindows(Duration.ofSeconds(10))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10000 ms");
+        byte[] reversed = WindowStateCodec.encodeClosed(List.of(closed.get(1), closed.get(0)), MINUTE);
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(reversed, "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in order");
+        assertThatThrownBy(() -> WindowStateCodec.decodeClosed(WindowStateCodec.encode(s), "s", MINUTE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
+        Random rnd = new Random(1);
+        for (int i = 0; i < 2_000; i++) { // random damage: refused or decoded, never another exception
+            byte[] bad = good.clone();
+            bad[3 + rnd.nextInt(bad.length - 3)] ^= (byte) (1 << rnd.nextInt(8));
+            try {
+                WindowStateCodec.decodeClosed(bad, "s", MINUTE);
             } catch (IllegalArgumentException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
             }

@@ -63,20 +63,8 @@ public final class WindowStateCodec {
      *                                  by an unknown newer version, or with another window size)
      */
     public static SensorWindowState decode(byte[] bytes, String sensorId, TumblingWindows windows) {
-        if (bytes == null || bytes.length < 3 || bytes[0] != M0 || bytes[1] != M1) {
-            throw new IllegalArgumentException("not a window state (no 'WS' header)");
-        }
-        if (bytes[2] != VERSION) {
-            throw new IllegalArgumentException("window state version " + bytes[2] + " is not readable here (reads "
-                    + VERSION + ")");
-        }
         try {
-            ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
-            long size = b.getLong();
-            if (size != windows.sizeMillis()) {
-                throw new IllegalArgumentException("window state has " + size + " ms windows, the job now "
-                        + windows.sizeMillis() + " ms");
-            }
+            ByteBuffer b = body(bytes, M0, M1, VERSION, "a window state", windows);
             SensorWindowState s = new SensorWindowState(sensorId, windows);
             s.closedUpTo = b.getLong();
             s.lateCount = nonNegative(b.getLong(), "lateCount");
@@ -129,20 +117,8 @@ public final class WindowStateCodec {
      * @throws IllegalArgumentException when the bytes are not readable closed windows of these windows
      */
     public static List<ClosedWindow> decodeClosed(byte[] bytes, String sensorId, TumblingWindows windows) {
-        if (bytes == null || bytes.length < 3 || bytes[0] != C0 || bytes[1] != CW1) {
-            throw new IllegalArgumentException("not closed windows (no 'CW' header)");
-        }
-        if (bytes[2] != CLOSED_VERSION) {
-            throw new IllegalArgumentException("closed windows version " + bytes[2] + " is not readable here (reads "
-                    + CLOSED_VERSION + ")");
-        }
         try {
-            ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
-            long size = b.getLong();
-            if (size != windows.sizeMillis()) {
-                throw new IllegalArgumentException("closed windows of " + size + " ms, the job now "
-                        + windows.sizeMillis() + " ms");
-            }
+            ByteBuffer b = body(bytes, C0, CW1, CLOSED_VERSION, "closed windows", windows);
             int n = boundedCount(b, 8 * 6);
             List<ClosedWindow> out = new ArrayList<>(n);
             long previous = Long.MIN_VALUE;
@@ -161,6 +137,28 @@ public final class WindowStateCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("closed windows are truncated");
         }
+    }
+
+    /**
+     * The bytes after the header ({@code m0 m1 version}) and the window size, which must be {@code windows}'.
+     *
+     * @throws BufferUnderflowException when too short for the window size (callers report it as truncated)
+     */
+    private static ByteBuffer body(byte[] bytes, byte m0, byte m1, int version, String what, TumblingWindows windows) {
+        if (bytes == null || bytes.length < 3 || bytes[0] != m0 || bytes[1] != m1) {
+            throw new IllegalArgumentException("not " + what + " (no '" + (char) m0 + (char) m1 + "' header)");
+        }
+        if (bytes[2] != version) {
+            throw new IllegalArgumentException("version " + bytes[2] + " of " + what + " is not readable here (reads "
+                    + version + ")");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
+        long size = b.getLong();
+        if (size != windows.sizeMillis()) {
+            throw new IllegalArgumentException(what + " of " + size + " ms windows, the job now " + windows.sizeMillis()
+                    + " ms");
+        }
+        return b;
     }
 
     private static void putAggregate(ByteBuffer b, WindowAggregate a) {

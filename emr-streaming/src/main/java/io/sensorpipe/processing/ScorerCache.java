@@ -8,8 +8,9 @@ import java.util.Map;
  * Live scorers kept between micro-batches in this executor JVM, so closing a window does not pay for restoring the
  * model from its snapshot (≈10 ms for the default forest, against ≈0.4 ms to score). The state store stays the
  * source of truth: an entry is used only when its token equals the token of the sensor's state row, i.e. the
- * object is exactly the model that row stands for (its snapshot with the windows scored since replayed). {@link #take} removes the entry, so a scorer mutated by a
- * failed task attempt is never reused; a re-run batch, another query or a restarted job simply restores.
+ * object is exactly the model that row stands for (its snapshot with the windows scored since replayed).
+ * {@link #take} removes the entry, so a scorer mutated by a failed task attempt is never reused; a re-run batch,
+ * another query or a restarted job simply restores.
  */
 final class ScorerCache {
     private static final int MAX_ENTRIES = Integer.getInteger("sensorpipe.scorerCacheEntries", 2_000);

@@ -147,18 +147,15 @@ public final class SensorStateFunction
         }
         List<ClosedWindow> closed = open.closeUpTo(closeTo);
         if (!closed.isEmpty()) {
-            int resets = out.size();
-            SensorScorer scorer = scorerFor(key, s, sinceSnapshot, batchTime, out);
-            boolean reset = out.size() > resets;
+            Model model = scorerFor(key, s, sinceSnapshot, batchTime, out);
+            SensorScorer scorer = model.scorer();
             for (ClosedWindow w : closed) {
                 WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), batchTime,
                         s.getType(), s.getSite(), s.getUnit());
                 out.add(JobOutput.window(result));
             }
             sinceSnapshot.addAll(closed);
-            // a new model is snapshot at once (a later change of settings then finds a snapshot to reset), and a
-            // reset one too: its old snapshot must not be restored (and reset) again
-            if (reset || s.getScorer() == null || sinceSnapshot.size() >= snapshotAfter(key)) {
+            if (model.fresh() || sinceSnapshot.size() >= snapshotAfter(key)) {
                 s.setScorer(scorer.snapshot());
                 sinceSnapshot.clear();
             }
@@ -219,19 +216,29 @@ public final class SensorStateFunction
     }
 
     /**
+     * A sensor's model; {@code fresh}: created here, so the stored snapshot is none or another model's. A fresh
+     * model is snapshot at its first close: a later change of settings then finds a snapshot to reset (and count),
+     * and a reset one's old snapshot is not restored (and reset) again.
+     */
+    private record Model(SensorScorer scorer, boolean fresh) {
+    }
+
+    /**
      * The sensor's live model (this executor's cache) or its snapshot restored and the windows scored since
      * replayed through it, in order, as they were scored (a model is deterministic: the same model as the live
      * one); a fresh model (reported as {@link JobOutput#MODEL_RESET}) when the snapshot cannot be restored.
      */
-    private SensorScorer scorerFor(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
-                                   List<JobOutput> out) {
+    private Model scorerFor(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
+                            List<JobOutput> out) {
         SensorScorer cached = ScorerCache.take(key, s.getScorerToken(), scorerConfig.modelVersion());
         if (cached != null) {
-            return cached;
+            return new Model(cached, false);
         }
         SensorScorer scorer;
+        boolean fresh = false;
         if (s.getScorer() == null) {
             scorer = Scorers.create(scorerConfig, key);
+            fresh = true;
         } else {
             try {
                 scorer = Scorers.restore(scorerConfig, s.getScorer());
@@ -240,11 +247,12 @@ public final class SensorStateFunction
                 LOG.warn("sensor {}: model cannot be restored ({}); a fresh model starts its warm-up", key, reason);
                 out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
                 scorer = Scorers.create(scorerConfig, key);
+                fresh = true;
             }
         }
         for (ClosedWindow w : sinceSnapshot) {
             Scorers.scoreOrUnscored(scorer, w); // its result was written when the window closed
         }
-        return scorer;
+        return new Model(scorer, fresh);
     }
 }

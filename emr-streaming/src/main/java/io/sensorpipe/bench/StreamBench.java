@@ -352,6 +352,8 @@ public final class StreamBench {
             acc.merge(kind + "TaskRunMs", m.executorRunTime(), Long::sum);
             acc.merge(kind + "TaskDeserMs", m.executorDeserializeTime(), Long::sum);
             acc.merge(kind + "ShuffleWriteMs", m.shuffleWriteMetrics().writeTime() / 1_000_000, Long::sum);
+            acc.merge(kind + "ShuffleBytes", m.shuffleWriteMetrics().bytesWritten(), Long::sum);
+            acc.merge(kind + "ShuffleRecords", m.shuffleWriteMetrics().recordsWritten(), Long::sum);
         }
 
         String take(java.util.UUID queryId) {

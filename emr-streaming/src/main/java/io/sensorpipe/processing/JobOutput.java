@@ -109,6 +109,39 @@ public class JobOutput implements Serializable {
         return o;
     }
 
+    /** A valid reading of a pack that is dead-lettered ({@link #LATE}, {@link #DUPLICATE}): reading {@code i}. */
+    public static JobOutput deadLetter(String kind, ReadingPack pack, int i, String reason, String message,
+                                       long processedAt) {
+        JobOutput o = new JobOutput();
+        o.kind = kind;
+        o.reason = reason;
+        o.message = message;
+        o.data = pack.readingJson(i);
+        o.streamName = pack.getStreamName();
+        o.shardId = pack.getShardId();
+        o.sequenceNumber = pack.getSequenceNumbers()[i];
+        o.subSequenceNumber = pack.getSubSequenceNumbers()[i];
+        o.processedAt = processedAt;
+        o.sensorId = pack.getRouteKey();
+        o.eventTs = pack.getTs()[i];
+        return o;
+    }
+
+    /** A record that did not parse or validate ({@link #DEAD}), with its raw bytes. */
+    public static JobOutput rejected(ReadingPack reject, long processedAt) {
+        JobOutput o = new JobOutput();
+        o.kind = DEAD;
+        o.reason = reject.getReason();
+        o.message = reject.getMessage();
+        o.data = reject.getData();
+        o.streamName = reject.getStreamName();
+        o.shardId = reject.getShardId();
+        o.sequenceNumber = reject.getSequenceNumbers()[0];
+        o.subSequenceNumber = reject.getSubSequenceNumbers()[0];
+        o.processedAt = processedAt;
+        return o;
+    }
+
     /** A counted event of one sensor ({@link #MODEL_RESET}, {@link #STATE_RESET}) with its reason. */
     public static JobOutput reset(String kind, String sensorId, String reason, long processedAt) {
         JobOutput o = new JobOutput();

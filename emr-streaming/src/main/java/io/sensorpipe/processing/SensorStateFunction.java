@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-sensor step of {@code flatMapGroupsWithState} (processing-time timeouts): adds readings to their windows,
  * emits a {@link JobOutput#LATE} row for each reading whose window already closed, a {@link JobOutput#DUPLICATE}
- * row for a repeat of a reading already in its window, closes the windows the watermark passed, scores them in
+ * row for a repeat of a reading already in its window (readings arrive packed per shard, {@link ReadingPack}), closes the windows the watermark passed, scores them in
  * window order and emits {@link JobOutput#WINDOW} rows. Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
  * pass through as {@link JobOutput#DEAD} rows, lazily and without state.
  *
@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@code processedAt} is Spark's batch time, which a re-run batch keeps, so replayed results are identical.
  */
 public final class SensorStateFunction
-        implements FlatMapGroupsWithStateFunction<String, ParsedRecord, SensorState, JobOutput> {
+        implements FlatMapGroupsWithStateFunction<String, ReadingPack, SensorState, JobOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(SensorStateFunction.class);
     /** Shortest timer: below it the timer would fire in the very next trigger anyway. */
     private static final long MIN_TIMER_MS = 100;
@@ -73,7 +73,7 @@ public final class SensorStateFunction
     }
 
     @Override
-    public Iterator<JobOutput> call(String key, Iterator<ParsedRecord> rows, GroupState<SensorState> state) {
+    public Iterator<JobOutput> call(String key, Iterator<ReadingPack> rows, GroupState<SensorState> state) {
         long batchTime = state.getCurrentProcessingTimeMs();
         if (ParsedRecord.isDeadLetterKey(key)) {
             // lazily: a poison flood of large records never sits in one list
@@ -85,8 +85,7 @@ public final class SensorStateFunction
 
                 @Override
                 public JobOutput next() {
-                    ParsedRecord r = rows.next();
-                    return JobOutput.deadLetter(JobOutput.DEAD, r, r.getReason(), r.getMessage(), batchTime);
+                    return JobOutput.rejected(rows.next(), batchTime);
                 }
             };
         }
@@ -115,19 +114,23 @@ public final class SensorStateFunction
         }
         boolean hadReadings = rows.hasNext();
         while (rows.hasNext()) {
-            ParsedRecord r = rows.next();
-            s.setType(r.getType());
-            s.setSite(r.getSite());
-            s.setUnit(r.getUnit());
-            s.setLastEventTs(Math.max(s.getLastEventTs(), r.getTs()));
-            SensorWindowState.Acceptance accepted = open.offer(r.getTs(), r.getValue(), watermark);
-            if (accepted == SensorWindowState.Acceptance.LATE) {
-                out.add(JobOutput.deadLetter(JobOutput.LATE, r, JobOutput.LATE,
-                        "window of ts " + r.getTs() + " closed (watermark " + watermark + ")", batchTime));
-            } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
-                // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
-                out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, r, JobOutput.DUPLICATE,
-                        "reading (" + key + ", " + r.getTs() + ") is already in its window", batchTime));
+            ReadingPack p = rows.next();
+            s.setType(p.getType());
+            s.setSite(p.getSite());
+            s.setUnit(p.getUnit());
+            long[] ts = p.getTs();
+            double[] values = p.getValues();
+            for (int i = 0; i < ts.length; i++) {
+                s.setLastEventTs(Math.max(s.getLastEventTs(), ts[i]));
+                SensorWindowState.Acceptance accepted = open.offer(ts[i], values[i], watermark);
+                if (accepted == SensorWindowState.Acceptance.LATE) {
+                    out.add(JobOutput.deadLetter(JobOutput.LATE, p, i, JobOutput.LATE,
+                            "window of ts " + ts[i] + " closed (watermark " + watermark + ")", batchTime));
+                } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
+                    // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
+                    out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
+                            "reading (" + key + ", " + ts[i] + ") is already in its window", batchTime));
+                }
             }
         }
         if (hadReadings) {

@@ -4,6 +4,7 @@ import io.sensorpipe.score.ScorerConfig;
 import java.sql.Timestamp;
 import java.time.Duration;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -33,8 +34,11 @@ public final class WindowingPipeline {
                                            ScorerConfig scorerConfig, Duration idleTimeout,
                                            Duration maxPast, Duration maxFuture,
                                            KeyValueGroupedDataset<String, SensorState> initialState) {
-        Dataset<ParsedRecord> parsed = source.mapPartitions(
-                new RecordParsing(maxPast.toMillis(), maxFuture.toMillis()), Encoders.bean(ParsedRecord.class));
+        RecordParsing parsing = new RecordParsing(maxPast.toMillis(), maxFuture.toMillis());
+        // one row per sensor and shard of a task crosses the shuffle, not one per reading (see ReadingPacker)
+        Dataset<ReadingPack> parsed = source.mapPartitions(
+                (MapPartitionsFunction<Row, ReadingPack>) rows -> new ReadingPacker(parsing.call(rows)),
+                Encoders.bean(ReadingPack.class));
         Dataset<Row> watermarked = parsed.toDF().withWatermark("eventTime", watermarkDelay.toMillis() + " milliseconds");
         // flatMapGroupsWithState with event-time timeouts drops rows older than the watermark without a trace. We
         // want every late reading dead-lettered, so after the watermark is computed from the real event times, the
@@ -44,9 +48,9 @@ public final class WindowingPipeline {
         Column[] cols = java.util.Arrays.stream(watermarked.columns())
                 .map(c -> c.equals("eventTime") ? functions.lit(NEVER_LATE).as("eventTime", marker) : functions.col(c))
                 .toArray(Column[]::new);
-        Dataset<ParsedRecord> guarded = watermarked.select(cols).as(Encoders.bean(ParsedRecord.class));
-        KeyValueGroupedDataset<String, ParsedRecord> bySensor = guarded
-                .groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING());
+        Dataset<ReadingPack> guarded = watermarked.select(cols).as(Encoders.bean(ReadingPack.class));
+        KeyValueGroupedDataset<String, ReadingPack> bySensor = guarded
+                .groupByKey((MapFunction<ReadingPack, String>) ReadingPack::getRouteKey, Encoders.STRING());
         SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout);
         if (initialState != null) {
             return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),

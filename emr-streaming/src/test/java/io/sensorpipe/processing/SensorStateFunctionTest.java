@@ -47,7 +47,7 @@ class SensorStateFunctionTest {
         for (long ts : readingTs) {
             rows.add(reading("s1", ts, ts % 1000 / 10.0));
         }
-        Iterator<JobOutput> it = fn.call("s1", rows.iterator(), state);
+        Iterator<JobOutput> it = fn.call("s1", new ReadingPacker(rows.iterator()), state);
         List<JobOutput> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return new Step(out, state);
@@ -165,7 +165,7 @@ class SensorStateFunctionTest {
             TestGroupState<SensorState> gs = TestGroupState.create(state == null ? Optional.empty()
                     : Optional.of(state), GroupStateTimeout.ProcessingTimeTimeout(), newest + DELAY,
                     Optional.of((Object) watermark), false);
-            fn.call("s1", rows.iterator(), gs).forEachRemaining(o -> {
+            fn.call("s1", new ReadingPacker(rows.iterator()), gs).forEachRemaining(o -> {
                 assertThat(o.getKind()).isEqualTo(JobOutput.WINDOW);
                 results.add(o.toWindowResult());
             });

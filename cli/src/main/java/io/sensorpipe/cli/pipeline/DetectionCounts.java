@@ -24,11 +24,16 @@ import java.util.Map;
  * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows)
  * @param falseAlarms anomalous windows of the live part that overlap no labelled anomaly of their sensor
  * @param byDetector  anomalous windows of the live part by the detector part that fired ({@link #shortName})
+ * @param missed      the labelled anomalies of the live part that no anomalous window overlaps, in label order
  */
-public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector) {
+public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector,
+                              List<Label> missed) {
 
-    /** One labelled anomaly: the sensor and the event-time interval it affects (inclusive). */
-    public record Label(String sensorId, long startTs, long endTs) {
+    /** One labelled anomaly: the sensor, the simulator's kind ("" when unknown) and its event-time interval (inclusive). */
+    public record Label(String sensorId, String kind, long startTs, long endTs) {
+        public Label(String sensorId, long startTs, long endTs) {
+            this(sensorId, "", startTs, endTs);
+        }
     }
 
     /** One anomalous window: sensor, [windowStart, windowEnd), and the detector part that fired (may be null). */
@@ -38,7 +43,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
         }
     }
 
-    public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of());
+    public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of(), List.of());
 
     public static DetectionCounts match(List<Label> labels, List<Flag> flags, long liveFrom, long liveEnd) {
         Map<String, List<Label>> labelsBySensor = new HashMap<>();
@@ -49,11 +54,14 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
                 .filter(f -> f.windowEnd() > liveFrom && f.windowStart() < liveEnd).toList();
         long labelled = 0;
         long detected = 0;
+        List<Label> missed = new ArrayList<>();
         for (Label l : labels) {
             if (l.endTs() >= liveFrom && l.startTs() < liveEnd) {
                 labelled++;
                 if (liveFlags.stream().anyMatch(f -> f.overlaps(l))) {
                     detected++;
+                } else {
+                    missed.add(l);
                 }
             }
         }
@@ -71,7 +79,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
             }
             byDetector.merge(shortName(f.detector()), 1L, Long::sum);
         }
-        return new DetectionCounts(labelled, detected, falseAlarms, byDetector);
+        return new DetectionCounts(labelled, detected, falseAlarms, byDetector, List.copyOf(missed));
     }
 
     /** forest, seasonal, stats, range; "unknown" for a window that does not name its detector. */
@@ -100,6 +108,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
             int sensor = header.indexOf("sensorId");
             int start = header.indexOf("startTs");
             int end = header.indexOf("endTs");
+            int kind = header.indexOf("kind");
             if (sensor < 0 || start < 0 || end < 0) {
                 throw new IllegalArgumentException(labelsCsv + ": header must name sensorId, startTs and endTs, got "
                         + lines.get(0));
@@ -110,12 +119,27 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
                     continue;
                 }
                 String[] cells = line.split(",");
-                out.add(new Label(cells[sensor], Long.parseLong(cells[start].trim()), Long.parseLong(cells[end].trim())));
+                out.add(new Label(cells[sensor], kind < 0 ? "" : cells[kind].trim(), Long.parseLong(cells[start].trim()),
+                        Long.parseLong(cells[end].trim())));
             }
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + labelsCsv, e);
         }
+    }
+
+    /**
+     * One line per missed label, e.g. {@code missed DROPOUT site-00/asset-000/temperature 18:15:38.953..18:16:33.953
+     * UTC (ends after the live part)}: a label still going on when the producer stops can only be caught while it
+     * lasts, which a dropout (no readings, so no window) is not.
+     */
+    public List<String> missedLines(long liveEnd) {
+        java.time.format.DateTimeFormatter t = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
+                .withZone(java.time.ZoneOffset.UTC);
+        return missed.stream().map(l -> "missed " + (l.kind().isEmpty() ? "anomaly" : l.kind()) + " " + l.sensorId()
+                + " " + t.format(java.time.Instant.ofEpochMilli(l.startTs())) + ".."
+                + t.format(java.time.Instant.ofEpochMilli(l.endTs())) + " UTC"
+                + (l.endTs() >= liveEnd ? " (ends after the live part)" : "")).toList();
     }
 
     /** {@code labelled=5 detected=4 false_alarms=2 by_detector=forest:3,seasonal:1,stats:0,range:0}. */

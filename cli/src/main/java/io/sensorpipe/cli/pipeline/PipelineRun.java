@@ -81,7 +81,9 @@ public final class PipelineRun {
             drain();
             stopConsumers();
             PipelineCounts counts = finalCounts();
-            out.println(counts.summaryLine(detectionCounts()));
+            DetectionCounts detection = detectionCounts();
+            detection.missedLines(liveFrom + config.duration().toMillis()).forEach(l -> out.println("pipeline: " + l));
+            out.println(counts.summaryLine(detection));
             for (String failure : launchFailures) {
                 out.println("pipeline: NOT RUN: " + failure);
             }

@@ -39,6 +39,20 @@ class DetectionCountsTest {
     }
 
     @Test
+    void theMissedLabelsAreNamedWithTheirKindAndWhetherTheyRunPastTheLivePart() {
+        Label spike = new Label("a", "SPIKE", LIVE + 10_000, LIVE + 10_000);
+        Label dropout = new Label("b", "DROPOUT", END - 20_000, END + 35_000);
+        DetectionCounts d = DetectionCounts.match(List.of(spike, dropout,
+                new Label("c", "LEVEL_SHIFT", LIVE + 30_000, LIVE + 50_000)),
+                List.of(new Flag("c", LIVE + 45_000, LIVE + 50_000, "SENSOR_FAULT")), LIVE, END);
+
+        assertThat(d.missed()).containsExactly(spike, dropout);
+        assertThat(d.missedLines(END)).containsExactly(
+                "missed SPIKE a 00:16:50.000..00:16:50.000 UTC",
+                "missed DROPOUT b 00:18:20.000..00:19:15.000 UTC (ends after the live part)");
+    }
+
+    @Test
     void onlyTheLivePartCountsAndAHistoryLabelReachingIntoItExplainsItsFlag() {
         List<Label> labels = List.of(
                 new Label("a", LIVE - 60_000, LIVE - 30_000),   // history only: not labelled
@@ -73,8 +87,8 @@ class DetectionCountsTest {
                 + "site-00/asset-000/temperature,SPIKE,1000,1000,3.5000\n"
                 + "site-00/asset-001/vibration,LEVEL_SHIFT,2000,9000,-1.2500\n");
         assertThat(DetectionCounts.readLabels(file)).containsExactly(
-                new Label("site-00/asset-000/temperature", 1000, 1000),
-                new Label("site-00/asset-001/vibration", 2000, 9000));
+                new Label("site-00/asset-000/temperature", "SPIKE", 1000, 1000),
+                new Label("site-00/asset-001/vibration", "LEVEL_SHIFT", 2000, 9000));
         Files.writeString(file, "a,b\n");
         assertThatThrownBy(() -> DetectionCounts.readLabels(file)).hasMessageContaining("header must name sensorId");
     }

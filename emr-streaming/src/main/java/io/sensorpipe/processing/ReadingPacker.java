@@ -10,7 +10,10 @@ import java.util.NoSuchElementException;
 
 /**
  * Packs a task's parsed records into {@link ReadingPack}s before the shuffle: valid readings grouped by (sensor,
- * stream, shard) in arrival order, rejects passed on one by one. Nothing is merged or dropped here — dedup and
+ * stream, shard) in arrival order (a new pack when the sensor's type, site or unit changes), rejects passed on one by
+ * one. Readings of one sensor from different shards of one task become separate packs (in production a task reads
+ * one shard), so only their order relative to each other can change, which decides no more than which copy of a
+ * cross-shard duplicate is counted. Nothing is merged or dropped here — dedup and
  * lateness need every reading and the sensor's state, so the state step still sees each reading, in the same order
  * within its shard. Bounded: a pack holds at most {@link #MAX_PACK} readings and at most {@link #MAX_BUFFERED}
  * readings wait in open packs (then all are emitted), so a catch-up batch of millions of records streams through.
@@ -61,7 +64,19 @@ public final class ReadingPacker implements Iterator<ReadingPack> {
             return;
         }
         Key key = new Key(r.getRouteKey(), r.getStreamName(), r.getShardId());
-        Builder b = open.computeIfAbsent(key, k -> new Builder(k));
+        Builder b = open.get(key);
+        if (b != null && !b.describes(r)) {
+            // a pack holds the descriptive fields once: a sensor whose type, site or unit changes starts a new pack,
+            // so each dead-lettered reading is written with its own
+            open.remove(key);
+            buffered -= b.size;
+            ready.add(b.build());
+            b = null;
+        }
+        if (b == null) {
+            b = new Builder(key);
+            open.put(key, b);
+        }
         b.add(r);
         buffered++;
         if (b.size == maxPack) {
@@ -113,10 +128,14 @@ public final class ReadingPacker implements Iterator<ReadingPack> {
             subSequenceNumbers[size] = r.getSubSequenceNumber();
             size++;
             newest = Math.max(newest, r.getTs());
-            // the state keeps the descriptive fields of the last reading it sees, as with single readings
-            type = r.getType();
+            type = r.getType(); // the same for all readings of a pack (see describes)
             site = r.getSite();
             unit = r.getUnit();
+        }
+
+        boolean describes(ParsedRecord r) {
+            return java.util.Objects.equals(type, r.getType()) && java.util.Objects.equals(site, r.getSite())
+                    && java.util.Objects.equals(unit, r.getUnit());
         }
 
         ReadingPack build() {

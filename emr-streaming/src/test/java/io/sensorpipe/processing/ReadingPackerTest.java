@@ -119,6 +119,22 @@ class ReadingPackerTest {
     }
 
     @Test
+    void aChangedUnitStartsANewPackSoEveryReadingKeepsItsOwn() {
+        ParsedRecord celsius = reading("s1", "shard-0", 1_000, 20.0);
+        ParsedRecord fahrenheit = reading("s1", "shard-0", 2_000, 68.0);
+        fahrenheit.setUnit("F");
+        ParsedRecord again = reading("s1", "shard-0", 3_000, 69.0);
+        again.setUnit("F");
+
+        List<ReadingPack> packs = packAll(new ReadingPacker(List.of(celsius, fahrenheit, again).iterator()));
+
+        assertThat(packs).extracting(ReadingPack::getUnit, ReadingPack::readings).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("C", 1), org.assertj.core.groups.Tuple.tuple("F", 2));
+        assertThat(new String(packs.get(0).readingJson(0), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"unit\":\"C\"");
+    }
+
+    @Test
     void aDeadLetteredReadingOfAPackIsTheReadingAsParsedAndNamesItsPosition() throws Exception {
         ReadingPack pack = packAll(new ReadingPacker(List.of(reading("site-a/p1", "shard-3", 1_000, 1.5),
                 reading("site-a/p1", "shard-3", 2_000, -2.25)).iterator())).get(0);

@@ -161,7 +161,13 @@ public final class StreamBench {
                 List<List<RawRecord>> input = bench.round(round);
                 double parse = bench.timedReadings() / bench.runParse(input);
                 double count = bench.timedReadings() / bench.runCount(input);
-                double jobRate = bench.timedReadings() / job.run(input);
+                long dynamoBefore = DYNAMO_NANOS.get();
+                long callsBefore = DYNAMO_CALLS.get();
+                double jobSeconds = job.run(input);
+                double jobRate = bench.timedReadings() / jobSeconds;
+                System.out.printf("  job's DynamoDB calls: %d, %.0f ms summed over the tasks (round %.0f ms)%n",
+                        DYNAMO_CALLS.get() - callsBefore, (DYNAMO_NANOS.get() - dynamoBefore) / 1e6,
+                        jobSeconds * 1000);
                 long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
                         : job.state.bytes.get() / job.state.dataBatches.get();
                 boolean warmUp = round == 0 && rounds > 1;
@@ -257,7 +263,7 @@ public final class StreamBench {
             Path tmp = Files.createTempDirectory("bench-job");
             out = WindowingPipeline.build(in.toDF(), Duration.ofMillis(WINDOW_MS), Duration.ZERO,
                     ScorerConfig.defaults(), Duration.ofHours(1), Duration.ofDays(400), Duration.ofHours(1));
-            sink = new BatchSink(new DynamoDbResultSink(JobAwsClients::sharedDynamo, tableName, Duration.ofDays(1)),
+            sink = new BatchSink(new DynamoDbResultSink(StreamBench::timedDynamo, tableName, Duration.ofDays(1)),
                     DeadLetterWriter.toDirectory(tmp.resolve("dead"), "bench"), metrics);
             spark.streams().addListener(metrics);
             spark.streams().addListener(state);
@@ -363,6 +369,49 @@ public final class StreamBench {
     }
 
     static final StageTimes STAGES = new StageTimes();
+
+    /** Summed duration of the job's DynamoDB calls (local mode: executors are this JVM), for the per-round line. */
+    static final AtomicLong DYNAMO_NANOS = new AtomicLong();
+    static final AtomicLong DYNAMO_CALLS = new AtomicLong();
+    private static volatile software.amazon.awssdk.services.dynamodb.DynamoDbClient timedDynamo;
+
+    /**
+     * The sink's DynamoDB client with an SDK interceptor that times each call (request marshalled to response
+     * read, retries included): how much of the job's time is the writes' round trips, which the baselines, writing
+     * to memory, do not have.
+     */
+    static software.amazon.awssdk.services.dynamodb.DynamoDbClient timedDynamo() {
+        if (timedDynamo == null) {
+            synchronized (StreamBench.class) {
+                if (timedDynamo == null) {
+                    timedDynamo = software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                            .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient
+                                    .builder())
+                            .overrideConfiguration(o -> o.addExecutionInterceptor(new CallTimer()))
+                            .build();
+                }
+            }
+        }
+        return timedDynamo;
+    }
+
+    private static final class CallTimer implements software.amazon.awssdk.core.interceptor.ExecutionInterceptor {
+        private static final software.amazon.awssdk.core.interceptor.ExecutionAttribute<Long> STARTED =
+                new software.amazon.awssdk.core.interceptor.ExecutionAttribute<>("bench-started");
+
+        @Override
+        public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                    software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            attributes.putAttribute(STARTED, System.nanoTime());
+        }
+
+        @Override
+        public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+                                   software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            DYNAMO_NANOS.addAndGet(System.nanoTime() - attributes.getAttribute(STARTED));
+            DYNAMO_CALLS.incrementAndGet();
+        }
+    }
 
     /** RocksDB's bytes written by the state operator, per batch that had input. */
     static final class StateBytes extends StreamingQueryListener {

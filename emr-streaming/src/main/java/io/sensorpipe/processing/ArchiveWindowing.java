@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapGroupsFunction;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -27,21 +28,22 @@ public final class ArchiveWindowing {
 
     public static Dataset<JobOutput> build(Dataset<Row> raw, Duration windowSize, ScorerConfig scorerConfig,
                                            long processedAt) {
-        Dataset<ParsedRecord> parsed = raw.mapPartitions(
-                new RecordParsing(Duration.ofDays(100_000).toMillis(), Duration.ofHours(1).toMillis()),
-                Encoders.bean(ParsedRecord.class));
+        RecordParsing parsing = new RecordParsing(Duration.ofDays(100_000).toMillis(), Duration.ofHours(1).toMillis());
+        // packed per sensor before the shuffle, as in the stream (an archive holds days of every sensor)
+        Dataset<ReadingPack> parsed = raw.mapPartitions(
+                (MapPartitionsFunction<Row, ReadingPack>) rows -> new ReadingPacker(parsing.call(rows)),
+                Encoders.bean(ReadingPack.class));
         TumblingWindows windows = new TumblingWindows(windowSize);
-        return parsed.groupByKey((MapFunction<ParsedRecord, String>) ParsedRecord::getRouteKey, Encoders.STRING())
-                .flatMapGroups((FlatMapGroupsFunction<String, ParsedRecord, JobOutput>) (key, rows) ->
+        return parsed.groupByKey((MapFunction<ReadingPack, String>) ReadingPack::getRouteKey, Encoders.STRING())
+                .flatMapGroups((FlatMapGroupsFunction<String, ReadingPack, JobOutput>) (key, rows) ->
                         windowsOf(key, rows, windows, scorerConfig, processedAt), Encoders.bean(JobOutput.class));
     }
 
-    static Iterator<JobOutput> windowsOf(String key, Iterator<ParsedRecord> rows, TumblingWindows windows,
+    static Iterator<JobOutput> windowsOf(String key, Iterator<ReadingPack> rows, TumblingWindows windows,
                                          ScorerConfig scorerConfig, long processedAt) {
         List<JobOutput> out = new ArrayList<>();
         if (ParsedRecord.isDeadLetterKey(key)) {
-            rows.forEachRemaining(r -> out.add(JobOutput.deadLetter(JobOutput.DEAD, r, r.getReason(), r.getMessage(),
-                    processedAt)));
+            rows.forEachRemaining(r -> out.add(JobOutput.rejected(r, processedAt)));
             return out.iterator();
         }
         SensorWindowState state = new SensorWindowState(key, windows);
@@ -50,17 +52,21 @@ public final class ArchiveWindowing {
         String unit = null;
         long newest = Long.MIN_VALUE;
         while (rows.hasNext()) {
-            ParsedRecord r = rows.next();
-            if (r.getTs() >= newest) { // descriptive fields from the newest reading, as the stream keeps the last
-                newest = r.getTs();
-                type = r.getType();
-                site = r.getSite();
-                unit = r.getUnit();
-            }
-            if (state.offer(r.getTs(), r.getValue(), Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
-                // the archive holds the stream's duplicates too: count each reading once, like the stream job
-                out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, r, JobOutput.DUPLICATE,
-                        "reading (" + key + ", " + r.getTs() + ") is already in its window", processedAt));
+            ReadingPack p = rows.next();
+            long[] ts = p.getTs();
+            double[] values = p.getValues();
+            for (int i = 0; i < ts.length; i++) {
+                if (ts[i] >= newest) { // descriptive fields from the newest reading, as the stream keeps the last
+                    newest = ts[i];
+                    type = p.getType();
+                    site = p.getSite();
+                    unit = p.getUnit();
+                }
+                if (state.offer(ts[i], values[i], Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
+                    // the archive holds the stream's duplicates too: count each reading once, like the stream job
+                    out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
+                            "reading (" + key + ", " + ts[i] + ") is already in its window", processedAt));
+                }
             }
         }
         SensorScorer scorer = Scorers.create(scorerConfig, key);

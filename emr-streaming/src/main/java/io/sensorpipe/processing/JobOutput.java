@@ -91,24 +91,6 @@ public class JobOutput implements Serializable {
         return o;
     }
 
-    public static JobOutput deadLetter(String kind, ParsedRecord rec, String reason, String message, long processedAt) {
-        JobOutput o = new JobOutput();
-        o.kind = kind;
-        o.reason = reason;
-        o.message = message;
-        o.data = rec.getData();
-        o.streamName = rec.getStreamName();
-        o.shardId = rec.getShardId();
-        o.sequenceNumber = rec.getSequenceNumber();
-        o.subSequenceNumber = rec.getSubSequenceNumber();
-        o.processedAt = processedAt;
-        if (rec.isValid()) {
-            o.sensorId = rec.getSensorId();
-            o.eventTs = rec.getTs();
-        }
-        return o;
-    }
-
     /** A valid reading of a pack that is dead-lettered ({@link #LATE}, {@link #DUPLICATE}): reading {@code i}. */
     public static JobOutput deadLetter(String kind, ReadingPack pack, int i, String reason, String message,
                                        long processedAt) {

@@ -1,11 +1,11 @@
 package io.sensorpipe.processing;
 
 import java.io.Serializable;
-import java.sql.Timestamp;
 
 /**
- * One source record after parsing (a Spark bean): either a valid reading (routed to its sensor's state) or a
+ * One source record after parsing, inside the parse task: either a valid reading (routed to its sensor's state) or a
  * reject (routed to one of {@link #DEAD_LETTER_GROUPS} dead-letter groups), with the record's Kinesis coordinates.
+ * What crosses the shuffle is {@link ReadingPack}.
  */
 public class ParsedRecord implements Serializable {
     /**
@@ -34,7 +34,6 @@ public class ParsedRecord implements Serializable {
     private String unit;
     private long ts;
     private double value;
-    private Timestamp eventTime;
     private String reason;
     private String message;
     private byte[] data;
@@ -59,8 +58,6 @@ public class ParsedRecord implements Serializable {
     public void setTs(long v) { ts = v; }
     public double getValue() { return value; }
     public void setValue(double v) { value = v; }
-    public Timestamp getEventTime() { return eventTime; }
-    public void setEventTime(Timestamp v) { eventTime = v; }
     public String getReason() { return reason; }
     public void setReason(String v) { reason = v; }
     public String getMessage() { return message; }

@@ -3,7 +3,6 @@ package io.sensorpipe.processing;
 import io.sensorpipe.schema.ParseResult;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.schema.ReadingParser;
-import java.sql.Timestamp;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -72,7 +71,6 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                     r.setUnit(reading.unit());
                     r.setTs(reading.ts());
                     r.setValue(reading.value());
-                    r.setEventTime(new Timestamp(reading.ts()));
                 } else {
                     r.setValid(false);
                     r.setRouteKey(ParsedRecord.deadLetterKey(r.getShardId(), r.getSequenceNumber(),

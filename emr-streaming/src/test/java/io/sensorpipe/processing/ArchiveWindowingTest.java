@@ -48,6 +48,8 @@ class ArchiveWindowingTest {
                 out.write(r);
                 out.write('\n');
             }
+            out.write(readings.get(7)); // the archive keeps the stream's duplicates too
+            out.write('\n');
             out.write("{oops\n".getBytes(StandardCharsets.UTF_8));
         }
 
@@ -77,6 +79,10 @@ class ArchiveWindowingTest {
         assertThat(describe(batch)).hasSize(12).containsExactlyInAnyOrderElementsOf(streamed);
         assertThat(batch).filteredOn(o -> o.getKind().equals(JobOutput.DEAD)).singleElement()
                 .satisfies(o -> assertThat(o.getReason()).isEqualTo("MALFORMED_JSON"));
+        assertThat(batch).filteredOn(o -> o.getKind().equals(JobOutput.DUPLICATE)).singleElement()
+                .satisfies(o -> assertThat(io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(o.getData(),
+                        Reading.class)).isEqualTo(io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(readings.get(7),
+                        Reading.class)));
     }
 
     /** Windows without processedAt (the only field allowed to differ). */

@@ -33,7 +33,7 @@ class OpenWindowsCodecTest {
     /** Open windows, an arrival time and two windows scored since the snapshot. */
     static byte[] sampleRow() {
         SensorWindowState s = open();
-        return OpenWindowsCodec.encode(s, 77L, s.closeUpTo(120_000));
+        return OpenWindowsCodec.encode(s, 77L, s.closeUpTo(120_000), 42L);
     }
 
     private static SensorWindowState open() {
@@ -48,9 +48,10 @@ class OpenWindowsCodecTest {
     void openWindowsArrivalAndWindowsScoredSinceTheSnapshotRoundTrip() {
         SensorWindowState s = open();
         List<ClosedWindow> scored = s.closeUpTo(120_000);
-        byte[] row = OpenWindowsCodec.encode(s, 77L, scored);
+        byte[] row = OpenWindowsCodec.encode(s, 77L, scored, 42L);
         OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(row, "s", MINUTE);
         assertThat(back.lastArrivalMs()).isEqualTo(77L);
+        assertThat(back.silenceJudgedFor()).isEqualTo(42L);
         assertThat(back.sinceSnapshot()).isEqualTo(scored).hasSize(2);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(WindowStateCodec.encode(s));
         back.sinceSnapshot().clear(); // the caller appends to it and clears it at a snapshot
@@ -65,6 +66,7 @@ class OpenWindowsCodecTest {
         OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(v1, "s", MINUTE);
         assertThat(back.lastArrivalMs()).isEqualTo(5L);
         assertThat(back.sinceSnapshot()).isEmpty();
+        assertThat(back.silenceJudgedFor()).isEqualTo(OpenWindowsCodec.NONE);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(windows);
     }
 
@@ -75,6 +77,7 @@ class OpenWindowsCodecTest {
         List<ClosedWindow> scored = s.closeUpTo(120_000);
         assertThat(back.lastArrivalMs()).isEqualTo(77L);
         assertThat(back.sinceSnapshot()).isEqualTo(scored);
+        assertThat(back.silenceJudgedFor()).isEqualTo(OpenWindowsCodec.NONE);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(WindowStateCodec.encode(s));
     }
 
@@ -83,7 +86,7 @@ class OpenWindowsCodecTest {
         byte[] good = sampleRow();
         for (int length : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, -1, good.length}) {
             byte[] bad = good.clone();
-            ByteBuffer.wrap(bad, 11, 4).putInt(length);
+            ByteBuffer.wrap(bad, 19, 4).putInt(length);
             assertThatThrownBy(() -> OpenWindowsCodec.decode(bad, "s", MINUTE))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         }
@@ -102,14 +105,14 @@ class OpenWindowsCodecTest {
     @Test
     void truncatedOrNewerRowsAreRefusedWithAReason() {
         SensorWindowState s = open();
-        byte[] row = OpenWindowsCodec.encode(s, 1L, s.closeUpTo(60_000));
-        assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, 20), "s", MINUTE))
+        byte[] row = OpenWindowsCodec.encode(s, 1L, s.closeUpTo(60_000), OpenWindowsCodec.NONE);
+        assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, 25), "s", MINUTE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, row.length - 2), "s", MINUTE))
                 .isInstanceOf(IllegalArgumentException.class);
         byte[] newer = row.clone();
-        newer[2] = 3;
+        newer[2] = 4;
         assertThatThrownBy(() -> OpenWindowsCodec.decode(newer, "s", MINUTE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 4");
     }
 }

@@ -30,7 +30,17 @@ class OpenWindowsCodecTest {
             + "00000000000000ea600000000000019a2800403600000000000000000001403600000000000000405f80000000000000"
             + "000001405f800000000000";
 
-    /** Open windows, an arrival time and two windows scored since the snapshot. */
+    /** Version 3 bytes of {@link #sampleRow()}; never regenerated (see {@link #V2_GOLDEN}). */
+    private static final String V3_GOLDEN = "4f5703000000000000004d000000000000002a00000089575301000000000000ea60000000000001d4c0000000000000"
+            + "0000000000000000000000000001000000000001d4c00000000000000002402000000000000040220000000000000000"
+            + "00000001d4c00000000000020f5800403100000000000000000001403100000000000000406220000000000000000001"
+            + "40622000000000000100000002009875435701000000000000ea60000000020000000000000000000000000000000400"
+            + "0000000000000040080000000000000000000000000000000000000000afc80040180000000000000000000140180000"
+            + "0000000000402c00000000000000000001402c000000000000000000000000ea60000000000000000440100000000000"
+            + "00401c000000000000000000000000ea600000000000019a280040360000000000000000000140360000000000000040"
+            + "5f80000000000000000001405f800000000000";
+
+    /** Open windows, an arrival time, two windows scored since the snapshot and a judged silence. */
     static byte[] sampleRow() {
         SensorWindowState s = open();
         return OpenWindowsCodec.encode(s, 77L, s.closeUpTo(120_000), 42L);
@@ -68,6 +78,15 @@ class OpenWindowsCodecTest {
         assertThat(back.sinceSnapshot()).isEmpty();
         assertThat(back.silenceJudgedFor()).isEqualTo(OpenWindowsCodec.NONE);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(windows);
+    }
+
+    @Test
+    void version3BytesArePinned() {
+        // printed once when version 3 was introduced; from the next version on, this becomes a "stays readable" test
+        assertThat(HexFormat.of().formatHex(sampleRow())).isEqualTo(V3_GOLDEN);
+        OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(HexFormat.of().parseHex(V3_GOLDEN), "s", MINUTE);
+        assertThat(back.silenceJudgedFor()).isEqualTo(42L);
+        assertThat(back.lastArrivalMs()).isEqualTo(77L);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sensorpipe.processing;
 import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
+import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
@@ -95,12 +96,14 @@ public final class SensorStateFunction
         SensorWindowState open = null;
         long lastArrival = batchTime;
         List<ClosedWindow> sinceSnapshot = new ArrayList<>();
+        long silenceJudgedFor = OpenWindowsCodec.NONE;
         if (s.getWindows() != null) {
             try {
                 OpenWindowsCodec.OpenWindows decoded = OpenWindowsCodec.decode(s.getWindows(), key, windows);
                 open = decoded.state();
                 lastArrival = decoded.lastArrivalMs();
                 sinceSnapshot = decoded.sinceSnapshot();
+                silenceJudgedFor = decoded.silenceJudgedFor();
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
                 out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
@@ -158,6 +161,9 @@ public final class SensorStateFunction
                 out.add(JobOutput.window(result));
             }
             sinceSnapshot.addAll(closed);
+            // whether its silence would be a fault is the model's, known now: a sensor for which it never is (a
+            // sparse one) is not looked at, nor its model loaded, while it is quiet
+            silenceJudgedFor = scorer.flagsSilence() ? OpenWindowsCodec.NONE : s.getLastEventTs();
             if (model.fresh() || sinceSnapshot.size() >= snapshotAfter(key)) {
                 s.setScorer(scorer.snapshot());
                 sinceSnapshot.clear();
@@ -166,13 +172,19 @@ public final class SensorStateFunction
             s.setScorerToken(token);
             ScorerCache.put(key, token, scorerConfig.modelVersion(), scorer);
         }
+        if (!hadReadings && !open.hasOpenWindows() && silenceJudgedFor != s.getLastEventTs()
+                && watermark >= silentWindowStart(s.getLastEventTs()) + windows.sizeMillis()) {
+            silenceJudgedFor = s.getLastEventTs();
+            judgeSilence(key, s, sinceSnapshot, batchTime, out);
+        }
         if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
             state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
             return out.iterator();
         }
-        s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot));
+        s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot, silenceJudgedFor));
         state.update(s);
-        state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, batchTime));
+        state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, batchTime,
+                silenceJudgedFor == s.getLastEventTs()));
         return out.iterator();
     }
 
@@ -195,18 +207,57 @@ public final class SensorStateFunction
      * watermark past it, else (live sensors) when {@link #quietWatermark} passes it, at most a window ahead (then
      * it re-checks).
      */
-    private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long now) {
+    private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long now,
+                             boolean silenceJudged) {
         if (open.hasOpenWindows() && open.earliestOpenWindowEnd() <= newestTs - watermarkDelayMillis) {
             return MIN_TIMER_MS; // its own readings moved the watermark past the window: closes in the next batch
         }
         if (!isLive(newestTs, arrivedAt)) { // closes and idles by watermark only: look again later
-            return open.hasOpenWindows() ? windows.sizeMillis()
+            return open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
                     : Math.max(windows.sizeMillis(), idleTimeoutMillis / 10);
         }
-        long due = open.hasOpenWindows() ? open.earliestOpenWindowEnd() : newestTs + idleTimeoutMillis;
+        long due = open.hasOpenWindows() ? open.earliestOpenWindowEnd()
+                : silenceJudged ? newestTs + idleTimeoutMillis
+                : silentWindowStart(newestTs) + windows.sizeMillis(); // then once a window until the watermark is there
         long closesAt = arrivedAt + Math.max(watermarkDelayMillis, due + watermarkDelayMillis - newestTs);
-        long cap = open.hasOpenWindows() ? windows.sizeMillis() : idleTimeoutMillis + watermarkDelayMillis;
+        long cap = open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
+                : idleTimeoutMillis + watermarkDelayMillis;
+        if (!open.hasOpenWindows() && !silenceJudged && closesAt <= now) {
+            return cap; // silence due but the watermark is not there yet (event time stopped?): once a window
+        }
         return Math.max(MIN_TIMER_MS, Math.min(closesAt - now, cap));
+    }
+
+    /**
+     * The window whose end, once the watermark passes it, makes a sensor silent: the second whole window after the
+     * one holding its newest reading (one window can be empty by the jitter of a sensor's clock).
+     */
+    private long silentWindowStart(long newestTs) {
+        return windows.startOf(newestTs) + 2 * windows.sizeMillis();
+    }
+
+    /**
+     * A sensor that sent nothing for two whole windows while the stream's event time (the watermark: other sensors'
+     * readings) went past them: flagged once, as the {@code gap} rule would flag it when it comes back, if its model
+     * says silence is unusual for it ({@link SensorScorer#flagsSilence}). The watermark, not the clock, decides: when
+     * every producer stops, event time stops too and no sensor is called silent. The model is only asked, not
+     * changed, so nothing here needs replaying; the windows stay empty (no result besides this one).
+     */
+    private void judgeSilence(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
+                              List<JobOutput> out) {
+        if (s.getScorer() == null) {
+            return; // no model yet: nothing known about how often it reports
+        }
+        Model model = scorerFor(key, s, sinceSnapshot, batchTime, new ArrayList<>());
+        if (model.fresh()) {
+            return; // its snapshot could not be restored: the next close resets (and counts) it
+        }
+        ScorerCache.put(key, s.getScorerToken(), scorerConfig.modelVersion(), model.scorer());
+        if (model.scorer().flagsSilence()) {
+            long start = silentWindowStart(s.getLastEventTs());
+            out.add(JobOutput.window(WindowResults.silence(key, start, start + windows.sizeMillis(),
+                    scorerConfig.modelVersion(), batchTime, s.getType(), s.getSite(), s.getUnit())));
+        }
     }
 
     /**

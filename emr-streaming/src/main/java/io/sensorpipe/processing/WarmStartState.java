@@ -21,7 +21,7 @@ public final class WarmStartState {
         SensorWindowState open = new SensorWindowState(sensorId, windows);
         open.closeUpTo(trained.learntUpTo());
         SensorState s = new SensorState();
-        s.setWindows(OpenWindowsCodec.encode(open, nowMillis, List.of()));
+        s.setWindows(OpenWindowsCodec.encode(open, nowMillis, List.of(), OpenWindowsCodec.NONE));
         s.setScorer(trained.scorer().snapshot());
         // a token no executor's ScorerCache holds: the first batch restores the snapshot
         s.setScorerToken(ThreadLocalRandom.current().nextLong());

@@ -30,10 +30,20 @@ class OpenWindowsCodecTest {
             + "00000000000000ea600000000000019a2800403600000000000000000001403600000000000000405f80000000000000"
             + "000001405f800000000000";
 
-    /** Open windows, an arrival time and two windows scored since the snapshot. */
+    /** Version 3 bytes of {@link #sampleRow()}; never regenerated (see {@link #V2_GOLDEN}). */
+    private static final String V3_GOLDEN = "4f5703000000000000004d000000000000002a00000089575301000000000000ea60000000000001d4c0000000000000"
+            + "0000000000000000000000000001000000000001d4c00000000000000002402000000000000040220000000000000000"
+            + "00000001d4c00000000000020f5800403100000000000000000001403100000000000000406220000000000000000001"
+            + "40622000000000000100000002009875435701000000000000ea60000000020000000000000000000000000000000400"
+            + "0000000000000040080000000000000000000000000000000000000000afc80040180000000000000000000140180000"
+            + "0000000000402c00000000000000000001402c000000000000000000000000ea60000000000000000440100000000000"
+            + "00401c000000000000000000000000ea600000000000019a280040360000000000000000000140360000000000000040"
+            + "5f80000000000000000001405f800000000000";
+
+    /** Open windows, an arrival time, two windows scored since the snapshot and a judged silence. */
     static byte[] sampleRow() {
         SensorWindowState s = open();
-        return OpenWindowsCodec.encode(s, 77L, s.closeUpTo(120_000));
+        return OpenWindowsCodec.encode(s, 77L, s.closeUpTo(120_000), 42L);
     }
 
     private static SensorWindowState open() {
@@ -48,9 +58,10 @@ class OpenWindowsCodecTest {
     void openWindowsArrivalAndWindowsScoredSinceTheSnapshotRoundTrip() {
         SensorWindowState s = open();
         List<ClosedWindow> scored = s.closeUpTo(120_000);
-        byte[] row = OpenWindowsCodec.encode(s, 77L, scored);
+        byte[] row = OpenWindowsCodec.encode(s, 77L, scored, 42L);
         OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(row, "s", MINUTE);
         assertThat(back.lastArrivalMs()).isEqualTo(77L);
+        assertThat(back.silenceJudgedFor()).isEqualTo(42L);
         assertThat(back.sinceSnapshot()).isEqualTo(scored).hasSize(2);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(WindowStateCodec.encode(s));
         back.sinceSnapshot().clear(); // the caller appends to it and clears it at a snapshot
@@ -65,7 +76,17 @@ class OpenWindowsCodecTest {
         OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(v1, "s", MINUTE);
         assertThat(back.lastArrivalMs()).isEqualTo(5L);
         assertThat(back.sinceSnapshot()).isEmpty();
+        assertThat(back.silenceJudgedFor()).isEqualTo(OpenWindowsCodec.NONE);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(windows);
+    }
+
+    @Test
+    void version3BytesArePinned() {
+        // printed once when version 3 was introduced; from the next version on, this becomes a "stays readable" test
+        assertThat(HexFormat.of().formatHex(sampleRow())).isEqualTo(V3_GOLDEN);
+        OpenWindowsCodec.OpenWindows back = OpenWindowsCodec.decode(HexFormat.of().parseHex(V3_GOLDEN), "s", MINUTE);
+        assertThat(back.silenceJudgedFor()).isEqualTo(42L);
+        assertThat(back.lastArrivalMs()).isEqualTo(77L);
     }
 
     @Test
@@ -75,6 +96,7 @@ class OpenWindowsCodecTest {
         List<ClosedWindow> scored = s.closeUpTo(120_000);
         assertThat(back.lastArrivalMs()).isEqualTo(77L);
         assertThat(back.sinceSnapshot()).isEqualTo(scored);
+        assertThat(back.silenceJudgedFor()).isEqualTo(OpenWindowsCodec.NONE);
         assertThat(WindowStateCodec.encode(back.state())).isEqualTo(WindowStateCodec.encode(s));
     }
 
@@ -83,7 +105,7 @@ class OpenWindowsCodecTest {
         byte[] good = sampleRow();
         for (int length : new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, -1, good.length}) {
             byte[] bad = good.clone();
-            ByteBuffer.wrap(bad, 11, 4).putInt(length);
+            ByteBuffer.wrap(bad, 19, 4).putInt(length);
             assertThatThrownBy(() -> OpenWindowsCodec.decode(bad, "s", MINUTE))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         }
@@ -102,14 +124,14 @@ class OpenWindowsCodecTest {
     @Test
     void truncatedOrNewerRowsAreRefusedWithAReason() {
         SensorWindowState s = open();
-        byte[] row = OpenWindowsCodec.encode(s, 1L, s.closeUpTo(60_000));
-        assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, 20), "s", MINUTE))
+        byte[] row = OpenWindowsCodec.encode(s, 1L, s.closeUpTo(60_000), OpenWindowsCodec.NONE);
+        assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, 25), "s", MINUTE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit");
         assertThatThrownBy(() -> OpenWindowsCodec.decode(Arrays.copyOf(row, row.length - 2), "s", MINUTE))
                 .isInstanceOf(IllegalArgumentException.class);
         byte[] newer = row.clone();
-        newer[2] = 3;
+        newer[2] = 4;
         assertThatThrownBy(() -> OpenWindowsCodec.decode(newer, "s", MINUTE))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 4");
     }
 }

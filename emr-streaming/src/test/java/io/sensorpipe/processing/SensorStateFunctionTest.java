@@ -84,6 +84,77 @@ class SensorStateFunctionTest {
         });
     }
 
+    /** {@code windows} windows of a live sensor, {@code perWindow} readings each, one window per batch. */
+    private Step liveSensor(int windows, int perWindow) {
+        Step s = null;
+        long newest = T0 - DELAY;
+        for (int w = 0; w < windows; w++) {
+            long[] ts = new long[perWindow];
+            for (int r = 0; r < perWindow; r++) {
+                ts[r] = T0 + w * W + 500 + r * (W - 1_000) / perWindow + (w * 37 + r * 101) % 700;
+            }
+            long watermark = newest - DELAY; // the previous batch's
+            newest = ts[perWindow - 1];
+            s = call(s == null ? null : s.next(), newest + 200, watermark, false, ts);
+        }
+        return s;
+    }
+
+    private static List<JobOutput> silences(Step s) {
+        return s.of(JobOutput.WINDOW).stream().filter(w -> w.getCount() == 0).toList();
+    }
+
+    @Test
+    void aSensorThatUsuallyReportsEveryWindowIsFlaggedOnceWhileSilentAsEventTimeMovesOn() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        long now = lastWindow + W;
+        // other sensors move event time on; this one sends nothing
+        Step oneEmptyWindow = call(s.next(), now + 5_000, lastWindow + 2 * W - 1, true);
+        assertThat(silences(oneEmptyWindow)).as("one empty window can be a clock's jitter").isEmpty();
+        Step twoEmptyWindows = call(oneEmptyWindow.next(), now + 15_000, lastWindow + 3 * W, true);
+        assertThat(silences(twoEmptyWindows)).singleElement().satisfies(w -> {
+            assertThat(w.getWindowStart()).isEqualTo(lastWindow + 2 * W);
+            assertThat(w.getWindowEnd()).isEqualTo(lastWindow + 3 * W);
+            assertThat(w.isAnomaly()).isTrue();
+            assertThat(w.getDetector()).isEqualTo("SENSOR_FAULT");
+            assertThat(w.getType()).isEqualTo("temperature");
+        });
+        Step stillSilent = call(twoEmptyWindows.next(), now + 30_000, lastWindow + 5 * W, true);
+        assertThat(silences(stillSilent)).as("one flag per silence").isEmpty();
+        // it comes back, then goes silent again: a new silence, a new flag
+        long back = lastWindow + 6 * W + 1_000;
+        Step returned = call(stillSilent.next(), back + 200, lastWindow + 5 * W, false, back, back + 3_000,
+                back + 6_000, back + 8_500);
+        Step again = call(returned.next(), back + 40_000, back + 4 * W, true);
+        assertThat(silences(again)).singleElement()
+                .satisfies(w -> assertThat(w.getWindowStart()).isEqualTo(lastWindow + 8 * W));
+    }
+
+    @Test
+    void noSensorIsCalledSilentWhenEventTimeStopsForAllOfThem() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        long watermark = lastWindow + 9_000 - DELAY; // every producer stopped: the watermark stays
+        Step later = s;
+        for (int i = 1; i <= 6; i++) { // the clock goes on, its last window closes by processing time
+            later = call(later.next(), lastWindow + W + i * W, watermark, true);
+            assertThat(silences(later)).isEmpty();
+        }
+        assertThat(((Long) later.state().getTimeoutTimestampMs().get()) - (lastWindow + 7 * W))
+                .as("silence still undecided: looked at once a window, not every trigger").isEqualTo(W);
+    }
+
+    @Test
+    void aSensorWithOneReadingPerWindowIsNotCalledSilent() {
+        Step s = liveSensor(120, 1);
+        long lastWindow = T0 + 119 * W;
+        Step silent = call(s.next(), lastWindow + 20 * W, lastWindow + 10 * W, true);
+        assertThat(silences(silent)).isEmpty();
+        assertThat(silent.of(JobOutput.WINDOW)).as("its last windows close as before").isNotEmpty()
+                .allSatisfy(w -> assertThat(w.getCount()).isEqualTo(1));
+    }
+
     @Test
     void replayedOldDataIsClosedByTheWatermarkNotByTheClock() {
         long now = T0 + 3_600_000; // an hour behind: a replay

@@ -20,6 +20,14 @@ public interface SensorScorer {
         score(window);
     }
 
+    /**
+     * Whether this sensor going silent (whole windows without a reading, judged while it lasts) is a fault: it
+     * usually sends several readings in every window and the model is past its warm-up. Does not change the model.
+     */
+    default boolean flagsSilence() {
+        return false;
+    }
+
     byte[] snapshot();
 
     /** Windows seen so far (scored or learnt, including warm-up). */

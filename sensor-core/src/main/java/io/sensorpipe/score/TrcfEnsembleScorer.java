@@ -176,6 +176,11 @@ final class TrcfEnsembleScorer implements SensorScorer {
     }
 
     @Override
+    public boolean flagsSilence() {
+        return state.windowsSeen > config.warmupWindows() && state.stats.silenceIsFault();
+    }
+
+    @Override
     public long windowsSeen() {
         return state.windowsSeen;
     }

@@ -147,6 +147,15 @@ final class WindowStats implements Serializable {
         return null;
     }
 
+    /**
+     * Whether whole windows without a reading would be a {@code gap} fault for this sensor (the conditions of
+     * {@link #fault}'s gap rule): asked while the gap lasts, so a sensor gone silent is flagged before it comes back.
+     */
+    boolean silenceIsFault() {
+        return applicable() && withinVariance.n >= MIN_SAMPLES * 10 && withinVariance.mean > 0
+                && gapWindows < RARE * windows && count.mean >= 3;
+    }
+
     /** Welch's test of two window means, each window's variance at least the usual noise's. */
     private static boolean jump(WindowAggregate a, boolean adjacent, double before, long beforeCount,
                                 double beforeVariance, double noise) {

@@ -103,11 +103,14 @@ final class ComponentCommands {
     }
 
     /**
-     * How far ahead of the clock the end-of-input marker ({@link PipelineRun#WATERMARK_FLUSH_SENSOR}) is: past the
-     * end of the newest window plus the allowed lateness, so the watermark it sets closes every produced window.
+     * How far past the live part's end the end-of-input marker ({@link PipelineRun#WATERMARK_FLUSH_SENSOR}) is: a
+     * window plus the allowed lateness plus a second, so the watermark it sets closes every produced window, yet
+     * stays short of the second window after a sensor's last one: the job flags a sensor that usually reports in every
+     * window as silent once event time passes that (see SensorStateFunction), which must not happen to every sensor
+     * because the run ended.
      */
     static Duration watermarkFlushLead(LocalPipelineConfig c) {
-        return c.window().plus(c.watermark()).plusSeconds(5);
+        return c.window().plus(c.watermark()).plusSeconds(1);
     }
 
     /**

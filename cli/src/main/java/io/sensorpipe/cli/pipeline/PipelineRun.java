@@ -240,7 +240,9 @@ public final class PipelineRun {
             return;
         }
         // within the job's --max-future-skew (ComponentCommands.maxFutureSkew), else it would be dead-lettered
-        long ts = System.currentTimeMillis() + ComponentCommands.watermarkFlushLead(config).toMillis();
+        // from the live part's end (the producer's newest event time is before it), or now if it stopped early
+        long liveEnd = Math.min(System.currentTimeMillis(), liveFrom + config.duration().toMillis());
+        long ts = liveEnd + ComponentCommands.watermarkFlushLead(config).toMillis();
         String marker = "{\"v\":1,\"sensorId\":\"" + WATERMARK_FLUSH_SENSOR + "\",\"type\":\"watermark-flush\","
                 + "\"site\":\"sensorpipe\",\"ts\":" + ts + ",\"value\":0,\"unit\":\"\"}";
         try {

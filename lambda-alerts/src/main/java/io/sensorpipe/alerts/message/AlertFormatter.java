@@ -39,7 +39,12 @@ public final class AlertFormatter {
         line(body, "Severity", severity + "  (score " + fixed(window.anomalyScore()) + ", grade " + fixed(window.anomalyGrade()) + ")");
         line(body, "Window", Instant.ofEpochMilli(window.windowStart()) + " .. " + Instant.ofEpochMilli(window.windowEnd())
                 + "  (" + humanDuration(window.windowEnd() - window.windowStart()) + ", " + window.count() + " readings)");
-        line(body, "Value", "mean " + number(window.mean()) + unit + "  (min " + number(window.min()) + ", max " + number(window.max()) + ")");
+        if (window.count() == 0) { // a sensor flagged while it is silent: no value to show
+            line(body, "Value", "no readings: the sensor went silent (it usually reports in every window)");
+        } else {
+            line(body, "Value", "mean " + number(window.mean()) + unit + "  (min " + number(window.min()) + ", max "
+                    + number(window.max()) + ")");
+        }
         String range = window.expectedLow() != null && window.expectedHigh() != null
                 ? "range " + number(window.expectedLow()) + " .. " + number(window.expectedHigh()) + unit : null;
         if (window.expected() != null) {
@@ -73,7 +78,8 @@ public final class AlertFormatter {
 
     static String subject(Severity severity, WindowResult window, String unit) {
         String expected = window.expected() == null ? "" : " (expected " + number(window.expected()) + unit + ")";
-        String subject = "[" + severity + "] anomaly " + window.sensorId() + ": " + number(window.mean()) + unit + expected;
+        String subject = "[" + severity + "] anomaly " + window.sensorId() + ": "
+                + (window.count() == 0 ? "silent (no readings)" : number(window.mean()) + unit + expected);
         return asciiSubject(subject);
     }
 

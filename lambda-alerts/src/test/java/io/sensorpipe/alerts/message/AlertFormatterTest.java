@@ -70,6 +70,20 @@ class AlertFormatterTest {
     }
 
     @Test
+    void aSilentSensorsAlertSaysItSentNothingInsteadOfAMeanOfZero() {
+        WindowResult silent = io.sensorpipe.score.WindowResults.silence("site-a/p1", 60_000, 65_000, "m1", 70_000,
+                "temperature", "site-a", "C");
+
+        AlertMessage message = formatter.format(silent);
+
+        assertThat(message.subject()).isEqualTo("[CRITICAL] anomaly site-a/p1: silent (no readings)");
+        assertThat(message.body()).contains("(5 s, 0 readings)")
+                .contains("no readings: the sensor went silent")
+                .contains("Detector: SENSOR_FAULT")
+                .doesNotContain("mean 0");
+    }
+
+    @Test
     void longOrNonAsciiSubjectIsCutToSnsLimitsAndSensorIsShellQuotedInTheCommand() {
         String sensorId = "site-ü/" + "x".repeat(120) + " 'quoted'";
         WindowResult window = new WindowResult(sensorId, 0, 60_000, 1, 1, 1, 1, 0, 0, 0, 0.95, 0.9, true, 1.0,

@@ -140,7 +140,9 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
                 c.readings.add(r.count());
                 c.anomalies.add(r.anomaly() ? 1 : 0);
                 c.unscored.add(r.unscoredReason() != null ? 1 : 0);
-                c.latencies.addSample(written - r.lastTs()); // newest reading of the window → its item stored
+                if (r.count() > 0) { // a silence flag has no reading to measure from
+                    c.latencies.addSample(written - r.lastTs()); // newest reading of the window → its item stored
+                }
             }
             pending.clear();
         }

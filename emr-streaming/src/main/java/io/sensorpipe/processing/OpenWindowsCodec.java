@@ -22,8 +22,10 @@ import java.util.List;
  */
 final class OpenWindowsCodec {
     static final int VERSION = 3;
-    /** No silence judged yet. */
+    /** No silence judged yet, and not known whether the sensor's silence would be a fault (ask its model). */
     static final long NONE = Long.MIN_VALUE;
+    /** No silence judged yet; at its last close the sensor's model said its silence would be a fault. */
+    static final long FLAGGABLE = Long.MIN_VALUE + 1;
     private static final int HEADER = 3 + 8;
 
     /**

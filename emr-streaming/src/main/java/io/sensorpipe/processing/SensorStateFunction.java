@@ -116,6 +116,8 @@ public final class SensorStateFunction
             open = new SensorWindowState(key, windows);
         }
         boolean hadReadings = rows.hasNext();
+        long newestBefore = s.getLastEventTs();
+        boolean acceptedAny = false;
         while (rows.hasNext()) {
             ReadingPack p = rows.next();
             s.setType(p.getType());
@@ -126,6 +128,7 @@ public final class SensorStateFunction
             for (int i = 0; i < ts.length; i++) {
                 s.setLastEventTs(Math.max(s.getLastEventTs(), ts[i]));
                 SensorWindowState.Acceptance accepted = open.offer(ts[i], values[i], watermark);
+                acceptedAny |= accepted == SensorWindowState.Acceptance.ACCEPTED;
                 if (accepted == SensorWindowState.Acceptance.LATE) {
                     out.add(JobOutput.deadLetter(JobOutput.LATE, p, i, JobOutput.LATE,
                             "window of ts " + ts[i] + " closed (watermark " + watermark + ")", batchTime));
@@ -138,6 +141,10 @@ public final class SensorStateFunction
         }
         if (hadReadings) {
             lastArrival = batchTime;
+            if (!acceptedAny && silenceJudgedFor == newestBefore) {
+                // only late or repeated readings: the sensor is still silent, and its silence was judged already
+                silenceJudgedFor = s.getLastEventTs();
+            }
         }
         long closeTo = watermark;
         if (hadReadings) {
@@ -163,7 +170,7 @@ public final class SensorStateFunction
             sinceSnapshot.addAll(closed);
             // whether its silence would be a fault is the model's, known now: a sensor for which it never is (a
             // sparse one) is not looked at, nor its model loaded, while it is quiet
-            silenceJudgedFor = scorer.flagsSilence() ? OpenWindowsCodec.NONE : s.getLastEventTs();
+            silenceJudgedFor = scorer.flagsSilence() ? OpenWindowsCodec.FLAGGABLE : s.getLastEventTs();
             if (model.fresh() || sinceSnapshot.size() >= snapshotAfter(key)) {
                 s.setScorer(scorer.snapshot());
                 sinceSnapshot.clear();
@@ -174,8 +181,9 @@ public final class SensorStateFunction
         }
         if (!hadReadings && !open.hasOpenWindows() && silenceJudgedFor != s.getLastEventTs()
                 && watermark >= silentWindowStart(s.getLastEventTs()) + windows.sizeMillis()) {
+            boolean flaggable = silenceJudgedFor == OpenWindowsCodec.FLAGGABLE;
             silenceJudgedFor = s.getLastEventTs();
-            judgeSilence(key, s, sinceSnapshot, batchTime, out);
+            judgeSilence(key, s, sinceSnapshot, batchTime, flaggable, out);
         }
         if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
             state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
@@ -239,21 +247,25 @@ public final class SensorStateFunction
     /**
      * A sensor that sent nothing for two whole windows while the stream's event time (the watermark: other sensors'
      * readings) went past them: flagged once, as the {@code gap} rule would flag it when it comes back, if its model
-     * says silence is unusual for it ({@link SensorScorer#flagsSilence}). The watermark, not the clock, decides: when
+     * says silence is unusual for it ({@link SensorScorer#flagsSilence}, asked at its last close and kept in the row as
+     * {@link OpenWindowsCodec#FLAGGABLE}). The watermark, not the clock, decides: when
      * every producer stops, event time stops too and no sensor is called silent. The model is only asked, not
      * changed, so nothing here needs replaying; the windows stay empty (no result besides this one).
      */
     private void judgeSilence(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
-                              List<JobOutput> out) {
-        if (s.getScorer() == null) {
-            return; // no model yet: nothing known about how often it reports
+                              boolean flaggable, List<JobOutput> out) {
+        if (!flaggable) { // a row of an earlier release: the model was not asked at its last close
+            if (s.getScorer() == null) {
+                return; // no model yet: nothing known about how often it reports
+            }
+            Model model = scorerFor(key, s, sinceSnapshot, batchTime, new ArrayList<>());
+            if (model.fresh()) {
+                return; // its snapshot could not be restored: the next close resets (and counts) it
+            }
+            ScorerCache.put(key, s.getScorerToken(), scorerConfig.modelVersion(), model.scorer());
+            flaggable = model.scorer().flagsSilence();
         }
-        Model model = scorerFor(key, s, sinceSnapshot, batchTime, new ArrayList<>());
-        if (model.fresh()) {
-            return; // its snapshot could not be restored: the next close resets (and counts) it
-        }
-        ScorerCache.put(key, s.getScorerToken(), scorerConfig.modelVersion(), model.scorer());
-        if (model.scorer().flagsSilence()) {
+        if (flaggable) {
             long start = silentWindowStart(s.getLastEventTs());
             out.add(JobOutput.window(WindowResults.silence(key, start, start + windows.sizeMillis(),
                     scorerConfig.modelVersion(), batchTime, s.getType(), s.getSite(), s.getUnit())));

@@ -21,14 +21,17 @@ public final class WarmStartState {
         SensorWindowState open = new SensorWindowState(sensorId, windows);
         open.closeUpTo(trained.learntUpTo());
         SensorState s = new SensorState();
-        s.setWindows(OpenWindowsCodec.encode(open, nowMillis, List.of(), OpenWindowsCodec.NONE));
+        long newest = trained.newestTs() == Long.MIN_VALUE ? 0 : trained.newestTs();
+        // a sensor that fell silent within the history is not news when the job starts: its silence counts as
+        // judged until it sends again
+        s.setWindows(OpenWindowsCodec.encode(open, nowMillis, List.of(), newest));
         s.setScorer(trained.scorer().snapshot());
         // a token no executor's ScorerCache holds: the first batch restores the snapshot
         s.setScorerToken(ThreadLocalRandom.current().nextLong());
         s.setType(trained.type());
         s.setSite(trained.site());
         s.setUnit(trained.unit());
-        s.setLastEventTs(trained.newestTs() == Long.MIN_VALUE ? 0 : trained.newestTs());
+        s.setLastEventTs(newest);
         return s;
     }
 }

@@ -132,6 +132,36 @@ class SensorStateFunctionTest {
     }
 
     @Test
+    void lateReadingsAfterASilenceFlagDoNotFlagItAgain() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
+        assertThat(silences(flagged)).hasSize(1);
+        // a buffered reading of the flagged (closed) window arrives: LATE, newer than the last accepted one
+        Step late = call(flagged.next(), lastWindow + 5 * W, lastWindow + 4 * W, false, lastWindow + 2 * W + 1_000);
+        assertThat(late.of(JobOutput.LATE)).hasSize(1);
+        Step after = call(late.next(), lastWindow + 6 * W, lastWindow + 5 * W, true);
+        assertThat(silences(after)).as("still the same silence").isEmpty();
+    }
+
+    @Test
+    void aRowOfThePreviousReleaseAsksTheModelWhetherSilenceIsAFault() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        Step closed = call(s.next(), lastWindow + W + DELAY, lastWindow + W, true); // its last window closes
+        assertThat(silences(closed)).isEmpty();
+        SensorState prior = closed.next();
+        OpenWindowsCodec.OpenWindows row = OpenWindowsCodec.decode(prior.getWindows(), "s1",
+                new io.sensorpipe.window.TumblingWindows(Duration.ofMillis(W)));
+        // an 'OW' v2 row kept no answer (NONE), and no executor holds the model: it is restored and asked
+        prior.setWindows(OpenWindowsCodec.encode(row.state(), row.lastArrivalMs(), row.sinceSnapshot(),
+                OpenWindowsCodec.NONE));
+        prior.setScorerToken(prior.getScorerToken() + 1);
+        Step flagged = call(prior, lastWindow + 4 * W, lastWindow + 3 * W, true);
+        assertThat(silences(flagged)).hasSize(1);
+    }
+
+    @Test
     void noSensorIsCalledSilentWhenEventTimeStopsForAllOfThem() {
         Step s = liveSensor(120, 4);
         long lastWindow = T0 + 119 * W;

@@ -8,7 +8,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * ({@link ResultItem} names the attributes), the alert Lambda reads it back from the table's stream.
  *
  * <p>Deterministic content: the same readings give the same result (except {@code processedAt}), so replays
- * rewrite identical items and the sink stays idempotent.
+ * rewrite identical items and the sink stays idempotent. The one result without readings ({@code count} 0, {@code
+ * firstTs}/{@code lastTs} 0) flags a sensor while it is silent: the streaming job writes it from the watermark of the
+ * batch (which a replayed batch keeps); reprocessing an archive never does.
  *
  * @param sensorId      partition key
  * @param windowStart   sort key, epoch ms (inclusive)

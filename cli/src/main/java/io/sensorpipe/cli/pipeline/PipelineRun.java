@@ -240,8 +240,12 @@ public final class PipelineRun {
             return;
         }
         // within the job's --max-future-skew (ComponentCommands.maxFutureSkew), else it would be dead-lettered
-        // from the live part's end (the producer's newest event time is before it), or now if it stopped early
-        long liveEnd = Math.min(System.currentTimeMillis(), liveFrom + config.duration().toMillis());
+        // From the live part's end: with history the producer ends its live part in event time at liveFrom +
+        // duration, so its newest reading is before it (or before now, if it stopped early). Without history it runs
+        // by its own clock from whenever it was up, so only now bounds it; such a run's sensors are still in their
+        // warm-up (388 windows) unless it lasts longer than that, and then the marker may call them silent.
+        long now = System.currentTimeMillis();
+        long liveEnd = config.history().isZero() ? now : Math.min(now, liveFrom + config.duration().toMillis());
         long ts = liveEnd + ComponentCommands.watermarkFlushLead(config).toMillis();
         String marker = "{\"v\":1,\"sensorId\":\"" + WATERMARK_FLUSH_SENSOR + "\",\"type\":\"watermark-flush\","
                 + "\"site\":\"sensorpipe\",\"ts\":" + ts + ",\"value\":0,\"unit\":\"\"}";

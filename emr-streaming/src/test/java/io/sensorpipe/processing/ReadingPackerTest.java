@@ -13,18 +13,7 @@ class ReadingPackerTest {
     private long seq;
 
     private ParsedRecord reading(String sensor, String shard, long ts, double value) {
-        ParsedRecord r = new ParsedRecord();
-        r.setValid(true);
-        r.setRouteKey(sensor);
-        r.setSensorId(sensor);
-        r.setType("temperature");
-        r.setSite("a");
-        r.setUnit("C");
-        r.setTs(ts);
-        r.setValue(value);
-        r.setStreamName("readings");
-        r.setShardId(shard);
-        r.setSequenceNumber(Long.toString(++seq));
+        ParsedRecord r = TestReadings.reading(sensor, shard, Long.toString(++seq), ts, value);
         r.setSubSequenceNumber(seq % 3);
         return r;
     }

@@ -54,19 +54,7 @@ class SensorStateFunctionTest {
     }
 
     private ParsedRecord reading(String sensor, long ts, double value) {
-        ParsedRecord r = new ParsedRecord();
-        r.setValid(true);
-        r.setRouteKey(sensor);
-        r.setSensorId(sensor);
-        r.setType("temperature");
-        r.setSite("a");
-        r.setUnit("C");
-        r.setTs(ts);
-        r.setValue(value);
-        r.setData(new byte[] {1});
-        r.setShardId("shardId-0");
-        r.setSequenceNumber(Long.toString(++seq));
-        return r;
+        return TestReadings.reading(sensor, "shardId-0", Long.toString(++seq), ts, value);
     }
 
     @Test

@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-sensor step of {@code flatMapGroupsWithState} (processing-time timeouts): adds readings to their windows,
  * emits a {@link JobOutput#LATE} row for each reading whose window already closed, a {@link JobOutput#DUPLICATE}
- * row for a repeat of a reading already in its window (readings arrive packed per shard, {@link ReadingPack}), closes the windows the watermark passed, scores them in
- * window order and emits {@link JobOutput#WINDOW} rows. Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
+ * row for a repeat of a reading already in its window (readings arrive packed per sensor and shard,
+ * {@link ReadingPack}), closes the windows the watermark passed, scores them in window order and emits
+ * {@link JobOutput#WINDOW} rows; a sensor gone silent is flagged once while it lasts ({@link #judgeSilence}). Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
  * pass through as {@link JobOutput#DEAD} rows, lazily and without state.
  *
  * <p><b>Never wedges.</b> A scorer snapshot that cannot be restored (changed scorer settings, a new model version,

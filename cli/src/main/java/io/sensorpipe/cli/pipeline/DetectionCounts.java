@@ -29,7 +29,7 @@ import java.util.Map;
 public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector,
                               List<Label> missed) {
 
-    /** One labelled anomaly: the sensor, the simulator's kind ("" when unknown) and its event-time interval (inclusive). */
+    /** One labelled anomaly: the sensor, the simulator's kind ("" when unknown), its event-time interval (inclusive). */
     public record Label(String sensorId, String kind, long startTs, long endTs) {
         public Label(String sensorId, long startTs, long endTs) {
             this(sensorId, "", startTs, endTs);

@@ -94,16 +94,7 @@ public class JobOutput implements Serializable {
     /** A valid reading of a pack that is dead-lettered ({@link #LATE}, {@link #DUPLICATE}): reading {@code i}. */
     public static JobOutput deadLetter(String kind, ReadingPack pack, int i, String reason, String message,
                                        long processedAt) {
-        JobOutput o = new JobOutput();
-        o.kind = kind;
-        o.reason = reason;
-        o.message = message;
-        o.data = pack.readingJson(i);
-        o.streamName = pack.getStreamName();
-        o.shardId = pack.getShardId();
-        o.sequenceNumber = pack.getSequenceNumbers()[i];
-        o.subSequenceNumber = pack.getSubSequenceNumbers()[i];
-        o.processedAt = processedAt;
+        JobOutput o = letter(kind, pack, i, reason, message, pack.readingJson(i), processedAt);
         o.sensorId = pack.getRouteKey();
         o.eventTs = pack.getTs()[i];
         return o;
@@ -111,15 +102,21 @@ public class JobOutput implements Serializable {
 
     /** A record that did not parse or validate ({@link #DEAD}), with its raw bytes. */
     public static JobOutput rejected(ReadingPack reject, long processedAt) {
+        return letter(DEAD, reject, 0, reject.getReason(), reject.getMessage(), reject.getData(), processedAt);
+    }
+
+    /** A dead letter naming record {@code i} of a pack by its stream position. */
+    private static JobOutput letter(String kind, ReadingPack pack, int i, String reason, String message, byte[] data,
+                                    long processedAt) {
         JobOutput o = new JobOutput();
-        o.kind = DEAD;
-        o.reason = reject.getReason();
-        o.message = reject.getMessage();
-        o.data = reject.getData();
-        o.streamName = reject.getStreamName();
-        o.shardId = reject.getShardId();
-        o.sequenceNumber = reject.getSequenceNumbers()[0];
-        o.subSequenceNumber = reject.getSubSequenceNumbers()[0];
+        o.kind = kind;
+        o.reason = reason;
+        o.message = message;
+        o.data = data;
+        o.streamName = pack.getStreamName();
+        o.shardId = pack.getShardId();
+        o.sequenceNumber = pack.getSequenceNumbers()[i];
+        o.subSequenceNumber = pack.getSubSequenceNumbers()[i];
         o.processedAt = processedAt;
         return o;
     }

@@ -5,6 +5,7 @@ import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.SensorScorer;
+import io.sensorpipe.score.Silence;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.TumblingWindows;
@@ -181,7 +182,7 @@ public final class SensorStateFunction
             ScorerCache.put(key, token, scorerConfig.modelVersion(), scorer);
         }
         if (!hadReadings && !open.hasOpenWindows() && silenceJudgedFor != s.getLastEventTs()
-                && watermark >= silentWindowStart(s.getLastEventTs()) + windows.sizeMillis()) {
+                && Silence.due(windows, s.getLastEventTs(), watermark)) {
             boolean flaggable = silenceJudgedFor == OpenWindowsCodec.FLAGGABLE;
             silenceJudgedFor = s.getLastEventTs();
             judgeSilence(key, s, sinceSnapshot, batchTime, flaggable, out);
@@ -227,7 +228,7 @@ public final class SensorStateFunction
         }
         long due = open.hasOpenWindows() ? open.earliestOpenWindowEnd()
                 : silenceJudged ? newestTs + idleTimeoutMillis
-                : silentWindowStart(newestTs) + windows.sizeMillis(); // then once a window until the watermark is there
+                : Silence.dueAt(windows, newestTs); // then once a window until the watermark is there
         long closesAt = arrivedAt + Math.max(watermarkDelayMillis, due + watermarkDelayMillis - newestTs);
         long cap = open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
                 : idleTimeoutMillis + watermarkDelayMillis;
@@ -238,20 +239,11 @@ public final class SensorStateFunction
     }
 
     /**
-     * The window whose end, once the watermark passes it, makes a sensor silent: the second whole window after the
-     * one holding its newest reading (one window can be empty by the jitter of a sensor's clock).
-     */
-    private long silentWindowStart(long newestTs) {
-        return windows.startOf(newestTs) + 2 * windows.sizeMillis();
-    }
-
-    /**
-     * A sensor that sent nothing for two whole windows while the stream's event time (the watermark: other sensors'
-     * readings) went past them: flagged once, as the {@code gap} rule would flag it when it comes back, if its model
-     * says silence is unusual for it ({@link SensorScorer#flagsSilence}, asked at its last close and kept in the row as
-     * {@link OpenWindowsCodec#FLAGGABLE}). The watermark, not the clock, decides: when
-     * every producer stops, event time stops too and no sensor is called silent. The model is only asked, not
-     * changed, so nothing here needs replaying; the windows stay empty (no result besides this one).
+     * A sensor that sent nothing while the stream's event time went past {@link Silence#EMPTY_WINDOWS} whole windows
+     * ({@link Silence}, the rule the offline replays use too): flagged once, as the {@code gap} rule would flag it when
+     * it comes back, if its model says silence is unusual for it ({@link SensorScorer#flagsSilence}, asked at its last
+     * close and kept in the row as {@link OpenWindowsCodec#FLAGGABLE}). The model is only asked, not changed, so
+     * nothing here needs replaying; the windows stay empty (no result besides this one).
      */
     private void judgeSilence(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
                               boolean flaggable, List<JobOutput> out) {
@@ -267,7 +259,7 @@ public final class SensorStateFunction
             flaggable = model.scorer().flagsSilence();
         }
         if (flaggable) {
-            long start = silentWindowStart(s.getLastEventTs());
+            long start = Silence.flaggedWindowStart(windows, s.getLastEventTs());
             out.add(JobOutput.window(WindowResults.silence(key, start, start + windows.sizeMillis(),
                     scorerConfig.modelVersion(), batchTime, s.getType(), s.getSite(), s.getUnit())));
         }

@@ -1,0 +1,35 @@
+package io.sensorpipe.score;
+
+import io.sensorpipe.window.TumblingWindows;
+
+/**
+ * When a sensor that stopped reporting is flagged while it is silent: one rule for the streaming job and the offline
+ * replays of the detector, so both flag the same window at the same event time.
+ *
+ * <p>A sensor is silent once event time (the watermark, carried by the other sensors' readings) has passed
+ * {@value #EMPTY_WINDOWS} whole windows after the window of its newest reading; it is flagged once per silence, and
+ * only if its model says silence is unusual for it ({@link SensorScorer#flagsSilence}). The clock never decides: when
+ * every sensor stops, event time stops and no sensor is silent.
+ */
+public final class Silence {
+    /** Whole empty windows before a sensor counts as silent: one can be empty by the jitter of a sensor's clock. */
+    public static final int EMPTY_WINDOWS = 2;
+
+    private Silence() {
+    }
+
+    /** The window a silence is flagged for: the last of the empty windows after the one holding the newest reading. */
+    public static long flaggedWindowStart(TumblingWindows windows, long newestTs) {
+        return windows.startOf(newestTs) + EMPTY_WINDOWS * windows.sizeMillis();
+    }
+
+    /** The event time the watermark must reach before the silence of a sensor last heard at {@code newestTs} is judged. */
+    public static long dueAt(TumblingWindows windows, long newestTs) {
+        return windows.endOf(flaggedWindowStart(windows, newestTs));
+    }
+
+    /** Whether the watermark has passed the flagged window, so the silence can be judged now. */
+    public static boolean due(TumblingWindows windows, long newestTs, long watermark) {
+        return watermark >= dueAt(windows, newestTs);
+    }
+}

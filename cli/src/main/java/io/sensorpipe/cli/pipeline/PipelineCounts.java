@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.pipeline;
 
+import io.sensorpipe.backtest.DetectionCounts;
 import java.util.ArrayList;
 import java.util.List;
 

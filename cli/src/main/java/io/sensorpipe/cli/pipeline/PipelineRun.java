@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.pipeline;
 
+import io.sensorpipe.backtest.DetectionCounts;
 import io.sensorpipe.cli.aws.CliAwsClients;
 import io.sensorpipe.cli.resources.LocalResources;
 import io.sensorpipe.cli.resources.ResourceNames;

@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.pipeline;
 
+import io.sensorpipe.backtest.DetectionCounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;

@@ -2,6 +2,10 @@ package io.sensorpipe.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.backtest.DetectionCounts;
+import io.sensorpipe.backtest.DetectionCounts.Flag;
+import io.sensorpipe.backtest.DetectionCounts.Label;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PipelineCountsTest {
@@ -45,5 +49,14 @@ class PipelineCountsTest {
         PipelineCounts c = new PipelineCounts(1000, 990, 6, 4, 7, 1000, 9, 5, 3, 2);
         assertThat(c.reconciles()).isTrue();
         assertThat(c.summaryLine()).contains(" duplicates=7 ").contains(" archive_duplicates=9 ");
+    }
+
+    @Test
+    void summaryLinePutsDetectionBeforeTheVerdict() {
+        PipelineCounts counts = new PipelineCounts(10, 10, 0, 0, 0, 10, 0, 1, 1, 0);
+        DetectionCounts d = DetectionCounts.match(List.of(new Label("a", 1_000_000L, 1_000_000L)),
+                List.of(new Flag("a", 1_000_000L, 1_005_000, "FOREST_LIKELIHOOD")), 1_000_000L, 1_120_000L);
+        assertThat(counts.summaryLine(d)).endsWith(" suppressed=0 labelled=1 detected=1 false_alarms=0"
+                + " by_detector=forest:1,seasonal:0,stats:0,range:0,fault:0 reconciled=yes");
     }
 }

@@ -1,10 +1,10 @@
-package io.sensorpipe.cli.pipeline;
+package io.sensorpipe.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sensorpipe.cli.pipeline.DetectionCounts.Flag;
-import io.sensorpipe.cli.pipeline.DetectionCounts.Label;
+import io.sensorpipe.backtest.DetectionCounts.Flag;
+import io.sensorpipe.backtest.DetectionCounts.Label;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +72,22 @@ class DetectionCountsTest {
     }
 
     @Test
+    void aLabelThatBeganInTheHistoryIsDetectedByTheFlagRaisedWhenItBegan() {
+        // a sensor stuck from 50 s before the live part to 10 s into it, flagged once when it got stuck
+        Label stuck = new Label("a", "STUCK_VALUE", LIVE - 49_000, LIVE + 10_000);
+        Label later = new Label("b", "DROPOUT", LIVE - 49_000, LIVE + 10_000);
+        DetectionCounts d = DetectionCounts.match(List.of(stuck, later),
+                List.of(new Flag("a", LIVE - 50_000, LIVE - 45_000, "SENSOR_FAULT"),
+                        new Flag("b", LIVE - 90_000, LIVE - 85_000, "SENSOR_FAULT")), LIVE, END);
+
+        assertThat(d.labelled()).isEqualTo(2);
+        assertThat(d.detected()).isEqualTo(1);
+        assertThat(d.missed()).containsExactly(later); // b's flag was before its label: not a detection of it
+        assertThat(d.falseAlarms()).isZero();          // history flags are not counted as false alarms either
+        assertThat(d.byDetector()).containsEntry("fault", 0L);
+    }
+
+    @Test
     void aFlagWithoutDetectorCountsAsUnknownAndNothingLabelledIsZeroNotUnknown() {
         DetectionCounts d = DetectionCounts.match(List.of(), List.of(new Flag("a", LIVE, LIVE + 5_000, null)), LIVE,
                 END);
@@ -91,14 +107,5 @@ class DetectionCountsTest {
                 new Label("site-00/asset-001/vibration", "LEVEL_SHIFT", 2000, 9000));
         Files.writeString(file, "a,b\n");
         assertThatThrownBy(() -> DetectionCounts.readLabels(file)).hasMessageContaining("header must name sensorId");
-    }
-
-    @Test
-    void summaryLinePutsDetectionBeforeTheVerdict() {
-        PipelineCounts counts = new PipelineCounts(10, 10, 0, 0, 0, 10, 0, 1, 1, 0);
-        DetectionCounts d = DetectionCounts.match(List.of(new Label("a", LIVE, LIVE)),
-                List.of(new Flag("a", LIVE, LIVE + 5_000, "FOREST_LIKELIHOOD")), LIVE, END);
-        assertThat(counts.summaryLine(d)).endsWith(" suppressed=0 labelled=1 detected=1 false_alarms=0"
-                + " by_detector=forest:1,seasonal:0,stats:0,range:0,fault:0 reconciled=yes");
     }
 }

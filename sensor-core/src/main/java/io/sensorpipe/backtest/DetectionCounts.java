@@ -1,4 +1,4 @@
-package io.sensorpipe.cli.pipeline;
+package io.sensorpipe.backtest;
 
 import io.sensorpipe.score.Detector;
 import java.io.IOException;
@@ -15,19 +15,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The live part's flags against the simulator's ground truth ({@code labels.csv}): a labelled anomaly is detected
- * when an anomalous window of its sensor overlaps its interval; an anomalous window that overlaps no labelled
- * anomaly of its sensor is a false alarm. Labels and windows count when they overlap the live part
- * {@code [liveFrom, liveEnd)}, so the warm-start history (learnt, and flagged only after the warm-up) does not.
+ * A run's flags against the simulator's ground truth ({@code labels.csv}): a labelled anomaly is detected when an
+ * anomalous window of its sensor overlaps its interval; an anomalous window that overlaps no labelled anomaly of its
+ * sensor is a false alarm. Labels and false alarms count when they overlap the live part {@code [liveFrom, liveEnd)},
+ * so the warm-start history (learnt, and flagged only after the warm-up) does not; a label that began in the history
+ * and reaches into the live part is detected by a flag in either (one incident, one flag: flagged when it began).
+ * The pipeline's summary and the offline demo replay count with this one rule.
  *
  * @param labelled    labelled anomalies in the live part
- * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows)
+ * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows), live or not
  * @param falseAlarms anomalous windows of the live part that overlap no labelled anomaly of their sensor
  * @param byDetector  anomalous windows of the live part by the detector part that fired ({@link #shortName})
  * @param missed      the labelled anomalies of the live part that no anomalous window overlaps, in label order
+ * @param falseAlarmFlags the false alarms themselves, in flag order
  */
 public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector,
-                              List<Label> missed) {
+                              List<Label> missed, List<Flag> falseAlarmFlags) {
 
     /** One labelled anomaly: the sensor, the simulator's kind ("" when unknown), its event-time interval (inclusive). */
     public record Label(String sensorId, String kind, long startTs, long endTs) {
@@ -38,12 +41,12 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
 
     /** One anomalous window: sensor, [windowStart, windowEnd), and the detector part that fired (may be null). */
     public record Flag(String sensorId, long windowStart, long windowEnd, String detector) {
-        boolean overlaps(Label l) {
+        public boolean overlaps(Label l) {
             return sensorId.equals(l.sensorId()) && windowStart <= l.endTs() && windowEnd > l.startTs();
         }
     }
 
-    public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of(), List.of());
+    public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of(), List.of(), List.of());
 
     public static DetectionCounts match(List<Label> labels, List<Flag> flags, long liveFrom, long liveEnd) {
         Map<String, List<Label>> labelsBySensor = new HashMap<>();
@@ -58,14 +61,14 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
         for (Label l : labels) {
             if (l.endTs() >= liveFrom && l.startTs() < liveEnd) {
                 labelled++;
-                if (liveFlags.stream().anyMatch(f -> f.overlaps(l))) {
+                if (flags.stream().anyMatch(f -> f.overlaps(l))) {
                     detected++;
                 } else {
                     missed.add(l);
                 }
             }
         }
-        long falseAlarms = 0;
+        List<Flag> falseAlarms = new ArrayList<>();
         Map<String, Long> byDetector = new LinkedHashMap<>();
         for (Detector d : Detector.values()) {
             if (d != Detector.NONE) {
@@ -75,11 +78,12 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
         for (Flag f : liveFlags) {
             // a flag overlapping a history label that reaches into the live part is that label's, not a false alarm
             if (labelsBySensor.getOrDefault(f.sensorId(), List.of()).stream().noneMatch(f::overlaps)) {
-                falseAlarms++;
+                falseAlarms.add(f);
             }
             byDetector.merge(shortName(f.detector()), 1L, Long::sum);
         }
-        return new DetectionCounts(labelled, detected, falseAlarms, byDetector, List.copyOf(missed));
+        return new DetectionCounts(labelled, detected, falseAlarms.size(), byDetector, List.copyOf(missed),
+                List.copyOf(falseAlarms));
     }
 
     /** forest, seasonal, stats, range; "unknown" for a window that does not name its detector. */

@@ -1,28 +1,28 @@
 package io.sensorpipe.source;
 
+import io.sensorpipe.backtest.DetectionCounts;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.score.Detector;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
+import io.sensorpipe.score.Silence;
 import io.sensorpipe.score.WindowScore;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.TumblingWindows;
 import io.sensorpipe.window.Windower;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * The demo ({@code scripts/pipeline}) without the cloud: the same seeded simulator writes (warm-up + 10 %) windows of
- * history and then the live part, every reading goes through sensor-core's windowing and the default detector, and the
- * live part is counted as the pipeline's summary counts it (a label overlapping the live part is labelled; it is
- * detected when an anomalous window of its sensor overlaps it; an anomalous live window overlapping no label is a
- * false alarm). Seconds instead of the demo's minutes, so the simulator and the detector can be iterated on offline.
+ * history and then the live part, every reading goes through sensor-core's windowing and the default detector, a
+ * sensor gone silent is flagged by the job's rule ({@link Silence}) as event time passes, up to the pipeline's
+ * end-of-input marker, and the run is counted by the pipeline summary's own rule ({@link DetectionCounts}). Seconds
+ * instead of the demo's minutes, so the simulator and the detector can be iterated on offline.
  *
  * <pre>java -cp ... io.sensorpipe.source.DemoDetectionReplay [seed ...]</pre>
  */
@@ -33,14 +33,10 @@ public final class DemoDetectionReplay {
     static final Duration LIVE = Duration.ofMinutes(2);
     static final double ANOMALY_RATE = 0.002;
 
-    /** The counts of one replay, plus the labels and flags behind them. */
-    record Result(long seed, int labelled, int detected, int falseAlarms, Map<Detector, Integer> byDetector,
-                  List<String> missed, List<String> falseAlarmWindows) {
+    /** The counts of one replay, as the pipeline's summary line counts them. */
+    record Result(long seed, DetectionCounts counts, int silences) {
         String summary() {
-            StringBuilder by = new StringBuilder();
-            byDetector.forEach((d, n) -> by.append(by.length() == 0 ? "" : ",").append(d).append(':').append(n));
-            return String.format(Locale.ROOT, "seed=%d labelled=%d detected=%d false_alarms=%d by_detector=%s",
-                    seed, labelled, detected, falseAlarms, by);
+            return "seed=" + seed + " " + counts.summaryPart() + " silences=" + silences;
         }
     }
 
@@ -55,63 +51,82 @@ public final class DemoDetectionReplay {
         List<AnomalyLabel> labels = new ArrayList<>();
         Simulator sim = new Simulator(Simulator.Settings.forRate(SENSORS, seed, liveFrom - history.toMillis(), SENSORS,
                 ANOMALY_RATE), labels::add);
-        Windower windower = new Windower(new TumblingWindows(WINDOW), Duration.ZERO);
-        Map<String, SensorScorer> scorers = new HashMap<>();
-        List<ClosedWindow> flagged = new ArrayList<>();
-        Map<ClosedWindow, Detector> detectors = new HashMap<>();
+        TumblingWindows windows = new TumblingWindows(WINDOW);
+        Windower windower = new Windower(windows, Duration.ZERO);
+        Detection detection = new Detection(config, windows);
+        long judgedUpTo = Long.MIN_VALUE;
         while (true) {
             Reading r = sim.next();
             if (r.ts() >= liveEnd) {
                 break;
             }
+            detection.heard(r);
             for (ClosedWindow w : windower.accept(r)) {
-                score(config, scorers, w, flagged, detectors);
+                detection.score(w);
+            }
+            long watermark = windower.watermark();
+            if (windows.startOf(watermark) != judgedUpTo) { // the silence rule can only change at a window's end
+                judgedUpTo = windows.startOf(watermark);
+                detection.judgeSilences(watermark);
             }
         }
         for (ClosedWindow w : windower.flush()) {
-            score(config, scorers, w, flagged, detectors);
+            detection.score(w);
         }
-        int labelled = 0;
-        int detected = 0;
-        List<String> missed = new ArrayList<>();
-        List<ClosedWindow> live = flagged.stream().filter(w -> w.windowEnd() > liveFrom && w.windowStart() < liveEnd)
-                .toList();
-        for (AnomalyLabel l : labels) {
-            if (l.endTs() >= liveFrom && l.startTs() < liveEnd) {
-                labelled++;
-                if (live.stream().anyMatch(w -> overlaps(w, l))) {
-                    detected++;
-                } else {
-                    missed.add(l.kind() + " " + l.sensorId() + " " + (l.endTs() - l.startTs()) / 1000 + "s mag "
-                            + String.format(Locale.ROOT, "%.2f", l.magnitude()));
+        // the pipeline's end-of-input marker: the job's watermark passes the live end by a window and a second
+        detection.judgeSilences(liveEnd + WINDOW.toMillis() + 1_000);
+        List<DetectionCounts.Label> truth = labels.stream().map(l -> new DetectionCounts.Label(l.sensorId(),
+                l.kind().name(), l.startTs(), l.endTs())).toList();
+        return new Result(seed, DetectionCounts.match(truth, detection.flags, liveFrom, liveEnd), detection.silences);
+    }
+
+    /** The job's detection without Spark: each sensor's model scores its closed windows; silences judged as the job does. */
+    private static final class Detection {
+        private final ScorerConfig config;
+        private final TumblingWindows windows;
+        private final Map<String, SensorScorer> scorers = new HashMap<>();
+        /** Each heard sensor's newest event time, until its silence is judged (then again once it is heard). */
+        private final Map<String, Long> unjudged = new HashMap<>();
+        private final Map<String, Long> newest = new HashMap<>();
+        final List<DetectionCounts.Flag> flags = new ArrayList<>();
+        int silences;
+
+        Detection(ScorerConfig config, TumblingWindows windows) {
+            this.config = config;
+            this.windows = windows;
+        }
+
+        void heard(Reading r) {
+            long ts = Math.max(r.ts(), newest.getOrDefault(r.sensorId(), Long.MIN_VALUE));
+            newest.put(r.sensorId(), ts);
+            unjudged.put(r.sensorId(), ts);
+        }
+
+        void score(ClosedWindow w) {
+            SensorScorer s = scorers.computeIfAbsent(w.sensorId(), id -> Scorers.create(config, id));
+            WindowScore score = s.score(w);
+            if (score.anomaly()) {
+                flags.add(new DetectionCounts.Flag(w.sensorId(), w.windowStart(), w.windowEnd(),
+                        score.detector().name()));
+            }
+        }
+
+        /** As the job: once the watermark passes {@link Silence#dueAt}, the model (unchanged since its last close) decides. */
+        void judgeSilences(long watermark) {
+            for (var it = unjudged.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, Long> e = it.next();
+                if (!Silence.due(windows, e.getValue(), watermark)) {
+                    continue;
+                }
+                it.remove();
+                SensorScorer s = scorers.get(e.getKey());
+                if (s != null && s.flagsSilence()) {
+                    long start = Silence.flaggedWindowStart(windows, e.getValue());
+                    flags.add(new DetectionCounts.Flag(e.getKey(), start, windows.endOf(start),
+                            Detector.SENSOR_FAULT.name()));
+                    silences++;
                 }
             }
-        }
-        int falseAlarms = 0;
-        List<String> falseAlarmWindows = new ArrayList<>();
-        Map<Detector, Integer> by = new EnumMap<>(Detector.class);
-        for (ClosedWindow w : live) {
-            by.merge(detectors.get(w), 1, Integer::sum);
-            if (labels.stream().noneMatch(l -> overlaps(w, l))) {
-                falseAlarms++;
-                falseAlarmWindows.add(detectors.get(w) + " " + w.sensorId() + " +" + (w.windowStart() - liveFrom) / 1000
-                        + "s mean " + String.format(Locale.ROOT, "%.3f", w.aggregate().mean()));
-            }
-        }
-        return new Result(seed, labelled, detected, falseAlarms, by, missed, falseAlarmWindows);
-    }
-
-    private static boolean overlaps(ClosedWindow w, AnomalyLabel l) {
-        return w.sensorId().equals(l.sensorId()) && w.windowStart() <= l.endTs() && w.windowEnd() > l.startTs();
-    }
-
-    private static void score(ScorerConfig config, Map<String, SensorScorer> scorers, ClosedWindow w,
-                              List<ClosedWindow> flagged, Map<ClosedWindow, Detector> detectors) {
-        SensorScorer s = scorers.computeIfAbsent(w.sensorId(), id -> Scorers.create(config, id));
-        WindowScore score = s.score(w);
-        if (score.anomaly()) {
-            flagged.add(w);
-            detectors.put(w, score.detector());
         }
     }
 
@@ -122,8 +137,10 @@ public final class DemoDetectionReplay {
         for (long seed : seeds) {
             Result r = run(seed, liveFrom);
             System.out.println(r.summary());
-            r.missed().forEach(m -> System.out.println("  missed " + m));
-            r.falseAlarmWindows().forEach(m -> System.out.println("  false alarm " + m));
+            r.counts().missed().forEach(l -> System.out.println("  missed " + l.kind() + " " + l.sensorId() + " +"
+                    + (l.startTs() - liveFrom) / 1000 + "s.." + (l.endTs() - liveFrom) / 1000 + "s"));
+            r.counts().falseAlarmFlags().forEach(f -> System.out.println("  false alarm " + f.detector() + " "
+                    + f.sensorId() + " +" + (f.windowStart() - liveFrom) / 1000 + "s"));
         }
     }
 }

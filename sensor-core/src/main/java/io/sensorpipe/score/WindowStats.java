@@ -24,6 +24,9 @@ final class WindowStats implements Serializable {
     static final double FAULT_SIGMAS = 6.0;
     /** A pattern (flat window, missed window) seen in under this share of a sensor's windows is unusual for it. */
     static final double RARE = 0.05;
+    /** A sensor flat in this share of its windows or more is one whose value often rests: flat is its usual state. */
+    static final double MOSTLY_FLAT = 0.5;
+    static final String FLAT = "flat";
 
     private final long periodMillis;
     private int horizon;
@@ -35,6 +38,9 @@ final class WindowStats implements Serializable {
     private long windows;
     private long multiWindows;
     private long flatWindows;
+    /** Flat stretches: flat windows right after one that was not (a stuck sensor's incident counts once). */
+    private long flatRuns;
+    private boolean lastFlat;
     private long gapWindows;
     private long lastEnd = Long.MIN_VALUE;
     private long lastCount;
@@ -96,13 +102,15 @@ final class WindowStats implements Serializable {
      *       window mean;
      *   <li>{@code level jump}: the window mean moved more than {@value #FAULT_SIGMAS} standard errors from one of the
      *       two windows just before it (two, so a shift that starts mid-window is seen whole in the next window);
-     *   <li>{@code flat}: three or more readings, all equal, from a sensor whose windows are rarely flat (a stuck
-     *       sensor repeating its last value);
+     *   <li>{@code flat}: three or more readings, all equal, from a sensor that rarely starts a flat stretch and is
+     *       flat in under half its windows (a stuck sensor repeating its last value);
      *   <li>{@code gap}: whole windows without a reading just before this one, for a sensor that rarely misses one
      *       (a dropout, seen when the sensor comes back).
      * </ul>
      * "Rarely" is under {@value #RARE} of the sensor's windows, so faults in the history it learnt from do not turn a
-     * rule off, while a sensor whose readings are coarsely rounded (often flat) never trips the flat rule.
+     * rule off (flatness counts by stretches, so a sensor that was stuck for minutes before is still judged by the
+     * rule), while a sensor whose readings are coarsely rounded (often flat) or often rest on one value never trips
+     * the flat rule.
      */
     String fault(WindowAggregate a, long windowStart, long windowMillis) {
         if (!applicable() || withinVariance.n < MIN_SAMPLES * 10 || !(withinVariance.mean > 0)) {
@@ -117,8 +125,8 @@ final class WindowStats implements Serializable {
             if (worst * n / (n - 1) > FAULT_SIGMAS * noise) {
                 return "spike";
             }
-            if (a.max() == a.min() && flatWindows < RARE * multiWindows) {
-                return "flat";
+            if (a.max() == a.min() && flatIsRare()) {
+                return FLAT;
             }
         }
         boolean fromLast = jump(a, lastEnd == windowStart, lastMean, lastCount, lastVariance, noise);
@@ -148,6 +156,18 @@ final class WindowStats implements Serializable {
     }
 
     /**
+     * Whether a fault right after another one is a new incident: a sensor that gets stuck is, whatever came before;
+     * any other fault right after one is the same incident (the level coming back after a spike or a shift).
+     */
+    static boolean startsIncident(String fault, String previousFault) {
+        return fault != null && (previousFault == null || (FLAT.equals(fault) && !FLAT.equals(previousFault)));
+    }
+
+    private boolean flatIsRare() {
+        return flatRuns < RARE * multiWindows && flatWindows < MOSTLY_FLAT * multiWindows;
+    }
+
+    /**
      * Whether whole windows without a reading would be a {@code gap} fault for this sensor (the conditions of
      * {@link #fault}'s gap rule): asked while the gap lasts, so a sensor gone silent is flagged before it comes back.
      */
@@ -173,13 +193,19 @@ final class WindowStats implements Serializable {
         if (lastEnd != Long.MIN_VALUE && windowStart - lastEnd >= windowMillis) {
             gapWindows++;
         }
+        boolean flat = a.count() >= 3 && a.max() == a.min();
         if (a.count() >= 3) {
             multiWindows++;
-            if (a.max() == a.min()) {
+            if (flat) {
                 flatWindows++;
+                if (!lastFlat) {
+                    flatRuns++;
+                }
             }
         }
-        if (a.count() >= 2 && Double.isFinite(a.variance())) {
+        lastFlat = flat;
+        if (a.count() >= 2 && Double.isFinite(a.variance()) && !flat) {
+            // a flat window says nothing of the noise (stuck, or resting): counted, it would make normal noise a spike
             withinVariance.add(a.variance(), horizon == 0 ? 100 : horizon);
         }
         if (jumpedNow && !lastJumped && !backToLevel) {
@@ -212,6 +238,14 @@ final class WindowStats implements Serializable {
             double s = Math.sqrt(v);
             spread.add(s, horizon);
             logSpread.add(logOf(a), horizon);
+        }
+    }
+
+    /** A snapshot from before flat stretches were counted: each flat window it saw counts as one (the old rule). */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (flatRuns == 0) {
+            flatRuns = flatWindows;
         }
     }
 

@@ -245,6 +245,57 @@ class EnsembleDetectorTest {
         assertThat(scorer.score(window5(DEMO_HISTORY + 7, 20.43, 0.2, random, null)).anomaly()).isFalse();
     }
 
+    /** 35 minutes as above, stuck (five equal readings) in the windows {@code stuck} says. */
+    private static SensorScorer trainedWithStuckStretches(Random random, java.util.function.IntPredicate stuck) {
+        List<ClosedWindow> history = new ArrayList<>();
+        for (int i = 0; i < DEMO_HISTORY; i++) {
+            double level = 20 + 0.001 * i;
+            history.add(window5(i, level, 0.2, random, stuck.test(i) ? new double[] {level, level, level, level, level}
+                    : null));
+        }
+        return Scorers.warmStart(CONFIG, "s", history);
+    }
+
+    private static double[] stuckAt(double v) {
+        return new double[] {v, v, v, v, v};
+    }
+
+    @Test
+    void aSensorStuckForMinutesBeforeIsFlaggedWhenItSticksAgain() {
+        // three stuck stretches of ten windows in the history: 7 % of its windows flat, but three incidents
+        SensorScorer scorer = trainedWithStuckStretches(new Random(34), i -> i % 140 >= 100 && i % 140 < 110);
+        Random random = new Random(35);
+        WindowScore stuck = scorer.score(window5(DEMO_HISTORY, 20.43, 0.2, random, stuckAt(20.43)));
+        assertThat(stuck.anomaly()).isTrue();
+        assertThat(stuck.detector()).isEqualTo(Detector.SENSOR_FAULT);
+    }
+
+    @Test
+    void aSensorFlatInMostWindowsIsNeverFlaggedForFlatness() {
+        // a value that usually rests (flat in 3 of 4 windows, in short stretches)
+        SensorScorer scorer = trainedWithStuckStretches(new Random(36), i -> i % 4 != 0);
+        Random random = new Random(37);
+        for (int i = DEMO_HISTORY; i < DEMO_HISTORY + 40; i++) {
+            WindowScore s = scorer.score(window5(i, 20.43, 0.2, random, i % 4 != 0 ? stuckAt(20.43) : null));
+            assertThat(s.anomaly()).as("window %d %s", i, s).isFalse();
+        }
+    }
+
+    @Test
+    void aSensorThatGetsStuckRightAfterASpikeIsASecondIncident() {
+        Random random = new Random(38);
+        SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+        double[] spike = {Double.NaN, Double.NaN, 20.43 + 2.0, Double.NaN, Double.NaN};
+        List<WindowScore> scores = new ArrayList<>();
+        scores.add(scorer.score(window5(DEMO_HISTORY, 20.43, 0.2, random, spike)));
+        for (int i = DEMO_HISTORY + 1; i < DEMO_HISTORY + 6; i++) {
+            scores.add(scorer.score(window5(i, 20.43, 0.2, random, stuckAt(20.41))));
+        }
+        assertThat(scores.get(0).anomaly()).isTrue();
+        assertThat(scores.get(1).anomaly()).as(scores.toString()).isTrue(); // stuck: new, whatever came before
+        assertThat(flagged(scores)).isEqualTo(2);
+    }
+
     @Test
     void cleanFiveReadingWindowsRaiseNoSensorFault() {
         // the fault rules are 6-sigma events for Gaussian noise: 12 sensors x 2 hours of clean 5-second windows

@@ -137,10 +137,8 @@ public final class DemoDetectionReplay {
         for (long seed : seeds) {
             Result r = run(seed, liveFrom);
             System.out.println(r.summary());
-            r.counts().missed().forEach(l -> System.out.println("  missed " + l.kind() + " " + l.sensorId() + " +"
-                    + (l.startTs() - liveFrom) / 1000 + "s.." + (l.endTs() - liveFrom) / 1000 + "s"));
-            r.counts().falseAlarmFlags().forEach(f -> System.out.println("  false alarm " + f.detector() + " "
-                    + f.sensorId() + " +" + (f.windowStart() - liveFrom) / 1000 + "s"));
+            r.counts().missedLines(liveFrom + LIVE.toMillis()).forEach(l -> System.out.println("  " + l));
+            r.counts().falseAlarmLines().forEach(l -> System.out.println("  " + l));
         }
     }
 }

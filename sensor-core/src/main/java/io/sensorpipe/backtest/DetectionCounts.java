@@ -132,18 +132,32 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
         }
     }
 
+    private static final java.time.format.DateTimeFormatter CLOCK = java.time.format.DateTimeFormatter
+            .ofPattern("HH:mm:ss.SSS").withZone(java.time.ZoneOffset.UTC);
+
     /**
      * One line per missed label, e.g. {@code missed DROPOUT site-00/asset-000/temperature 18:15:38.953..18:16:33.953
      * UTC (ends after the live part)}: a label still going on when the producer stops can only be caught while it
-     * lasts, which a dropout (no readings, so no window) is not.
+     * lasts (a dropout: once event time is two whole windows past the sensor's last one, {@code Silence}).
      */
     public List<String> missedLines(long liveEnd) {
-        java.time.format.DateTimeFormatter t = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-                .withZone(java.time.ZoneOffset.UTC);
         return missed.stream().map(l -> "missed " + (l.kind().isEmpty() ? "anomaly" : l.kind()) + " " + l.sensorId()
-                + " " + t.format(java.time.Instant.ofEpochMilli(l.startTs())) + ".."
-                + t.format(java.time.Instant.ofEpochMilli(l.endTs())) + " UTC"
-                + (l.endTs() >= liveEnd ? " (ends after the live part)" : "")).toList();
+                + " " + span(l.startTs(), l.endTs()) + (l.endTs() >= liveEnd ? " (ends after the live part)" : ""))
+                .toList();
+    }
+
+    /**
+     * One line per false alarm, e.g. {@code false alarm FOREST_LIKELIHOOD site-00/asset-001/power
+     * 18:46:05.000..18:46:10.000 UTC}, so a run's flags that no label explains can be looked up.
+     */
+    public List<String> falseAlarmLines() {
+        return falseAlarmFlags.stream().map(f -> "false alarm " + f.detector() + " " + f.sensorId() + " "
+                + span(f.windowStart(), f.windowEnd())).toList();
+    }
+
+    private static String span(long from, long to) {
+        return CLOCK.format(java.time.Instant.ofEpochMilli(from)) + ".." + CLOCK.format(java.time.Instant.ofEpochMilli(to))
+                + " UTC";
     }
 
     /** {@code labelled=5 detected=4 false_alarms=2 by_detector=forest:3,seasonal:1,stats:0,range:0}. */

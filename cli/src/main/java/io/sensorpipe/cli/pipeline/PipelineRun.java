@@ -84,6 +84,7 @@ public final class PipelineRun {
             PipelineCounts counts = finalCounts();
             DetectionCounts detection = detectionCounts();
             detection.missedLines(liveFrom + config.duration().toMillis()).forEach(l -> out.println("pipeline: " + l));
+            detection.falseAlarmLines().forEach(l -> out.println("pipeline: " + l));
             out.println(counts.summaryLine(detection));
             for (String failure : launchFailures) {
                 out.println("pipeline: NOT RUN: " + failure);

@@ -131,8 +131,9 @@ final class TrcfEnsembleScorer implements SensorScorer {
         }
         String fault = s.stats.fault(window.aggregate(), t, windowMillis);
         // A fault is news when it starts: a stuck sensor raises one alert, not one per window, and the windows right
-        // after a fault (the level coming back after a spike or a shift) belong to the same incident.
-        boolean faultStarts = WindowStats.startsIncident(fault, s.lastFault);
+        // after a fault (the level coming back after a spike or a shift) belong to the same incident
+        // (WindowStats#startsIncident).
+        boolean faultStarts = s.stats.startsIncident(fault, s.lastFault);
         s.lastFault = fault;
         s.observe(x);
         s.seasonal.observe(t, windowMillis, x);

@@ -22,7 +22,7 @@ final class WindowStats implements Serializable {
     private static final double CLIP = 5.0;
     /** Deviations, in usual noise, that a single window needs to count as a clear fault (see {@link #fault}). */
     static final double FAULT_SIGMAS = 6.0;
-    /** A pattern (flat window, missed window) seen in under this share of a sensor's windows is unusual for it. */
+    /** A pattern (a flat stretch, a gap) that starts in under this share of a sensor's windows is unusual for it. */
     static final double RARE = 0.05;
     /** A sensor flat in this share of its windows or more is one whose value often rests: flat is its usual state. */
     static final double MOSTLY_FLAT = 0.5;
@@ -33,8 +33,10 @@ final class WindowStats implements Serializable {
     private final Moments logSpread = new Moments();
     private final Moments spread = new Moments();
     private final Moments count = new Moments();
-    /** Within-window variance of the readings (pooled over windows): the sensor's usual noise, squared. */
+    /** Within-window variance of the readings (pooled over windows, flat ones left out): the usual noise, squared. */
     private final Moments withinVariance = new Moments();
+    /** Windows with two or more readings, flat or not: the fault rules judge once there are enough of them. */
+    private long spreadWindows;
     private long windows;
     private long multiWindows;
     private long flatWindows;
@@ -57,6 +59,8 @@ final class WindowStats implements Serializable {
     private transient double candidateLevel;
     private transient long candidateCount;
     private transient double candidateVariance;
+    /** Set by {@link #fault} for {@link #startsIncident}: a flat window at the level the last jump left. */
+    private transient boolean flatAtEarlierLevel;
     /** The window mean (count, variance) just before the latest level jump, so its way back is recognised. */
     private double levelBeforeJump = Double.NaN;
     private long levelBeforeJumpCount;
@@ -113,7 +117,8 @@ final class WindowStats implements Serializable {
      * the flat rule.
      */
     String fault(WindowAggregate a, long windowStart, long windowMillis) {
-        if (!applicable() || withinVariance.n < MIN_SAMPLES * 10 || !(withinVariance.mean > 0)) {
+        flatAtEarlierLevel = false;
+        if (!ready()) {
             return null;
         }
         double noise = Math.sqrt(withinVariance.mean);
@@ -126,6 +131,9 @@ final class WindowStats implements Serializable {
                 return "spike";
             }
             if (a.max() == a.min() && flatIsRare()) {
+                // stuck at the level before the last fault (the window before it, or the level the last jump left)
+                flatAtEarlierLevel = atLevel(a, beforeLastMean, beforeLastCount, beforeLastVariance, noise)
+                        || atLevel(a, levelBeforeJump, levelBeforeJumpCount, levelBeforeJumpVariance, noise);
                 return FLAT;
             }
         }
@@ -156,11 +164,24 @@ final class WindowStats implements Serializable {
     }
 
     /**
-     * Whether a fault right after another one is a new incident: a sensor that gets stuck is, whatever came before;
-     * any other fault right after one is the same incident (the level coming back after a spike or a shift).
+     * Whether this window's fault ({@link #fault}, asked just before) is a new incident after the previous window's:
+     * any fault after a window without one is; right after another fault it is the same incident (the level coming
+     * back after a spike or a shift, a sensor that dropped to a value and stays there), except a sensor that gets
+     * stuck at the level it had before that fault (the window before it, or the level the last jump left): the
+     * earlier fault had ended.
      */
-    static boolean startsIncident(String fault, String previousFault) {
-        return fault != null && (previousFault == null || (FLAT.equals(fault) && !FLAT.equals(previousFault)));
+    boolean startsIncident(String fault, String previousFault) {
+        return fault != null && (previousFault == null
+                || (FLAT.equals(fault) && !FLAT.equals(previousFault) && flatAtEarlierLevel));
+    }
+
+    private static boolean atLevel(WindowAggregate a, double level, long count, double variance, double noise) {
+        return !Double.isNaN(level) && count >= 2 && !jump(a, true, level, count, variance, noise);
+    }
+
+    /** Enough windows of several readings to know the usual noise, and some noise in them. */
+    private boolean ready() {
+        return applicable() && spreadWindows >= MIN_SAMPLES * 10 && withinVariance.mean > 0;
     }
 
     private boolean flatIsRare() {
@@ -172,8 +193,7 @@ final class WindowStats implements Serializable {
      * {@link #fault}'s gap rule): asked while the gap lasts, so a sensor gone silent is flagged before it comes back.
      */
     boolean silenceIsFault() {
-        return applicable() && withinVariance.n >= MIN_SAMPLES * 10 && withinVariance.mean > 0
-                && gapWindows < RARE * windows && count.mean >= 3;
+        return ready() && gapWindows < RARE * windows && count.mean >= 3;
     }
 
     /** Welch's test of two window means, each window's variance at least the usual noise's. */
@@ -204,9 +224,12 @@ final class WindowStats implements Serializable {
             }
         }
         lastFlat = flat;
-        if (a.count() >= 2 && Double.isFinite(a.variance()) && !flat) {
-            // a flat window says nothing of the noise (stuck, or resting): counted, it would make normal noise a spike
-            withinVariance.add(a.variance(), horizon == 0 ? 100 : horizon);
+        if (a.count() >= 2 && Double.isFinite(a.variance())) {
+            spreadWindows++;
+            if (a.max() != a.min()) {
+                // a flat window says nothing of the noise (stuck, or resting): counted, normal noise would read as spikes
+                withinVariance.add(a.variance(), horizon == 0 ? 100 : horizon);
+            }
         }
         if (jumpedNow && !lastJumped && !backToLevel) {
             // a new move: remember the level it left (a jump in the next window too is the same move)
@@ -241,11 +264,17 @@ final class WindowStats implements Serializable {
         }
     }
 
-    /** A snapshot from before flat stretches were counted: each flat window it saw counts as one (the old rule). */
+    /**
+     * A snapshot of an earlier release (no flat stretches, no window count): each flat window it saw counts as a
+     * stretch (its rule), and the windows its noise was learnt from as windows of several readings.
+     */
     private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
         in.defaultReadObject();
         if (flatRuns == 0) {
             flatRuns = flatWindows;
+        }
+        if (spreadWindows == 0) {
+            spreadWindows = withinVariance.n;
         }
     }
 

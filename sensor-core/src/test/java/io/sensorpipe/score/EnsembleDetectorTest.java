@@ -271,6 +271,22 @@ class EnsembleDetectorTest {
     }
 
     @Test
+    void aModelSnapshotOfTheEarlierReleaseRestoresAndKeepsItsStuckValueRule() throws Exception {
+        // written by release f5625bc from the same history as the test above (three stuck stretches, 7 % flat)
+        byte[] old;
+        try (var in = EnsembleDetectorTest.class.getResourceAsStream(
+                "/snapshots/scorer-release-f5625bc-stuck-three-times.bin")) {
+            old = in.readAllBytes();
+        }
+        SensorScorer restored = Scorers.restore(CONFIG, old);
+        assertThat(restored.windowsSeen()).isEqualTo(DEMO_HISTORY);
+        WindowScore stuck = restored.score(window5(DEMO_HISTORY, 20.43, 0.2, new Random(35), stuckAt(20.43)));
+        // that release called 7 % flat windows usual for the sensor; its restored model keeps judging so
+        assertThat(stuck.anomaly()).isFalse();
+        assertThat(restored.flagsSilence()).isTrue(); // and its other rules stay on
+    }
+
+    @Test
     void aSensorFlatInMostWindowsIsNeverFlaggedForFlatness() {
         // a value that usually rests (flat in 3 of 4 windows, in short stretches)
         SensorScorer scorer = trainedWithStuckStretches(new Random(36), i -> i % 4 != 0);
@@ -294,6 +310,31 @@ class EnsembleDetectorTest {
         assertThat(scores.get(0).anomaly()).isTrue();
         assertThat(scores.get(1).anomaly()).as(scores.toString()).isTrue(); // stuck: new, whatever came before
         assertThat(flagged(scores)).isEqualTo(2);
+    }
+
+    @Test
+    void aSensorThatDropsToZeroAndStaysThereIsOneIncident() {
+        Random random = new Random(39);
+        SensorScorer scorer = trainedOnFiveSecondWindows(random, DEMO_HISTORY);
+        List<WindowScore> scores = new ArrayList<>();
+        // it fails mid-window and repeats 0 from then on: a jump, then flat windows at the level the jump went to
+        scores.add(scorer.score(window5(DEMO_HISTORY, 20.43, 0.2, random,
+                new double[] {Double.NaN, Double.NaN, 0, 0, 0})));
+        for (int i = DEMO_HISTORY + 1; i < DEMO_HISTORY + 6; i++) {
+            scores.add(scorer.score(window5(i, 0, 0.2, random, stuckAt(0))));
+        }
+        assertThat(scores.get(0).detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(flagged(scores)).as(scores.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aSensorFlatInMostWindowsStillHasItsGapAndSilenceRules() {
+        // flat in 4 of 5 windows: its noise is learnt from the fifth, and the rules that need it stay on
+        SensorScorer scorer = trainedWithStuckStretches(new Random(40), i -> i % 5 != 0);
+        assertThat(scorer.flagsSilence()).isTrue();
+        // windows DEMO_HISTORY .. +5 never came (a 30-second dropout)
+        WindowScore back = scorer.score(window5(DEMO_HISTORY + 6, 20.43, 0.2, new Random(41), null));
+        assertThat(back.detector()).isEqualTo(Detector.SENSOR_FAULT);
     }
 
     @Test

@@ -30,13 +30,16 @@ public final class DemoDetectionReplay {
     /** Defaults of scripts/pipeline: 20 sensors, one reading per sensor per second, 5-second windows, 2 minutes. */
     static final int SENSORS = 20;
     static final Duration WINDOW = Duration.ofSeconds(5);
+    /** scripts/pipeline's --watermark: the job's watermark is this far behind the newest event time. */
+    static final Duration WATERMARK = Duration.ofSeconds(30);
     static final Duration LIVE = Duration.ofMinutes(2);
     static final double ANOMALY_RATE = 0.002;
 
     /** The counts of one replay, as the pipeline's summary line counts them. */
-    record Result(long seed, DetectionCounts counts, int silences) {
+    record Result(long seed, DetectionCounts counts, List<DetectionCounts.Flag> silences,
+                  List<DetectionCounts.Label> labels) {
         String summary() {
-            return "seed=" + seed + " " + counts.summaryPart() + " silences=" + silences;
+            return "seed=" + seed + " " + counts.summaryPart() + " silences=" + silences.size();
         }
     }
 
@@ -64,7 +67,8 @@ public final class DemoDetectionReplay {
             for (ClosedWindow w : windower.accept(r)) {
                 detection.score(w);
             }
-            long watermark = windower.watermark();
+            // the job's watermark (windows here close at the newest event time: the same windows, no reading is late)
+            long watermark = windower.watermark() - WATERMARK.toMillis();
             if (windows.startOf(watermark) != judgedUpTo) { // the silence rule can only change at a window's end
                 judgedUpTo = windows.startOf(watermark);
                 detection.judgeSilences(watermark);
@@ -77,7 +81,8 @@ public final class DemoDetectionReplay {
         detection.judgeSilences(liveEnd + WINDOW.toMillis() + 1_000);
         List<DetectionCounts.Label> truth = labels.stream().map(l -> new DetectionCounts.Label(l.sensorId(),
                 l.kind().name(), l.startTs(), l.endTs())).toList();
-        return new Result(seed, DetectionCounts.match(truth, detection.flags, liveFrom, liveEnd), detection.silences);
+        return new Result(seed, DetectionCounts.match(truth, detection.flags, liveFrom, liveEnd),
+                List.copyOf(detection.silences), truth);
     }
 
     /** The job's detection without Spark: each sensor's model scores its closed windows; silences judged as the job does. */
@@ -89,7 +94,7 @@ public final class DemoDetectionReplay {
         private final Map<String, Long> unjudged = new HashMap<>();
         private final Map<String, Long> newest = new HashMap<>();
         final List<DetectionCounts.Flag> flags = new ArrayList<>();
-        int silences;
+        final List<DetectionCounts.Flag> silences = new ArrayList<>();
 
         Detection(ScorerConfig config, TumblingWindows windows) {
             this.config = config;
@@ -97,9 +102,11 @@ public final class DemoDetectionReplay {
         }
 
         void heard(Reading r) {
-            long ts = Math.max(r.ts(), newest.getOrDefault(r.sensorId(), Long.MIN_VALUE));
-            newest.put(r.sensorId(), ts);
-            unjudged.put(r.sensorId(), ts);
+            long before = newest.getOrDefault(r.sensorId(), Long.MIN_VALUE);
+            if (r.ts() > before) { // as the job: only a newer reading starts a new silence (a late one does not)
+                newest.put(r.sensorId(), r.ts());
+                unjudged.put(r.sensorId(), r.ts());
+            }
         }
 
         void score(ClosedWindow w) {
@@ -122,9 +129,10 @@ public final class DemoDetectionReplay {
                 SensorScorer s = scorers.get(e.getKey());
                 if (s != null && s.flagsSilence()) {
                     long start = Silence.flaggedWindowStart(windows, e.getValue());
-                    flags.add(new DetectionCounts.Flag(e.getKey(), start, windows.endOf(start),
-                            Detector.SENSOR_FAULT.name()));
-                    silences++;
+                    DetectionCounts.Flag silence = new DetectionCounts.Flag(e.getKey(), start, windows.endOf(start),
+                            Detector.SENSOR_FAULT.name());
+                    flags.add(silence);
+                    silences.add(silence);
                 }
             }
         }

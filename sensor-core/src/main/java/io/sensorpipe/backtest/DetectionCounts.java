@@ -20,14 +20,16 @@ import java.util.Map;
  * sensor is a false alarm. Labels and false alarms count when they overlap the live part {@code [liveFrom, liveEnd)},
  * so the warm-start history (learnt, and flagged only after the warm-up) does not; a label that began in the history
  * and reaches into the live part is detected by a flag in either (one incident, one flag: flagged when it began).
+ * A flag that starts after the live part (a silence judged at the end-of-input marker) neither detects nor counts.
  * The pipeline's summary and the offline demo replay count with this one rule.
  *
  * @param labelled    labelled anomalies in the live part
- * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows), live or not
+ * @param detected    of those, the ones at least one anomalous window overlaps (labels, not windows), live or
+ *                    before
  * @param falseAlarms anomalous windows of the live part that overlap no labelled anomaly of their sensor
  * @param byDetector  anomalous windows of the live part by the detector part that fired ({@link #shortName})
  * @param missed      the labelled anomalies of the live part that no anomalous window overlaps, in label order
- * @param falseAlarmFlags the false alarms themselves, in flag order
+ * @param falseAlarmFlags the false alarms themselves, by window start, then sensor
  */
 public record DetectionCounts(long labelled, long detected, long falseAlarms, Map<String, Long> byDetector,
                               List<Label> missed, List<Flag> falseAlarmFlags) {
@@ -61,7 +63,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
         for (Label l : labels) {
             if (l.endTs() >= liveFrom && l.startTs() < liveEnd) {
                 labelled++;
-                if (flags.stream().anyMatch(f -> f.overlaps(l))) {
+                if (flags.stream().anyMatch(f -> f.windowStart() < liveEnd && f.overlaps(l))) {
                     detected++;
                 } else {
                     missed.add(l);
@@ -82,6 +84,7 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
             }
             byDetector.merge(shortName(f.detector()), 1L, Long::sum);
         }
+        falseAlarms.sort(java.util.Comparator.comparingLong(Flag::windowStart).thenComparing(Flag::sensorId));
         return new DetectionCounts(labelled, detected, falseAlarms.size(), byDetector, List.copyOf(missed),
                 List.copyOf(falseAlarms));
     }

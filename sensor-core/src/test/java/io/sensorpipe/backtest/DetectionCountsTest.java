@@ -35,9 +35,9 @@ class DetectionCountsTest {
         assertThat(d.detected()).isEqualTo(2);
         assertThat(d.falseAlarms()).isEqualTo(3);
         assertThat(d.falseAlarmLines()).containsExactly(
-                "false alarm RANGE_NOVELTY c 00:17:50.001..00:17:55.000 UTC",
+                "false alarm FOREST_LIKELIHOOD a 00:17:20.001..00:17:25.000 UTC",
                 "false alarm WINDOW_STATS b 00:17:40.000..00:17:45.000 UTC",
-                "false alarm FOREST_LIKELIHOOD a 00:17:20.001..00:17:25.000 UTC");
+                "false alarm RANGE_NOVELTY c 00:17:50.001..00:17:55.000 UTC");
         assertThat(d.summaryPart())
                 .isEqualTo("labelled=3 detected=2 false_alarms=3 by_detector=forest:3,seasonal:1,stats:1,range:1,fault:0");
     }
@@ -89,6 +89,19 @@ class DetectionCountsTest {
         assertThat(d.missed()).containsExactly(later); // b's flag was before its label: not a detection of it
         assertThat(d.falseAlarms()).isZero();          // history flags are not counted as false alarms either
         assertThat(d.falseAlarmLines()).isEmpty();
+        assertThat(d.byDetector()).containsEntry("fault", 0L);
+    }
+
+    @Test
+    void aFlagAfterTheLivePartNeitherDetectsNorCounts() {
+        // a dropout still going on at the end, its silence judged at the end-of-input marker
+        Label dropout = new Label("d", "DROPOUT", END - 2_000, END + 30_000);
+        DetectionCounts d = DetectionCounts.match(List.of(dropout),
+                List.of(new Flag("d", END + 1_000, END + 6_000, "SENSOR_FAULT")), LIVE, END);
+
+        assertThat(d.labelled()).isEqualTo(1);
+        assertThat(d.missed()).containsExactly(dropout);
+        assertThat(d.falseAlarms()).isZero();
         assertThat(d.byDetector()).containsEntry("fault", 0L);
     }
 

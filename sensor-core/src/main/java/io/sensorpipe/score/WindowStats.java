@@ -59,7 +59,7 @@ final class WindowStats implements Serializable {
     private transient double candidateLevel;
     private transient long candidateCount;
     private transient double candidateVariance;
-    /** Set by {@link #fault} for {@link #startsIncident}: a flat window at the level the last jump left. */
+    /** Set by {@link #fault} for {@link #startsIncident}: a flat window at the level from before the last fault. */
     private transient boolean flatAtEarlierLevel;
     /** The window mean (count, variance) just before the latest level jump, so its way back is recognised. */
     private double levelBeforeJump = Double.NaN;

@@ -14,6 +14,11 @@ class DemoDetectionTest {
     private static final long LIVE_FROM = 1_764_072_000_000L;
 
     @Test
+    void theSimulatorsDropoutKindIsTheOneTheCountsExtendToTheSensorsReturn() {
+        assertThat(AnomalyKind.DROPOUT.name()).isEqualTo(DetectionCounts.DROPOUT);
+    }
+
+    @Test
     void theDefaultDetectorFindsMostLabelledAnomaliesOfTheDemoWithFewFalseAlarms() {
         int silences = 0;
         for (long seed : new long[] {42, 1, 2}) {
@@ -23,7 +28,7 @@ class DemoDetectionTest {
             silences += result.silences().size();
             // a silence flag is a dropout, never a sensor that was still sending
             for (DetectionCounts.Flag f : result.silences()) {
-                assertThat(result.labels()).as(summary + " silence " + f).anyMatch(l -> l.kind().equals("DROPOUT")
+                assertThat(result.labels()).as(summary + " silence " + f).anyMatch(l -> l.kind().equals(DetectionCounts.DROPOUT)
                         && f.overlaps(l));
             }
             assertThat(r.labelled()).as(summary).isPositive();

@@ -43,10 +43,19 @@ public record DetectionCounts(long labelled, long detected, long falseAlarms, Ma
 
     /** One anomalous window: sensor, [windowStart, windowEnd), and the detector part that fired (may be null). */
     public record Flag(String sensorId, long windowStart, long windowEnd, String detector) {
+        /**
+         * Whether this window overlaps the label, or, for a dropout (its interval: the readings that never came), is
+         * the window of the sensor's first reading after it: a dropout is seen when the sensor comes back, and that
+         * window may start just after the last missing reading.
+         */
         public boolean overlaps(Label l) {
-            return sensorId.equals(l.sensorId()) && windowStart <= l.endTs() && windowEnd > l.startTs();
+            long end = DROPOUT.equals(l.kind()) ? l.endTs() + (windowEnd - windowStart) : l.endTs();
+            return sensorId.equals(l.sensorId()) && windowStart <= end && windowEnd > l.startTs();
         }
     }
+
+    /** The simulator's kind of a label for missing readings. */
+    public static final String DROPOUT = "DROPOUT";
 
     public static final DetectionCounts UNKNOWN = new DetectionCounts(-1, -1, -1, Map.of(), List.of(), List.of());
 

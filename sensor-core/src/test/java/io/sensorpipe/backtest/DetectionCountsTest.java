@@ -106,6 +106,21 @@ class DetectionCountsTest {
     }
 
     @Test
+    void aDropoutIsDetectedByTheWindowOfTheSensorsReturnEvenIfItStartsJustAfterTheLabel() {
+        // the readings from +17.465 s to +44.465 s never came; the next one, at +45.4 s, is in [45 s, 50 s)
+        Label dropout = new Label("v", "DROPOUT", LIVE + 17_465, LIVE + 44_465);
+        Label spike = new Label("v", "SPIKE", LIVE + 60_000, LIVE + 60_000);
+        DetectionCounts d = DetectionCounts.match(List.of(dropout, spike),
+                List.of(new Flag("v", LIVE + 45_000, LIVE + 50_000, "SENSOR_FAULT"),
+                        new Flag("v", LIVE + 61_000, LIVE + 66_000, "SENSOR_FAULT")), LIVE, END);
+
+        assertThat(d.detected()).isEqualTo(1);
+        assertThat(d.missed()).containsExactly(spike); // only a dropout is seen after its end
+        assertThat(d.falseAlarms()).isEqualTo(1);
+        assertThat(d.falseAlarmFlags()).extracting(Flag::windowStart).containsExactly(LIVE + 61_000);
+    }
+
+    @Test
     void aFlagWithoutDetectorCountsAsUnknownAndNothingLabelledIsZeroNotUnknown() {
         DetectionCounts d = DetectionCounts.match(List.of(), List.of(new Flag("a", LIVE, LIVE + 5_000, null)), LIVE,
                 END);

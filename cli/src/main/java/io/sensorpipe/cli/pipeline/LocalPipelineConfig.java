@@ -39,6 +39,21 @@ public record LocalPipelineConfig(String runId, ResourceNames names, Duration du
     public static final long DEFAULT_SEED = 42;
 
     /**
+     * Where the live part starts when the pipeline starts it at {@code now}: with history, at the window boundary at
+     * or before now, so a live part of whole windows ends on a boundary. Otherwise the producer's last window would
+     * hold only the readings sent before it stopped, and the detector rightly flags a sensor that sends two readings
+     * instead of five: an anomaly the demo made, not one the simulator labelled. Without history the producer starts
+     * its readings at its own clock, so the live part starts now.
+     */
+    public long liveFrom(long now) {
+        if (history.isZero()) {
+            return now;
+        }
+        long size = window.toMillis();
+        return Math.floorDiv(now, size) * size;
+    }
+
+    /**
      * Extra windows of history beyond the detector's warm-up, as a fraction of it: a dropout leaves a sensor without
      * windows for up to a minute, so a bare warm-up's worth of history would leave some sensors still learning.
      */

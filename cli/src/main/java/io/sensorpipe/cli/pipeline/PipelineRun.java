@@ -153,7 +153,7 @@ public final class PipelineRun {
     private long producerStartNanos = System.nanoTime();
 
     private void launchProducer(ResourceNames names) {
-        liveFrom = System.currentTimeMillis();
+        liveFrom = config.liveFrom(System.currentTimeMillis());
         producerStartNanos = System.nanoTime();
         launch("producer", "kpl-producer", ComponentCommands.PRODUCER_MAIN, ComponentCommands.smallJvm(),
                 ComponentCommands.producerArgs(config, names, report("producer"), liveFrom));

@@ -44,6 +44,16 @@ class ComponentCommandsTest {
     }
 
     @Test
+    void theLivePartStartsOnAWindowBoundarySoItsLastWindowIsWhole() throws Exception {
+        LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        long now = 1_764_072_003_217L;
+        long from = c.liveFrom(now);
+        assertThat(from).isEqualTo(1_764_072_000_000L);
+        assertThat((from + c.duration().toMillis()) % 5_000).isZero();
+        assertThat(c.liveFrom(1_764_072_000_000L)).isEqualTo(1_764_072_000_000L);
+    }
+
+    @Test
     void demoRunsTheJobsDefaultDetectorWithHistoryForItsWarmUp() throws Exception {
         LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
         assertThat(ComponentCommands.streamingArgs(c, c.names(), root.resolve("m.json")))

@@ -2,7 +2,6 @@ package io.sensorpipe.source;
 
 import io.sensorpipe.backtest.DetectionCounts;
 import io.sensorpipe.schema.Reading;
-import io.sensorpipe.score.Detector;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
@@ -130,7 +129,7 @@ public final class DemoDetectionReplay {
                 if (s != null && s.flagsSilence()) {
                     long start = Silence.flaggedWindowStart(windows, e.getValue());
                     DetectionCounts.Flag silence = new DetectionCounts.Flag(e.getKey(), start, windows.endOf(start),
-                            Detector.SENSOR_FAULT.name());
+                            Silence.DETECTOR.name());
                     flags.add(silence);
                     silences.add(silence);
                 }

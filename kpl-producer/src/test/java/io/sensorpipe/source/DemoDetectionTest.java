@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo's detection goal, offline: the default run of {@code scripts/pipeline} (20 sensors, 5-second windows,
  * (warm-up + 10 %) windows of history, 2 minutes live) replayed through sensor-core's windowing, the default
- * detector and the job's silence rule for the three seeds the docs report. Goal: detected >= 0.8 x labelled and false alarms <= labelled.
+ * detector and the job's silence rule for the three seeds the docs report. Goal: detected >= 0.8 x labelled and
+ * false alarms <= labelled.
  */
 class DemoDetectionTest {
     private static final long LIVE_FROM = 1_764_072_000_000L;

@@ -14,6 +14,8 @@ import io.sensorpipe.window.TumblingWindows;
 public final class Silence {
     /** Whole empty windows before a sensor counts as silent: one can be empty by the jitter of a sensor's clock. */
     public static final int EMPTY_WINDOWS = 2;
+    /** The detector part a silence is reported as: the gap rule's, which flags the same dropout when it ends. */
+    public static final Detector DETECTOR = Detector.SENSOR_FAULT;
 
     private Silence() {
     }

@@ -28,12 +28,12 @@ public final class WindowResults {
     /**
      * A window in which a sensor that usually reports in every window sent nothing, flagged while its silence lasts
      * ({@link SensorScorer#flagsSilence}): no readings (count 0, the statistics 0), score 1, {@link
-     * Detector#SENSOR_FAULT}.
+     * Silence#DETECTOR}.
      */
     public static WindowResult silence(String sensorId, long windowStart, long windowEnd, String modelVersion,
                                        long processedAt, String type, String site, String unit) {
         return new WindowResult(sensorId, windowStart, windowEnd, 0, 0.0, 0.0, 0.0, 0.0, 0, 0, 1.0, 0.0, true, null,
-                modelVersion, processedAt, type, site, unit, null, null, Detector.SENSOR_FAULT.name(), null);
+                modelVersion, processedAt, type, site, unit, null, null, Silence.DETECTOR.name(), null);
     }
 
     private static Double finiteOrNull(Double v) {

@@ -52,6 +52,7 @@ public class JobOutput implements Serializable {
     private Double expectedHigh;
     private String detector;
     private String unscoredReason;
+    private String fault;
     // dead letters (LATE, DUPLICATE and DEAD)
     private String reason;
     private String message;
@@ -88,6 +89,7 @@ public class JobOutput implements Serializable {
         o.expectedHigh = r.expectedHigh();
         o.detector = r.detector();
         o.unscoredReason = r.unscoredReason();
+        o.fault = r.fault();
         return o;
     }
 
@@ -140,7 +142,7 @@ public class JobOutput implements Serializable {
     public WindowResult toWindowResult() {
         return new WindowResult(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs,
                 anomalyScore, anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit,
-                expectedLow, expectedHigh, detector, unscoredReason);
+                expectedLow, expectedHigh, detector, unscoredReason, fault);
     }
 
     public Double getExpectedLow() { return expectedLow; }
@@ -151,6 +153,8 @@ public class JobOutput implements Serializable {
     public void setDetector(String v) { detector = v; }
     public String getUnscoredReason() { return unscoredReason; }
     public void setUnscoredReason(String v) { unscoredReason = v; }
+    public String getFault() { return fault; }
+    public void setFault(String v) { fault = v; }
 
     public String getKind() { return kind; }
     public void setKind(String v) { kind = v; }

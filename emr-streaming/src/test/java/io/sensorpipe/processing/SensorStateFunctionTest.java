@@ -106,6 +106,7 @@ class SensorStateFunctionTest {
             assertThat(w.getWindowEnd()).isEqualTo(lastWindow + 3 * W);
             assertThat(w.isAnomaly()).isTrue();
             assertThat(w.getDetector()).isEqualTo("SENSOR_FAULT");
+            assertThat(w.getFault()).isEqualTo("SILENT");
             assertThat(w.getType()).isEqualTo("temperature");
         });
         Step stillSilent = call(twoEmptyWindows.next(), now + 30_000, lastWindow + 5 * W, true);

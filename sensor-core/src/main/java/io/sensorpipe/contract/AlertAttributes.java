@@ -17,6 +17,8 @@ public final class AlertAttributes {
     public static final String WINDOW_START = "windowStart";
     /** Which part of the detector fired, an {@code io.sensorpipe.score.Detector} name (e.g. FOREST_LIKELIHOOD). */
     public static final String DETECTOR = "detector";
+    /** For a SENSOR_FAULT alert: which fault, an {@code io.sensorpipe.score.FaultKind} name (e.g. STUCK_VALUE). */
+    public static final String FAULT = "fault";
 
     private AlertAttributes() {
     }

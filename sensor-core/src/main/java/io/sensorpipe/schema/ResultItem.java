@@ -17,7 +17,7 @@ import java.util.Map;
  *   sk   windowStart N   epoch ms
  *   attributes: windowEnd count min max mean variance firstTs lastTs anomalyScore anomalyGrade anomaly(BOOL)
  *               expected? modelVersion processedAt type site unit ttl(epoch seconds, TTL attribute)
- *               expectedLow? expectedHigh? detector? unscoredReason?   (the "why": only non-null ones are stored)
+ *               expectedLow? expectedHigh? detector? unscoredReason? fault?   (the "why": only non-null ones are stored)
  *   stream NEW_IMAGE (the alert Lambda filters on anomaly = true)
  *
  * GSI anomalies-by-day (sparse: only anomalous windows carry anomalyDay)
@@ -69,6 +69,8 @@ public final class ResultItem {
     public static final String DETECTOR = "detector";
     /** S, optional: present only on a window the model could not score, saying why (WindowScore.unscoredReason). */
     public static final String UNSCORED_REASON = "unscoredReason";
+    /** S, optional: for a SENSOR_FAULT flag, which fault (an io.sensorpipe.score.FaultKind name); absent otherwise. */
+    public static final String FAULT = "fault";
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
@@ -127,6 +129,7 @@ public final class ResultItem {
         }
         putIfNotNull(item, DETECTOR, r.detector());
         putIfNotNull(item, UNSCORED_REASON, r.unscoredReason());
+        putIfNotNull(item, FAULT, r.fault());
         item.put(TTL, ttlEpochSeconds(r, ttl));
         if (r.anomaly()) {
             item.put(ANOMALY_DAY, anomalyDay(r.windowStart()));
@@ -182,7 +185,8 @@ public final class ResultItem {
                 optionalBoxed(item, EXPECTED_LOW),
                 optionalBoxed(item, EXPECTED_HIGH),
                 string(item, DETECTOR),
-                string(item, UNSCORED_REASON));
+                string(item, UNSCORED_REASON),
+                string(item, FAULT));
     }
 
     /** An item that does not hold a window result; the message names the attribute and what is wrong. */

@@ -36,6 +36,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param detector      which part of the detector fired (an {@code io.sensorpipe.score.Detector} name; "NONE" when
  *                      not flagged), or null when the producer of the result did not say
  * @param unscoredReason why the model could not score the window, or null for a scored window
+ * @param fault         for a {@code SENSOR_FAULT} flag, which fault (an {@code io.sensorpipe.score.FaultKind} name:
+ *                      SPIKE, LEVEL_JUMP, STUCK_VALUE, GAP, SILENT); else null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,7 +64,8 @@ public record WindowResult(
         Double expectedLow,
         Double expectedHigh,
         String detector,
-        String unscoredReason) {
+        String unscoredReason,
+        String fault) {
 
     /** A result without the "why" fields (range, detector, unscored reason): for writers that do not know them. */
     public WindowResult(String sensorId, long windowStart, long windowEnd, long count, double min, double max,
@@ -71,6 +74,17 @@ public record WindowResult(
                         String type, String site, String unit) {
         this(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs, anomalyScore,
                 anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit, null, null, null, null);
+    }
+
+    /** A result without a fault kind: for writers (and stored items) from before it was recorded. */
+    public WindowResult(String sensorId, long windowStart, long windowEnd, long count, double min, double max,
+                        double mean, double variance, long firstTs, long lastTs, double anomalyScore,
+                        double anomalyGrade, boolean anomaly, Double expected, String modelVersion, long processedAt,
+                        String type, String site, String unit, Double expectedLow, Double expectedHigh,
+                        String detector, String unscoredReason) {
+        this(sensorId, windowStart, windowEnd, count, min, max, mean, variance, firstTs, lastTs, anomalyScore,
+                anomalyGrade, anomaly, expected, modelVersion, processedAt, type, site, unit, expectedLow, expectedHigh,
+                detector, unscoredReason, null);
     }
 
     /** True when the model could not score this window ({@link #unscoredReason()} says why). */

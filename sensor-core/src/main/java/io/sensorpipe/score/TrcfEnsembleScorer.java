@@ -169,7 +169,9 @@ final class TrcfEnsembleScorer implements SensorScorer {
         double score = inCooldown ? raw * COOLDOWN_DAMPING : raw;
         boolean anomaly = score >= config.alertThreshold();
         s.windowsSinceAlert = anomaly ? 0 : Math.min(s.windowsSinceAlert + 1, Integer.MAX_VALUE - 1);
-        return new WindowScore(score, grade, anomaly, expected, low, high, anomaly ? source : Detector.NONE, null);
+        FaultKind kind = anomaly && source == Detector.SENSOR_FAULT ? FaultKind.ofRule(fault) : null;
+        return new WindowScore(score, grade, anomaly, expected, low, high, anomaly ? source : Detector.NONE, null,
+                kind);
     }
 
     private static double clamp01(double v) {

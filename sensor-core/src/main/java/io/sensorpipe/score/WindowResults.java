@@ -22,18 +22,19 @@ public final class WindowResults {
                 a.variance(), a.firstTs(), a.lastTs(), finiteOrZero(s.anomalyScore()), finiteOrZero(s.anomalyGrade()),
                 anomaly, expected, modelVersion, processedAt, type, site,
                 unit, finiteOrNull(s.expectedLow()), finiteOrNull(s.expectedHigh()), detector,
-                s.unscoredReason());
+                s.unscoredReason(), anomaly && s.fault() != null ? s.fault().name() : null);
     }
 
     /**
      * A window in which a sensor that usually reports in every window sent nothing, flagged while its silence lasts
      * ({@link SensorScorer#flagsSilence}): no readings (count 0, the statistics 0), score 1, {@link
-     * Silence#DETECTOR}.
+     * Silence#DETECTOR}, fault {@link FaultKind#SILENT}.
      */
     public static WindowResult silence(String sensorId, long windowStart, long windowEnd, String modelVersion,
                                        long processedAt, String type, String site, String unit) {
         return new WindowResult(sensorId, windowStart, windowEnd, 0, 0.0, 0.0, 0.0, 0.0, 0, 0, 1.0, 0.0, true, null,
-                modelVersion, processedAt, type, site, unit, null, null, Silence.DETECTOR.name(), null);
+                modelVersion, processedAt, type, site, unit, null, null, Silence.DETECTOR.name(), null,
+                FaultKind.SILENT.name());
     }
 
     private static Double finiteOrNull(Double v) {

@@ -11,9 +11,10 @@ package io.sensorpipe.score;
  * @param expectedHigh   upper end of that range; else null
  * @param detector       the part of the detector that flagged the window; {@link Detector#NONE} when not anomalous
  * @param unscoredReason null for a scored window; else why the model could not score it (see {@link #unscored()})
+ * @param fault          which fault a {@link Detector#SENSOR_FAULT} flag found; null for any other window
  */
 public record WindowScore(double anomalyScore, double anomalyGrade, boolean anomaly, Double expected,
-                          Double expectedLow, Double expectedHigh, Detector detector, String unscoredReason)
+                          Double expectedLow, Double expectedHigh, Detector detector, String unscoredReason, FaultKind fault)
         implements java.io.Serializable {
     public WindowScore {
         if (!(anomalyScore >= 0.0 && anomalyScore <= 1.0)) {
@@ -28,6 +29,16 @@ public record WindowScore(double anomalyScore, double anomalyGrade, boolean anom
         if (unscoredReason != null && anomaly) {
             throw new IllegalArgumentException("an unscored window cannot be anomalous");
         }
+        if (fault != null && !(anomaly && detector == Detector.SENSOR_FAULT)) {
+            throw new IllegalArgumentException("a fault kind belongs to a window flagged by " + Detector.SENSOR_FAULT
+                    + ", got " + (anomaly ? detector : "an unflagged window"));
+        }
+    }
+
+    /** A verdict that names no fault kind (every part but {@link Detector#SENSOR_FAULT}). */
+    public WindowScore(double anomalyScore, double anomalyGrade, boolean anomaly, Double expected,
+                       Double expectedLow, Double expectedHigh, Detector detector, String unscoredReason) {
+        this(anomalyScore, anomalyGrade, anomaly, expected, expectedLow, expectedHigh, detector, unscoredReason, null);
     }
 
     /** A score without range or detector (kept for callers that only know score, grade, flag and expected value). */

@@ -26,7 +26,7 @@ final class WindowStats implements Serializable {
     static final double RARE = 0.05;
     /** A sensor flat in this share of its windows or more is one whose value often rests: flat is its usual state. */
     static final double MOSTLY_FLAT = 0.5;
-    static final String FLAT = "flat";
+    static final String FLAT = FaultKind.STUCK_VALUE.rule();
 
     private final long periodMillis;
     private int horizon;
@@ -128,7 +128,7 @@ final class WindowStats implements Serializable {
             double worst = Math.max(a.max() - mean, mean - a.min());
             // distance from the mean of the other n-1 readings
             if (worst * n / (n - 1) > FAULT_SIGMAS * noise) {
-                return "spike";
+                return FaultKind.SPIKE.rule();
             }
             if (a.max() == a.min() && flatIsRare()) {
                 // stuck at the level before the last fault (the window before it, or the level the last jump left)
@@ -154,11 +154,11 @@ final class WindowStats implements Serializable {
                 backToLevel = true;
                 return null; // back to the level before the last jump: the end of that incident, not a new one
             }
-            return "level jump";
+            return FaultKind.LEVEL_JUMP.rule();
         }
         if (lastEnd != Long.MIN_VALUE && windowStart - lastEnd >= windowMillis && gapWindows < RARE * windows
                 && count.mean >= 3) {
-            return "gap";
+            return FaultKind.GAP.rule();
         }
         return null;
     }

@@ -33,6 +33,13 @@ class ResultItemTest {
         assertThat(item).containsEntry(ResultItem.EXPECTED_LOW, 3.0).containsEntry(ResultItem.EXPECTED_HIGH, 5.0)
                 .containsEntry(ResultItem.DETECTOR, "FOREST_LIKELIHOOD").doesNotContainKey(ResultItem.UNSCORED_REASON);
         assertThat(ResultItem.fromAttributes(item)).isEqualTo(flagged);
+        assertThat(item).doesNotContainKey(ResultItem.FAULT);
+
+        WindowResult stuck = new WindowResult("s", START, START + 5_000, 5, 7, 7, 7, 0, START, START + 4_000,
+                1.0, 0, true, null, "v", START + 6_000, "t", "x", "C", null, null, "SENSOR_FAULT", null, "STUCK_VALUE");
+        Map<String, Object> stuckItem = ResultItem.toAttributes(stuck, ResultItem.DEFAULT_TTL);
+        assertThat(stuckItem).containsEntry(ResultItem.FAULT, "STUCK_VALUE");
+        assertThat(ResultItem.fromAttributes(stuckItem)).isEqualTo(stuck);
 
         WindowResult unscored = new WindowResult("s", START, START + 5_000, 5, 1, 9, 7.5, 2, START, START + 4_000,
                 0, 0, false, null, "v", START + 6_000, "t", "x", "C", null, null, "NONE", "IllegalStateException: x");
@@ -43,9 +50,11 @@ class ResultItemTest {
 
         // an item written before these fields existed reads back with them null
         Map<String, Object> old = ResultItem.toAttributes(window(true, 1.0, START), ResultItem.DEFAULT_TTL);
-        assertThat(old).doesNotContainKeys(ResultItem.DETECTOR, ResultItem.EXPECTED_LOW, ResultItem.UNSCORED_REASON);
+        assertThat(old).doesNotContainKeys(ResultItem.DETECTOR, ResultItem.EXPECTED_LOW, ResultItem.UNSCORED_REASON,
+                ResultItem.FAULT);
         WindowResult back = ResultItem.fromAttributes(old);
         assertThat(back.detector()).isNull();
+        assertThat(back.fault()).isNull();
         assertThat(back.expectedLow()).isNull();
         assertThat(back.unscored()).isFalse();
     }

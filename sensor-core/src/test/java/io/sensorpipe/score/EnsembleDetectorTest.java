@@ -179,6 +179,7 @@ class EnsembleDetectorTest {
         }
         assertThat(stuck.get(0).anomaly()).isTrue();
         assertThat(stuck.get(0).detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(stuck.get(0).fault()).isEqualTo(FaultKind.STUCK_VALUE);
         assertThat(flagged(stuck)).isEqualTo(1); // one incident, one alert
     }
 
@@ -213,6 +214,7 @@ class EnsembleDetectorTest {
         WindowScore s = scorer.score(window5(DEMO_HISTORY, 20.43, 0.2, random, spike));
         assertThat(s.anomaly()).isTrue();
         assertThat(s.detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(s.fault()).isEqualTo(FaultKind.SPIKE);
         // the level is back in the next window: no second alert
         WindowScore next = scorer.score(window5(DEMO_HISTORY + 1, 20.43, 0.2, random, null));
         assertThat(next.anomaly()).isFalse();
@@ -231,6 +233,7 @@ class EnsembleDetectorTest {
             scores.add(scorer.score(window5(i, 20.44, 0.2, random, null)));
         }
         assertThat(scores.get(0).detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(scores.get(0).fault()).isEqualTo(FaultKind.LEVEL_JUMP);
         assertThat(flagged(scores)).as(scores.toString()).isEqualTo(1);
     }
 
@@ -242,6 +245,7 @@ class EnsembleDetectorTest {
         WindowScore back = scorer.score(window5(DEMO_HISTORY + 6, 20.43, 0.2, random, null));
         assertThat(back.anomaly()).isTrue();
         assertThat(back.detector()).isEqualTo(Detector.SENSOR_FAULT);
+        assertThat(back.fault()).isEqualTo(FaultKind.GAP);
         assertThat(scorer.score(window5(DEMO_HISTORY + 7, 20.43, 0.2, random, null)).anomaly()).isFalse();
     }
 

@@ -68,4 +68,22 @@ class WindowResultsTest {
         assertThat(nanExpected.expected()).isNull();
         assertThat(nanExpected.anomalyGrade()).isEqualTo(0.2);
     }
+
+    @Test
+    void aSensorFaultFlagNamesItsFaultAndASilenceIsSilent() {
+        WindowAggregate a = WindowAggregate.empty();
+        a.add(1_005, 9.0);
+        ClosedWindow w = new ClosedWindow("s", 0, 60_000, a);
+
+        WindowResult stuck = WindowResults.toResult(w, new WindowScore(1.0, 0.0, true, null, null, null,
+                Detector.SENSOR_FAULT, null, FaultKind.STUCK_VALUE), "v1", 1L, "t", "x", "u");
+        WindowResult seasonal = WindowResults.toResult(w,
+                new WindowScore(0.9, 0.7, true, 5.0, 4.0, 6.0, Detector.SEASONAL, null), "v1", 1L, "t", "x", "u");
+        WindowResult silent = WindowResults.silence("s", 60_000, 120_000, "v1", 1L, "t", "x", "u");
+
+        assertThat(stuck.fault()).isEqualTo("STUCK_VALUE");
+        assertThat(seasonal.fault()).isNull();
+        assertThat(silent.detector()).isEqualTo(Silence.DETECTOR.name());
+        assertThat(silent.fault()).isEqualTo("SILENT");
+    }
 }

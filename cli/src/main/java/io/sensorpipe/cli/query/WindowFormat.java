@@ -58,7 +58,7 @@ public enum WindowFormat {
                         w.expected() == null ? "" : Double.toString(w.expected()), w.type(), w.site(), w.unit(),
                         w.expectedLow() == null ? "" : Double.toString(w.expectedLow()),
                         w.expectedHigh() == null ? "" : Double.toString(w.expectedHigh()), w.detector(),
-                        w.unscoredReason()};
+                        w.unscoredReason(), w.fault()};
                 StringBuilder line = new StringBuilder();
                 for (int i = 0; i < cells.length; i++) {
                     line.append(i == 0 ? "" : ",").append(csvCell(cells[i]));
@@ -81,7 +81,7 @@ public enum WindowFormat {
 
     static final String[] CSV_HEADER = {"sensorId", "windowStart", "windowEnd", "windowStartIso", "count", "min", "max",
             "mean", "variance", "anomalyScore", "anomalyGrade", "anomaly", "expected", "type", "site", "unit",
-            "expectedLow", "expectedHigh", "detector", "unscoredReason"};
+            "expectedLow", "expectedHigh", "detector", "unscoredReason", "fault"};
 
     /** The range the model expected the mean in, {@code low..high}; the expected value alone when no range. */
     static String expectedRange(WindowResult w) {
@@ -91,12 +91,18 @@ public enum WindowFormat {
         return w.expected() == null ? "" : num(w.expected());
     }
 
-    /** Which detector part fired; empty for a quiet window, UNSCORED when the model could not score it. */
+    /**
+     * Which detector part fired, with the fault it found ({@code SENSOR_FAULT/STUCK_VALUE}); empty for a quiet window,
+     * UNSCORED when the model could not score it.
+     */
     static String detectorCell(WindowResult w) {
         if (w.unscored()) {
             return "UNSCORED";
         }
-        return w.detector() == null || "NONE".equals(w.detector()) ? "" : w.detector();
+        if (w.detector() == null || "NONE".equals(w.detector())) {
+            return "";
+        }
+        return w.fault() == null ? w.detector() : w.detector() + "/" + w.fault();
     }
 
     private static final DateTimeFormatter TABLE_TIME =

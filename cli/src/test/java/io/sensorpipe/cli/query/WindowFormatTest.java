@@ -53,7 +53,17 @@ class WindowFormatTest {
         assertThat(lines.get(1)).contains("3.500..4.500").contains("FOREST_LIKELIHOOD").endsWith("*");
         assertThat(lines.get(2)).contains("UNSCORED").doesNotContain("NONE");
         List<String> csv = render(WindowFormat.CSV, List.of(flagged)).lines().toList();
-        assertThat(csv.get(1)).endsWith(",3.5,4.5,FOREST_LIKELIHOOD,");
+        assertThat(csv.get(1)).endsWith(",3.5,4.5,FOREST_LIKELIHOOD,,");
+    }
+
+    @Test
+    void aSensorFaultShowsTheFaultItFoundInTheTableAndCsv() {
+        WindowResult stuck = new WindowResult("s", T0, T0 + 5_000, 5, 7, 7, 7, 0, T0, T0 + 4_000, 1.0, 0, true,
+                null, "m", T0, "t", "x", "C", 6.0, 8.0, "SENSOR_FAULT", null, "STUCK_VALUE");
+        assertThat(render(WindowFormat.TABLE, List.of(stuck)).lines().toList().get(1))
+                .contains("SENSOR_FAULT/STUCK_VALUE");
+        assertThat(render(WindowFormat.CSV, List.of(stuck)).lines().toList().get(1))
+                .endsWith(",SENSOR_FAULT,,STUCK_VALUE");
     }
 
     @Test

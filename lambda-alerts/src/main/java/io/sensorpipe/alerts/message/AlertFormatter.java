@@ -2,6 +2,7 @@ package io.sensorpipe.alerts.message;
 
 import io.sensorpipe.contract.AlertAttributes;
 import io.sensorpipe.schema.WindowResult;
+import io.sensorpipe.score.FaultKind;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,9 @@ public final class AlertFormatter {
             line(body, "Expected", "(the model gave no expected value)");
         }
         if (window.detector() != null) {
-            line(body, "Detector", window.detector() + describe(window.detector()));
+            FaultKind fault = FaultKind.parse(window.fault());
+            line(body, "Detector", window.detector() + (fault == null ? describe(window.detector())
+                    : ": " + fault + "  (" + fault.description() + ")"));
         }
         if (window.modelVersion() != null) {
             line(body, "Model", window.modelVersion());
@@ -104,6 +107,9 @@ public final class AlertFormatter {
         }
         if (window.detector() != null && !window.detector().isBlank()) {
             attributes.put(AlertAttributes.DETECTOR, window.detector());
+        }
+        if (window.fault() != null && !window.fault().isBlank()) {
+            attributes.put(AlertAttributes.FAULT, window.fault());
         }
         return attributes;
     }

@@ -79,8 +79,22 @@ class AlertFormatterTest {
         assertThat(message.subject()).isEqualTo("[CRITICAL] anomaly site-a/p1: silent (no readings)");
         assertThat(message.body()).contains("(5 s, 0 readings)")
                 .contains("no readings: the sensor went silent")
-                .contains("Detector: SENSOR_FAULT")
+                .contains("Detector: SENSOR_FAULT: SILENT")
                 .doesNotContain("mean 0");
+        assertThat(message.stringAttributes()).containsEntry("fault", "SILENT");
+    }
+
+    @Test
+    void aSensorFaultAlertNamesTheFaultItFound() {
+        WindowResult stuck = new WindowResult("site-a/p1", 0, 5_000, 5, 21.5, 21.5, 21.5, 0, 0, 4_000, 1.0, 0, true,
+                null, "m1", 0, "temperature", "site-a", "C", 20.0, 23.0, "SENSOR_FAULT", null, "STUCK_VALUE");
+
+        AlertMessage message = formatter.format(stuck);
+
+        assertThat(message.body()).contains("Detector: SENSOR_FAULT: STUCK_VALUE  (the same value repeated (a stuck "
+                + "sensor))");
+        assertThat(message.stringAttributes()).containsEntry("detector", "SENSOR_FAULT")
+                .containsEntry("fault", "STUCK_VALUE");
     }
 
     @Test

@@ -164,9 +164,16 @@ public final class SensorStateFunction
         if (!closed.isEmpty()) {
             Model model = scorerFor(key, s, sinceSnapshot, batchTime, out);
             SensorScorer scorer = model.scorer();
+            // A judged silence leaves its event time here until the next close, and the model unchanged since the
+            // close before it: asked again now, the model gives the answer the judgement got, so this is "the
+            // sensor is back after a silence that was flagged" (a time written by a close whose model said no
+            // also gets no here).
+            boolean afterFlaggedSilence = silenceJudgedFor != OpenWindowsCodec.NONE
+                    && silenceJudgedFor != OpenWindowsCodec.FLAGGABLE && scorer.flagsSilence();
             for (ClosedWindow w : closed) {
-                WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), batchTime,
-                        s.getType(), s.getSite(), s.getUnit());
+                WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, afterFlaggedSilence,
+                        scorerConfig.modelVersion(), batchTime, s.getType(), s.getSite(), s.getUnit());
+                afterFlaggedSilence = false;
                 out.add(JobOutput.window(result));
             }
             sinceSnapshot.addAll(closed);

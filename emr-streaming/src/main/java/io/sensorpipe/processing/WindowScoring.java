@@ -3,6 +3,7 @@ package io.sensorpipe.processing;
 import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
+import io.sensorpipe.score.Silence;
 import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.WindowScore;
 import io.sensorpipe.window.ClosedWindow;
@@ -26,7 +27,20 @@ public final class WindowScoring {
 
     public static WindowResult scoreOrUnscored(SensorScorer scorer, ClosedWindow w, String modelVersion,
                                                long processedAt, String type, String site, String unit) {
+        return scoreOrUnscored(scorer, w, false, modelVersion, processedAt, type, site, unit);
+    }
+
+    /**
+     * As above; {@code afterFlaggedSilence}: the sensor's first window since its silence was flagged, judged by
+     * {@link Silence#afterFlaggedSilence} (its return is not a second incident).
+     */
+    public static WindowResult scoreOrUnscored(SensorScorer scorer, ClosedWindow w, boolean afterFlaggedSilence,
+                                               String modelVersion, long processedAt, String type, String site,
+                                               String unit) {
         WindowScore score = Scorers.scoreOrUnscored(scorer, w);
+        if (afterFlaggedSilence) {
+            score = Silence.afterFlaggedSilence(score);
+        }
         if (score.unscored()) {
             LOG.error("scorer failed on window {} [{}, {}): {}; stored unscored", w.sensorId(), w.windowStart(),
                     w.windowEnd(), score.unscoredReason());

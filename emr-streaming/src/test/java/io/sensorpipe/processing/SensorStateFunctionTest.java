@@ -120,6 +120,43 @@ class SensorStateFunctionTest {
                 .satisfies(w -> assertThat(w.getWindowStart()).isEqualTo(lastWindow + 8 * W));
     }
 
+    /** The result of the window the sensor sends in after coming back at {@code back}, once it closes. */
+    private JobOutput windowAfterComingBack(Step prior, long back, long watermarkBefore) {
+        Step returned = call(prior.next(), back + 200, watermarkBefore, false, back, back + 3_000, back + 6_000,
+                back + 8_500);
+        long backWindow = back - back % W;
+        Step closed = call(returned.next(), back + W + DELAY, backWindow + W, true);
+        return closed.of(JobOutput.WINDOW).stream().filter(w -> w.getWindowStart() == backWindow).findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aSensorBackFromAFlaggedSilenceIsOneIncidentNotTwo() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
+        assertThat(silences(flagged)).singleElement().satisfies(w -> assertThat(w.isAnomaly()).isTrue());
+
+        JobOutput back = windowAfterComingBack(flagged, lastWindow + 6 * W + 1_000, lastWindow + 5 * W);
+
+        assertThat(back.getCount()).isEqualTo(4);
+        assertThat(back.isAnomaly()).as("the dropout was flagged while it lasted").isFalse();
+        assertThat(back.getDetector()).isEqualTo("NONE");
+        assertThat(back.getFault()).isNull();
+    }
+
+    @Test
+    void aSensorBackFromADropoutNobodyFlaggedIsFlaggedWhenItReturns() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        // it comes back before event time passed two empty windows: its silence was never judged
+        JobOutput back = windowAfterComingBack(s, lastWindow + 3 * W + 1_000, lastWindow + W);
+
+        assertThat(back.isAnomaly()).isTrue();
+        assertThat(back.getDetector()).isEqualTo("SENSOR_FAULT");
+        assertThat(back.getFault()).isEqualTo("GAP");
+    }
+
     @Test
     void lateReadingsAfterASilenceFlagDoNotFlagItAgain() {
         Step s = liveSensor(120, 4);

@@ -13,8 +13,10 @@ import io.sensorpipe.window.Windower;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The demo ({@code scripts/pipeline}) without the cloud: the same seeded simulator writes (warm-up + 10 %) windows of
@@ -94,6 +96,8 @@ public final class DemoDetectionReplay {
         private final Map<String, Long> newest = new HashMap<>();
         final List<DetectionCounts.Flag> flags = new ArrayList<>();
         final List<DetectionCounts.Flag> silences = new ArrayList<>();
+        /** Sensors whose silence was flagged and which have not closed a window since. */
+        private final Set<String> flaggedSilent = new HashSet<>();
 
         Detection(ScorerConfig config, TumblingWindows windows) {
             this.config = config;
@@ -111,6 +115,9 @@ public final class DemoDetectionReplay {
         void score(ClosedWindow w) {
             SensorScorer s = scorers.computeIfAbsent(w.sensorId(), id -> Scorers.create(config, id));
             WindowScore score = s.score(w);
+            if (flaggedSilent.remove(w.sensorId())) { // as the job: the first window after a flagged silence
+                score = Silence.afterFlaggedSilence(score);
+            }
             if (score.anomaly()) {
                 flags.add(new DetectionCounts.Flag(w.sensorId(), w.windowStart(), w.windowEnd(),
                         score.detector().name()));
@@ -132,6 +139,7 @@ public final class DemoDetectionReplay {
                             Silence.DETECTOR.name());
                     flags.add(silence);
                     silences.add(silence);
+                    flaggedSilent.add(e.getKey());
                 }
             }
         }

@@ -9,7 +9,8 @@ import io.sensorpipe.window.TumblingWindows;
  * <p>A sensor is silent once event time (the watermark, carried by the other sensors' readings) has passed
  * {@value #EMPTY_WINDOWS} whole windows after the window of its newest reading; it is flagged once per silence, and
  * only if its model says silence is unusual for it ({@link SensorScorer#flagsSilence}). The clock never decides: when
- * every sensor stops, event time stops and no sensor is silent.
+ * every sensor stops, event time stops and no sensor is silent. When it comes back, the first window it closes is
+ * judged by {@link #afterFlaggedSilence}: one dropout, one flag.
  */
 public final class Silence {
     /** Whole empty windows before a sensor counts as silent: one can be empty by the jitter of a sensor's clock. */
@@ -33,5 +34,19 @@ public final class Silence {
     /** Whether the watermark has passed the flagged window, so the silence can be judged now. */
     public static boolean due(TumblingWindows windows, long newestTs, long watermark) {
         return watermark >= dueAt(windows, newestTs);
+    }
+
+    /**
+     * The verdict to store for the first window a sensor closes after its silence was flagged. Its return ends that
+     * incident: the gap rule's flag ({@link FaultKind#GAP}, the same dropout seen from its end) is damped as a
+     * cooldown damps a repeat, so one dropout raises one alert however long it lasts. Any other verdict (a spike in
+     * that window, say) is kept.
+     */
+    public static WindowScore afterFlaggedSilence(WindowScore score) {
+        if (score.fault() != FaultKind.GAP) {
+            return score;
+        }
+        return new WindowScore(score.anomalyScore() * TrcfEnsembleScorer.COOLDOWN_DAMPING, score.anomalyGrade(), false,
+                score.expected(), score.expectedLow(), score.expectedHigh(), Detector.NONE, null);
     }
 }

@@ -42,7 +42,8 @@ import java.util.zip.InflaterInputStream;
  */
 final class TrcfEnsembleScorer implements SensorScorer {
     private static final int SNAPSHOT_FORMAT = 2;
-    private static final double COOLDOWN_DAMPING = 0.2;
+    /** A flag's score in a cooldown (one incident, one alert) is multiplied by this, below the alert threshold. */
+    static final double COOLDOWN_DAMPING = 0.2;
     private static final long DAY_MILLIS = 86_400_000L;
     private static final double YOUNG_RANGE_TOLERANCE = 1.0;
 

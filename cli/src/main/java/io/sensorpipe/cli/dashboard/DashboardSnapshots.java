@@ -7,6 +7,7 @@ import io.sensorpipe.cli.query.AlertReader;
 import io.sensorpipe.aws.ResultItemValues;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;
+import io.sensorpipe.cli.query.WindowFormat;
 import io.sensorpipe.schema.WindowResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,6 +80,9 @@ public final class DashboardSnapshots {
                     o.put("max", w.max());
                     o.put("score", w.anomalyScore());
                     o.put("anomaly", w.anomaly());
+                    if (w.anomaly()) { // why: the detector part, and for a sensor fault which one
+                        o.put("detector", WindowFormat.detectorCell(w));
+                    }
                 }
             }
         } catch (RuntimeException e) {

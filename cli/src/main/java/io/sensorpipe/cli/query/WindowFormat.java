@@ -95,7 +95,7 @@ public enum WindowFormat {
      * Which detector part fired, with the fault it found ({@code SENSOR_FAULT/STUCK_VALUE}); empty for a quiet window,
      * UNSCORED when the model could not score it.
      */
-    static String detectorCell(WindowResult w) {
+    public static String detectorCell(WindowResult w) {
         if (w.unscored()) {
             return "UNSCORED";
         }

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * emits a {@link JobOutput#LATE} row for each reading whose window already closed, a {@link JobOutput#DUPLICATE}
  * row for a repeat of a reading already in its window (readings arrive packed per sensor and shard,
  * {@link ReadingPack}), closes the windows the watermark passed, scores them in window order and emits
- * {@link JobOutput#WINDOW} rows; a sensor gone silent is flagged once while it lasts ({@link #judgeSilence}). Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
+ * {@link JobOutput#WINDOW} rows; a sensor gone silent is flagged once while it lasts ({@link #judgeSilence}), and
+ * not again when it comes back. Rejects (the {@link ParsedRecord#isDeadLetterKey} groups)
  * pass through as {@link JobOutput#DEAD} rows, lazily and without state.
  *
  * <p><b>Never wedges.</b> A scorer snapshot that cannot be restored (changed scorer settings, a new model version,
@@ -249,12 +250,13 @@ public final class SensorStateFunction
      * A sensor that sent nothing while the stream's event time went past {@link Silence#EMPTY_WINDOWS} whole windows
      * ({@link Silence}, the rule the offline replays use too): flagged once, as the {@code gap} rule would flag it when
      * it comes back, if its model says silence is unusual for it ({@link SensorScorer#flagsSilence}, asked at its last
-     * close and kept in the row as {@link OpenWindowsCodec#FLAGGABLE}). The model is only asked, not changed, so
-     * nothing here needs replaying; the windows stay empty (no result besides this one).
+     * close and kept in the row as {@link OpenWindowsCodec#FLAGGABLE}); the gap flag on its return is then damped
+     * ({@link Silence#afterFlaggedSilence}). The model is only asked, not changed, so nothing here needs replaying; the
+     * windows stay empty (no result besides this one).
      */
     private void judgeSilence(String key, SensorState s, List<ClosedWindow> sinceSnapshot, long batchTime,
                               boolean flaggable, List<JobOutput> out) {
-        if (!flaggable) { // a row of an earlier release: the model was not asked at its last close
+        if (!flaggable) { // NONE, a row of an earlier release: the model was not asked at its last close
             if (s.getScorer() == null) {
                 return; // no model yet: nothing known about how often it reports
             }

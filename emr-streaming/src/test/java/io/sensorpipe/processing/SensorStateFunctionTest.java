@@ -143,6 +143,37 @@ class SensorStateFunctionTest {
         assertThat(back.isAnomaly()).as("the dropout was flagged while it lasted").isFalse();
         assertThat(back.getDetector()).isEqualTo("NONE");
         assertThat(back.getFault()).isNull();
+        assertThat(back.getAnomalyScore()).as("the gap rule's score, damped").isEqualTo(0.2);
+    }
+
+    @Test
+    void aSensorBackFromAFlaggedSilenceOnAnotherExecutorIsJudgedTheSame() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
+        assertThat(silences(flagged)).hasSize(1);
+        // no executor holds the live model any more: it is restored from the row (snapshot + windows since)
+        flagged.next().setScorerToken(flagged.next().getScorerToken() + 1);
+
+        JobOutput back = windowAfterComingBack(flagged, lastWindow + 6 * W + 1_000, lastWindow + 5 * W);
+
+        assertThat(back.isAnomaly()).isFalse();
+        assertThat(back.getAnomalyScore()).isEqualTo(0.2);
+    }
+
+    @Test
+    void aSensorBackFromAFlaggedSilenceAfterLateReadingsIsStillOneIncident() {
+        Step s = liveSensor(120, 4);
+        long lastWindow = T0 + 119 * W;
+        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
+        assertThat(silences(flagged)).hasSize(1);
+        Step late = call(flagged.next(), lastWindow + 5 * W, lastWindow + 4 * W, false, lastWindow + 2 * W + 1_000);
+        assertThat(late.of(JobOutput.LATE)).hasSize(1);
+
+        JobOutput back = windowAfterComingBack(late, lastWindow + 6 * W + 1_000, lastWindow + 5 * W);
+
+        assertThat(back.isAnomaly()).isFalse();
+        assertThat(back.getAnomalyScore()).isEqualTo(0.2);
     }
 
     @Test

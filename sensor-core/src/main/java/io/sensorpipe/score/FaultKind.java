@@ -10,7 +10,7 @@ public enum FaultKind {
     /** The window mean moved far from the windows just before it. */
     LEVEL_JUMP("level jump", "the level moved far from the windows just before"),
     /** Three or more readings, all equal, from a sensor that rarely repeats itself. */
-    STUCK_VALUE("flat", "the same value repeated (a stuck sensor)"),
+    STUCK_VALUE("flat", "a stuck sensor repeating one value"),
     /** Whole windows without a reading before this one: the sensor is back after a dropout. */
     GAP("gap", "back after whole windows without a reading"),
     /** No reading for whole windows while the stream's event time went on: the sensor is silent now. */

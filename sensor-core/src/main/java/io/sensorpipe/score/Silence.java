@@ -38,9 +38,10 @@ public final class Silence {
 
     /**
      * The verdict to store for the first window a sensor closes after its silence was flagged. Its return ends that
-     * incident: the gap rule's flag ({@link FaultKind#GAP}, the same dropout seen from its end) is damped as a
-     * cooldown damps a repeat, so one dropout raises one alert however long it lasts. Any other verdict (a spike in
-     * that window, say) is kept.
+     * incident: the gap rule's flag ({@link FaultKind#GAP}, the same dropout seen from its end) is not a flag, and its
+     * score is damped as a cooldown damps a repeat (× 0.2, so it still ranks windows), so one dropout raises one alert
+     * however long it lasts. Any other verdict (a spike in that window, say) is kept. The model itself counted the
+     * gap as its fault (its cooldown and incident state), as before.
      */
     public static WindowScore afterFlaggedSilence(WindowScore score) {
         if (score.fault() != FaultKind.GAP) {

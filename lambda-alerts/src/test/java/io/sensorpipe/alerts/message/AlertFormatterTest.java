@@ -91,8 +91,7 @@ class AlertFormatterTest {
 
         AlertMessage message = formatter.format(stuck);
 
-        assertThat(message.body()).contains("Detector: SENSOR_FAULT: STUCK_VALUE  (the same value repeated (a stuck "
-                + "sensor))");
+        assertThat(message.body()).contains("Detector: SENSOR_FAULT: STUCK_VALUE  (a stuck sensor repeating one value)");
         assertThat(message.stringAttributes()).containsEntry("detector", "SENSOR_FAULT")
                 .containsEntry("fault", "STUCK_VALUE");
     }

@@ -5,6 +5,7 @@ import io.sensorpipe.job.JobAwsClients;
 import io.sensorpipe.job.SensorStreamingJob;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
+import io.sensorpipe.processing.ModelStore;
 import io.sensorpipe.processing.RawRecord;
 import io.sensorpipe.processing.WindowingPipeline;
 import io.sensorpipe.schema.Reading;
@@ -169,7 +170,7 @@ public final class StreamBench {
                         DYNAMO_CALLS.get() - callsBefore, (DYNAMO_NANOS.get() - dynamoBefore) / 1e6,
                         jobSeconds * 1000);
                 long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
-                        : job.state.bytes.get() / job.state.dataBatches.get();
+                        : job.state.total() / job.state.dataBatches.get();
                 boolean warmUp = round == 0 && rounds > 1;
                 System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s "
                                 + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch%n", round + 1,
@@ -261,13 +262,14 @@ public final class StreamBench {
         Job() throws Exception {
             DynamoTables.createIfMissing(aws.dynamo(), Tables.RESULTS, tableName);
             Path tmp = Files.createTempDirectory("bench-job");
+            checkpoint = tmp.resolve("cp");
             out = WindowingPipeline.build(in.toDF(), Duration.ofMillis(WINDOW_MS), Duration.ZERO,
-                    ScorerConfig.defaults(), Duration.ofHours(1), Duration.ofDays(400), Duration.ofHours(1));
+                    ScorerConfig.defaults(), Duration.ofHours(1), Duration.ofDays(400), Duration.ofHours(1), null,
+                    ModelStore.files(spark, ModelStore.dirFor(checkpoint.toString())));
             sink = new BatchSink(new DynamoDbResultSink(StreamBench::timedDynamo, tableName, Duration.ofDays(1)),
                     DeadLetterWriter.toDirectory(tmp.resolve("dead"), "bench"), metrics);
             spark.streams().addListener(metrics);
             spark.streams().addListener(state);
-            checkpoint = tmp.resolve("cp");
             start();
             feedAll(in, q, checkpoint, history);
             historyClosed = (long) sensors * (historyWindows - 1); // the newest history window stays open
@@ -413,15 +415,25 @@ public final class StreamBench {
         }
     }
 
-    /** RocksDB's bytes written by the state operator, per batch that had input. */
+    /**
+     * State bytes written, per batch that had input: RocksDB's by the state operator, plus the model snapshots written
+     * to model files ({@link ModelStore}; this JVM's executors, as in local mode).
+     */
     static final class StateBytes extends StreamingQueryListener {
         volatile UUID runId;
         final AtomicLong bytes = new AtomicLong();
         final AtomicLong dataBatches = new AtomicLong();
+        private volatile long modelFileBytesBefore;
 
         void reset() {
             bytes.set(0);
             dataBatches.set(0);
+            modelFileBytesBefore = ModelStore.FILE_BYTES_WRITTEN.get();
+        }
+
+        /** Since {@link #reset}: the state store's bytes and the model files'. */
+        long total() {
+            return bytes.get() + ModelStore.FILE_BYTES_WRITTEN.get() - modelFileBytesBefore;
         }
 
         @Override

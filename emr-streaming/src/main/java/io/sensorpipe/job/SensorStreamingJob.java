@@ -3,6 +3,7 @@ package io.sensorpipe.job;
 import io.sensorpipe.kinesis.KinesisSourceOptions;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
+import io.sensorpipe.processing.ModelStore;
 import io.sensorpipe.processing.SensorState;
 import io.sensorpipe.processing.WindowingPipeline;
 import org.apache.spark.sql.KeyValueGroupedDataset;
@@ -144,7 +145,8 @@ public final class SensorStreamingJob {
     public StreamingQuery start(SparkSession spark, JobMetricsPublisher metrics) throws TimeoutException {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
                 config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
-                initialState == null ? null : initialState.apply(spark));
+                initialState == null ? null : initialState.apply(spark),
+                ModelStore.files(spark, ModelStore.dirFor(config.checkpoint())));
         BatchSink sink = new BatchSink(results, deadLetters, metrics);
         spark.streams().addListener(metrics);
         LOG.info("starting: stream={} source={} table={} window={} watermark={} trigger={} checkpoint={}",

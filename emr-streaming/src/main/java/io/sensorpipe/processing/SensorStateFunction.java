@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link #snapshotAfter} scored windows, not at every close; the windows scored since are kept in its open-windows
  * column ({@link OpenWindowsCodec}), and a model restored from the snapshot replays them, so a restarted or re-run
  * batch scores exactly as the live model would. Between batches the live model stays in this executor's
- * {@link ScorerCache}.
+ * {@link ScorerCache}. The snapshot itself is kept by a {@link ModelStore}: in the job, written once as a file and
+ * referred to by the row, so the row Spark stores at every reading does not carry it.
  *
  * <p><b>Quiet sensors close.</b> A live sensor (its readings arrive within watermark delay + a window of their event
  * time) that got no reading for longer than the watermark delay (processing time) closes its windows up to {@code max(watermark, newest ts + time since that reading arrived − watermark delay)}:
@@ -67,13 +68,22 @@ public final class SensorStateFunction
     private final ScorerConfig scorerConfig;
     private final long idleTimeoutMillis;
     private final long watermarkDelayMillis;
+    private final ModelStore models;
 
+    /** Model snapshots kept in the state row ({@link ModelStore#inline}). */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
                                Duration idleTimeout) {
+        this(windowSize, watermarkDelay, scorerConfig, idleTimeout, ModelStore.inline());
+    }
+
+    /** @param models where the models' snapshots live (the row keeps what {@link ModelStore#keep} returns) */
+    public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
+                               Duration idleTimeout, ModelStore models) {
         this.windows = new TumblingWindows(windowSize);
         this.scorerConfig = scorerConfig;
         this.idleTimeoutMillis = idleTimeout.toMillis();
         this.watermarkDelayMillis = watermarkDelay.toMillis();
+        this.models = models;
     }
 
     @Override
@@ -182,7 +192,7 @@ public final class SensorStateFunction
             // sparse one) is not looked at, nor its model loaded, while it is quiet
             silenceJudgedFor = scorer.flagsSilence() ? OpenWindowsCodec.FLAGGABLE : s.getLastEventTs();
             if (model.fresh() || sinceSnapshot.size() >= snapshotAfter(key)) {
-                s.setScorer(scorer.snapshot());
+                s.setScorer(models.keep(key, scorer.windowsSeen(), scorer.snapshot(), s.getScorer()));
                 sinceSnapshot.clear();
             }
             long token = ThreadLocalRandom.current().nextLong();
@@ -196,6 +206,7 @@ public final class SensorStateFunction
             judgeSilence(key, s, sinceSnapshot, batchTime, flaggable, out);
         }
         if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
+            models.forget(key, s.getScorer()); // so sensors that come and go leave no files behind
             state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
             return out.iterator();
         }
@@ -309,7 +320,7 @@ public final class SensorStateFunction
             fresh = true;
         } else {
             try {
-                scorer = Scorers.restore(scorerConfig, s.getScorer());
+                scorer = Scorers.restore(scorerConfig, models.load(key, s.getScorer()));
             } catch (RuntimeException e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 LOG.warn("sensor {}: model cannot be restored ({}); a fresh model starts its warm-up", key, reason);

@@ -26,14 +26,19 @@ public final class WindowingPipeline {
     public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
                                            ScorerConfig scorerConfig, Duration idleTimeout,
                                            Duration maxPast, Duration maxFuture) {
-        return build(source, windowSize, watermarkDelay, scorerConfig, idleTimeout, maxPast, maxFuture, null);
+        return build(source, windowSize, watermarkDelay, scorerConfig, idleTimeout, maxPast, maxFuture, null,
+                ModelStore.inline());
     }
 
-    /** @param initialState per-sensor first state rows (warm start); Spark applies them to a new checkpoint only */
+    /**
+     * @param initialState per-sensor first state rows (warm start); Spark applies them to a new checkpoint only
+     * @param models       where the models' snapshots live ({@link ModelStore})
+     */
     public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
                                            ScorerConfig scorerConfig, Duration idleTimeout,
                                            Duration maxPast, Duration maxFuture,
-                                           KeyValueGroupedDataset<String, SensorState> initialState) {
+                                           KeyValueGroupedDataset<String, SensorState> initialState,
+                                           ModelStore models) {
         RecordParsing parsing = new RecordParsing(maxPast.toMillis(), maxFuture.toMillis());
         // one row per sensor and shard of a task crosses the shuffle, not one per reading (see ReadingPacker)
         Dataset<ReadingPack> parsed = source.mapPartitions(
@@ -51,7 +56,8 @@ public final class WindowingPipeline {
         Dataset<ReadingPack> guarded = watermarked.select(cols).as(Encoders.bean(ReadingPack.class));
         KeyValueGroupedDataset<String, ReadingPack> bySensor = guarded
                 .groupByKey((MapFunction<ReadingPack, String>) ReadingPack::getRouteKey, Encoders.STRING());
-        SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout);
+        SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout,
+                models);
         if (initialState != null) {
             return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
                     JobOutput.encoder(), GroupStateTimeout.ProcessingTimeTimeout(), initialState);

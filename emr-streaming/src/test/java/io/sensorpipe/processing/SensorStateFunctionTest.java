@@ -300,6 +300,12 @@ class SensorStateFunctionTest {
      * cache. Returns the window results in order and how many times the snapshot was rewritten.
      */
     private Map.Entry<List<WindowResult>, Integer> scoreWindows(boolean restoreEachBatch) {
+        return scoreWindows(fn, restoreEachBatch, s -> { });
+    }
+
+    /** As above, with {@code f}; {@code eachRow} sees the state row after every batch. */
+    private Map.Entry<List<WindowResult>, Integer> scoreWindows(SensorStateFunction f, boolean restoreEachBatch,
+                                                                 java.util.function.Consumer<SensorState> eachRow) {
         List<WindowResult> results = new ArrayList<>();
         int snapshots = 0;
         SensorState state = null;
@@ -323,11 +329,12 @@ class SensorStateFunctionTest {
             TestGroupState<SensorState> gs = TestGroupState.create(state == null ? Optional.empty()
                     : Optional.of(state), GroupStateTimeout.ProcessingTimeTimeout(), newest + DELAY,
                     Optional.of((Object) watermark), false);
-            fn.call("s1", new ReadingPacker(rows.iterator()), gs).forEachRemaining(o -> {
+            f.call("s1", new ReadingPacker(rows.iterator()), gs).forEachRemaining(o -> {
                 assertThat(o.getKind()).isEqualTo(JobOutput.WINDOW);
                 results.add(o.toWindowResult());
             });
             state = gs.get();
+            eachRow.accept(state);
             snapshots += state.getScorer() != before ? 1 : 0;
         }
         return Map.entry(results, snapshots);
@@ -340,6 +347,25 @@ class SensorStateFunctionTest {
         assertThat(live.getKey()).hasSizeGreaterThan(80);
         assertThat(live.getKey().stream().filter(WindowResult::anomaly)).as("the spike is flagged").isNotEmpty();
         assertThat(restored.getKey()).isEqualTo(live.getKey());
+    }
+
+    @Test
+    void withModelFilesTheRowKeepsAReferenceAndAModelRestoredFromItsFileScoresExactlyAsTheLiveModel(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SensorStateFunction withFiles = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.files(dir.toString(), org.apache.hadoop.conf.Configuration::new));
+        java.util.Set<Integer> rowSizes = new java.util.TreeSet<>();
+        Map.Entry<List<WindowResult>, Integer> live = scoreWindows(false);
+
+        Map.Entry<List<WindowResult>, Integer> restored = scoreWindows(withFiles, true,
+                row -> { if (row.getScorer() != null) { rowSizes.add(row.getScorer().length); } });
+
+        assertThat(restored.getKey()).isEqualTo(live.getKey());
+        assertThat(rowSizes).as("only a reference in the row").containsExactly(35);
+        try (var files = java.nio.file.Files.walk(dir)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".model")).count())
+                    .as("the current and the previous snapshot").isEqualTo(2);
+        }
     }
 
     @Test

@@ -1,0 +1,268 @@
+package io.sensorpipe.processing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a sensor's model snapshot lives. Spark 3.5 keeps one state row per sensor and writes it whole in every batch
+ * in which the sensor has a reading, so a snapshot kept in the row (≈45 KB for the default forest) was written to the
+ * state store about every batch although it changes once per 16–32 windows ({@link SensorStateFunction}).
+ * {@link #files} writes each snapshot once, as an immutable file named by the model's window count and checksum
+ * under the job's checkpoint, and the row keeps a 35-byte reference: state bytes follow the change. {@link #inline}
+ * keeps the snapshot in the row (unit tests). Rows that hold a snapshot inline (earlier releases, warm-start rows)
+ * are read by both.
+ *
+ * <p>Never wedges: a reference whose file is missing or damaged fails {@link #load}, which the state step treats as
+ * any snapshot it cannot restore (a fresh model, counted in {@code modelResets}); a file that cannot be written
+ * leaves the snapshot inline in the row. A sensor's files other than its current and previous snapshot are deleted
+ * when a new one is written (a re-run batch restores from the previous; a checkpoint rolled back further by hand
+ * resets those models).
+ */
+public abstract class ModelStore implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final byte[] REF_MAGIC = {'M', 'R'};
+    private static final byte[] FILE_MAGIC = {'M', 'S'};
+    private static final int VERSION = 1;
+    /** 'M' 'R', version, then the current and the previous snapshot: window count (8), CRC-32 (4), length (4). */
+    private static final int REF_BYTES = 3 + 2 * 16;
+    private static final long NONE = -1;
+    /** Snapshot bytes this JVM wrote to model files (the benchmark adds them to the state bytes it reports). */
+    public static final AtomicLong FILE_BYTES_WRITTEN = new AtomicLong();
+
+    /**
+     * What the state row of sensor {@code key} keeps for {@code snapshot} (its model after {@code windowsSeen}
+     * windows); {@code previousRow}: what the row kept before, or null.
+     */
+    abstract byte[] keep(String key, long windowsSeen, byte[] snapshot, byte[] previousRow);
+
+    /**
+     * The snapshot that {@code row} (what {@link #keep} returned, or an inline snapshot) stands for.
+     *
+     * @throws IllegalStateException when a referenced file is missing, unreadable or not the one referenced (says
+     *                               which and why)
+     */
+    abstract byte[] load(String key, byte[] row);
+
+    /** Deletes what {@code row} refers to: sensor {@code key} is forgotten (its state row is removed). */
+    abstract void forget(String key, byte[] row);
+
+    /** Snapshots stay in the state row. */
+    public static ModelStore inline() {
+        return new Inline();
+    }
+
+    /** Snapshots as files under {@code dir} (any Hadoop file system: local, HDFS, S3), read with the job's conf. */
+    public static ModelStore files(SparkSession spark, String dir) {
+        // broadcast once: a Hadoop configuration in every task's closure would cost tens of KB per task
+        Broadcast<SerializableConfiguration> conf = spark.sparkContext().broadcast(
+                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()),
+                scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
+        return new Files(dir, () -> conf.value().value());
+    }
+
+    /** Snapshots as files under {@code dir}, with the Hadoop configuration {@code conf} gives on the executor. */
+    static ModelStore files(String dir, HadoopConf conf) {
+        return new Files(dir, conf);
+    }
+
+    /** The Hadoop configuration, on whichever JVM a state function runs. */
+    @FunctionalInterface
+    interface HadoopConf extends Serializable {
+        Configuration get();
+    }
+
+    /** The folder of a job's model files: beside its Spark state, in its checkpoint (deleted with it). */
+    public static String dirFor(String checkpoint) {
+        return checkpoint.replaceAll("/+$", "") + "/models";
+    }
+
+    /** Whether {@code row} is a reference to a file (else an inline snapshot). */
+    static boolean isReference(byte[] row) {
+        return row != null && row.length == REF_BYTES && row[0] == REF_MAGIC[0] && row[1] == REF_MAGIC[1];
+    }
+
+    private static final class Inline extends ModelStore {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        byte[] keep(String key, long windowsSeen, byte[] snapshot, byte[] previousRow) {
+            return snapshot;
+        }
+
+        @Override
+        byte[] load(String key, byte[] row) {
+            if (isReference(row)) {
+                throw new IllegalStateException("the row refers to a model file, but this job keeps models inline");
+            }
+            return row;
+        }
+
+        @Override
+        void forget(String key, byte[] row) {
+        }
+    }
+
+    static final class Files extends ModelStore {
+        private static final long serialVersionUID = 1L;
+        private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
+        private final String dir;
+        private final HadoopConf conf;
+        private transient FileSystem fs;
+
+        Files(String dir, HadoopConf conf) {
+            this.dir = dir;
+            this.conf = conf;
+        }
+
+        @Override
+        byte[] keep(String key, long windowsSeen, byte[] snapshot, byte[] previousRow) {
+            CRC32 crc = new CRC32();
+            crc.update(snapshot);
+            int checksum = (int) crc.getValue();
+            Path path = path(key, windowsSeen, checksum);
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            try (OutputStream out = fs(path).create(path, true)) {
+                // the sensor is in the file too, so a file is never restored as another sensor's model
+                out.write(ByteBuffer.allocate(3 + 4 + keyBytes.length).put(FILE_MAGIC).put((byte) VERSION)
+                        .putInt(keyBytes.length).put(keyBytes).array());
+                out.write(snapshot);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("sensor {}: model file {} not written ({}); its snapshot stays in the state row", key, path,
+                        e.toString());
+                return snapshot;
+            }
+            FILE_BYTES_WRITTEN.addAndGet(snapshot.length);
+            long previousSeen = NONE;
+            int previousCrc = 0;
+            int previousLength = 0;
+            if (isReference(previousRow)) {
+                ByteBuffer prev = ByteBuffer.wrap(previousRow, 3, REF_BYTES - 3);
+                previousSeen = prev.getLong();
+                previousCrc = prev.getInt();
+                previousLength = prev.getInt();
+                long olderSeen = prev.getLong();
+                int olderCrc = prev.getInt();
+                if (olderSeen != NONE && !(olderSeen == windowsSeen && olderCrc == checksum)) {
+                    delete(path(key, olderSeen, olderCrc));
+                }
+            }
+            return ByteBuffer.allocate(REF_BYTES).put(REF_MAGIC).put((byte) VERSION)
+                    .putLong(windowsSeen).putInt(checksum).putInt(snapshot.length)
+                    .putLong(previousSeen).putInt(previousCrc).putInt(previousLength).array();
+        }
+
+        @Override
+        byte[] load(String key, byte[] row) {
+            if (!isReference(row)) {
+                return row;
+            }
+            if (row[2] != VERSION) {
+                throw new IllegalStateException("model reference version " + row[2] + " is not readable here");
+            }
+            ByteBuffer ref = ByteBuffer.wrap(row, 3, 16);
+            long windowsSeen = ref.getLong();
+            int checksum = ref.getInt();
+            int length = ref.getInt();
+            Path path = path(key, windowsSeen, checksum);
+            byte[] file;
+            try (InputStream in = fs(path).open(path)) {
+                file = readAll(in);
+            } catch (IOException e) {
+                throw new IllegalStateException("model file " + path + " cannot be read (" + e + ")", e);
+            }
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            int header = 3 + 4 + keyBytes.length;
+            if (file.length != header + length || file[0] != FILE_MAGIC[0] || file[1] != FILE_MAGIC[1]
+                    || ByteBuffer.wrap(file, 3, 4).getInt() != keyBytes.length) {
+                throw new IllegalStateException("model file " + path + " is not the snapshot the row refers to ("
+                        + file.length + " bytes, expected " + (header + length) + ")");
+            }
+            String stored = new String(file, 7, keyBytes.length, StandardCharsets.UTF_8);
+            if (!stored.equals(key)) {
+                throw new IllegalStateException("model file " + path + " holds sensor " + stored + ", not " + key);
+            }
+            CRC32 crc = new CRC32();
+            crc.update(file, header, length);
+            if ((int) crc.getValue() != checksum) {
+                throw new IllegalStateException("model file " + path + " is damaged (checksum differs)");
+            }
+            byte[] snapshot = new byte[length];
+            System.arraycopy(file, header, snapshot, 0, length);
+            return snapshot;
+        }
+
+        @Override
+        void forget(String key, byte[] row) {
+            if (!isReference(row)) {
+                return;
+            }
+            ByteBuffer ref = ByteBuffer.wrap(row, 3, REF_BYTES - 3);
+            for (int i = 0; i < 2; i++) {
+                long windowsSeen = ref.getLong();
+                int checksum = ref.getInt();
+                ref.getInt();
+                if (windowsSeen != NONE) {
+                    delete(path(key, windowsSeen, checksum));
+                }
+            }
+        }
+
+        private void delete(Path path) {
+            try {
+                fs(path).delete(path, false);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("model file {} not deleted ({})", path, e.toString());
+            }
+        }
+
+        private FileSystem fs(Path path) throws IOException {
+            if (fs == null) {
+                fs = path.getFileSystem(conf.get());
+            }
+            return fs;
+        }
+
+        /** {@code dir/<2 hex>/<sensor hash>/<windowsSeen>-<crc>.model}: a sensor's files in one folder. */
+        Path path(String key, long windowsSeen, int checksum) {
+            String hash = sha256Hex(key);
+            return new Path(dir + "/" + hash.substring(0, 2) + "/" + hash.substring(0, 32) + "/" + windowsSeen + "-"
+                    + HexFormat.of().toHexDigits(checksum) + ".model");
+        }
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+    ModelStore() {
+    }
+}

@@ -169,6 +169,9 @@ public final class StreamBench {
                 System.out.printf("  job's DynamoDB calls: %d, %.0f ms summed over the tasks (round %.0f ms)%n",
                         DYNAMO_CALLS.get() - callsBefore, (DYNAMO_NANOS.get() - dynamoBefore) / 1e6,
                         jobSeconds * 1000);
+                System.out.printf("  job's state bytes: %d in the state store, %d in model files (%d batches with "
+                        + "input)%n", job.state.bytes.get(), job.state.total() - job.state.bytes.get(),
+                        job.state.dataBatches.get());
                 long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
                         : job.state.total() / job.state.dataBatches.get();
                 boolean warmUp = round == 0 && rounds > 1;

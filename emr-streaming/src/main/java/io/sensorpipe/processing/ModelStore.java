@@ -1,6 +1,7 @@
 package io.sensorpipe.processing;
 
 import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,13 +9,16 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,11 +37,12 @@ import org.slf4j.LoggerFactory;
  * keeps the snapshot in the row (unit tests). Rows that hold a snapshot inline (earlier releases, warm-start rows)
  * are read by both.
  *
- * <p>Never wedges: a reference whose file is missing or damaged fails {@link #load}, which the state step treats as
- * any snapshot it cannot restore (a fresh model, counted in {@code modelResets}); a file that cannot be written
- * leaves the snapshot inline in the row. A sensor's files other than its current and previous snapshot are deleted
- * when a new one is written (a re-run batch restores from the previous; a checkpoint rolled back further by hand
- * resets those models).
+ * <p>Never wedges: a reference whose file is missing, damaged or another sensor's fails {@link #load}, which the
+ * state step treats as any snapshot it cannot restore (a fresh model, counted in {@code modelResets}); a file that
+ * exists but cannot be read now fails the task ({@link Unavailable}: Spark retries it, the model is kept); a file
+ * that cannot be written leaves the snapshot inline in the row. A file is written once and never changed. A row
+ * names a sensor's current and previous snapshot; the one before is deleted when a new one is written (the row a
+ * re-run batch starts from names the two it needs); a checkpoint rolled back further by hand resets those models.
  */
 public abstract class ModelStore implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -47,6 +52,8 @@ public abstract class ModelStore implements Serializable {
     /** 'M' 'R', version, then the current and the previous snapshot: window count (8), CRC-32 (4), length (4). */
     private static final int REF_BYTES = 3 + 2 * 16;
     private static final long NONE = -1;
+    /** 'M' 'S', version, length of the sensor id (4); then the id and the snapshot. */
+    private static final int FILE_HEADER = 3 + 4;
     /** Snapshot bytes this JVM wrote to model files (the benchmark adds them to the state bytes it reports). */
     public static final AtomicLong FILE_BYTES_WRITTEN = new AtomicLong();
 
@@ -135,49 +142,90 @@ public abstract class ModelStore implements Serializable {
             this.conf = conf;
         }
 
+        /** One snapshot a reference names: window count, CRC-32, length; {@code seen == NONE} for none. */
+        private record Named(long seen, int crc, int length) {
+            boolean is(long otherSeen, int otherCrc) {
+                return seen != NONE && seen == otherSeen && crc == otherCrc;
+            }
+        }
+
+        /** The current [0] and previous [1] snapshot of a reference; none when the row holds no reference. */
+        private static Named[] named(byte[] row) {
+            if (!isReference(row)) {
+                return new Named[] {new Named(NONE, 0, 0), new Named(NONE, 0, 0)};
+            }
+            if (row[2] != VERSION) {
+                throw new IllegalStateException("model reference version " + row[2] + " is not readable here");
+            }
+            ByteBuffer b = ByteBuffer.wrap(row, 3, REF_BYTES - 3);
+            return new Named[] {new Named(b.getLong(), b.getInt(), b.getInt()),
+                    new Named(b.getLong(), b.getInt(), b.getInt())};
+        }
+
         @Override
         byte[] keep(String key, long windowsSeen, byte[] snapshot, byte[] previousRow) {
             CRC32 crc = new CRC32();
             crc.update(snapshot);
             int checksum = (int) crc.getValue();
-            Path path = path(key, windowsSeen, checksum);
-            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-            // the sensor is in the file too, so a file is never restored as another sensor's model
-            byte[] header = ByteBuffer.allocate(3 + 4 + keyBytes.length).put(FILE_MAGIC).put((byte) VERSION)
-                    .putInt(keyBytes.length).put(keyBytes).array();
+            Named[] before;
             try {
-                java.nio.file.Path local = localFile(path);
-                if (local != null) {
-                    writeLocal(local, header, snapshot);
-                } else {
-                    try (OutputStream out = fs(path).create(path, true)) {
-                        out.write(header);
-                        out.write(snapshot);
-                    }
-                }
+                before = named(previousRow);
+            } catch (IllegalStateException e) {
+                before = named(null); // a reference of a newer release: its files are not ours to delete
+            }
+            if (before[0].is(windowsSeen, checksum)) {
+                return previousRow; // the snapshot the row already names (same window count, same bytes)
+            }
+            Path path = path(key, windowsSeen, checksum);
+            try {
+                write(path, key, snapshot);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("sensor {}: model file {} not written ({}); its snapshot stays in the state row", key, path,
                         e.toString());
                 return snapshot;
             }
             FILE_BYTES_WRITTEN.addAndGet(snapshot.length);
-            long previousSeen = NONE;
-            int previousCrc = 0;
-            int previousLength = 0;
-            if (isReference(previousRow)) {
-                ByteBuffer prev = ByteBuffer.wrap(previousRow, 3, REF_BYTES - 3);
-                previousSeen = prev.getLong();
-                previousCrc = prev.getInt();
-                previousLength = prev.getInt();
-                long olderSeen = prev.getLong();
-                int olderCrc = prev.getInt();
-                if (olderSeen != NONE && !(olderSeen == windowsSeen && olderCrc == checksum)) {
-                    delete(path(key, olderSeen, olderCrc));
-                }
+            // Two back is no longer named by the row this batch commits, nor by the committed one a re-run starts
+            // from (that one names the current and the previous): safe to delete.
+            Named older = before[1];
+            if (older.seen() != NONE && !older.is(windowsSeen, checksum) && !older.is(before[0].seen(), before[0].crc())) {
+                delete(path(key, older.seen(), older.crc()));
             }
             return ByteBuffer.allocate(REF_BYTES).put(REF_MAGIC).put((byte) VERSION)
                     .putLong(windowsSeen).putInt(checksum).putInt(snapshot.length)
-                    .putLong(previousSeen).putInt(previousCrc).putInt(previousLength).array();
+                    .putLong(before[0].seen()).putInt(before[0].crc()).putInt(before[0].length()).array();
+        }
+
+        /**
+         * Writes the file once: a file of that name already holds these bytes (its name is the window count and the
+         * bytes' CRC, and {@link #load} checks both), so a re-run or a duplicate task attempt leaves it alone rather
+         * than truncating what a committed row may name.
+         */
+        private void write(Path path, String key, byte[] snapshot) throws IOException {
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            // the sensor is in the file too, so a file is never restored as another sensor's model
+            byte[] header = ByteBuffer.allocate(FILE_HEADER + keyBytes.length).put(FILE_MAGIC).put((byte) VERSION)
+                    .putInt(keyBytes.length).put(keyBytes).array();
+            java.nio.file.Path local = localFile(path);
+            if (local != null) {
+                if (Files.exists(local)) {
+                    return;
+                }
+                Files.createDirectories(local.getParent());
+                java.nio.file.Path tmp = local.resolveSibling(local.getFileName() + "." + UUID.randomUUID() + ".tmp");
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    out.write(header);
+                    out.write(snapshot);
+                }
+                Files.move(tmp, local, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return;
+            }
+            try (OutputStream out = fs(path).create(path, false)) {
+                out.write(header);
+                out.write(snapshot);
+            } catch (FileAlreadyExistsException exists) {
+                // written by an earlier attempt: the same bytes
+            }
         }
 
         @Override
@@ -185,14 +233,8 @@ public abstract class ModelStore implements Serializable {
             if (!isReference(row)) {
                 return row;
             }
-            if (row[2] != VERSION) {
-                throw new IllegalStateException("model reference version " + row[2] + " is not readable here");
-            }
-            ByteBuffer ref = ByteBuffer.wrap(row, 3, 16);
-            long windowsSeen = ref.getLong();
-            int checksum = ref.getInt();
-            int length = ref.getInt();
-            Path path = path(key, windowsSeen, checksum);
+            Named current = named(row)[0];
+            Path path = path(key, current.seen(), current.crc());
             byte[] file;
             try {
                 java.nio.file.Path local = localFile(path);
@@ -203,42 +245,53 @@ public abstract class ModelStore implements Serializable {
                         file = readAll(in);
                     }
                 }
+            } catch (FileNotFoundException | NoSuchFileException e) {
+                throw new IllegalStateException("model file " + path + " is missing", e);
             } catch (IOException e) {
-                throw new IllegalStateException("model file " + path + " cannot be read (" + e + ")", e);
+                // not the model's fault (a throttled or unreachable store): fail the task so Spark retries it,
+                // instead of resetting a model that is fine
+                throw new Unavailable("model file " + path + " cannot be read now (" + e + ")", e);
             }
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-            int header = 3 + 4 + keyBytes.length;
-            if (file.length != header + length || file[0] != FILE_MAGIC[0] || file[1] != FILE_MAGIC[1]
-                    || ByteBuffer.wrap(file, 3, 4).getInt() != keyBytes.length) {
-                throw new IllegalStateException("model file " + path + " is not the snapshot the row refers to ("
-                        + file.length + " bytes, expected " + (header + length) + ")");
+            int header = FILE_HEADER + keyBytes.length;
+            if (file.length < FILE_HEADER || file[0] != FILE_MAGIC[0] || file[1] != FILE_MAGIC[1]
+                    || file[2] != VERSION) {
+                throw new IllegalStateException("model file " + path + " is not a model file of this release");
             }
-            String stored = new String(file, 7, keyBytes.length, StandardCharsets.UTF_8);
+            int storedKeyLength = ByteBuffer.wrap(file, 3, 4).getInt();
+            if (storedKeyLength < 0 || storedKeyLength > file.length - FILE_HEADER) {
+                throw new IllegalStateException("model file " + path + " is damaged (sensor id length "
+                        + storedKeyLength + ")");
+            }
+            String stored = new String(file, FILE_HEADER, storedKeyLength, StandardCharsets.UTF_8);
             if (!stored.equals(key)) {
                 throw new IllegalStateException("model file " + path + " holds sensor " + stored + ", not " + key);
             }
+            if (file.length != header + current.length()) {
+                throw new IllegalStateException("model file " + path + " is not the snapshot the row refers to ("
+                        + file.length + " bytes, expected " + (header + current.length()) + ")");
+            }
             CRC32 crc = new CRC32();
-            crc.update(file, header, length);
-            if ((int) crc.getValue() != checksum) {
+            crc.update(file, header, current.length());
+            if ((int) crc.getValue() != current.crc()) {
                 throw new IllegalStateException("model file " + path + " is damaged (checksum differs)");
             }
-            byte[] snapshot = new byte[length];
-            System.arraycopy(file, header, snapshot, 0, length);
+            byte[] snapshot = new byte[current.length()];
+            System.arraycopy(file, header, snapshot, 0, current.length());
             return snapshot;
         }
 
         @Override
         void forget(String key, byte[] row) {
-            if (!isReference(row)) {
+            Named[] named;
+            try {
+                named = named(row);
+            } catch (IllegalStateException e) {
                 return;
             }
-            ByteBuffer ref = ByteBuffer.wrap(row, 3, REF_BYTES - 3);
-            for (int i = 0; i < 2; i++) {
-                long windowsSeen = ref.getLong();
-                int checksum = ref.getInt();
-                ref.getInt();
-                if (windowsSeen != NONE) {
-                    delete(path(key, windowsSeen, checksum));
+            for (Named n : named) {
+                if (n.seen() != NONE) {
+                    delete(path(key, n.seen(), n.crc()));
                 }
             }
         }
@@ -252,7 +305,8 @@ public abstract class ModelStore implements Serializable {
                     fs(path).delete(path, false);
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.debug("model file {} not deleted ({})", path, e.toString());
+                // not fatal (the file is only left behind), but a store that refuses deletes should be seen
+                LOG.warn("model file {} not deleted ({}); it is left behind", path, e.toString());
             }
         }
 
@@ -263,18 +317,6 @@ public abstract class ModelStore implements Serializable {
          */
         private java.nio.file.Path localFile(Path path) throws IOException {
             return fs(path) instanceof LocalFileSystem local ? local.pathToFile(path).toPath() : null;
-        }
-
-        private static void writeLocal(java.nio.file.Path file, byte[] header, byte[] snapshot) throws IOException {
-            Files.createDirectories(file.getParent());
-            java.nio.file.Path tmp = file.resolveSibling(file.getFileName() + "." + Thread.currentThread().getId()
-                    + ".tmp");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(header);
-                out.write(snapshot);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
         }
 
         private FileSystem fs(Path path) throws IOException {
@@ -289,6 +331,18 @@ public abstract class ModelStore implements Serializable {
             String hash = sha256Hex(key);
             return new Path(dir + "/" + hash.substring(0, 2) + "/" + hash.substring(0, 32) + "/" + windowsSeen + "-"
                     + HexFormat.of().toHexDigits(checksum) + ".model");
+        }
+    }
+
+    /**
+     * A model file that exists but cannot be read now (a throttled or unreachable store): the task fails and Spark
+     * retries it; the model is not reset.
+     */
+    public static final class Unavailable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unavailable(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -199,15 +199,25 @@ public final class SensorStateFunction
             s.setScorerToken(token);
             ScorerCache.put(key, token, scorerConfig.modelVersion(), scorer);
         }
+        boolean modelUsed = !closed.isEmpty();
         if (!hadReadings && !open.hasOpenWindows() && silenceJudgedFor != s.getLastEventTs()
                 && Silence.due(windows, s.getLastEventTs(), watermark)) {
             boolean flaggable = silenceJudgedFor == OpenWindowsCodec.FLAGGABLE;
             silenceJudgedFor = s.getLastEventTs();
             judgeSilence(key, s, sinceSnapshot, batchTime, flaggable, out);
+            modelUsed = true;
         }
         if (!open.hasOpenWindows() && s.getLastEventTs() + idleTimeoutMillis <= closeTo) {
-            models.forget(key, s.getScorer()); // so sensors that come and go leave no files behind
-            state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
+            if (!modelUsed) {
+                // Deleting the model's files is safe only in a call that did not need them: a re-run of this
+                // batch starts from the committed row, which still names them.
+                models.forget(key, s.getScorer()); // so sensors that come and go leave no files behind
+                state.remove(); // silent sensor: forget it (its model restarts with warm-up if it comes back)
+                return out.iterator();
+            }
+            s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot, silenceJudgedFor));
+            state.update(s);
+            state.setTimeoutDuration(MIN_TIMER_MS); // forgotten in the next batch, which needs no model
             return out.iterator();
         }
         s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot, silenceJudgedFor));
@@ -321,6 +331,8 @@ public final class SensorStateFunction
         } else {
             try {
                 scorer = Scorers.restore(scorerConfig, models.load(key, s.getScorer()));
+            } catch (ModelStore.Unavailable e) {
+                throw e; // the store, not the model: Spark retries the task, the model is kept
             } catch (RuntimeException e) {
                 String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
                 LOG.warn("sensor {}: model cannot be restored ({}); a fresh model starts its warm-up", key, reason);

@@ -87,18 +87,54 @@ class ModelStoreTest {
         Path file = modelFiles().get(0);
 
         assertThatThrownBy(() -> store.load("site-b/other", row)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("model file");
+                .hasMessageContaining("missing");
+        // another sensor's file where this sensor's should be
+        Path foreign = Path.of(((ModelStore.FileModels) store).path("site-b/other", 400,
+                (int) crc(snapshot(1))).toUri().getPath());
+        Files.createDirectories(foreign.getParent());
+        Files.copy(file, foreign);
+        assertThatThrownBy(() -> store.load("site-b/other", row)).hasMessageContaining("holds sensor " + SENSOR);
         byte[] damaged = Files.readAllBytes(file);
         damaged[damaged.length - 1] ^= 1;
         Files.write(file, damaged);
-        assertThatThrownBy(() -> store.load(SENSOR, row)).hasMessageContaining(file.getFileName().toString());
-        // without Hadoop's own checksum file (S3 has none), the snapshot's CRC in the reference finds it
-        Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc"));
         assertThatThrownBy(() -> store.load(SENSOR, row)).hasMessageContaining("damaged");
         Files.delete(file);
-        assertThatThrownBy(() -> store.load(SENSOR, row)).hasMessageContaining(file.getFileName().toString())
-                .hasMessageContaining("cannot be read");
+        assertThatThrownBy(() -> store.load(SENSOR, row)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(file.getFileName().toString()).hasMessageContaining("missing");
         assertThatThrownBy(() -> ModelStore.inline().load(SENSOR, row)).hasMessageContaining("inline");
+    }
+
+    private static long crc(byte[] b) {
+        java.util.zip.CRC32 c = new java.util.zip.CRC32();
+        c.update(b);
+        return c.getValue();
+    }
+
+    @Test
+    void aFileThatCannotBeReadNowFailsTheTaskInsteadOfResettingTheModel() throws Exception {
+        ModelStore store = files();
+        byte[] row = store.keep(SENSOR, 400, snapshot(1), null);
+        Path file = modelFiles().get(0);
+        Files.delete(file);
+        Files.createDirectory(file); // reading it fails with an I/O error that is not "missing"
+
+        assertThatThrownBy(() -> store.load(SENSOR, row)).isInstanceOf(ModelStore.Unavailable.class)
+                .hasMessageContaining("cannot be read now");
+    }
+
+    @Test
+    void theSnapshotTheRowAlreadyNamesIsNotWrittenAgainNorItsFileDeleted() throws Exception {
+        ModelStore store = files();
+        byte[] first = store.keep(SENSOR, 400, snapshot(1), null);
+        byte[] second = store.keep(SENSOR, 420, snapshot(2), first);
+
+        byte[] same = store.keep(SENSOR, 420, snapshot(2), second);
+        byte[] next = store.keep(SENSOR, 440, snapshot(3), same);
+
+        assertThat(same).isSameAs(second);
+        assertThat(store.load(SENSOR, next)).isEqualTo(snapshot(3));
+        assertThat(modelFiles()).extracting(p -> p.getFileName().toString().split("-")[0])
+                .containsExactlyInAnyOrder("420", "440");
     }
 
     @Test

@@ -40,6 +40,11 @@ class SensorStateFunctionTest {
     }
 
     private Step call(SensorState prior, long batchTime, long watermark, boolean timedOut, long... readingTs) {
+        return call(fn, prior, batchTime, watermark, timedOut, readingTs);
+    }
+
+    private Step call(SensorStateFunction f, SensorState prior, long batchTime, long watermark, boolean timedOut,
+                      long... readingTs) {
         TestGroupState<SensorState> state = TestGroupState.create(
                 prior == null ? Optional.empty() : Optional.of(prior), GroupStateTimeout.ProcessingTimeTimeout(),
                 batchTime, Optional.of((Object) watermark), timedOut);
@@ -47,7 +52,7 @@ class SensorStateFunctionTest {
         for (long ts : readingTs) {
             rows.add(reading("s1", ts, ts % 1000 / 10.0));
         }
-        Iterator<JobOutput> it = fn.call("s1", new ReadingPacker(rows.iterator()), state);
+        Iterator<JobOutput> it = f.call("s1", new ReadingPacker(rows.iterator()), state);
         List<JobOutput> out = new ArrayList<>();
         it.forEachRemaining(out::add);
         return new Step(out, state);
@@ -74,6 +79,10 @@ class SensorStateFunctionTest {
 
     /** {@code windows} windows of a live sensor, {@code perWindow} readings each, one window per batch. */
     private Step liveSensor(int windows, int perWindow) {
+        return liveSensor(fn, windows, perWindow);
+    }
+
+    private Step liveSensor(SensorStateFunction f, int windows, int perWindow) {
         Step s = null;
         long newest = T0 - DELAY;
         for (int w = 0; w < windows; w++) {
@@ -83,7 +92,7 @@ class SensorStateFunctionTest {
             }
             long watermark = newest - DELAY; // the previous batch's
             newest = ts[perWindow - 1];
-            s = call(s == null ? null : s.next(), newest + 200, watermark, false, ts);
+            s = call(f, s == null ? null : s.next(), newest + 200, watermark, false, ts);
         }
         return s;
     }
@@ -400,6 +409,49 @@ class SensorStateFunctionTest {
         assertThat(stillThere.state().isRemoved()).as("newest reading 59 s behind the watermark").isFalse();
         Step idle = call(stillThere.next(), now + 3 * W, T0 + 61_000, true);
         assertThat(idle.state().isRemoved()).isTrue();
+    }
+
+    /** The row as committed: a copy the next call cannot change. */
+    private static SensorState copy(SensorState s) {
+        SensorState c = new SensorState();
+        c.setWindows(s.getWindows() == null ? null : s.getWindows().clone());
+        c.setScorer(s.getScorer() == null ? null : s.getScorer().clone());
+        c.setType(s.getType());
+        c.setSite(s.getSite());
+        c.setUnit(s.getUnit());
+        c.setLastEventTs(s.getLastEventTs());
+        c.setScorerToken(s.getScorerToken());
+        return c;
+    }
+
+    @Test
+    void aSensorThatClosesItsLastWindowAndGoesIdleInOneBatchIsForgottenInTheNextSoAReRunStillFindsItsModel(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SensorStateFunction withFiles = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.files(dir.toString(), org.apache.hadoop.conf.Configuration::new));
+        Step live = liveSensor(withFiles, 40, 4);
+        SensorState committed = copy(live.next());
+        long lastWindow = T0 + 39 * W;
+        // event time jumps past its idle timeout (a catch-up batch): its last window closes, then it is idle
+        long watermark = lastWindow + W + 61_000;
+
+        Step closing = call(withFiles, live.next(), lastWindow + 2 * W, watermark, true);
+
+        assertThat(closing.of(JobOutput.WINDOW)).hasSize(1);
+        assertThat(closing.state().isRemoved()).as("its model was needed in this batch").isFalse();
+        assertThat(closing.state().getTimeoutTimestampMs().get()).isEqualTo(lastWindow + 2 * W + 100);
+        // the batch is re-run from the committed row on another executor: its model files are still there
+        committed.setScorerToken(committed.getScorerToken() + 1);
+        Step rerun = call(withFiles, committed, lastWindow + 2 * W, watermark, true);
+        assertThat(rerun.of(JobOutput.MODEL_RESET)).isEmpty();
+        assertThat(rerun.of(JobOutput.WINDOW)).singleElement().satisfies(w -> assertThat(w.toWindowResult())
+                .isEqualTo(closing.of(JobOutput.WINDOW).get(0).toWindowResult()));
+        // the next batch needs no model: the sensor is forgotten and its files go
+        Step forgotten = call(withFiles, rerun.next(), lastWindow + 2 * W + 100, watermark, true);
+        assertThat(forgotten.state().isRemoved()).isTrue();
+        try (var files = java.nio.file.Files.walk(dir)) {
+            assertThat(files.filter(p -> p.toString().endsWith(".model"))).isEmpty();
+        }
     }
 
     @Test

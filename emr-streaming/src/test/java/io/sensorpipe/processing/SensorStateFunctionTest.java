@@ -139,12 +139,20 @@ class SensorStateFunctionTest {
                 .orElseThrow();
     }
 
+    /** The last window of {@link #liveSensor}(120, 4). */
+    private static final long LAST_WINDOW = T0 + 119 * W;
+
+    /** A live sensor that went silent and was flagged for it (three windows after its last window). */
+    private Step flaggedSilent() {
+        Step flagged = call(liveSensor(120, 4).next(), LAST_WINDOW + 4 * W, LAST_WINDOW + 3 * W, true);
+        assertThat(silences(flagged)).singleElement().satisfies(w -> assertThat(w.isAnomaly()).isTrue());
+        return flagged;
+    }
+
     @Test
     void aSensorBackFromAFlaggedSilenceIsOneIncidentNotTwo() {
-        Step s = liveSensor(120, 4);
-        long lastWindow = T0 + 119 * W;
-        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
-        assertThat(silences(flagged)).singleElement().satisfies(w -> assertThat(w.isAnomaly()).isTrue());
+        long lastWindow = LAST_WINDOW;
+        Step flagged = flaggedSilent();
 
         JobOutput back = windowAfterComingBack(flagged, lastWindow + 6 * W + 1_000, lastWindow + 5 * W);
 
@@ -157,10 +165,8 @@ class SensorStateFunctionTest {
 
     @Test
     void aSensorBackFromAFlaggedSilenceOnAnotherExecutorIsJudgedTheSame() {
-        Step s = liveSensor(120, 4);
-        long lastWindow = T0 + 119 * W;
-        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
-        assertThat(silences(flagged)).hasSize(1);
+        long lastWindow = LAST_WINDOW;
+        Step flagged = flaggedSilent();
         // no executor holds the live model any more: it is restored from the row (snapshot + windows since)
         flagged.next().setScorerToken(flagged.next().getScorerToken() + 1);
 
@@ -172,10 +178,8 @@ class SensorStateFunctionTest {
 
     @Test
     void aSensorBackFromAFlaggedSilenceAfterLateReadingsIsStillOneIncident() {
-        Step s = liveSensor(120, 4);
-        long lastWindow = T0 + 119 * W;
-        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
-        assertThat(silences(flagged)).hasSize(1);
+        long lastWindow = LAST_WINDOW;
+        Step flagged = flaggedSilent();
         Step late = call(flagged.next(), lastWindow + 5 * W, lastWindow + 4 * W, false, lastWindow + 2 * W + 1_000);
         assertThat(late.of(JobOutput.LATE)).hasSize(1);
 
@@ -199,10 +203,8 @@ class SensorStateFunctionTest {
 
     @Test
     void lateReadingsAfterASilenceFlagDoNotFlagItAgain() {
-        Step s = liveSensor(120, 4);
-        long lastWindow = T0 + 119 * W;
-        Step flagged = call(s.next(), lastWindow + 4 * W, lastWindow + 3 * W, true);
-        assertThat(silences(flagged)).hasSize(1);
+        long lastWindow = LAST_WINDOW;
+        Step flagged = flaggedSilent();
         // a buffered reading of the flagged (closed) window arrives: LATE, newer than the last accepted one
         Step late = call(flagged.next(), lastWindow + 5 * W, lastWindow + 4 * W, false, lastWindow + 2 * W + 1_000);
         assertThat(late.of(JobOutput.LATE)).hasSize(1);

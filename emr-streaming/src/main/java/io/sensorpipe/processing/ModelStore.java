@@ -1,6 +1,5 @@
 package io.sensorpipe.processing;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,8 +65,9 @@ public abstract class ModelStore implements Serializable {
     /**
      * The snapshot that {@code row} (what {@link #keep} returned, or an inline snapshot) stands for.
      *
-     * @throws IllegalStateException when a referenced file is missing, unreadable or not the one referenced (says
-     *                               which and why)
+     * @throws IllegalStateException when a referenced file is missing, damaged or not the one referenced (says
+     *                               which and why): the model is reset
+     * @throws Unavailable           when a referenced file exists but cannot be read now: the task fails and is retried
      */
     abstract byte[] load(String key, byte[] row);
 
@@ -188,7 +188,8 @@ public abstract class ModelStore implements Serializable {
             // Two back is no longer named by the row this batch commits, nor by the committed one a re-run starts
             // from (that one names the current and the previous): safe to delete.
             Named older = before[1];
-            if (older.seen() != NONE && !older.is(windowsSeen, checksum) && !older.is(before[0].seen(), before[0].crc())) {
+            if (older.seen() != NONE && !older.is(windowsSeen, checksum)
+                    && !older.is(before[0].seen(), before[0].crc())) {
                 delete(path(key, older.seen(), older.crc()));
             }
             return ByteBuffer.allocate(REF_BYTES).put(REF_MAGIC).put((byte) VERSION)
@@ -242,7 +243,7 @@ public abstract class ModelStore implements Serializable {
                     file = Files.readAllBytes(local);
                 } else {
                     try (InputStream in = fs(path).open(path)) {
-                        file = readAll(in);
+                        file = in.readAllBytes();
                     }
                 }
             } catch (FileNotFoundException | NoSuchFileException e) {
@@ -353,12 +354,6 @@ public abstract class ModelStore implements Serializable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
-        in.transferTo(out);
-        return out.toByteArray();
     }
 
     ModelStore() {

@@ -14,7 +14,8 @@ package io.sensorpipe.score;
  * @param fault          which fault a {@link Detector#SENSOR_FAULT} flag found; null for any other window
  */
 public record WindowScore(double anomalyScore, double anomalyGrade, boolean anomaly, Double expected,
-                          Double expectedLow, Double expectedHigh, Detector detector, String unscoredReason, FaultKind fault)
+                          Double expectedLow, Double expectedHigh, Detector detector, String unscoredReason,
+                          FaultKind fault)
         implements java.io.Serializable {
     public WindowScore {
         if (!(anomalyScore >= 0.0 && anomalyScore <= 1.0)) {

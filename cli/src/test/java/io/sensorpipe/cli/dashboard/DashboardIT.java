@@ -102,6 +102,7 @@ class DashboardIT {
             assertThat(markers).as("anomaly markers in %s", dom)
                     .containsExactlyInAnyOrder(anomalyStart, anomalyStart + 9 * MINUTE);
             assertThat(dom).as("a silent sensor shows no made-up value").contains("class=\"value\">silent<");
+            assertThat(dom).as("its marker says which fault").contains("SENSOR_FAULT/SILENT");
             assertThat(dom).contains("class=\"alert\" data-sensor-id=\"" + PUMP + "\"");
 
             Path png = Path.of("target", "dashboard-it.png").toAbsolutePath();

@@ -63,7 +63,7 @@ class ArchiveWindowingTest {
                         Duration.ofHours(1), Duration.ofDays(100_000), Duration.ofDays(100_000))
                 .writeStream().format("memory").queryName(table).outputMode("append")
                 .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime(200))
-                .option("checkpointLocation", tmp.resolve("cp").toString()).start();
+                .option("checkpointLocation", LocalSpark.checkpointRoot("archive-windowing-test").toString()).start();
         List<RawRecord> records = new ArrayList<>();
         readings.forEach(r -> records.add(new RawRecord(r, "s", "shardId-0", "1", 0)));
         QueryProgress.awaitProcessed(q, input.addData(JavaConverters.asScalaBuffer(records).toSeq()), 60_000);

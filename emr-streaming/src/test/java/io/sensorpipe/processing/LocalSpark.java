@@ -23,4 +23,18 @@ public final class LocalSpark {
         }
         return session;
     }
+
+    /**
+     * A new folder for streaming checkpoints under the build directory, not a JUnit {@code @TempDir}: a stopped
+     * query's state-store maintenance can still be writing there when the test ends, and JUnit fails the test when
+     * it cannot delete the directory.
+     */
+    public static java.nio.file.Path checkpointRoot(String test) {
+        try {
+            java.nio.file.Path target = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", test));
+            return java.nio.file.Files.createTempDirectory(target, "cp-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

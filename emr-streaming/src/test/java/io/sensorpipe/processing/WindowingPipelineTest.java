@@ -28,9 +28,7 @@ class WindowingPipelineTest {
     private static final ScorerConfig SCORER = ScorerConfig.builder().warmupWindows(2).numberOfTrees(10)
             .sampleSize(32).shingleSize(2).build();
 
-    // Under the build directory, not a JUnit @TempDir: a stopped query's state-store maintenance can still be
-    // writing there when the test ends, and JUnit fails the test when it cannot delete the directory.
-    private final Path tmp = newCheckpointRoot();
+    private final Path tmp = LocalSpark.checkpointRoot("windowing-pipeline-test");
 
     private final SparkSession spark = LocalSpark.get();
     private final AtomicLong seq = new AtomicLong();
@@ -59,15 +57,6 @@ class WindowingPipelineTest {
                 .trigger(org.apache.spark.sql.streaming.Trigger.ProcessingTime(200))
                 .option("checkpointLocation", tmp.resolve("cp-" + table).toString())
                 .start();
-    }
-
-    private static Path newCheckpointRoot() {
-        try {
-            Path target = java.nio.file.Files.createDirectories(Path.of("target", "windowing-pipeline-test"));
-            return java.nio.file.Files.createTempDirectory(target, "cp-");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     @AfterEach

@@ -21,28 +21,57 @@ import org.slf4j.LoggerFactory;
 public final class StopMarkerWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StopMarkerWatcher.class);
 
+    /** Whether a stop was requested; throws when the marker cannot be read just now. */
+    @FunctionalInterface
+    interface MarkerCheck {
+        boolean requested() throws IOException;
+    }
+
     private final Thread thread;
     private volatile boolean closed;
 
-    private StopMarkerWatcher(SparkSession spark, StreamingQuery query, String checkpoint, Duration poll) {
-        Path marker = new Path(JobControl.stopMarkerFor(checkpoint));
-        long startedAt = System.currentTimeMillis();
-        thread = new Thread(() -> watch(spark, query, marker, startedAt, poll), "stop-marker-watcher");
+    private StopMarkerWatcher(StreamingQuery query, MarkerCheck check, String marker, Duration poll) {
+        thread = new Thread(() -> watch(query, check, marker, poll), "stop-marker-watcher");
         thread.setDaemon(true);
     }
 
     /** Starts watching {@code query}'s stop marker every {@code poll}. Close it when the query has ended. */
     public static StopMarkerWatcher start(SparkSession spark, StreamingQuery query, String checkpoint, Duration poll) {
-        StopMarkerWatcher watcher = new StopMarkerWatcher(spark, query, checkpoint, poll);
+        Path marker = new Path(JobControl.stopMarkerFor(checkpoint));
+        long startedAt = System.currentTimeMillis();
+        MarkerCheck check = () -> {
+            FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            return requested(fs, marker, startedAt);
+        };
+        return start(query, check, marker.toString(), poll);
+    }
+
+    static StopMarkerWatcher start(StreamingQuery query, MarkerCheck check, String marker, Duration poll) {
+        StopMarkerWatcher watcher = new StopMarkerWatcher(query, check, marker, poll);
         watcher.thread.start();
         return watcher;
     }
 
-    private void watch(SparkSession spark, StreamingQuery query, Path marker, long startedAt, Duration poll) {
+    private void watch(StreamingQuery query, MarkerCheck check, String marker, Duration poll) {
+        String lastError = null;
         try {
-            FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
             while (!closed && query.isActive()) {
-                if (requested(fs, marker, startedAt)) {
+                boolean requested = false;
+                try {
+                    requested = check.requested();
+                    if (lastError != null) {
+                        LOG.info("stop marker {} readable again", marker);
+                        lastError = null;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // A transient S3 or HDFS error must not end the watching for the rest of the job's life (every
+                    // later deploy would then wait for its timeout and cancel the run); logged once per new error.
+                    if (!e.toString().equals(lastError)) {
+                        LOG.warn("stop marker {} not readable, still watching: {}", marker, e.toString());
+                        lastError = e.toString();
+                    }
+                }
+                if (requested) {
                     LOG.info("stop marker {} found: stopping after the running micro-batch", marker);
                     while (query.isActive() && query.status().isTriggerActive()) {
                         Thread.sleep(100);
@@ -55,8 +84,8 @@ public final class StopMarkerWatcher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
-            // Watching is best effort: without it the deployer falls back to cancelling the run.
-            LOG.warn("stop-marker watcher ended: {}", e.toString());
+            // query.stop() failed: the deployer falls back to cancelling the run
+            LOG.warn("stop-marker watcher could not stop the query: {}", e.toString());
         }
     }
 

@@ -3,11 +3,13 @@ package io.sensorpipe.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sensorpipe.contract.JobControl;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
@@ -16,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The job's side of a graceful stop, on Spark's rate source: a fresh marker stops the query, a stale one does not. */
+/**
+ * The job's side of a graceful stop, on Spark's rate source: a fresh marker stops the query, a stale one does not, and
+ * a marker that cannot be read for a while is watched on.
+ */
 class StopMarkerWatcherTest {
     private static SparkSession spark;
 
@@ -63,5 +68,23 @@ class StopMarkerWatcherTest {
         } finally {
             query.stop();
         }
+    }
+
+    @Test
+    void aMarkerThatCannotBeReadForAWhileIsWatchedOnAndStillStopsTheQuery(@TempDir Path dir) throws Exception {
+        StreamingQuery query = start(dir.resolve("checkpoints"), "flaky_marker");
+        AtomicInteger polls = new AtomicInteger();
+        StopMarkerWatcher.MarkerCheck flaky = () -> {
+            int n = polls.incrementAndGet();
+            if (n <= 3) {
+                throw new IOException("503 Slow Down (poll " + n + ")");
+            }
+            return n >= 5;
+        };
+        try (StopMarkerWatcher watcher = StopMarkerWatcher.start(query, flaky, "marker", Duration.ofMillis(100))) {
+            assertThat(query.awaitTermination(TimeUnit.SECONDS.toMillis(30))).isTrue();
+        }
+        assertThat(polls.get()).isEqualTo(5);
+        assertThat(query.exception().isEmpty()).as("a graceful stop, not a failure").isTrue();
     }
 }

@@ -1,15 +1,13 @@
 package io.sensorpipe.kinesis;
 
+import io.sensorpipe.aws.KplDeaggregation;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.kinesis.retrieval.AggregatorUtil;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
-/** KPL de-aggregation with the KCL's {@link AggregatorUtil}; plain records pass through (sub-sequence 0). */
+/** The source's user records: KPL aggregates split by {@link KplDeaggregation}, other records as they are. */
 public final class Deaggregation {
-    private static final AggregatorUtil AGGREGATOR = new AggregatorUtil();
-
     private Deaggregation() {
     }
 
@@ -18,6 +16,6 @@ public final class Deaggregation {
         for (Record r : records) {
             in.add(KinesisClientRecord.fromRecord(r));
         }
-        return AGGREGATOR.deaggregate(in);
+        return KplDeaggregation.deaggregate(in);
     }
 }

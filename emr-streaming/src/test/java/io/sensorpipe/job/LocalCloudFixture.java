@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -71,6 +72,12 @@ final class LocalCloudFixture implements AutoCloseable {
 
     /** A KPL-aggregated record built by hand: magic, AggregatedRecord protobuf, MD5 of the protobuf. */
     static byte[] kplAggregate(List<byte[]> userRecords, List<String> partitionKeys) throws Exception {
+        return kplAggregate(userRecords, partitionKeys, agg -> agg);
+    }
+
+    /** The same, with {@code edit} applied to the message before it is sealed (to build a malformed aggregate). */
+    static byte[] kplAggregate(List<byte[]> userRecords, List<String> partitionKeys,
+            UnaryOperator<Messages.AggregatedRecord.Builder> edit) throws Exception {
         Messages.AggregatedRecord.Builder agg = Messages.AggregatedRecord.newBuilder();
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < userRecords.size(); i++) {
@@ -84,7 +91,7 @@ final class LocalCloudFixture implements AutoCloseable {
             agg.addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(idx)
                     .setData(ByteString.copyFrom(userRecords.get(i))));
         }
-        byte[] body = agg.build().toByteArray();
+        byte[] body = edit.apply(agg).build().toByteArray();
         byte[] md5 = MessageDigest.getInstance("MD5").digest(body);
         byte[] out = new byte[AggregatorUtil.AGGREGATED_RECORD_MAGIC.length + body.length + md5.length];
         System.arraycopy(AggregatorUtil.AGGREGATED_RECORD_MAGIC, 0, out, 0, AggregatorUtil.AGGREGATED_RECORD_MAGIC.length);

@@ -70,10 +70,16 @@ class StreamingJobIT {
             plain.add(plain.get(3).clone());
             keys.add(keys.get(3));
             cloud.put(plain, keys);
+            // the second aggregate names a partition key outside its table (the KCL's de-aggregation lost its
+            // readings and then failed every re-read); the third is corrupt (its checksum does not match)
+            byte[] corrupt = LocalCloudFixture.kplAggregate(aggregatedUsers.subList(0, 2), aggregatedKeys.subList(0, 2));
+            corrupt[corrupt.length - 1] ^= 1;
             cloud.put(List.of(LocalCloudFixture.kplAggregate(aggregatedUsers.subList(0, 15), aggregatedKeys.subList(0, 15)),
-                            LocalCloudFixture.kplAggregate(aggregatedUsers.subList(15, 30), aggregatedKeys.subList(15, 30))),
-                    List.of("it/sensor-5", "it/sensor-5"));
-            produced += poison.size();
+                            LocalCloudFixture.kplAggregate(aggregatedUsers.subList(15, 30), aggregatedKeys.subList(15, 30),
+                                    agg -> agg.setRecords(3, agg.getRecords(3).toBuilder().setPartitionKeyIndex(9))),
+                            corrupt),
+                    List.of("it/sensor-5", "it/sensor-5", "it/sensor-5"));
+            produced += poison.size() + 1;
             sentinel(cloud, t0 + 60_000); // advances the watermark past every window above
 
             SparkSession spark = SensorStreamingJob.session(config);
@@ -85,8 +91,8 @@ class StreamingJobIT {
                 cloud.put(List.of(reading("it/sensor-0", t0 + 500, 999.0), reading("it/sensor-1", t0 + 11_000, 999.0)),
                         List.of("it/sensor-0", "it/sensor-1"));
                 produced += 2;
-                await(() -> deadLetters(cloud).size() >= poison.size() + 2 + 1, query,
-                        "poison + late + duplicate dead letters");
+                await(() -> deadLetters(cloud).size() >= poison.size() + 1 + 2 + 1, query,
+                        "poison + corrupt aggregate + late + duplicate dead letters");
             } finally {
                 SensorStreamingJob.stop(spark, query, metrics);
             }
@@ -97,7 +103,11 @@ class StreamingJobIT {
                     .containsExactlyInAnyOrder(t0 + 500, t0 + 11_000);
             assertThat(dead.stream().filter(d -> "DUPLICATE".equals(d.get("reason"))).map(d -> d.get("eventTs")))
                     .containsExactly(t0 + 3_000);
-            assertThat(dead.stream().filter(d -> !"LATE".equals(d.get("reason")) && !"DUPLICATE".equals(d.get("reason")))
+            assertThat(dead.stream().filter(d -> String.valueOf(d.get("message")).contains("KPL aggregated record"))
+                    .map(d -> java.util.Base64.getDecoder().decode((String) d.get("data"))))
+                    .as("the corrupt aggregate, dead-lettered whole, naming the KPL").containsExactly(corrupt);
+            assertThat(dead.stream().filter(d -> !"LATE".equals(d.get("reason")) && !"DUPLICATE".equals(d.get("reason"))
+                            && !String.valueOf(d.get("message")).contains("KPL aggregated record"))
                     .map(d -> new String(
                     java.util.Base64.getDecoder().decode((String) d.get("data")), StandardCharsets.UTF_8)))
                     .containsExactlyInAnyOrderElementsOf(poison);
@@ -109,7 +119,7 @@ class StreamingJobIT {
             Map<?, ?> counters = io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(
                     tmp.resolve("metrics.json").toFile(), Map.class);
             assertThat(((Number) counters.get("late")).longValue()).isEqualTo(2);
-            assertThat(((Number) counters.get("deadLettered")).longValue()).isEqualTo(poison.size());
+            assertThat(((Number) counters.get("deadLettered")).longValue()).isEqualTo(poison.size() + 1);
             assertThat(((Number) counters.get("duplicates")).longValue()).isEqualTo(1);
             assertThat(((Number) counters.get("readingsWindowed")).longValue()).isEqualTo(windowed);
         }

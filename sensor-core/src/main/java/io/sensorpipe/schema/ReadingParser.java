@@ -1,5 +1,6 @@
 package io.sensorpipe.schema;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
@@ -17,6 +18,11 @@ public final class ReadingParser {
     public static final int MAX_ID_LENGTH = 256;
     /** Field of the Kinesis source's data-loss marker record; such a record is rejected as {@link RejectReason#DATA_LOSS}. */
     public static final String DATA_LOSS_MARKER_FIELD = "sensorpipeDataLoss";
+    /**
+     * The first bytes of a KPL aggregated record (the KPL's format). A record that starts with them reaches the parser
+     * only when it could not be de-aggregated (checksum or body corrupt), and is rejected naming the KPL.
+     */
+    public static final byte[] KPL_AGGREGATE_MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
     private final LongSupplier clockMillis;
     private final long maxPastMillis;
@@ -51,9 +57,24 @@ public final class ReadingParser {
             return ParseResult.reject(RejectReason.OVERSIZED,
                     "record is " + raw.length + " bytes, limit " + MAX_RECORD_BYTES);
         }
+        String encoding = notUtf8(raw);
+        if (encoding != null) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 (looks like " + encoding
+                    + "): encode readings as UTF-8 JSON");
+        }
+        if (startsWith(raw, KPL_AGGREGATE_MAGIC)) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, "a KPL aggregated record that could not be "
+                    + "de-aggregated (its MD5 checksum does not match or its body is not the KPL's format): it was "
+                    + "corrupted after the KPL wrote it; re-send its readings");
+        }
         JsonNode node;
-        try {
-            node = ReadingCodec.MAPPER.readTree(raw);
+        try (JsonParser p = ReadingCodec.MAPPER.createParser(raw)) {
+            node = ReadingCodec.MAPPER.readTree(p);
+            if (node != null && p.nextToken() != null) {
+                // Jackson stops after the first value: a second reading in the record would be lost silently.
+                return ParseResult.reject(RejectReason.MALFORMED_JSON,
+                        "more than one JSON value in the record: send one reading per record");
+            }
         } catch (IOException e) {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "not valid JSON: " + firstLine(e.getMessage()));
         }
@@ -74,6 +95,10 @@ public final class ReadingParser {
         }
         if (!v.isIntegralNumber()) {
             return wrongType("v", "an integer", v);
+        }
+        if (!v.canConvertToInt()) { // asInt() would wrap 4294967297 to 1
+            return ParseResult.reject(RejectReason.INVALID_VALUE,
+                    "field 'v' is " + v.asText() + ", only schema version " + Reading.SCHEMA_VERSION + " is supported");
         }
         if (v.asInt() != Reading.SCHEMA_VERSION) {
             return ParseResult.reject(RejectReason.INVALID_VALUE,
@@ -161,6 +186,38 @@ public final class ReadingParser {
     private static ParseResult wrongType(String field, String expected, JsonNode got) {
         return ParseResult.reject(RejectReason.WRONG_TYPE,
                 "field '" + field + "' must be " + expected + ", got " + got.getNodeType().name().toLowerCase());
+    }
+
+    /**
+     * The encoding a record is in when it is not UTF-8, or null. JSON parsers detect UTF-16 and UTF-32 from zero bytes
+     * among the first four (JSON text starts with an ASCII character) or a byte-order mark; the archive and the replay
+     * read UTF-8 only, so such a record is rejected here rather than accepted by the job alone.
+     */
+    private static final byte[] BOM_BIG_ENDIAN = {(byte) 0xFE, (byte) 0xFF};
+    private static final byte[] BOM_LITTLE_ENDIAN = {(byte) 0xFF, (byte) 0xFE};
+
+    private static String notUtf8(byte[] raw) {
+        if (startsWith(raw, BOM_BIG_ENDIAN) || startsWith(raw, BOM_LITTLE_ENDIAN)) {
+            return "UTF-16 or UTF-32, with a byte-order mark";
+        }
+        for (int i = 0; i < Math.min(4, raw.length); i++) {
+            if (raw[i] == 0) {
+                return "UTF-16 or UTF-32";
+            }
+        }
+        return null;
+    }
+
+    private static boolean startsWith(byte[] raw, byte[] prefix) {
+        if (raw.length < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (raw[i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String firstLine(String s) {

@@ -2,6 +2,7 @@ package io.sensorpipe.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -91,5 +92,47 @@ class ReadingParserTest {
         ParseResult largestFloat = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW
                 + ",\"value\":" + (double) Float.MAX_VALUE + "}");
         assertThat(largestFloat.isValid()).isTrue();
+    }
+
+    private static String reading(long ts) {
+        return "{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1}";
+    }
+
+    @Test
+    void twoReadingsInOneRecordAreRejectedInsteadOfKeepingTheFirst() {
+        for (String twice : new String[] {reading(NOW) + reading(NOW + 1), reading(NOW) + "\n" + reading(NOW + 1)}) {
+            ParseResult result = parse(twice);
+            assertThat(result.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+            assertThat(result.message()).contains("one reading per record");
+        }
+        assertThat(parse(reading(NOW) + " xyz").reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(parse(reading(NOW) + " \n").isValid()).as("trailing whitespace is fine").isTrue();
+    }
+
+    @Test
+    void utf16RecordsAreRejectedNamingTheEncoding() {
+        for (Charset cs : new Charset[] {StandardCharsets.UTF_16,
+                StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE}) {
+            ParseResult result = parser.parse(reading(NOW).getBytes(cs));
+            assertThat(result.reason()).as(cs.name()).isEqualTo(RejectReason.MALFORMED_JSON);
+            assertThat(result.message()).contains("not UTF-8").contains("UTF-16");
+        }
+    }
+
+    @Test
+    void aKplAggregateThatCouldNotBeDeaggregatedIsRejectedNamingTheKpl() {
+        byte[] corrupt = new byte[40];
+        System.arraycopy(ReadingParser.KPL_AGGREGATE_MAGIC, 0, corrupt, 0, ReadingParser.KPL_AGGREGATE_MAGIC.length);
+        ParseResult result = parser.parse(corrupt);
+        assertThat(result.reason()).isEqualTo(RejectReason.MALFORMED_JSON);
+        assertThat(result.message()).contains("KPL aggregated record");
+    }
+
+    @Test
+    void aSchemaVersionBeyondIntRangeIsNotReadAsVersionOne() {
+        ParseResult result = parse("{\"v\":4294967297,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW
+                + ",\"value\":1}");
+        assertThat(result.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(result.message()).contains("'v'");
     }
 }

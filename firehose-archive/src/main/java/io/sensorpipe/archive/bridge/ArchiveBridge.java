@@ -1,6 +1,7 @@
 package io.sensorpipe.archive.bridge;
 
 import io.sensorpipe.archive.aws.ArchiveAwsClients;
+import io.sensorpipe.aws.KplDeaggregation;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,8 @@ public final class ArchiveBridge {
                 configs.checkpointConfig(),
                 configs.coordinatorConfig(),
                 leases,
-                configs.lifecycleConfig(),
+                // the KCL's own de-aggregation drops inner records on a bad key index or hash key (see KplDeaggregation)
+                configs.lifecycleConfig().aggregatorUtil(KplDeaggregation.forKcl()),
                 // No CloudWatch metrics: none locally, and Firehose's own metrics cover AWS.
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),

@@ -8,6 +8,7 @@ import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.score.Silence;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
+import io.sensorpipe.window.WindowStateCodec;
 import io.sensorpipe.window.TumblingWindows;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +121,15 @@ public final class SensorStateFunction
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
                 out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
+                if (e instanceof WindowStateCodec.WindowSizeChanged && s.getScorer() != null) {
+                    // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
+                    // the new ones as anomalies. A re-run of this batch resets it again, so its files can go now.
+                    String reason = "window size changed: the model learned " + e.getMessage();
+                    LOG.warn("sensor {}: {}; a fresh model starts its warm-up", key, reason);
+                    out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
+                    models.forget(key, s.getScorer());
+                    s.setScorer(null);
+                }
                 // the windows scored since the snapshot were in that row: from now on the model is the snapshot
                 // alone, on every executor (a cached live model would still hold them)
                 s.setScorerToken(ThreadLocalRandom.current().nextLong());

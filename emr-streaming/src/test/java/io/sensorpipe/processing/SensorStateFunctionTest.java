@@ -286,6 +286,31 @@ class SensorStateFunctionTest {
     }
 
     @Test
+    void aChangedWindowSizeOnAnExistingCheckpointResetsTheModelAndCountsIt() {
+        // 30 windows of 10 s scored: a live model with a snapshot in the row
+        SensorState state = null;
+        for (int i = 1; i <= 30; i++) {
+            state = call(state, T0 + i * W + 1, T0 + (i - 1) * W, false, T0 + i * W - W / 2, T0 + i * W + 1).next();
+        }
+        assertThat(state.getScorer()).isNotNull();
+        SensorStateFunction wider = new SensorStateFunction(Duration.ofMillis(2 * W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60));
+        long t = T0 + 40 * W;
+        Step s = call(wider, state, t, t - 2 * W, false, t - 2 * W + 1, t + DELAY + 1);
+        assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
+        assertThat(s.of(JobOutput.MODEL_RESET)).singleElement()
+                .satisfies(r -> assertThat(r.getMessage()).contains("window size changed").contains("20000 ms"));
+        assertThat(s.of(JobOutput.WINDOW)).singleElement().as("a fresh model: in its warm-up")
+                .satisfies(w -> assertThat(w.toWindowResult().anomaly()).isFalse());
+        assertThat(Scorers.restore(SCORER, s.next().getScorer()).windowsSeen()).as("the fresh model's snapshot")
+                .isEqualTo(1);
+        // the next batch reads the new row: no further reset
+        Step next = call(wider, s.next(), t + 2 * W, t, false, t + 2 * W + DELAY + 1);
+        assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
+        assertThat(next.of(JobOutput.STATE_RESET)).isEmpty();
+    }
+
+    @Test
     void corruptOrLegacyOpenWindowsRowResetsThatSensorOnly() {
         for (byte[] bad : List.of(new byte[] {1, 2, 3}, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 0x73},
                 new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {

@@ -57,6 +57,16 @@ public final class WindowStateCodec {
     }
 
     /**
+     * A state stored with another window size (the job's window was changed on an existing checkpoint): the open
+     * windows cannot be carried over, and a model that learned those windows judges the new ones wrongly.
+     */
+    public static final class WindowSizeChanged extends IllegalArgumentException {
+        WindowSizeChanged(String message) {
+            super(message);
+        }
+    }
+
+    /**
      * Reads what {@link #encode} wrote (any version) for the sensor {@code sensorId} with {@code windows}.
      *
      * @throws IllegalArgumentException when the bytes are not a readable state of these windows (corrupt, written
@@ -155,7 +165,7 @@ public final class WindowStateCodec {
         ByteBuffer b = ByteBuffer.wrap(bytes, 3, bytes.length - 3);
         long size = b.getLong();
         if (size != windows.sizeMillis()) {
-            throw new IllegalArgumentException(what + " of " + size + " ms windows, the job now " + windows.sizeMillis()
+            throw new WindowSizeChanged(what + " of " + size + " ms windows, the job now " + windows.sizeMillis()
                     + " ms");
         }
         return b;

@@ -43,13 +43,33 @@ public final class JobController {
         this.poll = poll;
     }
 
-    /** Deploys {@code spec} as the job: stops whatever runs under its name first. Returns the new run id. */
+    /**
+     * Deploys {@code spec} as the job: stops whatever runs under its name first, where the deployed version runs (its
+     * cluster or application and its stop marker, from the stored spec) and on the new spec's target. Returns the new
+     * run id.
+     */
     public String deploy(JobSpec spec) throws InterruptedException {
         JobRuns runs = runsFor.apply(spec);
         // No state item: nothing was ever deployed (the table lives and dies with the cluster or application).
-        if (store.get(spec.name()).isPresent()) {
+        Optional<JobState> deployed = store.get(spec.name());
+        if (deployed.isPresent()) {
             store.stopping(spec.name(), clock.instant());
-            stopAll(runs, spec);
+            JobSpec old = deployed.get().spec();
+            // A replaced cluster (new EMR release or instance types), a switch to EMR Serverless or a moved stop
+            // marker: the running version is where the old spec says, and still writes the checkpoint. (No run id:
+            // an operator stop saw every run end.)
+            try {
+                if (deployed.get().runId() != null) {
+                    stopAll(runsFor.apply(old), old);
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("could not stop the running version on " + old.platform() + " "
+                        + old.target() + " (" + e.getMessage() + "); not starting a second job on the checkpoint. "
+                        + "Stop it first (scripts/job stop), then deploy again", e);
+            }
+            if (old.platform() != spec.platform() || !old.target().equals(spec.target())) {
+                stopAll(runs, spec);
+            }
         }
         String runId = runs.submit(spec);
         store.deployed(spec.name(), runId, spec, clock.instant());
@@ -61,6 +81,7 @@ public final class JobController {
         JobState state = require(job);
         store.stopping(job, clock.instant());
         stopAll(runsFor.apply(state.spec()), state.spec());
+        store.stopped(job, clock.instant());
     }
 
     /** Starts the last deployed spec again (after {@link #stop}, or to restart by hand: stop, then start). */

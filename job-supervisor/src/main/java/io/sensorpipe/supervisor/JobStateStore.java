@@ -63,6 +63,17 @@ public final class JobStateStore {
     }
 
     /**
+     * Records that the job's runs have ended after a deliberate stop: no run id, so a later deploy need not reach the
+     * old target (after a cluster replacement it may no longer be allowed to).
+     */
+    public void stopped(String job, Instant now) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(job))
+                .updateExpression("SET #d = :d, #u = :u REMOVE #r")
+                .expressionAttributeNames(Map.of("#d", State.DESIRED, "#u", State.UPDATED_AT, "#r", State.RUN_ID))
+                .expressionAttributeValues(Map.of(":d", s("STOPPED"), ":u", n(now.getEpochSecond()))));
+    }
+
+    /**
      * Swaps {@code expectedRunId} for {@code newRunId} if the job is still that run and still wanted running.
      * Returns false when another invocation (or a deploy) got there first.
      */

@@ -8,6 +8,9 @@ import io.sensorpipe.supervisor.JobController.Outcome;
 import io.sensorpipe.testkit.TestCloud;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +125,119 @@ class JobControllerIT {
     }
 
     @Test
+    void aDeployToAReplacedClusterStopsTheRunOnTheOldClusterBeforeSubmitting() throws Exception {
+        // CloudFormation creates the replacement cluster first; the old one still runs the job on the checkpoint
+        String replacement = clients.emr().runJobFlow(r -> r.name("replacement-" + suffix).releaseLabel("emr-7.12.0")
+                .serviceRole("EMR_DefaultRole").jobFlowRole("EMR_EC2_DefaultRole")
+                .instances(i -> i.instanceCount(1).masterInstanceType("m7g.xlarge").keepJobFlowAliveWhenNoSteps(true)))
+                .jobFlowId();
+        cloud.deleteOnClose(() -> clients.emr().terminateJobFlows(r -> r.jobFlowIds(replacement)));
+        String job = "job-replaced-" + suffix;
+        JobController controller = controller(2, Duration.ofSeconds(1));
+        String first = controller.deploy(emrSpec(job, "v1"));
+        JobSpec onReplacement = new JobSpec(JobSpec.Platform.EMR_EC2, replacement, job, emrSpec(job, "v2").args(),
+                null, null, null, "s3://logs/emr/", emrSpec(job, "v2").stopMarker());
+
+        // moto's step does not stop: the deploy fails rather than start a second job on another cluster
+        assertThatThrownBy(() -> controller.deploy(onReplacement)).hasMessageContaining(clusterId)
+                .hasMessageContaining("scripts/job stop");
+        assertThat(clients.emr().listSteps(r -> r.clusterId(replacement)).steps()).isEmpty();
+        assertThat(steps(job)).extracting(StepSummary::id).containsExactly(first);
+    }
+
+    /** Runs of one target that end once their job's stop marker is in S3, as the job's marker watcher ends them. */
+    private static final class MarkerWatchingRuns implements JobRuns {
+        private final String target;
+        private final Map<String, String> markerOf = new LinkedHashMap<>();
+        private final List<String> events;
+
+        MarkerWatchingRuns(String target, List<String> events) {
+            this.target = target;
+            this.events = events;
+        }
+
+        @Override
+        public String submit(JobSpec spec) {
+            String id = target + "-run-" + markerOf.size();
+            markerOf.put(id, spec.stopMarker());
+            events.add("submit " + id);
+            return id;
+        }
+
+        @Override
+        public RunState state(String runId) {
+            StopMarker.Location at = StopMarker.Location.parse(markerOf.get(runId));
+            boolean stopped = !clients.s3().listObjectsV2(r -> r.bucket(at.bucket()).prefix(at.key())).contents().isEmpty();
+            if (stopped && !events.contains("ended " + runId)) {
+                events.add("ended " + runId);
+            }
+            return RunState.of(runId, stopped || events.contains("ended " + runId) ? "COMPLETED" : "RUNNING");
+        }
+
+        @Override
+        public void cancel(String runId) {
+            throw new AssertionError("a run that ends on its marker is never cancelled");
+        }
+
+        @Override
+        public List<String> active(String name) {
+            return markerOf.keySet().stream().filter(id -> !state(id).ended()).toList();
+        }
+
+        @Override
+        public String logLocation(String runId, String logUri) {
+            return logUri + runId;
+        }
+    }
+
+    @Test
+    void aDeployToAnotherTargetWithAMovedStopMarkerEndsTheOldRunByItsOwnMarkerThenSubmits() throws Exception {
+        List<String> events = new ArrayList<>();
+        Map<String, MarkerWatchingRuns> targets = Map.of("j-OLD", new MarkerWatchingRuns("j-OLD", events),
+                "j-NEW", new MarkerWatchingRuns("j-NEW", events));
+        JobController controller = new JobController(spec -> targets.get(spec.target()),
+                new JobStateStore(clients.dynamoDb(), table), new StopMarker(clients.s3()),
+                new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
+                new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),
+                duration -> Thread.sleep(duration.toMillis()), Duration.ofSeconds(5), Duration.ofMillis(100));
+        String job = "job-moved-" + suffix;
+        JobSpec old = new JobSpec(JobSpec.Platform.EMR_EC2, "j-OLD", job, List.of("v1"), null, null, null,
+                "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/old-checkpoints/"));
+        JobSpec moved = new JobSpec(JobSpec.Platform.EMR_EC2, "j-NEW", job, List.of("v2"), null, null, null,
+                "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/new-checkpoints/"));
+        controller.deploy(old);
+        String second = controller.deploy(moved);
+
+        assertThat(second).isEqualTo("j-NEW-run-0");
+        assertThat(events).containsExactly("submit j-OLD-run-0", "ended j-OLD-run-0", "submit j-NEW-run-0");
+        assertThat(clients.s3().listObjectsV2(r -> r.bucket(bucket).prefix("old-checkpoints")).contents())
+                .as("the marker does not outlive the stop").isEmpty();
+    }
+
+    @Test
+    void aJobStoppedBeforeItsClusterIsReplacedIsDeployedWithoutReachingTheOldCluster() throws Exception {
+        List<String> events = new ArrayList<>();
+        Map<String, JobRuns> targets = new HashMap<>(Map.of("j-OLD", new MarkerWatchingRuns("j-OLD", events),
+                "j-NEW", new MarkerWatchingRuns("j-NEW", events)));
+        JobController controller = new JobController(spec -> targets.get(spec.target()),
+                new JobStateStore(clients.dynamoDb(), table), new StopMarker(clients.s3()),
+                new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
+                new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),
+                duration -> Thread.sleep(duration.toMillis()), Duration.ofSeconds(5), Duration.ofMillis(100));
+        String job = "job-stopped-" + suffix;
+        String marker = JobControl.stopMarkerFor("s3://" + bucket + "/stopped-checkpoints/");
+        controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-OLD", job, List.of("v1"), null, null, null,
+                "s3://logs/", marker));
+        controller.stop(job); // scripts/job stop, before the deploy that replaces the cluster
+        targets.put("j-OLD", null); // the deployer's role no longer reaches the old cluster
+
+        String run = controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-NEW", job, List.of("v2"), null, null,
+                null, "s3://logs/", marker));
+        assertThat(run).isEqualTo("j-NEW-run-0");
+        assertThat(events).containsExactly("submit j-OLD-run-0", "ended j-OLD-run-0", "submit j-NEW-run-0");
+    }
+
+    @Test
     void emrServerlessJobRunIsStartedAsStreamingAndRestartedFromTheStoredSpec() throws Exception {
         String job = "job-serverless-" + suffix;
         JobController controller = controller(1, Duration.ofSeconds(1));
@@ -160,7 +276,7 @@ class JobControllerIT {
     }
 
     private static List<String> opsMessages(int atLeast) throws InterruptedException {
-        java.util.ArrayList<String> bodies = new java.util.ArrayList<>();
+        java.util.ArrayList<String> bodies = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (bodies.size() < atLeast && System.nanoTime() < deadline) {
             cloud.sqs().receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()

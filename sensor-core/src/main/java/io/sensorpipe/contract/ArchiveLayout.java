@@ -36,6 +36,19 @@ public final class ArchiveLayout {
     public static final String DEFAULT_DELIVERY_STREAM_NAME = "sensorpipe-archive";
     /** Firehose's error output type for records a transformation rejected. */
     public static final String PROCESSING_FAILED = "processing-failed";
+    /**
+     * Fields the local archive bridge adds to each {@code processing-failed} error document: the rejected record's
+     * stream position (shard id, sequence number, sub-sequence number of the de-aggregated user record). The position
+     * is what tells two identical rejected records apart and what a re-delivered copy shares with the first one, so
+     * counters (the cli's pipeline summary) identify error lines by it. {@code sequenceNumber} and
+     * {@code subSequenceNumber} are the names Firehose itself uses in its format-conversion error documents; the
+     * {@code processing-failed} documents Firehose writes in AWS carry none of the three.
+     */
+    public static final String ERROR_SHARD_ID = "shardId";
+    /** See {@link #ERROR_SHARD_ID}. */
+    public static final String ERROR_SEQUENCE_NUMBER = "sequenceNumber";
+    /** See {@link #ERROR_SHARD_ID}. */
+    public static final String ERROR_SUB_SEQUENCE_NUMBER = "subSequenceNumber";
     /** Every object name ends with this: Firehose appends it for GZIP compression. */
     public static final String OBJECT_SUFFIX = ".gz";
 

@@ -74,8 +74,9 @@ final class ShardBatch {
             if (firstErrorArrival == null) {
                 firstErrorArrival = arrival;
             }
+            // The position identifies the line: the rest can be equal for two records of one aggregate.
             errors.add(ErrorDocument.processingFailed(raw, arrival.toEpochMilli(), nowMillis,
-                    outcome.rejectMessage(), processorArn).toLine());
+                    outcome.rejectMessage(), processorArn, shardId, sequenceNumber, subSequenceNumber).toLine());
         }
         lastSequence = sequenceNumber;
         lastSubSequence = subSequenceNumber;

@@ -100,6 +100,44 @@ class ShardBatchTest {
         assertThat(doc.arrivalTimestamp()).isEqualTo(T0.plusSeconds(5).toEpochMilli());
     }
 
+    private static List<ErrorDocument> errorDocuments(ShardBatch.Sealed sealed) throws IOException {
+        return GzipLines.lines(new ByteArrayInputStream(sealed.errors().body())).stream()
+                .map(ErrorDocument::fromLine).toList();
+    }
+
+    @Test
+    void twoIdenticalBadRecordsInOneAggregateGetErrorLinesThatDifferByPosition() throws IOException {
+        ShardBatch b = batch(1 << 20, Duration.ofSeconds(60));
+        byte[] empty = new byte[0];
+        // one KPL aggregate: same sequence number and arrival time, handled in the same millisecond
+        b.add("200", 0, T0, empty, 7_000);
+        b.add("200", 1, T0, empty, 7_000);
+        List<String> lines = GzipLines.lines(new ByteArrayInputStream(b.seal().errors().body()));
+        assertThat(lines).hasSize(2).doesNotHaveDuplicates();
+        ErrorDocument first = ErrorDocument.fromLine(lines.get(0));
+        ErrorDocument second = ErrorDocument.fromLine(lines.get(1));
+        assertThat(List.of(first.shardId(), first.sequenceNumber(), first.subSequenceNumber()))
+                .containsExactly("shardId-000000000000", "200", 0L);
+        assertThat(List.of(second.shardId(), second.sequenceNumber(), second.subSequenceNumber()))
+                .containsExactly("shardId-000000000000", "200", 1L);
+    }
+
+    @Test
+    void redeliveredBadRecordGetsTheSamePositionInItsErrorLine() throws IOException {
+        byte[] bad = "{not json".getBytes(StandardCharsets.UTF_8);
+        ShardBatch first = batch(1 << 20, Duration.ofSeconds(60));
+        fill(first, 0, 2, 0);
+        first.add("150", 3, T0.plusSeconds(1), bad, 1_000);
+        ErrorDocument original = errorDocuments(first.seal()).get(0);
+        // re-delivered after a crash before the checkpoint, later, and cut into a batch of its own
+        ShardBatch again = batch(1 << 20, Duration.ofSeconds(60));
+        again.add("150", 3, T0.plusSeconds(1), bad, 9_000);
+        ErrorDocument redelivered = errorDocuments(again.seal()).get(0);
+        assertThat(redelivered.attemptEndingTimestamp()).isNotEqualTo(original.attemptEndingTimestamp());
+        assertThat(List.of(redelivered.shardId(), redelivered.sequenceNumber(), redelivered.subSequenceNumber()))
+                .isEqualTo(List.of(original.shardId(), original.sequenceNumber(), original.subSequenceNumber()));
+    }
+
     @Test
     void batchOfOnlyMalformedRecordsWritesNoDataObject() {
         ShardBatch b = batch(1 << 20, Duration.ofSeconds(60));

@@ -2,6 +2,7 @@ package io.sensorpipe.cli.pipeline;
 
 import io.sensorpipe.backtest.DetectionCounts;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;
 import java.io.BufferedReader;
@@ -42,9 +43,10 @@ public final class SinkCounts {
     }
 
     /**
-     * Archive lines ({@code lines}) and distinct readings in them ({@code distinct}, by sensorId and ts; a line
-     * that is not a reading counts by its text). The archive legitimately holds the stream's duplicates (a
-     * producer retry of a stored record), so {@code distinct} is what matches the produced count.
+     * Archive lines ({@code lines}) and distinct records in them ({@code distinct}; see {@link #identity}: a reading
+     * by sensorId and ts, an error line by the stream position the bridge writes into it). The archive legitimately
+     * holds the stream's duplicates (a producer retry of a stored record) and re-delivered copies, so
+     * {@code distinct} is what matches the produced count.
      */
     public record Archive(long lines, long distinct) {
         public long duplicates() {
@@ -165,12 +167,34 @@ public final class SinkCounts {
         }
     }
 
-    /** A reading's identity (sensorId, ts); a line that is not a reading is identified by its text. */
+    /**
+     * The identity an archive line is counted by, the same for every copy of one record (re-delivery, producer retry)
+     * and different for two records:
+     * <ul>
+     *   <li>a reading: (sensorId, ts), its natural key;</li>
+     *   <li>an error document with a stream position (the archive bridge adds {@code shardId}, {@code sequenceNumber},
+     *       {@code subSequenceNumber}): that position. The rest of the line is no identity: two identical rejected
+     *       records of one KPL aggregate or PutRecords call share rawData, arrival time and often the bridge's
+     *       millisecond, while a re-delivered copy has a later {@code attemptEndingTimestamp};</li>
+     *   <li>anything else, including the error documents Firehose writes in AWS (they carry no position): the line's
+     *       text. For those, identical rejected records in one aggregate still count once, as before the bridge
+     *       wrote positions.</li>
+     * </ul>
+     */
     static String identity(String line) {
         try {
             JsonNode n = ReadingCodec.MAPPER.readTree(line);
-            if (n != null && n.isObject() && n.path("sensorId").isTextual() && n.path("ts").isIntegralNumber()) {
-                return n.get("sensorId").asText() + '\u0000' + n.get("ts").asLong();
+            if (n != null && n.isObject()) {
+                if (n.path("sensorId").isTextual() && n.path("ts").isIntegralNumber()) {
+                    return n.get("sensorId").asText() + '\u0000' + n.get("ts").asLong();
+                }
+                JsonNode shard = n.path(ArchiveLayout.ERROR_SHARD_ID);
+                JsonNode sequence = n.path(ArchiveLayout.ERROR_SEQUENCE_NUMBER);
+                JsonNode subSequence = n.path(ArchiveLayout.ERROR_SUB_SEQUENCE_NUMBER);
+                if (n.has("rawData") && shard.isTextual() && sequence.isTextual() && subSequence.isIntegralNumber()) {
+                    return "position\u0000" + shard.asText() + '\u0000' + sequence.asText() + '\u0000'
+                            + subSequence.asLong();
+                }
             }
         } catch (IOException | RuntimeException e) {
             // not JSON: falls through to the line itself

@@ -73,4 +73,27 @@ class SinkCountsIT {
         assertThat(a.lines()).isEqualTo(4);
         assertThat(a.distinct()).isEqualTo(3);
     }
+
+    /** A processing-failed line as the archive bridge writes it: Firehose's fields, then the stream position. */
+    private static String bridgeErrorLine(long attemptEnding, String sequence, long subSequence) {
+        return "{\"attemptsMade\":1,\"arrivalTimestamp\":1000,\"errorCode\":\"Lambda.ProcessingFailedStatus\","
+                + "\"errorMessage\":\"empty record\",\"attemptEndingTimestamp\":" + attemptEnding + ",\"rawData\":\"\","
+                + "\"lambdaArn\":\"local:sensorpipe-archive-bridge\",\"shardId\":\"shardId-000000000000\","
+                + "\"sequenceNumber\":\"" + sequence + "\",\"subSequenceNumber\":" + subSequence + "}";
+    }
+
+    @Test
+    void identicalBadRecordsAreCountedEachAndARedeliveredOneOnce() throws Exception {
+        SinkCounts counts = new SinkCounts(aws.dynamo(), aws.s3(), aws.sqs());
+        String prefix = PREFIX + "e-";
+        String errors = "errors/processing-failed/year=2026/month=11/day=25/hour=13/";
+        // two empty records in one aggregate: the same text but for their sub-sequence numbers
+        put(errors + prefix + "1-2026-11-25-13-00-00-a.gz", bridgeErrorLine(2_000, "4960", 0),
+                bridgeErrorLine(2_000, "4960", 1));
+        // the second re-delivered into another object later: another attempt time, the same position
+        put(errors + prefix + "1-2026-11-25-13-00-05-b.gz", bridgeErrorLine(9_000, "4960", 1));
+        SinkCounts.Archive a = counts.archived(BUCKET, prefix, null);
+        assertThat(a.lines()).isEqualTo(3);
+        assertThat(a.distinct()).isEqualTo(2);
+    }
 }

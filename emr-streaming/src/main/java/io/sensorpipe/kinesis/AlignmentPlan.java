@@ -19,7 +19,10 @@ import java.util.Map;
  * <p>Shards that are finished (closed and read to the end) or idle (read to their tip) hold nobody back; a holding
  * shard whose position is not known yet (a new child, the first batch) freezes the ceiling where it was until its
  * first read tells where it stands. The shards at the minimum position are leaders: each may consume its next
- * record even past the ceiling, so reading always progresses (e.g. a KPL aggregate spanning more than the delay).
+ * record past the ceiling when that record starts inside it (a KPL aggregate spanning more than the delay). A
+ * record wholly past the ceiling is not consumed (it would move the watermark past the others' backlog); the task
+ * reports its event time as the shard's position instead, so progress holds: the ceiling is at least the minimum
+ * position + delay, and a shard's position only grows.
  */
 public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
     public static final long UNBOUNDED = Long.MAX_VALUE;

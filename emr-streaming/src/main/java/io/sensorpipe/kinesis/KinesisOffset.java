@@ -22,8 +22,8 @@ import org.apache.spark.sql.connector.read.streaming.Offset;
  * @param ceiling newest event time (ms) a task may consume: {@link Long#MAX_VALUE} when no shard holds the others,
  *                {@link Long#MIN_VALUE} while none has a known event-time position yet (tasks then only look)
  * @param floor   every record up to this event time must be consumed, even past the cap (see {@link AlignmentPlan})
- * @param leaders shards holding the oldest position: each may consume its next record even beyond the ceiling
- *                (a KPL aggregate spanning more than the watermark delay), so reading always progresses
+ * @param leaders shards holding the oldest position: each may consume its next record even when it ends beyond
+ *                the ceiling, if it starts by it (a KPL aggregate spanning more than the watermark delay)
  */
 public final class KinesisOffset extends Offset {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -173,7 +173,11 @@ public final class ShardBatchReader {
                 EventTimes.Span span = task.eventTimes().span(users, now);
                 boolean underCap = consumed.size() < task.maxRecords()
                         || (span != null && span.max() <= task.floor() && consumed.size() < HARD_CAP);
-                boolean inTime = span == null || span.max() <= task.ceiling() || (task.leader() && consumed.isEmpty());
+                // A leader may pass the ceiling only with a record that starts inside it (a KPL aggregate spanning
+                // more than the delay); a record wholly past it would pull the watermark ahead of the other shards'
+                // backlog. Stopping reports its time, and the next plan's ceiling reaches it.
+                boolean inTime = span == null || span.max() <= task.ceiling()
+                        || (task.leader() && consumed.isEmpty() && span.min() <= task.ceiling());
                 if (!underCap || !inTime) {
                     nextTs = span == null ? null : span.min();
                     nextSeq = rec.sequenceNumber();

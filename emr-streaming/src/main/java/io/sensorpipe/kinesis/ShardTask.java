@@ -4,8 +4,8 @@ import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
  * One task's work in plan {@code plan}: read shard {@code shardId} from {@code from}, consuming records whose
- * event times are at most {@code ceiling} ({@code leader}: the first record regardless), at most
- * {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed even past that cap
+ * event times are at most {@code ceiling} ({@code leader}: also a first record that only starts by the ceiling, a KPL
+ * aggregate), at most {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed even past that cap
  * (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard in the previous
  * plan (its read-ahead buffer is there), or null.
  */

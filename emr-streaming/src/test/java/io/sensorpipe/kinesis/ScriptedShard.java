@@ -1,6 +1,9 @@
 package io.sensorpipe.kinesis;
 
+import com.google.protobuf.ByteString;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
@@ -9,6 +12,8 @@ import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.kinesis.retrieval.AggregatorUtil;
+import software.amazon.kinesis.retrieval.kpl.Messages;
 
 /**
  * One shard behind the reader's {@link KinesisApi}, driving the pages Kinesis returns but kinesis-mock never does:
@@ -30,14 +35,41 @@ final class ScriptedShard implements KinesisApi {
     }
 
     ScriptedShard add(String json) {
+        return add(SdkBytes.fromUtf8String(json));
+    }
+
+    private ScriptedShard add(SdkBytes data) {
         String seq = BigInteger.valueOf(1000 + records.size() * 10L).toString();
-        records.add(Record.builder().sequenceNumber(seq).partitionKey("k").data(SdkBytes.fromUtf8String(json))
+        records.add(Record.builder().sequenceNumber(seq).partitionKey("k").data(data)
                 .approximateArrivalTimestamp(java.time.Instant.ofEpochSecond(records.size())).build());
         return this;
     }
 
     ScriptedShard reading(long ts) {
-        return add("{\"v\":1,\"sensorId\":\"s\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1}");
+        return add(json(ts));
+    }
+
+    private static String json(long ts) {
+        return "{\"v\":1,\"sensorId\":\"s\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1}";
+    }
+
+    /** One KPL aggregated record (magic, AggregatedRecord protobuf, MD5, as the KPL writes it) of readings at {@code ts}. */
+    ScriptedShard aggregate(long... ts) {
+        Messages.AggregatedRecord.Builder agg = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("k");
+        for (long t : ts) {
+            agg.addRecords(Messages.Record.newBuilder().setPartitionKeyIndex(0)
+                    .setData(ByteString.copyFromUtf8(json(t))));
+        }
+        byte[] body = agg.build().toByteArray();
+        byte[] md5;
+        try {
+            md5 = MessageDigest.getInstance("MD5").digest(body);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteBuffer out = ByteBuffer.allocate(AggregatorUtil.AGGREGATED_RECORD_MAGIC.length + body.length + md5.length);
+        out.put(AggregatorUtil.AGGREGATED_RECORD_MAGIC).put(body).put(md5);
+        return add(SdkBytes.fromByteArray(out.array()));
     }
 
     @Override

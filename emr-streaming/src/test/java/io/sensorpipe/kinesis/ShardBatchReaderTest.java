@@ -123,11 +123,53 @@ class ShardBatchReaderTest {
     }
 
     @Test
-    void aLeaderConsumesItsFirstRecordEvenPastTheCeilingSoReadingProgresses() {
-        ScriptedShard shard = new ScriptedShard("shard-0").reading(50_000).reading(51_000);
+    void aLeaderConsumesAnAggregateStartingInsideTheCeilingEvenWhenItEndsPastItSoReadingProgresses() {
+        ScriptedShard shard = new ScriptedShard("shard-0").aggregate(1_000, 50_000).reading(51_000);
         ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, 1_000, true, 100, true));
-        assertThat(out.records()).hasSize(1);
+        assertThat(out.records()).as("the aggregate's two user records").hasSize(2);
         assertThat(out.result().end().nextEventTime()).isEqualTo(51_000L);
+
+        ShardBatchReader.Output follower = read(shard, task(shard, ShardPosition.notStarted(), 2, 1_000, false, 100,
+                true));
+        assertThat(follower.records()).as("not a leader: the aggregate ends past the ceiling").isEmpty();
+        assertThat(follower.result().end().nextEventTime()).isEqualTo(1_000L);
+    }
+
+    @Test
+    void aLeaderDoesNotConsumeAFarFutureRecordInThisPlanAndTheFollowingPlanDoes() {
+        // The last task ended at a page edge at 20,000 without seeing the next record, an hour later (quiet stretch).
+        ScriptedShard shard = new ScriptedShard("shard-0").reading(20_000).reading(3_600_000);
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false, null, 20_000L, null,
+                false, 1_000, null, 0, 0);
+        ShardBatchReader.Output out = read(shard, task(shard, from, 1, 26_200, true, 100, true));
+        assertThat(out.records()).as("would pull the watermark an hour ahead of the other shards").isEmpty();
+        ShardPosition end = out.result().end();
+        assertThat(end.afterSequenceNumber()).isEqualTo(from.afterSequenceNumber());
+        assertThat(end.nextEventTime()).isEqualTo(3_600_000L);
+        assertThat(end.nextSequenceNumber()).isEqualTo(shard.records.get(1).sequenceNumber());
+
+        // While another shard has backlog, the next plan neither reaches the record nor gives this shard a task ...
+        ShardPosition backlog = new ShardPosition("1", false, 30_000L, 29_000L, "2", false, 500_000, null, 0, 0);
+        AlignmentPlan held = AlignmentPlan.of(java.util.Map.of("shard-0", end, "other", backlog), 6_200, 26_200, 100);
+        assertThat(held.ceiling()).isLessThan(3_600_000L);
+        assertThat(KinesisMicroBatchStream.planned(offset(held, end, backlog), "shard-0")).isFalse();
+
+        // ... and once this shard is the slowest, the plan's ceiling reaches the reported next event time.
+        ShardPosition idle = new ShardPosition("1", false, null, 3_000_000L, null, true, 0, null, 0, 0);
+        AlignmentPlan next = AlignmentPlan.of(java.util.Map.of("shard-0", end, "other", idle), 6_200, 26_200, 100);
+        assertThat(next.ceiling()).isGreaterThanOrEqualTo(3_600_000L);
+        assertThat(next.leaders()).containsExactly("shard-0");
+        assertThat(KinesisMicroBatchStream.planned(offset(next, end, idle), "shard-0")).isTrue();
+        ShardTask t = new ShardTask("s", shard.shardId, StartPosition.parse("TRIM_HORIZON"), end, 2, next.ceiling(),
+                next.floor(), true, 100, 0, new BatchMetadataStore(tmp.resolve("meta").toString()), TIMES, true);
+        ShardBatchReader.Output second = read(shard, t);
+        assertThat(bodies(second)).hasSize(1).first().asString().contains("\"ts\":3600000");
+        assertThat(second.result().end().lastEventTime()).isEqualTo(3_600_000L);
+    }
+
+    private static KinesisOffset offset(AlignmentPlan p, ShardPosition shard0, ShardPosition other) {
+        return new KinesisOffset("TRIM_HORIZON", 2, p.ceiling(), p.floor(), p.leaders(),
+                java.util.Map.of("shard-0", shard0, "other", other));
     }
 
     @Test

@@ -112,7 +112,9 @@ public final class ShardBatchReader {
             }
         }
         List<Record> consumed = new ArrayList<>();
-        String lastSeq = from.afterSequenceNumber();
+        // After a loss the lost position is never asked for again: "nothing consumed" means the trim horizon, so the
+        // next plan does not report the loss twice and a re-run does not look for a record that is gone.
+        String lastSeq = fromTrimHorizon ? null : from.afterSequenceNumber();
         Long lastTs = from.lastEventTime();
         Long firstTs = null;
         Long nextTs = null;
@@ -229,14 +231,11 @@ public final class ShardBatchReader {
             rps = consumed.size() * 1000.0 / (lastTs - firstTs);
         }
         boolean keepHint = !stopped && !finished && iterator != null && !NEED_ITERATOR.equals(iterator);
+        // Nothing consumed after a loss: seq null resumes at the start position, which is behind the lost record and
+        // so answers from the trim horizon (nextSeq, when seen, lets the next read detect a further trim).
         ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
                 stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
                 keepHint ? now : 0, rps);
-        if (fromTrimHorizon && lastSeq == null && !finished) {
-            // Nothing consumed after restarting at the trim horizon: the next plan must not retry the lost position.
-            end = new ShardPosition(null, false, end.nextEventTime(), end.lastEventTime(), null, end.idle(), behind,
-                    end.iterator(), end.iteratorAtMillis(), rps);
-        }
         List<KinesisClientRecord> users = Deaggregation.userRecords(consumed);
         ReadStats s = api.stats();
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,

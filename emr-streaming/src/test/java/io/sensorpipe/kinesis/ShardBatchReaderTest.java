@@ -219,6 +219,27 @@ class ShardBatchReaderTest {
     }
 
     @Test
+    void aLossWithNothingConsumedResumesAtTheTrimHorizonSoItIsReportedOnceAndItsRerunReplays() {
+        ScriptedShard shard = new ScriptedShard("shard-0").reading(1_000).reading(2_000).reading(50_000);
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false, null, 1_000L, null,
+                false, 1_000, null, 0, 0);
+        shard.trimmedBelow = 2; // the record after the position is gone; the horizon's first one is past the ceiling
+        ShardTask t = task(shard, from, 3, 10_000, false, 100, false);
+        ShardBatchReader.Output out = read(shard, t);
+        assertThat(out.records()).as("the marker only").hasSize(1);
+        assertThat(out.result().dataLoss()).contains("after sequence number " + from.afterSequenceNumber());
+        ShardPosition end = out.result().end();
+        assertThat(end.afterSequenceNumber()).as("not the trimmed position: it resumes at the trim horizon").isNull();
+        assertThat(end.nextSequenceNumber()).isEqualTo(shard.records.get(2).sequenceNumber());
+
+        assertThat(bodies(read(shard, t))).as("a re-run does not look for the trimmed record").isEqualTo(bodies(out));
+
+        ShardBatchReader.Output next = read(shard, task(shard, end, 4, 60_000, false, 100, true));
+        assertThat(next.result().dataLoss()).as("reported once, by the plan that found it").isNull();
+        assertThat(bodies(next)).hasSize(1).first().asString().contains("\"ts\":50000");
+    }
+
+    @Test
     void aSkippedRecordSeenBeforeIsDetectedAsDataLoss() {
         ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
         // The last read stopped before record 1 and saw it; Kinesis now starts past it (it answers from its horizon).

@@ -69,7 +69,7 @@ public final class ShardBatchReader {
         var stored = task.store().get(task.plan(), task.shardId());
         Output out;
         if (stored.isPresent()) {
-            out = new Output(replay(task, stored.get()), stored.get());
+            out = replayed(task, stored.get());
         } else {
             out = readFresh(task, calls0, bytes0, kin0, thr0);
         }
@@ -223,9 +223,8 @@ public final class ShardBatchReader {
             LOG.warn("shard {} of {} stopped at event time {} before the plan's floor {} ({} records, {} calls)",
                     task.shardId(), task.stream(), lastTs, task.floor(), consumed.size(), MAX_CALLS_PER_TASK);
         }
-        if (lossMessage != null && task.failOnDataLoss()) {
-            throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false to continue from "
-                    + "the trim horizon (the gap is counted and dead-lettered as DATA_LOSS).");
+        if (lossMessage != null) {
+            failIfAsked(task, lossMessage);
         }
         if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
             rps = consumed.size() * 1000.0 / (lastTs - firstTs);
@@ -249,11 +248,11 @@ public final class ShardBatchReader {
         }
         ShardBatchResult kept = task.store().putIfAbsent(task.plan(), task.shardId(), result);
         if (kept != result) { // another attempt stored first: return what it read
-            return new Output(replay(task, kept), kept);
+            return replayed(task, kept);
         }
         if (lossMessage != null) {
             LOG.warn("{} (continuing from the trim horizon: --fail-on-data-loss false)", lossMessage);
-            users.add(0, marker(task, lossMessage));
+            users.add(0, marker(task, lossMessage, 0));
         }
         return new Output(users, result);
     }
@@ -338,12 +337,20 @@ public final class ShardBatchReader {
                 + time + " up to " + lostTo + " are behind the stream's retention and were not read (" + why + ")";
     }
 
-    private static KinesisClientRecord marker(ShardTask task, String message) {
+    private static void failIfAsked(ShardTask task, String lossMessage) {
+        if (task.failOnDataLoss()) {
+            throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false to continue from "
+                    + "the trim horizon (the gap is counted and dead-lettered as DATA_LOSS).");
+        }
+    }
+
+    /** {@code sub}: 0 for the loss found by the first attempt, 1 for one found by a re-run (distinct rows). */
+    private static KinesisClientRecord marker(ShardTask task, String message, int sub) {
         String json = "{\"" + DATA_LOSS_FIELD + "\":" + io.sensorpipe.schema.ReadingCodec.toJson(message)
                 + ",\"shardId\":" + io.sensorpipe.schema.ReadingCodec.toJson(task.shardId()) + "}";
         return KinesisClientRecord.builder().data(java.nio.ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)))
                 .partitionKey(task.shardId())
-                .sequenceNumber("DATA_LOSS-" + task.plan() + "-" + task.shardId()).subSequenceNumber(0)
+                .sequenceNumber("DATA_LOSS-" + task.plan() + "-" + task.shardId()).subSequenceNumber(sub)
                 .approximateArrivalTimestamp(Instant.ofEpochMilli(0)).build();
     }
 
@@ -362,47 +369,111 @@ public final class ShardBatchReader {
 
     // ---- re-run of a stored plan
 
-    private List<KinesisClientRecord> replay(ShardTask task, ShardBatchResult stored) {
+    private Output replayed(ShardTask task, ShardBatchResult stored) {
         List<KinesisClientRecord> users = new ArrayList<>();
+        String loss = replay(task, stored, users);
+        if (loss == null) {
+            return new Output(users, stored);
+        }
+        failIfAsked(task, loss);
+        LOG.warn("{} (re-run continues with what survives: --fail-on-data-loss false)", loss);
+        users.add(stored.dataLoss() == null ? 0 : 1, marker(task, loss, 1));
+        // The end is unchanged (the next plan starts there); the loss is reported with this attempt's result.
+        String both = stored.dataLoss() == null ? loss : stored.dataLoss() + "; " + loss;
+        return new Output(users, new ShardBatchResult(stored.end(), stored.fromTrimHorizon(), both,
+                users.size(), stored.kinesisRecords(), stored.bytes(), stored.getRecordsCalls(), stored.throttles(),
+                stored.location()));
+    }
+
+    /**
+     * Adds the stored range's user records to {@code users} (the stored loss marker first); returns a loss message
+     * when records of the range were trimmed since the first attempt (they never change otherwise: fewer user
+     * records than stored, or the stored end is gone), else null.
+     */
+    private String replay(ShardTask task, ShardBatchResult stored, List<KinesisClientRecord> users) {
         if (stored.dataLoss() != null) {
-            users.add(marker(task, stored.dataLoss()));
+            users.add(marker(task, stored.dataLoss(), 0));
         }
         String endSeq = stored.end().afterSequenceNumber();
         String fromSeq = stored.fromTrimHorizon() ? null : task.from().afterSequenceNumber();
         if (endSeq == null || endSeq.equals(fromSeq)) {
-            return users;
+            return null;
         }
         BigInteger end = seq(endSeq);
         List<Record> out = new ArrayList<>();
-        String iterator = stored.fromTrimHorizon() ? trimHorizon(task)
-                : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), fromSeq));
+        boolean atHorizon = stored.fromTrimHorizon();
+        String why = null;
+        String iterator;
+        try {
+            iterator = atHorizon ? trimHorizon(task)
+                    : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), fromSeq));
+        } catch (KinesisApi.PositionLostException e) {
+            why = e.getMessage();
+            atHorizon = true;
+            iterator = trimHorizonOrNull(task);
+        }
+        boolean reached = false;
+        boolean past = false;
         int emptyAfterCalls = 0;
         while (iterator != null && emptyAfterCalls < 200) {
             GetRecordsResponse r = api.getRecords(task.stream(), task.shardId(), iterator, 10_000);
             if (r == null) {
-                String after = out.isEmpty() ? fromSeq : out.get(out.size() - 1).sequenceNumber();
-                iterator = after == null && stored.fromTrimHorizon() ? trimHorizon(task)
-                        : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), after));
+                String after = out.isEmpty() ? (atHorizon ? null : fromSeq) : out.get(out.size() - 1).sequenceNumber();
+                try {
+                    iterator = after == null && atHorizon ? trimHorizon(task)
+                            : api.shardIterator(task.start().iteratorRequest(task.stream(), task.shardId(), after));
+                } catch (KinesisApi.PositionLostException e) {
+                    why = e.getMessage();
+                    atHorizon = true;
+                    out.clear(); // trimmed while re-running: count from what the trim horizon still has
+                    iterator = trimHorizonOrNull(task);
+                }
                 continue;
             }
             for (Record rec : r.records()) {
                 if (seq(rec.sequenceNumber()).compareTo(end) > 0) {
-                    iterator = null;
+                    past = true;
                     break;
                 }
                 out.add(rec);
                 if (rec.sequenceNumber().equals(endSeq)) {
-                    users.addAll(Deaggregation.userRecords(out));
-                    return users;
+                    reached = true;
+                    break;
                 }
             }
-            if (iterator != null) {
-                iterator = r.nextShardIterator();
-                emptyAfterCalls = r.records().isEmpty() ? emptyAfterCalls + 1 : 0;
+            if (reached || past) {
+                break;
             }
+            if (r.records().isEmpty() && Long.valueOf(0).equals(r.millisBehindLatest())) {
+                break; // at the tip without the stored end: it was trimmed, and all after it
+            }
+            iterator = r.nextShardIterator();
+            emptyAfterCalls = r.records().isEmpty() ? emptyAfterCalls + 1 : 0;
         }
-        throw new IllegalStateException("re-running plan " + task.plan() + " on shard " + task.shardId() + " of "
-                + task.stream() + ": sequence number " + endSeq + " stored by its first attempt was not reached (read "
-                + out.size() + " records); was it trimmed by retention? The checkpoint cannot be replayed exactly.");
+        List<KinesisClientRecord> survivors = Deaggregation.userRecords(out);
+        users.addAll(survivors);
+        long expected = stored.userRecords() - (stored.dataLoss() == null ? 0 : 1);
+        if (reached && survivors.size() >= expected) {
+            return null;
+        }
+        if (!reached && !past && iterator != null && emptyAfterCalls >= 200) {
+            throw new IllegalStateException("re-running plan " + task.plan() + " on shard " + task.shardId() + " of "
+                    + task.stream() + ": sequence number " + endSeq + " stored by its first attempt was not reached "
+                    + "(read " + out.size() + " records); the checkpoint cannot be replayed exactly.");
+        }
+        String to = out.isEmpty() ? "the batch's stored end (sequence number " + endSeq + ")"
+                : "sequence number " + out.get(0).sequenceNumber();
+        return lossMessage(task, null, to, "re-running plan " + task.plan() + ": " + (expected - survivors.size())
+                + " of its " + expected + " records were trimmed since its first attempt"
+                + (why == null ? "" : " (" + why + ")"));
+    }
+
+    /** The trim horizon's iterator, or null when the shard itself expired from the stream. */
+    private String trimHorizonOrNull(ShardTask task) {
+        try {
+            return trimHorizon(task);
+        } catch (KinesisApi.PositionLostException gone) {
+            return null;
+        }
     }
 }

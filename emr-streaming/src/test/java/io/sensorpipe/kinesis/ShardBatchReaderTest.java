@@ -240,6 +240,33 @@ class ShardBatchReaderTest {
     }
 
     @Test
+    void aRerunWhoseRecordsWereTrimmedSinceFailsNamingTheFlagOrEmitsTheLossAndWhatSurvives() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c").add("d").add("e");
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        ShardBatchReader.Output first = read(shard, task(shard, from, 5, AlignmentPlan.UNBOUNDED, false, 100, true));
+        assertThat(bodies(first)).containsExactly("b", "c", "d", "e");
+
+        shard.trimmedBelow = 3; // kill -9, then down past the retention: b and c are gone
+        assertThatThrownBy(() -> read(shard, task(shard, from, 5, AlignmentPlan.UNBOUNDED, false, 100, true)))
+                .hasMessageContaining("data loss on shard shard-0 of stream s")
+                .hasMessageContaining("re-running plan 5: 2 of its 4 records were trimmed")
+                .hasMessageContaining("--fail-on-data-loss false");
+        ShardBatchReader.Output rerun = read(shard, task(shard, from, 5, AlignmentPlan.UNBOUNDED, false, 100, false));
+        assertThat(bodies(rerun)).hasSize(3).endsWith("d", "e");
+        assertThat(body(rerun.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD);
+        assertThat(rerun.result().dataLoss()).contains("up to sequence number " + shard.records.get(3).sequenceNumber());
+        assertThat(rerun.result().end()).as("the next plan still starts at the stored end")
+                .isEqualTo(first.result().end());
+
+        shard.trimmedBelow = 5; // the whole range, the stored end included: the trim horizon is the tip
+        ShardBatchReader.Output gone = read(shard, task(shard, from, 5, AlignmentPlan.UNBOUNDED, false, 100, false));
+        assertThat(gone.records()).as("the marker only").hasSize(1);
+        assertThat(gone.result().dataLoss()).contains("4 of its 4 records");
+        shard.add("f"); // ... or the horizon's first record is past the stored end
+        assertThat(read(shard, task(shard, from, 5, AlignmentPlan.UNBOUNDED, false, 100, false)).records()).hasSize(1);
+    }
+
+    @Test
     void aSkippedRecordSeenBeforeIsDetectedAsDataLoss() {
         ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
         // The last read stopped before record 1 and saw it; Kinesis now starts past it (it answers from its horizon).

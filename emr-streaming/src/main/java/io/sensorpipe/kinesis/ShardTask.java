@@ -5,9 +5,9 @@ import org.apache.spark.sql.connector.read.InputPartition;
 /**
  * One task's work in plan {@code plan}: read shard {@code shardId} from {@code from}, consuming records whose
  * event times are at most {@code ceiling} ({@code leader}: also a first record that only starts by the ceiling, a KPL
- * aggregate), at most {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed even past that cap
- * (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard in the previous
- * plan (its read-ahead buffer is there), or null.
+ * aggregate), at most {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed
+ * even past that cap (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard
+ * in the previous plan (its read-ahead buffer is there), or null.
  */
 public record ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan,
                         long ceiling, long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs,

@@ -53,7 +53,7 @@ final class ScriptedShard implements KinesisApi {
         return "{\"v\":1,\"sensorId\":\"s\",\"type\":\"t\",\"ts\":" + ts + ",\"value\":1}";
     }
 
-    /** One KPL aggregated record (magic, AggregatedRecord protobuf, MD5, as the KPL writes it) of readings at {@code ts}. */
+    /** One KPL aggregated record (magic, AggregatedRecord protobuf, MD5: as the KPL writes it) of readings at ts. */
     ScriptedShard aggregate(long... ts) {
         Messages.AggregatedRecord.Builder agg = Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("k");
         for (long t : ts) {

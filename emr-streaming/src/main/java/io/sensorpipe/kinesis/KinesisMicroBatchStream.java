@@ -92,8 +92,12 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     @Override
     public Offset initialOffset() {
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
-        return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, AlignmentPlan.LOOK_ONLY, List.of(),
-                discover(Map.of(), listing(true).shards()));
+        Map<String, ShardPosition> shards = discover(Map.of(), listing(true).shards());
+        if ("AT_TIMESTAMP".equals(start.type())) {
+            // Only these shards' first records can show records lost between an old start and the trim horizon.
+            shards.replaceAll((id, p) -> ShardPosition.atQueryStart());
+        }
+        return new KinesisOffset(start.spec(), 0, AlignmentPlan.LOOK_ONLY, AlignmentPlan.LOOK_ONLY, List.of(), shards);
     }
 
     @Override

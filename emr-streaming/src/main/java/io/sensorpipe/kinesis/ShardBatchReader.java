@@ -160,7 +160,7 @@ public final class ShardBatchReader {
                 Record rec = page.get(i);
                 if (!firstChecked) {
                     firstChecked = true;
-                    if (from.afterSequenceNumber() == null && from.nextSequenceNumber() == null) {
+                    if (from.startCheck() && from.afterSequenceNumber() == null) {
                         lossMessage = startBehindRetention(task, rec, now);
                     }
                     String expected = from.nextSequenceNumber();
@@ -234,7 +234,7 @@ public final class ShardBatchReader {
         // so answers from the trim horizon (nextSeq, when seen, lets the next read detect a further trim).
         ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
                 stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
-                keepHint ? now : 0, rps);
+                keepHint ? now : 0, rps, from.startCheck() && !firstChecked && !idle && !finished);
         List<KinesisClientRecord> users = Deaggregation.userRecords(consumed);
         ReadStats s = api.stats();
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,
@@ -270,7 +270,9 @@ public final class ShardBatchReader {
      * retention (and the stream already existed then), Kinesis silently starts at its trim horizon, and whatever
      * the shard held between the timestamp and the horizon is gone. That is a (possible) data loss like a trimmed
      * sequence number, handled by the same rule: Kinesis cannot say whether records were there (the Kafka source's
-     * failOnDataLoss is the same "possibly lost"). Null when nothing can have been lost.
+     * failOnDataLoss is the same "possibly lost"). Null when nothing can have been lost. Asked only at the first
+     * record of a shard listed at the query start ({@link ShardPosition#startCheck()}): judged later (a shard idle
+     * for longer than the retention, a child shard), the old start would report a loss that is none.
      */
     private String startBehindRetention(ShardTask task, Record first, long now) {
         if (!"AT_TIMESTAMP".equals(task.start().type())) {

@@ -1,5 +1,6 @@
 package io.sensorpipe.kinesis;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -25,6 +26,10 @@ import java.io.Serializable;
  * @param iteratorAtMillis    when {@code iterator} was returned
  * @param recordsPerSecond    Kinesis records per second of event time seen on this shard: sizes GetRecords pages so
  *                            that a read stopping at the ceiling fetches little it does not consume
+ * @param startCheck          the shard existed when a query with an AT_TIMESTAMP start started and has neither
+ *                            returned a record nor been read to its tip since: its first record is checked against
+ *                            the retention (later, an old start would look like a loss that is none). Written only
+ *                            when true, so other positions keep the earlier format
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
@@ -36,7 +41,20 @@ public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
                             @JsonProperty("behind") long millisBehindLatest,
                             @JsonProperty("it") String iterator,
                             @JsonProperty("itAt") long iteratorAtMillis,
-                            @JsonProperty("rps") double recordsPerSecond) implements Serializable {
+                            @JsonProperty("rps") double recordsPerSecond,
+                            @JsonProperty("startCheck") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+                            boolean startCheck) implements Serializable {
+
+    @JsonCreator
+    public ShardPosition {
+    }
+
+    public ShardPosition(String afterSequenceNumber, boolean finished, Long nextEventTime, Long lastEventTime,
+                         String nextSequenceNumber, boolean idle, long millisBehindLatest, String iterator,
+                         long iteratorAtMillis, double recordsPerSecond) {
+        this(afterSequenceNumber, finished, nextEventTime, lastEventTime, nextSequenceNumber, idle, millisBehindLatest,
+                iterator, iteratorAtMillis, recordsPerSecond, false);
+    }
 
     public ShardPosition(String afterSequenceNumber, boolean finished) {
         this(afterSequenceNumber, finished, null, null, null, false, -1, null, 0, 0);
@@ -44,6 +62,11 @@ public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
 
     public static ShardPosition notStarted() {
         return new ShardPosition(null, false);
+    }
+
+    /** A shard listed when a query with an AT_TIMESTAMP start starts: see {@code startCheck}. */
+    public static ShardPosition atQueryStart() {
+        return new ShardPosition(null, false, null, null, null, false, -1, null, 0, 0, true);
     }
 
     /**

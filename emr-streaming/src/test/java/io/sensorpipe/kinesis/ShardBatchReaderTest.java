@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /** The executor's read of one shard in one plan, on scripted pages (those kinesis-mock never returns). */
@@ -346,7 +347,7 @@ class ShardBatchReaderTest {
 
     private ShardTask atTimestamp(ScriptedShard shard, long timestamp, boolean failOnLoss) {
         return new ShardTask("s", shard.shardId, StartPosition.parse("AT_TIMESTAMP:" + timestamp),
-                ShardPosition.notStarted(), ++plans, AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
+                ShardPosition.atQueryStart(), ++plans, AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
                 new BatchMetadataStore(tmp.resolve("meta-at").toString()), TIMES, failOnLoss);
     }
 
@@ -377,5 +378,60 @@ class ShardBatchReaderTest {
         ShardBatchReader.Output beforeCreation = read(shard, atTimestamp(shard, 1_000, true));
         assertThat(beforeCreation.result().dataLoss()).as("nothing existed before the stream").isNull();
         assertThat(bodies(beforeCreation)).containsExactly("b", "c");
+    }
+
+    @Test
+    void onlyTheShardsListedAtAnAtTimestampStartAreCheckedAgainstTheRetention() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        java.util.function.Function<String, KinesisOffset> initial = position -> (KinesisOffset)
+                new KinesisMicroBatchStream(KinesisSourceOptions.from(java.util.Map.of("streamName", "s",
+                        "initialPosition", position)), shard,
+                        new BatchMetadataStore(tmp.resolve("meta-" + position).toString())).initialOffset();
+        assertThat(initial.apply("latest").shards().get("shard-0").startCheck()).isTrue();
+        assertThat(initial.apply("trim_horizon").shards().get("shard-0").startCheck()).isFalse();
+
+        Shard parent = Shard.builder().shardId("p").build();
+        Shard child = Shard.builder().shardId("c").parentShardId("p").build();
+        assertThat(KinesisMicroBatchStream.discover(java.util.Map.of("p", new ShardPosition("9", true)),
+                List.of(parent, child)).get("c").startCheck()).as("a child created later").isFalse();
+
+        String written = new KinesisOffset("AT_TIMESTAMP:0", java.util.Map.of("a", ShardPosition.atQueryStart(),
+                "b", ShardPosition.notStarted())).json();
+        assertThat(written).contains("\"a\":{\"finished\":false,\"idle\":false,\"behind\":-1,\"itAt\":0,\"rps\":0.0,"
+                + "\"startCheck\":true}").contains("\"b\":{\"finished\":false,\"idle\":false,\"behind\":-1,"
+                + "\"itAt\":0,\"rps\":0.0}");
+        assertThat(KinesisOffset.fromJson(written).shards().get("a").startCheck()).isTrue();
+    }
+
+    @Test
+    void aShardIdleForLongerThanTheRetentionAfterAnAtTimestampStartIsNoLossAtItsFirstRecord() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        shard.retention = new KinesisApi.Retention(3_600_000L, NOW - 1_800_000); // 1 h; created 30 min before NOW
+        ShardBatchReader.Output first = read(shard, atTimestamp(shard, 0, true));
+        assertThat(first.result().dataLoss()).isNull();
+        ShardPosition idle = first.result().end();
+        assertThat(idle.idle()).isTrue();
+        assertThat(idle.startCheck()).as("read to its tip: nothing was before it").isFalse();
+
+        shard.add("a"); // two hours later, past the retention counted from the start
+        ShardTask later = new ShardTask("s", shard.shardId, StartPosition.parse("AT_TIMESTAMP:0"), idle, ++plans,
+                AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
+                new BatchMetadataStore(tmp.resolve("meta-at").toString()), TIMES, true);
+        ShardBatchReader.Output out = new ShardBatchReader(shard, () -> NOW + 7_200_000).read(later);
+        assertThat(out.result().dataLoss()).isNull();
+        assertThat(bodies(out)).containsExactly("a");
+    }
+
+    @Test
+    void aChildShardFirstReadLongAfterAnAtTimestampStartIsNoLoss() {
+        ScriptedShard child = new ScriptedShard("shard-1").add("a").add("b");
+        child.retention = new KinesisApi.Retention(3_600_000L, 0); // NOW is 2.8 h after the start at 0
+        ShardTask t = new ShardTask("s", child.shardId, StartPosition.parse("AT_TIMESTAMP:0"),
+                ShardPosition.notStarted(), ++plans, AlignmentPlan.UNBOUNDED, AlignmentPlan.LOOK_ONLY, false, 100, 0,
+                new BatchMetadataStore(tmp.resolve("meta-at").toString()), TIMES, true);
+        ShardBatchReader.Output out = read(child, t);
+        assertThat(out.result().dataLoss()).isNull();
+        assertThat(bodies(out)).containsExactly("a", "b");
+        assertThat(child.calls).as("no DescribeStreamSummary").noneMatch(c -> c.startsWith("DescribeStreamSummary"));
     }
 }

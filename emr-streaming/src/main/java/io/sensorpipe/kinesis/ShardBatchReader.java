@@ -398,7 +398,9 @@ public final class ShardBatchReader {
         }
         String endSeq = stored.end().afterSequenceNumber();
         String fromSeq = stored.fromTrimHorizon() ? null : task.from().afterSequenceNumber();
-        if (endSeq == null || endSeq.equals(fromSeq)) {
+        long expected = stored.userRecords() - (stored.dataLoss() == null ? 0 : 1);
+        // expected 0 with an end: stored before the trim-horizon fix, the lost position kept as end; nothing to read.
+        if (endSeq == null || endSeq.equals(fromSeq) || expected <= 0) {
             return null;
         }
         BigInteger end = seq(endSeq);
@@ -454,7 +456,6 @@ public final class ShardBatchReader {
         }
         List<KinesisClientRecord> survivors = Deaggregation.userRecords(out);
         users.addAll(survivors);
-        long expected = stored.userRecords() - (stored.dataLoss() == null ? 0 : 1);
         if (reached && survivors.size() >= expected) {
             return null;
         }

@@ -241,6 +241,20 @@ class ShardBatchReaderTest {
     }
 
     @Test
+    void aRerunOfABatchStoredWithTheLostPositionAsItsEndEmitsItsMarkerOnly() {
+        // What the reader stored before the trim-horizon fix: nothing consumed, the trimmed position kept as end.
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c");
+        shard.trimmedBelow = 2;
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        ShardTask t = task(shard, from, 6, 10_000, false, 100, true);
+        t.store().putIfAbsent(6, shard.shardId, new ShardBatchResult(from, true, "data loss on shard shard-0", 1, 1,
+                10, 1, 0));
+        ShardBatchReader.Output rerun = read(shard, t);
+        assertThat(rerun.records()).hasSize(1);
+        assertThat(body(rerun.records().get(0))).contains(ShardBatchReader.DATA_LOSS_FIELD);
+    }
+
+    @Test
     void aRerunWhoseRecordsWereTrimmedSinceFailsNamingTheFlagOrEmitsTheLossAndWhatSurvives() {
         ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b").add("c").add("d").add("e");
         ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);

@@ -84,8 +84,8 @@ public final class ShardBatchReader {
         String lossMessage = null;
         boolean fromTrimHorizon = false;
         String iterator;
-        ReadAheadBuffer.Entry buffered = buffer.take(task.stream(), task.shardId(), bufferPosition(task,
-                from.afterSequenceNumber()), now);
+        String key = bufferPosition(task, from, from.afterSequenceNumber());
+        ReadAheadBuffer.Entry buffered = key == null ? null : buffer.take(task.stream(), task.shardId(), key, now);
         GetRecordsResponse bufferedPage = null;
         if (buffered != null) {
             // Served from what the previous task of this shard fetched past its stop: no call for these records.
@@ -240,11 +240,12 @@ public final class ShardBatchReader {
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,
                 users.size() + (lossMessage == null ? 0 : 1), s.records() - kin0, s.bytes() - bytes0,
                 s.getRecordsCalls() - calls0, s.throttles() - thr0, executorLocation());
-        if (stopped && lossMessage == null && !fromTrimHorizon) {
+        String leftoverKey = bufferPosition(task, from, lastSeq);
+        if (stopped && lossMessage == null && !fromTrimHorizon && leftoverKey != null) {
             // Keyed by the last consumed record: valid for whichever task starts there next (records never change).
             boolean known = !NEED_ITERATOR.equals(leftoverIterator);
-            buffer.put(task.stream(), task.shardId(), bufferPosition(task, lastSeq), leftover,
-                    known ? leftoverIterator : null, known, leftoverAt, behind);
+            buffer.put(task.stream(), task.shardId(), leftoverKey, leftover, known ? leftoverIterator : null, known,
+                    leftoverAt, behind);
         }
         ShardBatchResult kept = task.store().putIfAbsent(task.plan(), task.shardId(), result);
         if (kept != result) { // another attempt stored first: return what it read
@@ -261,8 +262,13 @@ public final class ShardBatchReader {
      * The buffer's key for a position: the last consumed sequence number, or before the first record the start
      * position (TRIM_HORIZON or a fixed AT_TIMESTAMP, LATEST included: it is fixed when the query starts).
      */
-    private static String bufferPosition(ShardTask task, String afterSequenceNumber) {
-        return afterSequenceNumber != null ? afterSequenceNumber : "start " + task.start().spec();
+    private static String bufferPosition(ShardTask task, ShardPosition from, String afterSequenceNumber) {
+        if (afterSequenceNumber != null) {
+            return afterSequenceNumber;
+        }
+        // No sequence number after records were read: the trim horizon after a loss, which moves; a "start" entry
+        // left by an earlier task would serve records this shard has consumed since. Not buffered.
+        return from.lastEventTime() == null ? "start " + task.start().spec() : null;
     }
 
     /**

@@ -322,6 +322,28 @@ class ShardBatchReaderTest {
     }
 
     @Test
+    void aTaskThatStopsBeforeItsFirstRecordAfterALossLeavesNothingInTheBuffer() {
+        ScriptedShard shard = new ScriptedShard("shard-0");
+        for (int i = 0; i < 10; i++) {
+            shard.reading(10_000 + i * 1_000L);
+        }
+        ReadAheadBuffer buffer = new ReadAheadBuffer(100, 1 << 20, 1 << 20);
+        ShardBatchReader reader = new ShardBatchReader(shard, () -> NOW, buffer);
+        // never read: the start position is one place on the shard, and what was fetched past the stop is kept
+        reader.read(task(shard, ShardPosition.notStarted(), 1, 5_000, false, 100, true));
+        assertThat(buffer.size()).isEqualTo(1);
+
+        // read before, then lost: no sequence number again, but the trim horizon moves, so an entry keyed "start"
+        // could later serve records this shard has consumed since
+        ReadAheadBuffer afterLoss = new ReadAheadBuffer(100, 1 << 20, 1 << 20);
+        ShardPosition resumed = new ShardPosition(null, false, null, 9_000L, null, false, 1_000, null, 0, 0);
+        ShardBatchReader.Output out = new ShardBatchReader(shard, () -> NOW, afterLoss)
+                .read(task(shard, resumed, 2, 5_000, false, 100, true));
+        assertThat(out.records()).isEmpty();
+        assertThat(afterLoss.size()).isZero();
+    }
+
+    @Test
     void aReplayReadsItsStoredRangeFromKinesisNotFromTheBuffer() {
         ScriptedShard shard = new ScriptedShard("shard-0");
         for (int i = 0; i < 10; i++) {

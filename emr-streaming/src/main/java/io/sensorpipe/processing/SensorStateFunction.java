@@ -1,5 +1,6 @@
 package io.sensorpipe.processing;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
@@ -154,7 +155,8 @@ public final class SensorStateFunction
                 acceptedAny |= accepted == SensorWindowState.Acceptance.ACCEPTED;
                 if (accepted == SensorWindowState.Acceptance.LATE) {
                     out.add(JobOutput.deadLetter(JobOutput.LATE, p, i, JobOutput.LATE,
-                            "window of ts " + ts[i] + " closed (watermark " + watermark + ")", batchTime));
+                            "window of ts " + ts[i] + " closed (watermark " + watermark + "): the reading came later than "
+                                    + JobOptions.WATERMARK + " allows", batchTime));
                 } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
                     // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
                     out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,

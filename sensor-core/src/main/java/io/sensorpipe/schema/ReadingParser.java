@@ -2,6 +2,7 @@ package io.sensorpipe.schema;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.contract.JobOptions;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -51,7 +52,7 @@ public final class ReadingParser {
 
     public ParseResult parse(byte[] raw) {
         if (raw == null || raw.length == 0) {
-            return ParseResult.reject(RejectReason.MALFORMED_JSON, "empty record");
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, "empty record: send one reading as a JSON object");
         }
         if (raw.length > MAX_RECORD_BYTES) {
             return ParseResult.reject(RejectReason.OVERSIZED,
@@ -121,7 +122,15 @@ public final class ReadingParser {
         if (missing(ts)) {
             return missingField("ts");
         }
-        if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+        if (ts.isNumber() && !ts.canConvertToLong()) {
+            return ParseResult.reject(RejectReason.INVALID_VALUE, "field 'ts' " + clip(ts.asText())
+                    + " is beyond the range of epoch milliseconds");
+        }
+        if (ts.isFloatingPointNumber()) {
+            return ParseResult.reject(RejectReason.WRONG_TYPE, "field 'ts' must be an integer (epoch milliseconds), got "
+                    + clip(ts.asText()) + ": drop the fraction");
+        }
+        if (!ts.isIntegralNumber()) {
             return wrongType("ts", "an integer (epoch milliseconds)", ts);
         }
         JsonNode value = node.get("value");
@@ -133,19 +142,23 @@ public final class ReadingParser {
         }
         double val = value.asDouble();
         if (!Double.isFinite(val)) {
-            return ParseResult.reject(RejectReason.NON_FINITE_VALUE, "field 'value' is not finite: " + value.asText());
+            return ParseResult.reject(RejectReason.NON_FINITE_VALUE, "field 'value' is not finite: " + clip(value.asText()));
         }
         if (Math.abs(val) > Float.MAX_VALUE) {
             // The anomaly model (RCF) stores floats: a larger value becomes Infinity there and NaN-poisons the model.
-            return ParseResult.reject(RejectReason.INVALID_VALUE, "field 'value' " + value.asText()
+            return ParseResult.reject(RejectReason.INVALID_VALUE, "field 'value' " + clip(value.asText())
                     + " is outside the supported range [-" + Float.MAX_VALUE + ", " + Float.MAX_VALUE + "]");
         }
         long eventTime = ts.asLong();
         long now = clockMillis.getAsLong();
         if (eventTime < now - maxPastMillis || eventTime > now + maxFutureMillis) {
+            String hint = eventTime > 0 && eventTime < now / 100
+                    ? ": it looks like seconds, send epoch milliseconds"
+                    : eventTime > now ? ": check the sensor's clock (the job allows " + JobOptions.MAX_FUTURE_SKEW
+                            + " ahead)" : ": too old to window (replay older data with the backtest)";
             return ParseResult.reject(RejectReason.TIMESTAMP_OUT_OF_RANGE,
                     "field 'ts' " + eventTime + " is outside [now-" + maxPastMillis + "ms, now+" + maxFutureMillis
-                            + "ms] (now=" + now + ")");
+                            + "ms] (now=" + now + ")" + hint);
         }
         return ParseResult.ok(new Reading(v.asInt(), node.get("sensorId").asText(), node.get("type").asText(),
                 textOrEmpty(node, "site"), eventTime, val, textOrEmpty(node, "unit")));
@@ -218,6 +231,11 @@ public final class ReadingParser {
             }
         }
         return true;
+    }
+
+    /** A value as the message quotes it: a 400-digit number is not repeated whole. */
+    private static String clip(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 20) + "…(" + text.length() + " characters)";
     }
 
     private static String firstLine(String s) {

@@ -135,4 +135,25 @@ class ReadingParserTest {
         assertThat(result.reason()).isEqualTo(RejectReason.INVALID_VALUE);
         assertThat(result.message()).contains("'v'");
     }
+
+    @Test
+    void timestampMessagesSayHowToFixTheReading() {
+        assertThat(parse(reading(NOW / 1000)).message()).as("seconds").contains("looks like seconds");
+        assertThat(parse(reading(NOW + Duration.ofDays(3).toMillis())).message()).contains("--max-future-skew");
+        ParseResult fraction = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":1.7e12,\"value\":1}");
+        assertThat(fraction.reason()).isEqualTo(RejectReason.WRONG_TYPE);
+        assertThat(fraction.message()).contains("drop the fraction");
+        ParseResult huge = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":99999999999999999999,\"value\":1}");
+        assertThat(huge.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(huge.message()).contains("beyond the range of epoch milliseconds");
+    }
+
+    @Test
+    void aHugeNumberIsNotRepeatedWholeInTheMessage() {
+        String digits = "9".repeat(400);
+        ParseResult result = parse("{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"ts\":" + NOW + ",\"value\":"
+                + digits + "}");
+        assertThat(result.isValid()).isFalse();
+        assertThat(result.message()).hasSizeLessThan(200).contains("400 characters");
+    }
 }

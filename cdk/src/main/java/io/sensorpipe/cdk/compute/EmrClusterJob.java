@@ -101,7 +101,10 @@ public final class EmrClusterJob extends Construct {
                 .securityConfiguration(security.getRef())
                 .visibleToAllUsers(true)
                 .ebsRootVolumeSize(32)
-                .stepConcurrencyLevel(1)
+                // the streaming step plus one more (an archive reprocessing): at 1 that step would wait behind the
+                // endless streaming step, then run first at its next restart and hold the job back (the deployer and
+                // the supervisor keep the streaming job itself to one step)
+                .stepConcurrencyLevel(2)
                 .instances(CfnCluster.JobFlowInstancesConfigProperty.builder()
                         .ec2SubnetId(network.firstJobSubnetId())
                         .emrManagedMasterSecurityGroup(primarySg.getSecurityGroupId())

@@ -115,7 +115,7 @@ public final class JobLifecycle extends Construct {
                     + ":/applications/" + target.serverlessApplicationId();
             role.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
                     .actions(List.of("emr-serverless:StartJobRun", "emr-serverless:GetJobRun", "emr-serverless:CancelJobRun",
-                            "emr-serverless:ListJobRuns", "emr-serverless:TagResource"))
+                            "emr-serverless:ListJobRuns"))
                     .resources(List.of(applicationArn, applicationArn + "/jobruns/*"))
                     .build());
             role.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)

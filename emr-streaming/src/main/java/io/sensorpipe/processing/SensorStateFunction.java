@@ -124,11 +124,11 @@ public final class SensorStateFunction
                 out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
                 if (e instanceof WindowStateCodec.WindowSizeChanged && s.getScorer() != null) {
                     // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
-                    // the new ones as anomalies. A re-run of this batch resets it again, so its files can go now.
+                    // the new ones as anomalies. Its files stay (the committed row still names them, e.g. for a
+                    // rollback of the flag); they go with the checkpoint.
                     String reason = "window size changed: the model learned " + e.getMessage();
                     LOG.warn("sensor {}: {}; a fresh model starts its warm-up", key, reason);
                     out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
-                    models.forget(key, s.getScorer());
                     s.setScorer(null);
                 }
                 // the windows scored since the snapshot were in that row: from now on the model is the snapshot

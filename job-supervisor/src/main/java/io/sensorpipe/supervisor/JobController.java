@@ -55,11 +55,11 @@ public final class JobController {
         if (deployed.isPresent()) {
             store.stopping(spec.name(), clock.instant());
             JobSpec old = deployed.get().spec();
-            // A replaced cluster (new EMR release or instance types), a switch to EMR Serverless or a moved stop
-            // marker: the running version is where the old spec says, and still writes the checkpoint. (No run id:
-            // an operator stop saw every run end.)
+            boolean running = deployed.get().runId() != null; // none: an operator stop saw every run end
+            // A replaced cluster (new EMR release or instance types): the running version is where the old spec
+            // says, and still writes the checkpoint.
             try {
-                if (deployed.get().runId() != null) {
+                if (running) {
                     stopAll(runsFor.apply(old), old);
                 }
             } catch (RuntimeException e) {
@@ -67,8 +67,8 @@ public final class JobController {
                         + old.target() + " (" + e.getMessage() + "); not starting a second job on the checkpoint. "
                         + "Stop it first (scripts/job stop), then deploy again", e);
             }
-            if (old.platform() != spec.platform() || !old.target().equals(spec.target())) {
-                stopAll(runs, spec);
+            if (!running || old.platform() != spec.platform() || !old.target().equals(spec.target())) {
+                stopAll(runs, spec); // anything under the job's name where the new version will run
             }
         }
         String runId = runs.submit(spec);
@@ -81,7 +81,7 @@ public final class JobController {
         JobState state = require(job);
         store.stopping(job, clock.instant());
         stopAll(runsFor.apply(state.spec()), state.spec());
-        store.stopped(job, clock.instant());
+        store.stopped(job, state.runId(), clock.instant());
     }
 
     /** Starts the last deployed spec again (after {@link #stop}, or to restart by hand: stop, then start). */
@@ -92,11 +92,14 @@ public final class JobController {
     /** Status for operators: desired state, run, run state, restarts, where the logs are. */
     public String status(String job) {
         JobState state = require(job);
+        String head = "job=" + job + " desired=" + (state.wantRunning() ? "RUNNING" : "STOPPED");
+        if (state.runId() == null) { // stopped by an operator: no run to ask about (nor logs)
+            return head + " run=none state=none restarts=" + state.restarts() + " streakFrom=" + state.streakFrom();
+        }
         JobRuns runs = runsFor.apply(state.spec());
-        String runState = state.runId() == null ? "none" : runs.state(state.runId()).state();
-        return "job=" + job + " desired=" + (state.wantRunning() ? "RUNNING" : "STOPPED") + " run=" + state.runId()
-                + " state=" + runState + " restarts=" + state.restarts()
-                + " streakFrom=" + state.streakFrom() + " logs=" + runs.logLocation(state.runId(), state.spec().logUri());
+        return head + " run=" + state.runId() + " state=" + runs.state(state.runId()).state() + " restarts="
+                + state.restarts() + " streakFrom=" + state.streakFrom() + " logs="
+                + runs.logLocation(state.runId(), state.spec().logUri());
     }
 
     /** What the supervisor did with an ended run. */

@@ -63,14 +63,27 @@ public final class JobStateStore {
     }
 
     /**
-     * Records that the job's runs have ended after a deliberate stop: no run id, so a later deploy need not reach the
-     * old target (after a cluster replacement it may no longer be allowed to).
+     * Records that the job's runs have ended after a deliberate stop of run {@code stoppedRunId}: no run id, so a later
+     * deploy need not reach the old target (after a cluster replacement it may no longer be allowed to). Only if the
+     * item still names that run: a deploy that ran meanwhile keeps its new run's id.
      */
-    public void stopped(String job, Instant now) {
-        dynamo.updateItem(r -> r.tableName(table).key(key(job))
-                .updateExpression("SET #d = :d, #u = :u REMOVE #r")
-                .expressionAttributeNames(Map.of("#d", State.DESIRED, "#u", State.UPDATED_AT, "#r", State.RUN_ID))
-                .expressionAttributeValues(Map.of(":d", s("STOPPED"), ":u", n(now.getEpochSecond()))));
+    public void stopped(String job, String stoppedRunId, Instant now) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", s("STOPPED"), ":u", n(now.getEpochSecond())));
+        String condition = "attribute_not_exists(#r)";
+        if (stoppedRunId != null) {
+            values.put(":seen", s(stoppedRunId));
+            condition = "#r = :seen OR " + condition;
+        }
+        String when = condition;
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(job))
+                    .updateExpression("SET #d = :d, #u = :u REMOVE #r")
+                    .conditionExpression(when)
+                    .expressionAttributeNames(Map.of("#d", State.DESIRED, "#u", State.UPDATED_AT, "#r", State.RUN_ID))
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            // a deploy recorded a new run while this stop waited: that run is the job's, keep its id
+        }
     }
 
     /**

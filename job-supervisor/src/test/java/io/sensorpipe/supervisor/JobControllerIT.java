@@ -9,6 +9,7 @@ import io.sensorpipe.testkit.AwsCallRecorder;
 import io.sensorpipe.testkit.TestCloud;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -126,7 +127,7 @@ class JobControllerIT {
     }
 
     @Test
-    void aDeployToAReplacedClusterStopsTheRunOnTheOldClusterBeforeSubmitting() throws Exception {
+    void aDeployToAReplacedClusterRefusesToSubmitWhileTheRunOnTheOldClusterDoesNotStop() throws Exception {
         // CloudFormation creates the replacement cluster first; the old one still runs the job on the checkpoint
         String replacement = clients.emr().runJobFlow(r -> r.name("replacement-" + suffix).releaseLabel("emr-7.12.0")
                 .serviceRole("EMR_DefaultRole").jobFlowRole("EMR_EC2_DefaultRole")
@@ -243,6 +244,20 @@ class JobControllerIT {
                 null, "s3://logs/", marker));
         assertThat(run).isEqualTo("j-NEW-run-0");
         assertThat(events).containsExactly("submit j-OLD-run-0", "ended j-OLD-run-0", "submit j-NEW-run-0");
+    }
+
+    @Test
+    void anOperatorStopThatEndsAfterADeployKeepsTheDeployedRunsId() {
+        JobStateStore store = new JobStateStore(clients.dynamoDb(), table);
+        String job = "job-race-" + suffix;
+        store.deployed(job, "run-A", emrSpec(job, "v1"), Instant.now());
+        // scripts/job stop waits for run-A to end; meanwhile a deploy stops it too and records run-B
+        store.deployed(job, "run-B", emrSpec(job, "v2"), Instant.now());
+        store.stopped(job, "run-A", Instant.now());
+        assertThat(store.get(job).orElseThrow().runId()).isEqualTo("run-B");
+        store.stopped(job, "run-B", Instant.now());
+        assertThat(store.get(job).orElseThrow().runId()).isNull();
+        assertThat(store.get(job).orElseThrow().wantRunning()).isFalse();
     }
 
     @Test

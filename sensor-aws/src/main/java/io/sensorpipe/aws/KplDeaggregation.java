@@ -64,7 +64,7 @@ public final class KplDeaggregation {
         List<KinesisClientRecord> out = new ArrayList<>(records.size());
         for (KinesisClientRecord r : records) {
             Messages.AggregatedRecord aggregate = aggregate(r.data());
-            if (aggregate == null) {
+            if (aggregate == null || aggregate.getRecordsCount() == 0) { // an empty aggregate must not vanish either
                 out.add(r);
                 continue;
             }

@@ -107,6 +107,12 @@ class KplDeaggregationTest {
     }
 
     @Test
+    void anAggregateWithoutInnerRecordsPassesAsOnePlainRecord() throws Exception {
+        KinesisClientRecord empty = record(Messages.AggregatedRecord.newBuilder().addPartitionKeyTable("a"), b -> b);
+        assertThat(KplDeaggregation.deaggregate(List.of(empty))).containsExactly(empty);
+    }
+
+    @Test
     void plainRecordsPassAsTheyAre() {
         KinesisClientRecord plain = outer("{\"r\":9}".getBytes(StandardCharsets.UTF_8));
         assertThat(KplDeaggregation.deaggregate(List.of(plain))).containsExactly(plain);

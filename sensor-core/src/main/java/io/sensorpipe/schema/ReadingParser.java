@@ -65,8 +65,8 @@ public final class ReadingParser {
         }
         if (startsWith(raw, KPL_AGGREGATE_MAGIC)) {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "a KPL aggregated record that could not be "
-                    + "de-aggregated (its MD5 checksum does not match or its body is not the KPL's format): it was "
-                    + "corrupted after the KPL wrote it; re-send its readings");
+                    + "de-aggregated (its MD5 checksum does not match, its body is not the KPL's format, or it holds no "
+                    + "records): it was corrupted after the KPL wrote it; re-send its readings");
         }
         JsonNode node;
         try (JsonParser p = ReadingCodec.MAPPER.createParser(raw)) {
@@ -128,7 +128,7 @@ public final class ReadingParser {
         }
         if (ts.isFloatingPointNumber()) {
             return ParseResult.reject(RejectReason.WRONG_TYPE, "field 'ts' must be an integer (epoch milliseconds), got "
-                    + clip(ts.asText()) + ": drop the fraction");
+                    + clip(ts.asText()) + ": write it as an integer");
         }
         if (!ts.isIntegralNumber()) {
             return wrongType("ts", "an integer (epoch milliseconds)", ts);

@@ -97,11 +97,7 @@ public final class ReadingParser {
         if (!v.isIntegralNumber()) {
             return wrongType("v", "an integer", v);
         }
-        if (!v.canConvertToInt()) { // asInt() would wrap 4294967297 to 1
-            return ParseResult.reject(RejectReason.INVALID_VALUE,
-                    "field 'v' is " + v.asText() + ", only schema version " + Reading.SCHEMA_VERSION + " is supported");
-        }
-        if (v.asInt() != Reading.SCHEMA_VERSION) {
+        if (!v.canConvertToInt() || v.asInt() != Reading.SCHEMA_VERSION) { // asInt() alone wraps 4294967297 to 1
             return ParseResult.reject(RejectReason.INVALID_VALUE,
                     "field 'v' is " + v.asText() + ", only schema version " + Reading.SCHEMA_VERSION + " is supported");
         }
@@ -155,7 +151,7 @@ public final class ReadingParser {
             String hint = eventTime > 0 && eventTime < now / 100
                     ? ": it looks like seconds, send epoch milliseconds"
                     : eventTime > now ? ": check the sensor's clock (the job allows " + JobOptions.MAX_FUTURE_SKEW
-                            + " ahead)" : ": too old to window (replay older data with the backtest)";
+                            + " ahead)" : ": older than the accepted past";
             return ParseResult.reject(RejectReason.TIMESTAMP_OUT_OF_RANGE,
                     "field 'ts' " + eventTime + " is outside [now-" + maxPastMillis + "ms, now+" + maxFutureMillis
                             + "ms] (now=" + now + ")" + hint);

@@ -68,8 +68,9 @@ public final class StreamingJobMain implements Callable<Integer> {
             description = "newest accepted event time ahead of the clock; later readings are dead-lettered (${DEFAULT-VALUE})")
     String maxFutureSkew;
     @Option(names = JobOptions.FAIL_ON_DATA_LOSS, defaultValue = "true", arity = "1",
-            description = "a source position behind the stream's retention fails the query (true, default) or is "
-                    + "skipped from the trim horizon, counted (DataLossEvents) and dead-lettered as DATA_LOSS (false)")
+            description = "a source position behind the stream's retention, or a checkpoint of another stream (or "
+                    + "of one deleted and created again), fails the query (true, default) or is skipped from the trim "
+                    + "horizon, counted (DataLossEvents) and dead-lettered as DATA_LOSS (false)")
     boolean failOnDataLoss;
     @Option(names = JobOptions.CREATE_RESOURCES, description = "create the table and bucket when missing (local runs)")
     boolean createResources;

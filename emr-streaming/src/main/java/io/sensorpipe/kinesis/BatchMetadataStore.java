@@ -93,6 +93,42 @@ public final class BatchMetadataStore implements Serializable {
         }
     }
 
+    private Path identityPath() {
+        return new Path(dir, "stream.json");
+    }
+
+    /** The stream this checkpoint's positions belong to, or empty when no release that records it ran on it. */
+    public Optional<StreamIdentity> streamIdentity() {
+        Path p = identityPath();
+        try (InputStream in = fs().open(p)) {
+            return Optional.of(JSON.readValue(in, StreamIdentity.class));
+        } catch (FileNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + p, e);
+        }
+    }
+
+    /** Records (replaces) the checkpoint's stream: written whole, then renamed over the previous one. */
+    public void putStreamIdentity(StreamIdentity identity) {
+        Path target = identityPath();
+        Path tmp = new Path(dir, ".stream." + UUID.randomUUID() + ".tmp");
+        try {
+            FileSystem fs = fs();
+            fs.mkdirs(new Path(dir));
+            try (OutputStream out = fs.create(tmp, false)) {
+                out.write(JSON.writeValueAsBytes(identity));
+            }
+            fs.delete(target, false); // Hadoop's rename does not replace
+            if (!fs.rename(tmp, target)) {
+                fs.delete(tmp, false);
+                throw new IOException("could not rename " + tmp + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target, e);
+        }
+    }
+
     /** Removes plans older than {@code plan - KEEP_PLANS} (best effort: they are never read again). */
     public void purgeBefore(long plan) {
         try {

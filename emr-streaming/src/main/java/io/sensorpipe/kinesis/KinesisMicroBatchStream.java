@@ -91,6 +91,9 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     @Override
     public Offset initialOffset() {
+        StreamIdentity now = currentStream(0, null);
+        store.putStreamIdentity(now);
+        identity = now;
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
         Map<String, ShardPosition> shards = discover(Map.of(), listing(true).shards());
         if ("AT_TIMESTAMP".equals(start.type())) {
@@ -115,12 +118,76 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         long t0 = System.nanoTime();
         long reads0 = fileReads.get();
         KinesisOffset prev = (KinesisOffset) startOffset;
-        KinesisOffset next = plan(prev);
+        KinesisOffset switched = identity == null ? checkStream(prev) : null;
+        KinesisOffset next = switched != null ? switched : plan(prev);
         planningMillis.put(next.plan(), (System.nanoTime() - t0) / 1_000_000);
         planningFileReads.put(next.plan(), fileReads.get() - reads0);
         planningMillis.keySet().removeIf(p -> p < next.plan() - BatchMetadataStore.KEEP_PLANS);
         planningFileReads.keySet().removeIf(p -> p < next.plan() - BatchMetadataStore.KEEP_PLANS);
         return next;
+    }
+
+    /** The stream this driver's plans read (checked once per driver), or null before the check. */
+    private volatile StreamIdentity identity;
+
+    private StreamIdentity currentStream(long sincePlan, String change) {
+        return new StreamIdentity(options.streamName(), kinesis.retention(options.streamName()).createdAtMillis(),
+                sincePlan, change);
+    }
+
+    /**
+     * Once per driver, before its first plan: whether the checkpoint's positions belong to the stream read now. On
+     * another stream (a changed name, or one deleted and created again: the same shard ids, other sequence numbers)
+     * they mean nothing: Kinesis refuses them (reported as a misleading data loss), and shard ids the old stream
+     * had closed would never be read at all. So this fails naming the ways out, or, with --fail-on-data-loss false,
+     * returns the plan that starts every shard of this stream at its trim horizon, the models kept, the switch
+     * reported once as a data loss. Returns null when the positions belong to this stream.
+     */
+    private KinesisOffset checkStream(KinesisOffset prev) {
+        StreamIdentity now = currentStream(0, null);
+        Optional<StreamIdentity> stored = store.streamIdentity();
+        if (stored.isEmpty()) {
+            // Written by a release that did not record its stream: trusted, as it was then.
+            store.putStreamIdentity(now);
+            identity = now;
+            return null;
+        }
+        StreamIdentity was = stored.get();
+        String change;
+        if (!was.sameStream(now)) {
+            change = was.differenceTo(now);
+            if (options.failOnDataLoss()) {
+                throw new IllegalStateException(change + ": its shard positions mean nothing on this stream. Either "
+                        + "start a new checkpoint for it (the models learn again; --warm-start-archive teaches them "
+                        + "from the archive), or restart with --fail-on-data-loss false to read " + now.stream()
+                        + " from its trim horizon with the models kept (what the old stream still held unread is lost: "
+                        + "counted once and dead-lettered as DATA_LOSS)");
+            }
+        } else if (prev.plan() < was.sincePlan()) {
+            // The switch was decided, but its plan never reached the offset log (the driver stopped in between).
+            change = was.change();
+        } else {
+            identity = was;
+            return null;
+        }
+        long plan = prev.plan() + 1;
+        StreamIdentity switched = currentStream(plan, change);
+        store.putStreamIdentity(switched);
+        identity = switched;
+        LOG.warn("{}: reading {} from its trim horizon from plan {} on (--fail-on-data-loss false)", change,
+                now.stream(), plan);
+        Map<String, ShardPosition> shards = discover(Map.of(), listing(true).shards());
+        return new KinesisOffset(StartPosition.parse("TRIM_HORIZON").spec(), plan, AlignmentPlan.LOOK_ONLY,
+                AlignmentPlan.LOOK_ONLY, List.of(), shards);
+    }
+
+    /** The change one task of plan {@code plan} reports, when that plan moved the checkpoint to this stream. */
+    private String streamChangeOf(long plan) {
+        StreamIdentity id = identity;
+        if (id == null) { // a re-run of a logged plan comes before this driver's first new plan
+            id = store.streamIdentity().orElse(null);
+        }
+        return id != null && id.sincePlan() == plan && id.change() != null ? "stream changed: " + id.change() : null;
     }
 
     /**
@@ -311,6 +378,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         // Where each shard was read last (only when that plan's results are at hand; a hint, never required).
         Map<String, ShardBatchResult> previous = resultsByPlan.getOrDefault(end.plan() - 1, Map.of());
         List<InputPartition> parts = new ArrayList<>();
+        String streamChange = streamChangeOf(end.plan()); // reported by the plan's first task only
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
             if (!planned(end, e.getKey(), e.getValue())) {
                 continue;
@@ -318,7 +386,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             parts.add(new ShardTask(options.streamName(), e.getKey(), end.startPosition(), e.getValue(), end.plan(),
                     end.ceiling(), end.floor(), end.leads(e.getKey()), options.maxRecordsPerShard(),
                     options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss(),
-                    previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null));
+                    previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null,
+                    parts.isEmpty() ? streamChange : null));
         }
         return parts.toArray(new InputPartition[0]);
     }

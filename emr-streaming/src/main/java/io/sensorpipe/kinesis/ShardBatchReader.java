@@ -226,6 +226,11 @@ public final class ShardBatchReader {
         if (lossMessage != null) {
             failIfAsked(task, lossMessage);
         }
+        if (task.streamChange() != null) {
+            // The plan that moved the checkpoint to another stream (asked for with --fail-on-data-loss false): what
+            // the old stream still held unread is counted here, once, like any loss (a re-run replays the marker).
+            lossMessage = lossMessage == null ? task.streamChange() : task.streamChange() + "; " + lossMessage;
+        }
         if (firstTs != null && lastTs != null && lastTs > firstTs && consumed.size() > 1) {
             rps = consumed.size() * 1000.0 / (lastTs - firstTs);
         }

@@ -7,12 +7,21 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * event times are at most {@code ceiling} ({@code leader}: also a first record that only starts by the ceiling, a KPL
  * aggregate), at most {@code maxRecords} Kinesis records, except that every record up to {@code floor} is consumed
  * even past that cap (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard
- * in the previous plan (its read-ahead buffer is there), or null.
+ * in the previous plan (its read-ahead buffer is there), or null. {@code streamChange}: set on one task of the plan
+ * that moved the checkpoint to another stream ({@link StreamIdentity}); that task reports it as a data loss.
  */
 public record ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan,
                         long ceiling, long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs,
-                        BatchMetadataStore store, EventTimes eventTimes, boolean failOnDataLoss, String location)
+                        BatchMetadataStore store, EventTimes eventTimes, boolean failOnDataLoss, String location,
+                        String streamChange)
         implements InputPartition {
+
+    public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
+                     long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,
+                     EventTimes eventTimes, boolean failOnDataLoss, String location) {
+        this(stream, shardId, start, from, plan, ceiling, floor, leader, maxRecords, minGetRecordsIntervalMs, store,
+                eventTimes, failOnDataLoss, location, null);
+    }
 
     public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
                      long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,

@@ -144,7 +144,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
      * reported once as a data loss. Returns null when the positions belong to this stream.
      */
     private KinesisOffset checkStream(KinesisOffset prev) {
-        StreamIdentity now = currentStream(0, null);
+        StreamIdentity now = described();
         Optional<StreamIdentity> stored = store.streamIdentity();
         if (stored.isEmpty()) {
             // Written by a release that did not record its stream: trusted, as it was then.
@@ -157,17 +157,14 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         if (!was.sameStream(now)) {
             change = was.differenceTo(now);
             if (options.failOnDataLoss()) {
-                throw new IllegalStateException(change + ": its shard positions mean nothing on this stream. Either "
-                        + "start a new checkpoint for it (the models learn again; --warm-start-archive teaches them "
-                        + "from the archive), or restart with --fail-on-data-loss false to read " + now.stream()
-                        + " from its trim horizon with the models kept (what the old stream still held unread is lost: "
-                        + "counted once and dead-lettered as DATA_LOSS)");
+                throw otherStream(change, now);
             }
         } else if (prev.plan() < was.sincePlan()) {
             // The switch was decided, but its plan never reached the offset log (the driver stopped in between).
             change = was.change();
         } else {
             identity = was;
+            warnIfStartIgnored(prev);
             return null;
         }
         long plan = prev.plan() + 1;
@@ -180,6 +177,62 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return new KinesisOffset(StartPosition.parse("TRIM_HORIZON").spec(), plan, AlignmentPlan.LOOK_ONLY,
                 AlignmentPlan.LOOK_ONLY, List.of(), shards);
     }
+
+    /** The start position acts on a new checkpoint only: say so when a restart asks for another one. */
+    private void warnIfStartIgnored(KinesisOffset prev) {
+        StartPosition logged = prev.startPosition();
+        boolean differs = switch (options.initialPosition()) {
+            case "TRIM_HORIZON" -> !"TRIM_HORIZON".equals(logged.type());
+            case "LATEST" -> "TRIM_HORIZON".equals(logged.type()); // LATEST was fixed to a time at its start
+            default -> !"AT_TIMESTAMP".equals(logged.type()) || logged.timestampMillis() != options.atTimestampMillis();
+        };
+        if (differs) {
+            LOG.warn("this checkpoint started at {} and goes on from its shards' positions: the start position asked "
+                    + "for ({}) acts only on a new checkpoint", logged.spec(), options.initialPosition());
+        }
+    }
+
+    private IllegalStateException otherStream(String change, StreamIdentity now) {
+        return new IllegalStateException(change + ": its shard positions mean nothing on this stream. Either start a "
+                + "new checkpoint for it (the models learn again; --warm-start-archive teaches them from the archive), "
+                + "or restart with --fail-on-data-loss false to read " + now.stream() + " from its trim horizon with "
+                + "the models kept (what the old stream still held unread is lost: counted and dead-lettered as "
+                + "DATA_LOSS)");
+    }
+
+    /**
+     * Whether plan {@code end} holds another stream's positions: Spark re-runs the last logged plan after a restart
+     * when it had not committed, before any new plan. Read there, the positions would fail as a misleading data loss,
+     * or (where Kinesis accepts a foreign sequence number) read this stream's records that the switch plan reads again.
+     * So by default this fails saying what is wrong, and with --fail-on-data-loss false the plan's tasks read nothing:
+     * what it held is the old stream's, reported lost with the switch.
+     */
+    private boolean ofOtherStream(KinesisOffset end) {
+        StreamIdentity recorded = identity != null ? identity : store.streamIdentity().orElse(null);
+        if (recorded == null) {
+            return false;
+        }
+        StreamIdentity now = identity != null ? identity : described();
+        if (!recorded.sameStream(now)) {
+            if (options.failOnDataLoss()) {
+                throw otherStream(recorded.differenceTo(now), now);
+            }
+            return true;
+        }
+        return end.plan() < recorded.sincePlan();
+    }
+
+    /** This stream, described once per driver (the check before the first plan or re-run). */
+    private StreamIdentity described() {
+        StreamIdentity d = described;
+        if (d == null) {
+            d = currentStream(0, null);
+            described = d;
+        }
+        return d;
+    }
+
+    private volatile StreamIdentity described;
 
     /** The change one task of plan {@code plan} reports, when that plan moved the checkpoint to this stream. */
     private String streamChangeOf(long plan) {
@@ -377,6 +430,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         KinesisOffset end = (KinesisOffset) endOffset;
         // Where each shard was read last (only when that plan's results are at hand; a hint, never required).
         Map<String, ShardBatchResult> previous = resultsByPlan.getOrDefault(end.plan() - 1, Map.of());
+        boolean readNothing = ofOtherStream(end);
         List<InputPartition> parts = new ArrayList<>();
         String streamChange = streamChangeOf(end.plan()); // reported by the plan's first task only
         for (Map.Entry<String, ShardPosition> e : end.shards().entrySet()) {
@@ -387,7 +441,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
                     end.ceiling(), end.floor(), end.leads(e.getKey()), options.maxRecordsPerShard(),
                     options.minGetRecordsIntervalMs(), store, eventTimes, options.failOnDataLoss(),
                     previous.containsKey(e.getKey()) ? previous.get(e.getKey()).location() : null,
-                    parts.isEmpty() ? streamChange : null));
+                    parts.isEmpty() ? streamChange : null, readNothing));
         }
         return parts.toArray(new InputPartition[0]);
     }

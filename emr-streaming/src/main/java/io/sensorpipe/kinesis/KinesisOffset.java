@@ -109,7 +109,11 @@ public final class KinesisOffset extends Offset {
         try {
             return JSON.readValue(json, KinesisOffset.class);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a kinesis offset: " + json, e);
+            // e.g. a checkpoint started with --source aws-kinesis: each source reads only its own offsets
+            String shown = json.length() > 300 ? json.substring(0, 300) + "..." : json;
+            throw new IllegalArgumentException("the checkpoint's source offset was not written by the "
+                    + KinesisSourceProvider.SHORT_NAME + " source (started with another --source?): restart with the "
+                    + "--source that started this checkpoint, or start a new checkpoint. Offset: " + shown, e);
         }
     }
 }

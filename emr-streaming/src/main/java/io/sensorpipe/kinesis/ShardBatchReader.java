@@ -67,6 +67,10 @@ public final class ShardBatchReader {
         long kin0 = api.stats().records();
         long thr0 = api.stats().throttles();
         var stored = task.store().get(task.plan(), task.shardId());
+        if (task.readNothing()) {
+            return new Output(new ArrayList<>(), stored.orElseGet(() -> task.store().putIfAbsent(task.plan(),
+                    task.shardId(), new ShardBatchResult(task.from(), false, null, 0, 0, 0, 0, 0, executorLocation()))));
+        }
         Output out;
         if (stored.isPresent()) {
             out = replayed(task, stored.get());

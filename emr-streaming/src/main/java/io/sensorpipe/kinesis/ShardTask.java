@@ -9,18 +9,20 @@ import org.apache.spark.sql.connector.read.InputPartition;
  * even past that cap (up to {@link ShardBatchReader#HARD_CAP}). {@code location}: the executor that read the shard
  * in the previous plan (its read-ahead buffer is there), or null. {@code streamChange}: set on one task of the plan
  * that moved the checkpoint to another stream ({@link StreamIdentity}); that task reports it as a data loss.
+ * {@code readNothing}: the plan's positions belong to another stream (a re-run of its last plan after the switch was
+ * asked for): the task reads nothing and keeps its position.
  */
 public record ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan,
                         long ceiling, long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs,
                         BatchMetadataStore store, EventTimes eventTimes, boolean failOnDataLoss, String location,
-                        String streamChange)
+                        String streamChange, boolean readNothing)
         implements InputPartition {
 
     public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
                      long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,
                      EventTimes eventTimes, boolean failOnDataLoss, String location) {
         this(stream, shardId, start, from, plan, ceiling, floor, leader, maxRecords, minGetRecordsIntervalMs, store,
-                eventTimes, failOnDataLoss, location, null);
+                eventTimes, failOnDataLoss, location, null, false);
     }
 
     public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,

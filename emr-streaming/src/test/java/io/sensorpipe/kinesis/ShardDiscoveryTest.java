@@ -70,4 +70,14 @@ class ShardDiscoveryTest {
         KinesisSourceOptions latest = KinesisSourceOptions.from(Map.of("streamName", "s", "initialPosition", "latest"));
         assertThat(StartPosition.of(latest, 1234L).spec()).isEqualTo("AT_TIMESTAMP:1234");
     }
+
+    @Test
+    void anOffsetWrittenByAnotherSourceSaysSoAndHowToGoOn() {
+        // the shape of AWS's aws-kinesis connector's offsets: a checkpoint started with --source aws-kinesis
+        String foreign = "{\"metadata\":{\"streamName\":\"s\",\"batchId\":\"7\"},\"shardId-000000000000\":"
+                + "{\"iteratorType\":\"AFTER_SEQUENCE_NUMBER\",\"iteratorPosition\":\"4959\"}}";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KinesisOffset.fromJson(foreign))
+                .hasMessageContaining("not written by the sensorpipe-kinesis source")
+                .hasMessageContaining("--source").hasMessageContaining("new checkpoint");
+    }
 }

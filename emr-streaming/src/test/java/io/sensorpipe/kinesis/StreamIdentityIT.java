@@ -92,6 +92,40 @@ class StreamIdentityIT {
     }
 
     @Test
+    void theReRunOfAPlanThatHadNotCommittedReadsNothingOfTheNewStreamOrFailsByDefault() throws Exception {
+        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
+        try {
+            create(stream);
+            put(stream, "old", 0, 3);
+            KinesisOffset end1 = KinesisOffset.fromJson(firstRun(stream, "false").json());
+            put(stream, "old", 3, 5);
+            // the job logged its next plan and was killed before that batch committed
+            KinesisOffset end2 = KinesisOffset.fromJson(((KinesisOffset) source(stream, "false")
+                    .latestOffset(end1, ReadLimit.allAvailable())).json());
+
+            recreate(stream);
+            put(stream, "new", 0, 3);
+            assertThatThrownBy(() -> read(source(stream, "true"), end1, end2)).as("Spark re-runs plan 2 first")
+                    .hasMessageContaining("deleted and created again").hasMessageContaining("--fail-on-data-loss false");
+
+            KinesisMicroBatchStream lenient = source(stream, "false");
+            assertThat(read(lenient, end1, end2)).as("the old stream's positions are not read on the new one").isEmpty();
+            List<String> all = new ArrayList<>();
+            KinesisOffset prev = end2;
+            for (int batch = 0; batch < 3; batch++) {
+                KinesisOffset end = (KinesisOffset) lenient.latestOffset(prev, ReadLimit.allAvailable());
+                all.addAll(read(lenient, prev, end));
+                prev = KinesisOffset.fromJson(end.json());
+            }
+            assertThat(all).filteredOn(r -> r.contains(ShardBatchReader.DATA_LOSS_FIELD)).hasSize(1);
+            assertThat(all).filteredOn(r -> !r.contains(ShardBatchReader.DATA_LOSS_FIELD))
+                    .containsExactly("new0", "new1", "new2");
+        } finally {
+            delete(stream);
+        }
+    }
+
+    @Test
     void aCheckpointOfAnotherStreamNameFailsNamingBoth() throws Exception {
         String first = "emr-ident-a-" + Long.toHexString(System.nanoTime());
         String second = "emr-ident-b-" + Long.toHexString(System.nanoTime());

@@ -7,6 +7,7 @@ import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.score.Silence;
+import io.sensorpipe.score.WindowScore;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.WindowStateCodec;
@@ -112,6 +113,7 @@ public final class SensorStateFunction
         long lastArrival = batchTime;
         List<ClosedWindow> sinceSnapshot = new ArrayList<>();
         long silenceJudgedFor = OpenWindowsCodec.NONE;
+        long resizedUpTo = Long.MIN_VALUE;
         if (s.getWindows() != null) {
             try {
                 OpenWindowsCodec.OpenWindows decoded = OpenWindowsCodec.decode(s.getWindows(), key, windows);
@@ -122,6 +124,9 @@ public final class SensorStateFunction
             } catch (IllegalArgumentException | IllegalStateException e) {
                 LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
                 out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
+                if (e instanceof WindowStateCodec.WindowSizeChanged changed) {
+                    resizedUpTo = closeResized(key, s, changed, batchTime, out);
+                }
                 if (e instanceof WindowStateCodec.WindowSizeChanged && s.getScorer() != null) {
                     // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
                     // the new ones as anomalies. Its files stay (the committed row still names them, e.g. for a
@@ -138,6 +143,11 @@ public final class SensorStateFunction
         }
         if (open == null) {
             open = new SensorWindowState(key, windows);
+            if (resizedUpTo != Long.MIN_VALUE) {
+                // New windows begin after the old ones, so none shares a start (the result's key) with one written
+                // and no reading is counted twice; readings for the closed span come LATE.
+                open.closeUpTo(windows.endOf(windows.startOf(resizedUpTo - 1)));
+            }
         }
         boolean hadReadings = rows.hasNext();
         long newestBefore = s.getLastEventTs();
@@ -237,6 +247,32 @@ public final class SensorStateFunction
         state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, batchTime,
                 silenceJudgedFor == s.getLastEventTs()));
         return out.iterator();
+    }
+
+    /**
+     * After a {@code --window} change: the open windows, read with the size they were written with, closed as they
+     * are and written unscored (the model is reset with the size), so the readings in them stay counted instead of
+     * vanishing with the reset. Returns the end of the last one, or {@link Long#MIN_VALUE} when there is none or the
+     * state is unreadable in its own size too (then it resets as any unreadable state).
+     */
+    private long closeResized(String key, SensorState s, WindowStateCodec.WindowSizeChanged changed, long batchTime,
+                              List<JobOutput> out) {
+        List<ClosedWindow> old;
+        try {
+            old = OpenWindowsCodec.decode(s.getWindows(), key,
+                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis()))).state().closeUpTo(Long.MAX_VALUE);
+        } catch (IllegalArgumentException | IllegalStateException unreadable) {
+            return Long.MIN_VALUE;
+        }
+        String reason = "window size changed (" + changed.getMessage() + "): closed early at the change, not scored";
+        long end = Long.MIN_VALUE;
+        for (ClosedWindow w : old) {
+            out.add(JobOutput.window(WindowResults.toResult(w, WindowScore.unscored(reason),
+                    scorerConfig.modelVersion() + WindowScoring.UNSCORED_SUFFIX, batchTime, s.getType(), s.getSite(),
+                    s.getUnit())));
+            end = Math.max(end, w.windowEnd());
+        }
+        return end;
     }
 
     /**

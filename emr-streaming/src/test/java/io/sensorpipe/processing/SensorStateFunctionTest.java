@@ -286,7 +286,7 @@ class SensorStateFunctionTest {
     }
 
     @Test
-    void aChangedWindowSizeOnAnExistingCheckpointResetsTheModelAndCountsIt() {
+    void aChangedWindowSizeOnAnExistingCheckpointWritesTheOpenWindowsUnscoredAndResetsTheModel() {
         // 30 windows of 10 s scored: a live model with a snapshot in the row
         SensorState state = null;
         for (int i = 1; i <= 30; i++) {
@@ -300,12 +300,27 @@ class SensorStateFunctionTest {
         assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
         assertThat(s.of(JobOutput.MODEL_RESET)).singleElement()
                 .satisfies(r -> assertThat(r.getMessage()).contains("window size changed").contains("20000 ms"));
-        assertThat(s.of(JobOutput.WINDOW)).singleElement().as("a fresh model: in its warm-up")
-                .satisfies(w -> assertThat(w.toWindowResult().anomaly()).isFalse());
+        List<io.sensorpipe.schema.WindowResult> written = s.of(JobOutput.WINDOW).stream()
+                .map(JobOutput::toWindowResult).toList();
+        assertThat(written).as("the open 10 s windows as they were").filteredOn(w -> w.windowEnd() - w.windowStart() == W)
+                .extracting(io.sensorpipe.schema.WindowResult::windowStart).containsExactly(T0 + 29 * W, T0 + 30 * W);
+        assertThat(written).filteredOn(w -> w.windowEnd() - w.windowStart() == W).as("their readings stay counted")
+                .extracting(io.sensorpipe.schema.WindowResult::count).containsExactly(2L, 1L);
+        assertThat(written).filteredOn(w -> w.windowEnd() - w.windowStart() == W).allSatisfy(w -> {
+            assertThat(w.unscoredReason()).contains("window size changed");
+            assertThat(w.anomaly()).isFalse();
+        });
+        assertThat(written).as("then the first 20 s one, from a fresh model in its warm-up")
+                .filteredOn(w -> w.windowEnd() - w.windowStart() == 2 * W).singleElement()
+                .satisfies(w -> assertThat(w.anomaly()).isFalse())
+                .satisfies(w -> assertThat(w.windowStart()).isGreaterThanOrEqualTo(T0 + 31 * W));
+        // a reading for the closed span comes LATE (counted, dead-lettered), never into a window of the new size
+        Step late = call(wider, s.next(), t + W, t - 2 * W, false, T0 + 30 * W + 2);
+        assertThat(late.of(JobOutput.LATE)).hasSize(1);
         assertThat(Scorers.restore(SCORER, s.next().getScorer()).windowsSeen()).as("the fresh model's snapshot")
                 .isEqualTo(1);
         // the next batch reads the new row: no further reset
-        Step next = call(wider, s.next(), t + 2 * W, t, false, t + 2 * W + DELAY + 1);
+        Step next = call(wider, late.next(), t + 2 * W, t, false, t + 2 * W + DELAY + 1);
         assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
         assertThat(next.of(JobOutput.STATE_RESET)).isEmpty();
     }

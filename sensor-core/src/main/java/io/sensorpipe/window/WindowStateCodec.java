@@ -61,8 +61,16 @@ public final class WindowStateCodec {
      * windows cannot be carried over, and a model that learned those windows judges the new ones wrongly.
      */
     public static final class WindowSizeChanged extends IllegalArgumentException {
-        WindowSizeChanged(String message) {
+        private final long storedSizeMillis;
+
+        WindowSizeChanged(String message, long storedSizeMillis) {
             super(message);
+            this.storedSizeMillis = storedSizeMillis;
+        }
+
+        /** The window size the state was written with: decoding with it reads what the state holds. */
+        public long storedSizeMillis() {
+            return storedSizeMillis;
         }
     }
 
@@ -166,7 +174,7 @@ public final class WindowStateCodec {
         long size = b.getLong();
         if (size != windows.sizeMillis()) {
             throw new WindowSizeChanged(what + " of " + size + " ms windows, the job now " + windows.sizeMillis()
-                    + " ms");
+                    + " ms", size);
         }
         return b;
     }

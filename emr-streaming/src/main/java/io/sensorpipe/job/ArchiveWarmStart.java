@@ -92,8 +92,37 @@ public final class ArchiveWarmStart {
                     + " is newer than the archive");
             return;
         }
-        job.withInitialState(s -> initialState(s, aws.s3(), JobAwsClients::sharedS3, archive, cut, history,
+        Instant firstCut = firstAttemptCut(spark.sparkContext().hadoopConfiguration(), config.checkpoint(), cut);
+        if (!firstCut.equals(cut)) {
+            System.err.println("warm start: up to " + firstCut + ", as this checkpoint's first attempt (its first batch "
+                    + "has not committed; the stream starts where that attempt planned it)");
+        }
+        job.withInitialState(s -> initialState(s, aws.s3(), JobAwsClients::sharedS3, archive, firstCut, history,
                 config.windowSize(), job.scorerConfig()));
+    }
+
+    /**
+     * The cut of this checkpoint's first attempt, stored beside it. A restart before the first batch committed
+     * re-runs batch 0 as planned, with the first attempt's stream start (LATEST is fixed to that attempt's time);
+     * a cut recomputed now would lie later, and stream readings between the two would find their windows already
+     * closed by the warm start (LATE).
+     */
+    static Instant firstAttemptCut(org.apache.hadoop.conf.Configuration hadoop, String checkpoint, Instant cut)
+            throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(checkpoint, "warm-start-cut");
+        org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(hadoop);
+        if (fs.exists(p)) {
+            try (var in = fs.open(p)) {
+                return Instant.ofEpochMilli(Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).trim()));
+            } catch (NumberFormatException | org.apache.hadoop.fs.ChecksumException unreadable) {
+                // written partly by an attempt that died while writing it: that attempt planned nothing yet
+            }
+        }
+        fs.mkdirs(p.getParent());
+        try (var out = fs.create(p, true)) {
+            out.write(Long.toString(cut.toEpochMilli()).getBytes(StandardCharsets.UTF_8));
+        }
+        return cut;
     }
 
     /** True when the checkpoint has committed a batch. */

@@ -57,6 +57,18 @@ class ArchiveWarmStartTest {
     }
 
     @Test
+    void aRestartBeforeTheFirstCommitTrainsUpToTheFirstAttemptsCut(@TempDir Path tmp) throws Exception {
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        String cp = tmp.resolve("cp").toString();
+        Instant first = Instant.parse("2026-12-04T10:00:00Z");
+        assertThat(ArchiveWarmStart.firstAttemptCut(hadoop, cp, first)).isEqualTo(first);
+        // LATEST recomputed an hour later: the re-run batch 0 still starts the stream at the first attempt's time
+        assertThat(ArchiveWarmStart.firstAttemptCut(hadoop, cp, first.plusSeconds(3_600))).isEqualTo(first);
+        Files.writeString(tmp.resolve("cp").resolve("warm-start-cut"), "17649xx"); // damaged while written
+        assertThat(ArchiveWarmStart.firstAttemptCut(hadoop, cp, first.plusSeconds(60))).isEqualTo(first.plusSeconds(60));
+    }
+
+    @Test
     void theArchiveIsAnS3PrefixAndABadOneIsNamed() {
         assertThat(ArchiveWarmStart.parse("s3://archive/raw/").getHost()).isEqualTo("archive");
         assertThatThrownBy(() -> ArchiveWarmStart.parse("/local/raw")).hasMessageContaining("s3://bucket/prefix/");

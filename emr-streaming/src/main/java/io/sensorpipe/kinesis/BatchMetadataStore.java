@@ -93,36 +93,62 @@ public final class BatchMetadataStore implements Serializable {
         }
     }
 
-    private Path identityPath() {
-        return new Path(dir, "stream.json");
-    }
+    private static final String IDENTITY_PREFIX = "stream-";
 
-    /** The stream this checkpoint's positions belong to, or empty when no release that records it ran on it. */
+    /**
+     * The stream this checkpoint's positions belong to, or empty when no release that records it ran on it. Each
+     * record is its own file ({@code stream-<sincePlan>.json}), the newest readable one counts: a record is never
+     * replaced in place, so a driver that dies while writing leaves the previous one.
+     */
     public Optional<StreamIdentity> streamIdentity() {
-        Path p = identityPath();
-        try (InputStream in = fs().open(p)) {
-            return Optional.of(JSON.readValue(in, StreamIdentity.class));
-        } catch (FileNotFoundException e) {
-            return Optional.empty();
+        Path root = new Path(dir);
+        try {
+            FileSystem fs = fs();
+            if (!fs.exists(root)) {
+                return Optional.empty();
+            }
+            StreamIdentity newest = null;
+            for (FileStatus f : fs.listStatus(root)) {
+                String name = f.getPath().getName();
+                if (!name.startsWith(IDENTITY_PREFIX) || !name.endsWith(".json")) {
+                    continue;
+                }
+                try (InputStream in = fs.open(f.getPath())) {
+                    StreamIdentity id = JSON.readValue(in, StreamIdentity.class);
+                    if (newest == null || id.sincePlan() > newest.sincePlan()) {
+                        newest = id;
+                    }
+                } catch (IOException unreadable) {
+                    // written whole then renamed, so only a foreign file; the others decide
+                }
+            }
+            return Optional.ofNullable(newest);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + p, e);
+            throw new UncheckedIOException("reading the stream record in " + root, e);
         }
     }
 
-    /** Records (replaces) the checkpoint's stream: written whole, then renamed over the previous one. */
+    /** Records the checkpoint's stream from plan {@code identity.sincePlan()} on; older records are then removed. */
     public void putStreamIdentity(StreamIdentity identity) {
-        Path target = identityPath();
-        Path tmp = new Path(dir, ".stream." + UUID.randomUUID() + ".tmp");
+        Path target = new Path(dir, IDENTITY_PREFIX + identity.sincePlan() + ".json");
+        Path tmp = new Path(dir, "." + IDENTITY_PREFIX + UUID.randomUUID() + ".tmp");
         try {
             FileSystem fs = fs();
             fs.mkdirs(new Path(dir));
             try (OutputStream out = fs.create(tmp, false)) {
                 out.write(JSON.writeValueAsBytes(identity));
             }
-            fs.delete(target, false); // Hadoop's rename does not replace
+            // Only a record of the same plan is replaced (plan 0: nothing read yet, so nothing rests on it).
+            fs.delete(target, false);
             if (!fs.rename(tmp, target)) {
                 fs.delete(tmp, false);
                 throw new IOException("could not rename " + tmp + " to " + target);
+            }
+            for (FileStatus f : fs.listStatus(new Path(dir))) {
+                String name = f.getPath().getName();
+                if (name.startsWith(IDENTITY_PREFIX) && name.endsWith(".json") && !name.equals(target.getName())) {
+                    fs.delete(f.getPath(), false);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + target, e);

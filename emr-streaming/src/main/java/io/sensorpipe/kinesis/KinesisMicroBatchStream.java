@@ -91,9 +91,13 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     @Override
     public Offset initialOffset() {
-        StreamIdentity now = currentStream(0, null);
-        store.putStreamIdentity(now);
-        identity = now;
+        // Spark also asks for it when batch 0 is re-run (it never committed): a record then already says which stream
+        // plan 1's stored results belong to, and the re-run and the next plan check it.
+        if (store.streamIdentity().isEmpty()) {
+            StreamIdentity now = described();
+            store.putStreamIdentity(now);
+            identity = now;
+        }
         StartPosition start = StartPosition.of(options, System.currentTimeMillis());
         Map<String, ShardPosition> shards = discover(Map.of(), listing(true).shards());
         if ("AT_TIMESTAMP".equals(start.type())) {
@@ -154,6 +158,12 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
         StreamIdentity was = stored.get();
         String change;
+        if (!was.sameStream(now) && prev.plan() == 0) {
+            // nothing was planned on the recorded stream (the record is from an attempt that logged no plan)
+            store.putStreamIdentity(now);
+            identity = now;
+            return null;
+        }
         if (!was.sameStream(now)) {
             change = was.differenceTo(now);
             if (options.failOnDataLoss()) {
@@ -164,7 +174,9 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             change = was.change();
         } else {
             identity = was;
-            warnIfStartIgnored(prev);
+            if (was.sincePlan() == 0) { // after a switch the start is the switch's (TRIM_HORIZON), not asked for
+                warnIfStartIgnored(prev);
+            }
             return null;
         }
         long plan = prev.plan() + 1;

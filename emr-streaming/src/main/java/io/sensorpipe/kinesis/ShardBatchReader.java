@@ -68,8 +68,11 @@ public final class ShardBatchReader {
         long thr0 = api.stats().throttles();
         var stored = task.store().get(task.plan(), task.shardId());
         if (task.readNothing()) {
-            return new Output(new ArrayList<>(), stored.orElseGet(() -> task.store().putIfAbsent(task.plan(),
-                    task.shardId(), new ShardBatchResult(task.from(), false, null, 0, 0, 0, 0, 0, executorLocation()))));
+            // nothing emitted, so nothing reported either (a loss its first attempt found is the old stream's too)
+            ShardBatchResult kept = stored.orElseGet(() -> task.store().putIfAbsent(task.plan(), task.shardId(),
+                    new ShardBatchResult(task.from(), false, null, 0, 0, 0, 0, 0, executorLocation())));
+            return new Output(new ArrayList<>(), new ShardBatchResult(kept.end(), kept.fromTrimHorizon(), null, 0, 0,
+                    0, 0, 0, kept.location()));
         }
         Output out;
         if (stored.isPresent()) {

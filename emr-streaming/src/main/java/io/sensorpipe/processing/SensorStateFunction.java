@@ -252,20 +252,23 @@ public final class SensorStateFunction
     /**
      * After a {@code --window} change: the open windows, read with the size they were written with, closed as they
      * are and written unscored (the model is reset with the size), so the readings in them stay counted instead of
-     * vanishing with the reset. Returns the end of the last one, or {@link Long#MIN_VALUE} when there is none or the
-     * state is unreadable in its own size too (then it resets as any unreadable state).
+     * vanishing with the reset. Returns how far the old state was closed (the end of the last one written, or an
+     * earlier close), or {@link Long#MIN_VALUE} when the state is unreadable in its own size too (then it resets as
+     * any unreadable state).
      */
     private long closeResized(String key, SensorState s, WindowStateCodec.WindowSizeChanged changed, long batchTime,
                               List<JobOutput> out) {
-        List<ClosedWindow> old;
+        SensorWindowState oldState;
         try {
-            old = OpenWindowsCodec.decode(s.getWindows(), key,
-                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis()))).state().closeUpTo(Long.MAX_VALUE);
+            oldState = OpenWindowsCodec.decode(s.getWindows(), key,
+                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis()))).state();
         } catch (IllegalArgumentException | IllegalStateException unreadable) {
             return Long.MIN_VALUE;
         }
+        // also what it closed before (a quiet sensor's windows close ahead of Spark's watermark): never reopened
+        long end = oldState.closedUpTo();
+        List<ClosedWindow> old = oldState.closeUpTo(Long.MAX_VALUE);
         String reason = "window size changed (" + changed.getMessage() + "): closed early at the change, not scored";
-        long end = Long.MIN_VALUE;
         for (ClosedWindow w : old) {
             out.add(JobOutput.window(WindowResults.toResult(w, WindowScore.unscored(reason),
                     scorerConfig.modelVersion() + WindowScoring.UNSCORED_SUFFIX, batchTime, s.getType(), s.getSite(),

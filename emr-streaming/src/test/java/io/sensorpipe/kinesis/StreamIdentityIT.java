@@ -126,6 +126,42 @@ class StreamIdentityIT {
     }
 
     @Test
+    void aFirstBatchThatNeverCommittedIsCheckedTooThoughSparkAsksForTheInitialOffsetAgain() throws Exception {
+        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
+        try {
+            create(stream);
+            put(stream, "old", 0, 3);
+            KinesisMicroBatchStream first = source(stream, "false");
+            KinesisOffset start = (KinesisOffset) first.initialOffset();
+            KinesisOffset end1 = KinesisOffset.fromJson(((KinesisOffset) first.latestOffset(start,
+                    ReadLimit.allAvailable())).json());
+            assertThat(read(first, start, end1)).isNotEmpty(); // stored its results, then the sink failed
+
+            recreate(stream);
+            put(stream, "new", 0, 2);
+            KinesisMicroBatchStream strict = source(stream, "true");
+            KinesisOffset again = (KinesisOffset) strict.initialOffset(); // batch 0 has no committed start offset
+            assertThatThrownBy(() -> read(strict, again, end1)).hasMessageContaining("deleted and created again");
+
+            KinesisMicroBatchStream lenient = source(stream, "false");
+            KinesisOffset start2 = (KinesisOffset) lenient.initialOffset();
+            assertThat(read(lenient, start2, end1)).isEmpty();
+            List<String> all = new ArrayList<>();
+            KinesisOffset prev = end1;
+            for (int batch = 0; batch < 3; batch++) {
+                KinesisOffset end = (KinesisOffset) lenient.latestOffset(prev, ReadLimit.allAvailable());
+                all.addAll(read(lenient, prev, end));
+                prev = KinesisOffset.fromJson(end.json());
+            }
+            assertThat(all).filteredOn(r -> r.contains(ShardBatchReader.DATA_LOSS_FIELD)).hasSize(1);
+            assertThat(all).filteredOn(r -> !r.contains(ShardBatchReader.DATA_LOSS_FIELD))
+                    .containsExactly("new0", "new1");
+        } finally {
+            delete(stream);
+        }
+    }
+
+    @Test
     void aCheckpointOfAnotherStreamNameFailsNamingBoth() throws Exception {
         String first = "emr-ident-a-" + Long.toHexString(System.nanoTime());
         String second = "emr-ident-b-" + Long.toHexString(System.nanoTime());

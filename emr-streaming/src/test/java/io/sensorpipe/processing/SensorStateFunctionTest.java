@@ -326,6 +326,22 @@ class SensorStateFunctionTest {
     }
 
     @Test
+    void aWindowSizeChangeKeepsClosedWhatTheOldStateHadClosedAheadOfTheWatermark() {
+        // a quiet sensor: its windows were closed by processing time, ahead of Spark's watermark; none is open
+        io.sensorpipe.window.SensorWindowState quiet = new io.sensorpipe.window.SensorWindowState("s1",
+                new io.sensorpipe.window.TumblingWindows(Duration.ofMillis(W)));
+        quiet.closeUpTo(T0 + 50 * W);
+        SensorState prior = new SensorState();
+        prior.setWindows(OpenWindowsCodec.encode(quiet, T0 + 50 * W, List.of(), OpenWindowsCodec.NONE));
+        SensorStateFunction wider = new SensorStateFunction(Duration.ofMillis(2 * W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60));
+        // above Spark's watermark, but in a span whose windows were written: never into a window of the new size
+        Step s = call(wider, prior, T0 + 51 * W, T0 + 40 * W, false, T0 + 49 * W + 1);
+        assertThat(s.of(JobOutput.LATE)).hasSize(1);
+        assertThat(s.of(JobOutput.WINDOW)).isEmpty();
+    }
+
+    @Test
     void corruptOrLegacyOpenWindowsRowResetsThatSensorOnly() {
         for (byte[] bad : List.of(new byte[] {1, 2, 3}, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 0x73},
                 new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {

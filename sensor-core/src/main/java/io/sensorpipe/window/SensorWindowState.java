@@ -102,6 +102,11 @@ public final class SensorWindowState implements Serializable {
         return open.isEmpty() ? Long.MAX_VALUE : windows.endOf(open.firstKey());
     }
 
+    /** The highest watermark this state was closed up to ({@link Long#MIN_VALUE} before any close). */
+    public long closedUpTo() {
+        return closedUpTo;
+    }
+
     public long lateCount() {
         return lateCount;
     }

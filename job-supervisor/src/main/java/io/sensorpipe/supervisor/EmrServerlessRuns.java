@@ -44,7 +44,8 @@ public final class EmrServerlessRuns implements JobRuns {
 
     @Override
     public RunState state(String runId) {
-        return RunState.of(runId, client.getJobRun(r -> r.applicationId(applicationId).jobRunId(runId)).jobRun().stateAsString());
+        var run = client.getJobRun(r -> r.applicationId(applicationId).jobRunId(runId)).jobRun();
+        return RunState.of(runId, run.stateAsString(), run.stateDetails());
     }
 
     @Override

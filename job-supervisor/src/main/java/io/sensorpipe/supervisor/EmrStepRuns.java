@@ -32,7 +32,12 @@ public final class EmrStepRuns implements JobRuns {
 
     @Override
     public RunState state(String runId) {
-        return RunState.of(runId, emr.describeStep(r -> r.clusterId(clusterId).stepId(runId)).step().status().stateAsString());
+        var status = emr.describeStep(r -> r.clusterId(clusterId).stepId(runId)).step().status();
+        var failure = status.failureDetails();
+        String why = failure == null ? null : java.util.stream.Stream.of(failure.reason(), failure.message(),
+                        failure.logFile() == null ? null : "(" + failure.logFile() + ")")
+                .filter(p -> p != null && !p.isBlank()).collect(java.util.stream.Collectors.joining(" "));
+        return RunState.of(runId, status.stateAsString(), why);
     }
 
     @Override

@@ -120,13 +120,15 @@ public final class JobController {
             return Outcome.IGNORED;
         }
         RestartPolicy.Decision decision = policy.decide(state.restarts(), state.streakFrom(), clock.instant());
+        String why = whyEnded(state.spec(), runId);
         if (!decision.restart()) {
             store.gaveUp(job, decision.attempt(), decision.streakFrom(), clock.instant());
             ops.count(MetricNames.JOB_RESTARTS_EXHAUSTED);
             ops.tell("sensorpipe job " + job + " is DOWN: restart cap reached",
                     "Run " + runId + " ended " + endState + ". The supervisor restarted it " + decision.attempt()
                             + " times since " + decision.streakFrom() + " and gives up (cap " + policy.maxRestarts() + " per "
-                            + policy.window() + ").\nLogs: " + runsFor.apply(state.spec()).logLocation(runId, state.spec().logUri())
+                            + policy.window() + ")." + why + "\nLogs: "
+                            + runsFor.apply(state.spec()).logLocation(runId, state.spec().logUri())
                             + "\nAfter fixing the cause: scripts/job restart");
             return Outcome.GAVE_UP;
         }
@@ -148,8 +150,22 @@ public final class JobController {
         ops.count(MetricNames.JOB_RESTARTS);
         ops.tell("sensorpipe job " + job + " restarted (" + decision.attempt() + "/" + policy.maxRestarts() + ")",
                 "Run " + runId + " ended " + endState + "; started " + newRun + " after " + decision.delay().toSeconds()
-                        + " s backoff. Logs of the ended run: " + runs.logLocation(runId, state.spec().logUri()));
+                        + " s backoff." + why + "\nLogs of the ended run: " + runs.logLocation(runId, state.spec().logUri()));
         return Outcome.RESTARTED;
+    }
+
+    /**
+     * What the platform says about why run {@code runId} ended, as a line for the ops message ("" when it says
+     * nothing): at 3 a.m. the job's own one-line error (e.g. a checkpoint of another stream, and how to go on) is
+     * worth more in the mail than a log location. Never fails the supervisor.
+     */
+    private String whyEnded(JobSpec spec, String runId) {
+        try {
+            String why = runsFor.apply(spec).state(runId).why();
+            return why == null ? "" : "\nWhy (from EMR): " + (why.length() > 2000 ? why.substring(0, 2000) + "..." : why);
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     /** Graceful stop of every active run of the spec's name, falling back to cancel; waits until all have ended. */

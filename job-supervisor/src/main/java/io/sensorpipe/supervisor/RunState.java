@@ -1,7 +1,10 @@
 package io.sensorpipe.supervisor;
 
-/** The state of one step / job run, reduced to what the lifecycle needs. */
-public record RunState(String runId, String state, boolean ended) {
+/**
+ * The state of one step / job run, reduced to what the lifecycle needs. {@code why}: what the platform says about a
+ * failure (EMR's FailureDetails, EMR Serverless' stateDetails: often the driver's exception), or null.
+ */
+public record RunState(String runId, String state, boolean ended, String why) {
     /** EMR step states (PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, INTERRUPTED, CANCEL_PENDING) and EMR Serverless
      * job-run states (SUBMITTED, PENDING, SCHEDULED, RUNNING, SUCCESS, FAILED, CANCELLING, CANCELLED, QUEUED). */
     public static boolean isEnded(String state) {
@@ -12,6 +15,10 @@ public record RunState(String runId, String state, boolean ended) {
     }
 
     public static RunState of(String runId, String state) {
-        return new RunState(runId, state, isEnded(state));
+        return of(runId, state, null);
+    }
+
+    public static RunState of(String runId, String state, String why) {
+        return new RunState(runId, state, isEnded(state), why == null || why.isBlank() ? null : why.strip());
     }
 }

@@ -147,6 +147,45 @@ class JobControllerIT {
         assertThat(steps(job)).extracting(StepSummary::id).containsExactly(first);
     }
 
+    @Test
+    void theOpsMessageOfARestartSaysWhyTheRunFailedWhenThePlatformSays() throws Exception {
+        String job = "job-why-" + suffix;
+        String error = "java.lang.IllegalStateException: stream readings was created at 2026-12-04T03:00:00Z, but the "
+                + "checkpoint's positions belong to the stream of that name created at 2026-11-01T00:00:00Z";
+        JobRuns failing = new JobRuns() {
+            @Override
+            public String submit(JobSpec spec) {
+                return "j-WHY-run-" + System.nanoTime();
+            }
+
+            @Override
+            public RunState state(String runId) {
+                return RunState.of(runId, "FAILED", error);
+            }
+
+            @Override
+            public void cancel(String runId) {
+            }
+
+            @Override
+            public List<String> active(String name) {
+                return List.of();
+            }
+
+            @Override
+            public String logLocation(String runId, String logUri) {
+                return logUri + runId;
+            }
+        };
+        JobController controller = scripted(new HashMap<>(Map.of("j-WHY", failing)));
+        String first = controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-WHY", job, List.of("v1"), null, null,
+                null, "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/")));
+
+        assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.RESTARTED);
+        assertThat(opsMessages(1)).anySatisfy(m -> assertThat(m).contains("Why (from EMR): " + error)
+                .contains("Logs of the ended run: s3://logs/" + first));
+    }
+
     /** Runs of one target that end once their job's stop marker is in S3, as the job's marker watcher ends them. */
     private static final class MarkerWatchingRuns implements JobRuns {
         private final String target;

@@ -156,8 +156,8 @@ public final class JobController {
 
     /**
      * What the platform says about why run {@code runId} ended, as a line for the ops message ("" when it says
-     * nothing): at 3 a.m. the job's own one-line error (e.g. a checkpoint of another stream, and how to go on) is
-     * worth more in the mail than a log location. Never fails the supervisor.
+     * nothing): at 3 a.m. a reason in the mail (at best the job's own one-line error) saves a trip to the logs.
+     * Never fails the supervisor.
      */
     private String whyEnded(JobSpec spec, String runId) {
         try {

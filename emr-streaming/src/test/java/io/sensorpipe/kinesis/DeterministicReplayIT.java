@@ -1,15 +1,10 @@
 package io.sensorpipe.kinesis;
 
+import static io.sensorpipe.kinesis.SourceReads.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.connector.read.InputPartition;
-import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -81,19 +76,5 @@ class DeterministicReplayIT {
             String data = "r" + i;
             kinesis.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String(data)));
         }
-    }
-
-    private static List<String> read(KinesisMicroBatchStream source, KinesisOffset start, KinesisOffset end)
-            throws Exception {
-        PartitionReaderFactory factory = source.createReaderFactory();
-        List<String> out = new ArrayList<>();
-        for (InputPartition p : source.planInputPartitions(start, end)) {
-            try (PartitionReader<InternalRow> reader = factory.createReader(p)) {
-                while (reader.next()) {
-                    out.add(new String(reader.get().getBinary(0), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
     }
 }

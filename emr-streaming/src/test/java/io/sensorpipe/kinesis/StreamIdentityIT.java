@@ -1,16 +1,12 @@
 package io.sensorpipe.kinesis;
 
+import static io.sensorpipe.kinesis.SourceReads.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.connector.read.InputPartition;
-import org.apache.spark.sql.connector.read.PartitionReader;
-import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.streaming.ReadLimit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +30,7 @@ class StreamIdentityIT {
     void aStreamCreatedAgainUnderItsNameFailsTheRestartNamingBothWaysOut() throws Exception {
         String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
         try {
-            create(stream);
-            put(stream, "old", 0, 3);
-            KinesisOffset end1 = firstRun(stream, "true");
+            KinesisOffset end1 = checkpointOf(stream, "true");
 
             recreate(stream);
             put(stream, "new", 0, 3);
@@ -56,9 +50,7 @@ class StreamIdentityIT {
     void withFailOnDataLossFalseTheNewStreamIsReadFromItsStartAndTheSwitchIsReportedOnce() throws Exception {
         String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
         try {
-            create(stream);
-            put(stream, "old", 0, 3);
-            KinesisOffset end1 = KinesisOffset.fromJson(firstRun(stream, "false").json());
+            KinesisOffset end1 = checkpointOf(stream, "false");
 
             recreate(stream);
             put(stream, "new", 0, 3);
@@ -95,9 +87,7 @@ class StreamIdentityIT {
     void theReRunOfAPlanThatHadNotCommittedReadsNothingOfTheNewStreamOrFailsByDefault() throws Exception {
         String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
         try {
-            create(stream);
-            put(stream, "old", 0, 3);
-            KinesisOffset end1 = KinesisOffset.fromJson(firstRun(stream, "false").json());
+            KinesisOffset end1 = checkpointOf(stream, "false");
             put(stream, "old", 3, 5);
             // the job logged its next plan and was killed before that batch committed
             KinesisOffset end2 = KinesisOffset.fromJson(((KinesisOffset) source(stream, "false")
@@ -110,16 +100,8 @@ class StreamIdentityIT {
 
             KinesisMicroBatchStream lenient = source(stream, "false");
             assertThat(read(lenient, end1, end2)).as("the old stream's positions are not read on the new one").isEmpty();
-            List<String> all = new ArrayList<>();
-            KinesisOffset prev = end2;
-            for (int batch = 0; batch < 3; batch++) {
-                KinesisOffset end = (KinesisOffset) lenient.latestOffset(prev, ReadLimit.allAvailable());
-                all.addAll(read(lenient, prev, end));
-                prev = KinesisOffset.fromJson(end.json());
-            }
-            assertThat(all).filteredOn(r -> r.contains(ShardBatchReader.DATA_LOSS_FIELD)).hasSize(1);
-            assertThat(all).filteredOn(r -> !r.contains(ShardBatchReader.DATA_LOSS_FIELD))
-                    .containsExactly("new0", "new1", "new2");
+            List<String> all = nextBatches(lenient, end2, 3);
+            assertOneMarkerThen(all, "new0", "new1", "new2");
         } finally {
             delete(stream);
         }
@@ -146,16 +128,8 @@ class StreamIdentityIT {
             KinesisMicroBatchStream lenient = source(stream, "false");
             KinesisOffset start2 = (KinesisOffset) lenient.initialOffset();
             assertThat(read(lenient, start2, end1)).isEmpty();
-            List<String> all = new ArrayList<>();
-            KinesisOffset prev = end1;
-            for (int batch = 0; batch < 3; batch++) {
-                KinesisOffset end = (KinesisOffset) lenient.latestOffset(prev, ReadLimit.allAvailable());
-                all.addAll(read(lenient, prev, end));
-                prev = KinesisOffset.fromJson(end.json());
-            }
-            assertThat(all).filteredOn(r -> r.contains(ShardBatchReader.DATA_LOSS_FIELD)).hasSize(1);
-            assertThat(all).filteredOn(r -> !r.contains(ShardBatchReader.DATA_LOSS_FIELD))
-                    .containsExactly("new0", "new1");
+            List<String> all = nextBatches(lenient, end1, 3);
+            assertOneMarkerThen(all, "new0", "new1");
         } finally {
             delete(stream);
         }
@@ -178,6 +152,29 @@ class StreamIdentityIT {
             delete(first);
             delete(second);
         }
+    }
+
+    /** A new stream with three readings and a checkpoint that read them (its last plan as Spark's log hands it back). */
+    private KinesisOffset checkpointOf(String stream, String failOnDataLoss) throws Exception {
+        create(stream);
+        put(stream, "old", 0, 3);
+        return KinesisOffset.fromJson(firstRun(stream, failOnDataLoss).json());
+    }
+
+    /** {@code n} more batches of {@code source} after plan {@code prev}: what they read. */
+    private static List<String> nextBatches(KinesisMicroBatchStream source, KinesisOffset prev, int n) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (int batch = 0; batch < n; batch++) {
+            KinesisOffset end = (KinesisOffset) source.latestOffset(prev, ReadLimit.allAvailable());
+            out.addAll(read(source, prev, end));
+            prev = KinesisOffset.fromJson(end.json());
+        }
+        return out;
+    }
+
+    private static void assertOneMarkerThen(List<String> read, String... readings) {
+        assertThat(read).filteredOn(r -> r.contains(ShardBatchReader.DATA_LOSS_FIELD)).hasSize(1);
+        assertThat(read).filteredOn(r -> !r.contains(ShardBatchReader.DATA_LOSS_FIELD)).containsExactly(readings);
     }
 
     /** A first run on a new checkpoint: reads the stream's records in one batch, returns that batch's plan. */
@@ -240,19 +237,5 @@ class StreamIdentityIT {
             String data = prefix + i;
             kinesis.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String(data)));
         }
-    }
-
-    private static List<String> read(KinesisMicroBatchStream source, KinesisOffset start, KinesisOffset end)
-            throws Exception {
-        PartitionReaderFactory factory = source.createReaderFactory();
-        List<String> out = new ArrayList<>();
-        for (InputPartition p : source.planInputPartitions(start, end)) {
-            try (PartitionReader<InternalRow> reader = factory.createReader(p)) {
-                while (reader.next()) {
-                    out.add(new String(reader.get().getBinary(0), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
     }
 }

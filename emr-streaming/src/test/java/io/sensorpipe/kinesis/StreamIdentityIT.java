@@ -25,131 +25,108 @@ class StreamIdentityIT {
     private final KinesisClient kinesis = KinesisClients.shared();
     @TempDir
     java.nio.file.Path checkpoint;
+    /** Each test's own stream (JUnit makes one instance per test). */
+    private final String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
+
+    @org.junit.jupiter.api.AfterEach
+    void deleteStream() {
+        delete(stream);
+    }
 
     @Test
     void aStreamCreatedAgainUnderItsNameFailsTheRestartNamingBothWaysOut() throws Exception {
-        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
-        try {
-            KinesisOffset end1 = checkpointOf(stream, "true");
-
-            recreate(stream);
-            put(stream, "new", 0, 3);
-            KinesisMicroBatchStream restarted = source(stream, "true");
-            assertThatThrownBy(() -> restarted.latestOffset(KinesisOffset.fromJson(end1.json()), ReadLimit.allAvailable()))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("stream " + stream + " was created at")
-                    .hasMessageContaining("deleted and created again")
-                    .hasMessageContaining("new checkpoint")
-                    .hasMessageContaining("--fail-on-data-loss false");
-        } finally {
-            delete(stream);
-        }
+        KinesisOffset end1 = recreatedAfterACheckpoint(stream, "true");
+        KinesisMicroBatchStream restarted = source(stream, "true");
+        assertThatThrownBy(() -> restarted.latestOffset(KinesisOffset.fromJson(end1.json()), ReadLimit.allAvailable()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("stream " + stream + " was created at")
+                .hasMessageContaining("deleted and created again")
+                .hasMessageContaining("new checkpoint")
+                .hasMessageContaining("--fail-on-data-loss false");
     }
 
     @Test
     void withFailOnDataLossFalseTheNewStreamIsReadFromItsStartAndTheSwitchIsReportedOnce() throws Exception {
-        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
-        try {
-            KinesisOffset end1 = checkpointOf(stream, "false");
+        KinesisOffset end1 = recreatedAfterACheckpoint(stream, "false");
+        // The driver stops right after deciding the switch, before Spark logged its plan: decided again, alike.
+        KinesisOffset unlogged = (KinesisOffset) source(stream, "false").latestOffset(end1, ReadLimit.allAvailable());
+        KinesisMicroBatchStream restarted = source(stream, "false");
+        KinesisOffset end2 = (KinesisOffset) restarted.latestOffset(end1, ReadLimit.allAvailable());
+        assertThat(end2.json()).isEqualTo(unlogged.json());
 
-            recreate(stream);
-            put(stream, "new", 0, 3);
-            // The driver stops right after deciding the switch, before Spark logged its plan: decided again, alike.
-            KinesisOffset unlogged = (KinesisOffset) source(stream, "false").latestOffset(end1, ReadLimit.allAvailable());
-            KinesisMicroBatchStream restarted = source(stream, "false");
-            KinesisOffset end2 = (KinesisOffset) restarted.latestOffset(end1, ReadLimit.allAvailable());
-            assertThat(end2.json()).isEqualTo(unlogged.json());
+        List<String> switchBatch = read(restarted, end1, end2);
+        assertThat(switchBatch.get(0)).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("stream changed")
+                .contains("deleted and created again");
+        // A re-run of that batch (after a crash) reports it again with the same key: the sinks overwrite it.
+        assertThat(read(source(stream, "false"), end1, KinesisOffset.fromJson(end2.json()))).isEqualTo(switchBatch);
 
-            List<String> switchBatch = read(restarted, end1, end2);
-            assertThat(switchBatch.get(0)).contains(ShardBatchReader.DATA_LOSS_FIELD).contains("stream changed")
-                    .contains("deleted and created again");
-            // A re-run of that batch (after a crash) reports it again with the same key: the sinks overwrite it.
-            assertThat(read(source(stream, "false"), end1, KinesisOffset.fromJson(end2.json()))).isEqualTo(switchBatch);
-
-            List<String> after = new ArrayList<>(switchBatch.subList(1, switchBatch.size()));
-            KinesisOffset prev = KinesisOffset.fromJson(end2.json());
-            for (int batch = 0; batch < 3; batch++) {
-                if (batch == 1) {
-                    put(stream, "new", 3, 4);
-                }
-                KinesisMicroBatchStream next = source(stream, "false"); // restarts on the way change nothing more
-                KinesisOffset end = (KinesisOffset) next.latestOffset(prev, ReadLimit.allAvailable());
-                after.addAll(read(next, prev, end));
-                prev = KinesisOffset.fromJson(end.json());
+        List<String> after = new ArrayList<>(switchBatch.subList(1, switchBatch.size()));
+        KinesisOffset prev = KinesisOffset.fromJson(end2.json());
+        for (int batch = 0; batch < 3; batch++) {
+            if (batch == 1) {
+                put(stream, "new", 3, 4);
             }
-            assertThat(after).containsExactly("new0", "new1", "new2", "new3"); // each once, no second marker
-        } finally {
-            delete(stream);
+            KinesisMicroBatchStream next = source(stream, "false"); // restarts on the way change nothing more
+            KinesisOffset end = (KinesisOffset) next.latestOffset(prev, ReadLimit.allAvailable());
+            after.addAll(read(next, prev, end));
+            prev = KinesisOffset.fromJson(end.json());
         }
+        assertThat(after).containsExactly("new0", "new1", "new2", "new3"); // each once, no second marker
     }
 
     @Test
     void theReRunOfAPlanThatHadNotCommittedReadsNothingOfTheNewStreamOrFailsByDefault() throws Exception {
-        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
-        try {
-            KinesisOffset end1 = checkpointOf(stream, "false");
-            put(stream, "old", 3, 5);
-            // the job logged its next plan and was killed before that batch committed
-            KinesisOffset end2 = KinesisOffset.fromJson(((KinesisOffset) source(stream, "false")
-                    .latestOffset(end1, ReadLimit.allAvailable())).json());
+        KinesisOffset end1 = checkpointOf(stream, "false");
+        put(stream, "old", 3, 5);
+        // the job logged its next plan and was killed before that batch committed
+        KinesisOffset end2 = KinesisOffset.fromJson(((KinesisOffset) source(stream, "false")
+                .latestOffset(end1, ReadLimit.allAvailable())).json());
 
-            recreate(stream);
-            put(stream, "new", 0, 3);
-            assertThatThrownBy(() -> read(source(stream, "true"), end1, end2)).as("Spark re-runs plan 2 first")
-                    .hasMessageContaining("deleted and created again").hasMessageContaining("--fail-on-data-loss false");
+        recreate(stream);
+        put(stream, "new", 0, 3);
+        assertThatThrownBy(() -> read(source(stream, "true"), end1, end2)).as("Spark re-runs plan 2 first")
+                .hasMessageContaining("deleted and created again").hasMessageContaining("--fail-on-data-loss false");
 
-            KinesisMicroBatchStream lenient = source(stream, "false");
-            assertThat(read(lenient, end1, end2)).as("the old stream's positions are not read on the new one").isEmpty();
-            List<String> all = nextBatches(lenient, end2, 3);
-            assertOneMarkerThen(all, "new0", "new1", "new2");
-        } finally {
-            delete(stream);
-        }
+        KinesisMicroBatchStream lenient = source(stream, "false");
+        assertThat(read(lenient, end1, end2)).as("the old stream's positions are not read on the new one").isEmpty();
+        List<String> all = nextBatches(lenient, end2, 3);
+        assertOneMarkerThen(all, "new0", "new1", "new2");
     }
 
     @Test
     void aFirstBatchThatNeverCommittedIsCheckedTooThoughSparkAsksForTheInitialOffsetAgain() throws Exception {
-        String stream = "emr-ident-" + Long.toHexString(System.nanoTime());
-        try {
-            create(stream);
-            put(stream, "old", 0, 3);
-            KinesisMicroBatchStream first = source(stream, "false");
-            KinesisOffset start = (KinesisOffset) first.initialOffset();
-            KinesisOffset end1 = KinesisOffset.fromJson(((KinesisOffset) first.latestOffset(start,
-                    ReadLimit.allAvailable())).json());
-            assertThat(read(first, start, end1)).isNotEmpty(); // stored its results, then the sink failed
+        create(stream);
+        put(stream, "old", 0, 3);
+        KinesisMicroBatchStream first = source(stream, "false");
+        KinesisOffset start = (KinesisOffset) first.initialOffset();
+        KinesisOffset end1 = KinesisOffset.fromJson(((KinesisOffset) first.latestOffset(start,
+                ReadLimit.allAvailable())).json());
+        assertThat(read(first, start, end1)).isNotEmpty(); // stored its results, then the sink failed
 
-            recreate(stream);
-            put(stream, "new", 0, 2);
-            KinesisMicroBatchStream strict = source(stream, "true");
-            KinesisOffset again = (KinesisOffset) strict.initialOffset(); // batch 0 has no committed start offset
-            assertThatThrownBy(() -> read(strict, again, end1)).hasMessageContaining("deleted and created again");
+        recreate(stream);
+        put(stream, "new", 0, 2);
+        KinesisMicroBatchStream strict = source(stream, "true");
+        KinesisOffset again = (KinesisOffset) strict.initialOffset(); // batch 0 has no committed start offset
+        assertThatThrownBy(() -> read(strict, again, end1)).hasMessageContaining("deleted and created again");
 
-            KinesisMicroBatchStream lenient = source(stream, "false");
-            KinesisOffset start2 = (KinesisOffset) lenient.initialOffset();
-            assertThat(read(lenient, start2, end1)).isEmpty();
-            List<String> all = nextBatches(lenient, end1, 3);
-            assertOneMarkerThen(all, "new0", "new1");
-        } finally {
-            delete(stream);
-        }
+        KinesisMicroBatchStream lenient = source(stream, "false");
+        KinesisOffset start2 = (KinesisOffset) lenient.initialOffset();
+        assertThat(read(lenient, start2, end1)).isEmpty();
+        List<String> all = nextBatches(lenient, end1, 3);
+        assertOneMarkerThen(all, "new0", "new1");
     }
 
     @Test
     void aCheckpointOfAnotherStreamNameFailsNamingBoth() throws Exception {
-        String first = "emr-ident-a-" + Long.toHexString(System.nanoTime());
-        String second = "emr-ident-b-" + Long.toHexString(System.nanoTime());
+        String second = stream + "-b";
         try {
-            create(first);
+            KinesisOffset end1 = checkpointOf(stream, "true");
             create(second);
-            put(first, "a", 0, 2);
-            KinesisOffset end1 = firstRun(first, "true");
             KinesisMicroBatchStream other = source(second, "true");
-            assertThatThrownBy(() -> other.latestOffset(KinesisOffset.fromJson(end1.json()), ReadLimit.allAvailable()))
-                    .hasMessageContaining("belong to stream " + first)
+            assertThatThrownBy(() -> other.latestOffset(end1, ReadLimit.allAvailable()))
+                    .hasMessageContaining("belong to stream " + stream)
                     .hasMessageContaining("not to " + second);
         } finally {
-            delete(first);
             delete(second);
         }
     }
@@ -159,6 +136,14 @@ class StreamIdentityIT {
         create(stream);
         put(stream, "old", 0, 3);
         return KinesisOffset.fromJson(firstRun(stream, failOnDataLoss).json());
+    }
+
+    /** {@link #checkpointOf}, then the stream deleted and created again with readings new0..new2. */
+    private KinesisOffset recreatedAfterACheckpoint(String stream, String failOnDataLoss) throws Exception {
+        KinesisOffset end = checkpointOf(stream, failOnDataLoss);
+        recreate(stream);
+        put(stream, "new", 0, 3);
+        return end;
     }
 
     /** {@code n} more batches of {@code source} after plan {@code prev}: what they read. */

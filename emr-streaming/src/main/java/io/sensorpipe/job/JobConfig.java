@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param maxFutureSkew    newest accepted event time ahead of the clock: one reading far ahead moves the global
  *                         watermark with it and makes everything else late, so beyond this it is dead-lettered
  *                         ({@code TIMESTAMP_OUT_OF_RANGE})
- * @param failOnDataLoss   a source position behind the stream's retention fails the query (true) or is skipped,
- *                         counted and dead-lettered as {@code DATA_LOSS} (false)
+ * @param failOnDataLoss   a source position behind the stream's retention, or a checkpoint of another stream, fails
+ *                         the query (true) or is skipped, counted and dead-lettered as {@code DATA_LOSS} (false)
  */
 public record JobConfig(
         String stream,

@@ -16,8 +16,9 @@ import java.util.Map;
  *       (default 0: strict alignment)</li>
  *   <li>{@code maxFutureSkewMs}: readings further ahead of the clock do not move a shard (default 60000)</li>
  *   <li>{@code eventTimeField}: top-level numeric JSON field with the event time in ms (default {@code ts})</li>
- *   <li>{@code failOnDataLoss}: true (default) fails the query when a position fell behind the retention; false
- *       continues from the trim horizon and emits a {@code DATA_LOSS} marker row</li>
+ *   <li>{@code failOnDataLoss}: true (default) fails the query when a position fell behind the retention or the
+ *       checkpoint belongs to another stream; false continues from the trim horizon and emits a {@code DATA_LOSS}
+ *       marker row</li>
  *   <li>{@code shardListRefreshMs}: how long the driver reuses its shard list (default 5000)</li>
  * </ul>
  * Endpoint, region and credentials come from the SDK's default chains ({@code AWS_ENDPOINT_URL_KINESIS}, ...).

@@ -97,9 +97,11 @@ public final class JobController {
             return head + " run=none state=none restarts=" + state.restarts() + " streakFrom=" + state.streakFrom();
         }
         JobRuns runs = runsFor.apply(state.spec());
-        return head + " run=" + state.runId() + " state=" + runs.state(state.runId()).state() + " restarts="
+        RunState run = runs.state(state.runId());
+        // after the cap (DOWN) the current run is the failed one: its reason is the first thing to read
+        return head + " run=" + state.runId() + " state=" + run.state() + " restarts="
                 + state.restarts() + " streakFrom=" + state.streakFrom() + " logs="
-                + runs.logLocation(state.runId(), state.spec().logUri());
+                + runs.logLocation(state.runId(), state.spec().logUri()) + (run.why() == null ? "" : " why=" + run.why());
     }
 
     /** What the supervisor did with an ended run. */

@@ -184,6 +184,7 @@ class JobControllerIT {
         assertThat(controller.onRunEnded(job, first, "FAILED")).isEqualTo(Outcome.RESTARTED);
         assertThat(opsMessages(1)).anySatisfy(m -> assertThat(m).contains("Why (from EMR): " + error)
                 .contains("Logs of the ended run: s3://logs/" + first));
+        assertThat(controller.status(job)).as("scripts/job status").contains("state=FAILED", " why=" + error);
     }
 
     /** Runs of one target that end once their job's stop marker is in S3, as the job's marker watcher ends them. */

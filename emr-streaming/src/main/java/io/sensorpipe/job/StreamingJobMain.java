@@ -124,6 +124,12 @@ public final class StreamingJobMain implements Callable<Integer> {
             StreamingQuery query = job.start(spark, metrics);
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
                 SensorStreamingJob.awaitFor(query, config.duration());
+            } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
+                // Spark logged the trace; the last line says what is wrong (the job's own messages name the fix)
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                System.err.println("stream-job failed: " + cause.getMessage());
+                spark.stop();
+                return 1;
             }
             System.out.println("stream-job summary: " + metrics.snapshot());
             spark.stop();

@@ -134,11 +134,6 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     /** The stream this driver's plans read (checked once per driver), or null before the check. */
     private volatile StreamIdentity identity;
 
-    private StreamIdentity currentStream(long sincePlan, String change) {
-        return new StreamIdentity(options.streamName(), kinesis.retention(options.streamName()).createdAtMillis(),
-                sincePlan, change);
-    }
-
     /**
      * Once per driver, before its first plan: whether the checkpoint's positions belong to the stream read now. On
      * another stream (a changed name, or one deleted and created again: the same shard ids, other sequence numbers)
@@ -180,7 +175,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             return null;
         }
         long plan = prev.plan() + 1;
-        StreamIdentity switched = currentStream(plan, change);
+        StreamIdentity switched = new StreamIdentity(now.stream(), now.createdAt(), plan, change);
         store.putStreamIdentity(switched);
         identity = switched;
         LOG.warn("{}: reading {} from its trim horizon from plan {} on (--fail-on-data-loss false)", change,
@@ -238,7 +233,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     private StreamIdentity described() {
         StreamIdentity d = described;
         if (d == null) {
-            d = currentStream(0, null);
+            d = new StreamIdentity(options.streamName(), kinesis.retention(options.streamName()).createdAtMillis(), 0,
+                    null);
             described = d;
         }
         return d;

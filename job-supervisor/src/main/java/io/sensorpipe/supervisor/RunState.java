@@ -2,7 +2,7 @@ package io.sensorpipe.supervisor;
 
 /**
  * The state of one step / job run, reduced to what the lifecycle needs. {@code why}: what the platform says about a
- * failure (EMR's FailureDetails, EMR Serverless' stateDetails: often the driver's exception), or null.
+ * failure (EMR's FailureDetails, which EMR extracts from the step's log; EMR Serverless' stateDetails), or null.
  */
 public record RunState(String runId, String state, boolean ended, String why) {
     /** EMR step states (PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, INTERRUPTED, CANCEL_PENDING) and EMR Serverless

@@ -201,6 +201,20 @@ public final class SensorStreamingJob {
     }
 
     /** Runs until {@code duration} passed (zero: until the query stops or fails). */
+    /**
+     * {@link #awaitFor}, with the query's failure as its message (its cause's: the job's own one-line errors), or null
+     * when it ended well. Here, not in the main class, which the CDK tests load without Spark.
+     */
+    public static String awaitOrFailure(StreamingQuery query, Duration duration) throws TimeoutException {
+        try {
+            awaitFor(query, duration);
+            return null;
+        } catch (StreamingQueryException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return cause.getMessage();
+        }
+    }
+
     public static void awaitFor(StreamingQuery query, Duration duration) throws StreamingQueryException, TimeoutException {
         if (duration.isZero()) {
             query.awaitTermination();

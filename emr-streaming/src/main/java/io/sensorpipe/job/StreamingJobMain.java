@@ -122,12 +122,13 @@ public final class StreamingJobMain implements Callable<Integer> {
                 ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
             }
             StreamingQuery query = job.start(spark, metrics);
+            String failure;
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
-                SensorStreamingJob.awaitFor(query, config.duration());
-            } catch (org.apache.spark.sql.streaming.StreamingQueryException e) {
+                failure = SensorStreamingJob.awaitOrFailure(query, config.duration());
+            }
+            if (failure != null) {
                 // Spark logged the trace; the last line says what is wrong (the job's own messages name the fix)
-                Throwable cause = e.getCause() != null ? e.getCause() : e;
-                System.err.println("stream-job failed: " + cause.getMessage());
+                System.err.println("stream-job failed: " + failure);
                 spark.stop();
                 return 1;
             }

@@ -93,7 +93,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     public Offset initialOffset() {
         // Spark also asks for it when batch 0 is re-run (it never committed): a record then already says which stream
         // plan 1's stored results belong to, and the re-run and the next plan check it.
-        if (store.streamIdentity().isEmpty()) {
+        if (recorded() == null) {
             StreamIdentity now = described();
             store.putStreamIdentity(now);
             identity = now;
@@ -144,7 +144,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
      */
     private KinesisOffset checkStream(KinesisOffset prev) {
         StreamIdentity now = described();
-        Optional<StreamIdentity> stored = store.streamIdentity();
+        Optional<StreamIdentity> stored = Optional.ofNullable(recorded());
         if (stored.isEmpty()) {
             // Written by a release that did not record its stream: trusted, as it was then.
             store.putStreamIdentity(now);
@@ -215,7 +215,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
      * what it held is the old stream's, reported lost with the switch.
      */
     private boolean ofOtherStream(KinesisOffset end) {
-        StreamIdentity recorded = identity != null ? identity : store.streamIdentity().orElse(null);
+        StreamIdentity recorded = recorded();
         if (recorded == null) {
             return false;
         }
@@ -228,6 +228,22 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
         return end.plan() < recorded.sincePlan();
     }
+
+    /**
+     * The checkpoint's stream record: this driver's once it made its first plan; before that (a re-run of a logged
+     * plan comes first) the stored one, read once.
+     */
+    private StreamIdentity recorded() {
+        if (identity != null) {
+            return identity;
+        }
+        if (storedAtStart == null) {
+            storedAtStart = store.streamIdentity();
+        }
+        return storedAtStart.orElse(null);
+    }
+
+    private volatile Optional<StreamIdentity> storedAtStart;
 
     /** This stream, described once per driver (the check before the first plan or re-run). */
     private StreamIdentity described() {
@@ -244,10 +260,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     /** The change one task of plan {@code plan} reports, when that plan moved the checkpoint to this stream. */
     private String streamChangeOf(long plan) {
-        StreamIdentity id = identity;
-        if (id == null) { // a re-run of a logged plan comes before this driver's first new plan
-            id = store.streamIdentity().orElse(null);
-        }
+        StreamIdentity id = recorded();
         return id != null && id.sincePlan() == plan && id.change() != null ? "stream changed: " + id.change() : null;
     }
 

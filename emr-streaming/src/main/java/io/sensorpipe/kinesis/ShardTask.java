@@ -20,16 +20,9 @@ public record ShardTask(String stream, String shardId, StartPosition start, Shar
 
     public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
                      long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,
-                     EventTimes eventTimes, boolean failOnDataLoss, String location) {
-        this(stream, shardId, start, from, plan, ceiling, floor, leader, maxRecords, minGetRecordsIntervalMs, store,
-                eventTimes, failOnDataLoss, location, null, false);
-    }
-
-    public ShardTask(String stream, String shardId, StartPosition start, ShardPosition from, long plan, long ceiling,
-                     long floor, boolean leader, int maxRecords, long minGetRecordsIntervalMs, BatchMetadataStore store,
                      EventTimes eventTimes, boolean failOnDataLoss) {
         this(stream, shardId, start, from, plan, ceiling, floor, leader, maxRecords, minGetRecordsIntervalMs, store,
-                eventTimes, failOnDataLoss, null);
+                eventTimes, failOnDataLoss, null, null, false);
     }
 
     /** Spark schedules the task on that executor when it can (within spark.locality.wait), else anywhere. */

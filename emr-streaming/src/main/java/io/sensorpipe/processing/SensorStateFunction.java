@@ -7,7 +7,6 @@ import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.WindowResults;
 import io.sensorpipe.score.SensorScorer;
 import io.sensorpipe.score.Silence;
-import io.sensorpipe.score.WindowScore;
 import io.sensorpipe.window.ClosedWindow;
 import io.sensorpipe.window.SensorWindowState;
 import io.sensorpipe.window.WindowStateCodec;
@@ -270,9 +269,8 @@ public final class SensorStateFunction
         List<ClosedWindow> old = oldState.closeUpTo(Long.MAX_VALUE);
         String reason = "window size changed (" + changed.getMessage() + "): closed early at the change, not scored";
         for (ClosedWindow w : old) {
-            out.add(JobOutput.window(WindowResults.toResult(w, WindowScore.unscored(reason),
-                    scorerConfig.modelVersion() + WindowScoring.UNSCORED_SUFFIX, batchTime, s.getType(), s.getSite(),
-                    s.getUnit())));
+            out.add(JobOutput.window(WindowScoring.unscored(w, reason, scorerConfig.modelVersion(), batchTime,
+                    s.getType(), s.getSite(), s.getUnit())));
             end = Math.max(end, w.windowEnd());
         }
         return end;

@@ -44,8 +44,15 @@ public final class WindowScoring {
         if (score.unscored()) {
             LOG.error("scorer failed on window {} [{}, {}): {}; stored unscored", w.sensorId(), w.windowStart(),
                     w.windowEnd(), score.unscoredReason());
-            return WindowResults.toResult(w, score, modelVersion + UNSCORED_SUFFIX, processedAt, type, site, unit);
+            return unscored(w, score.unscoredReason(), modelVersion, processedAt, type, site, unit);
         }
         return WindowResults.toResult(w, score, modelVersion, processedAt, type, site, unit);
+    }
+
+    /** A window stored without a score, for {@code reason}: marked as every unscored window is, and counted so. */
+    public static WindowResult unscored(ClosedWindow w, String reason, String modelVersion, long processedAt,
+                                        String type, String site, String unit) {
+        return WindowResults.toResult(w, WindowScore.unscored(reason), modelVersion + UNSCORED_SUFFIX, processedAt,
+                type, site, unit);
     }
 }

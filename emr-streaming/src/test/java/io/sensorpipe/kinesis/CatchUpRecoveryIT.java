@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Catch-up under failure: the job killed with SIGKILL mid-catch-up, a split and a merge in the backlog, and a
- * checkpoint position that Kinesis no longer has.
+ * checkpoint whose stream was deleted and created again.
  */
 class CatchUpRecoveryIT {
     @TempDir
@@ -86,7 +86,7 @@ class CatchUpRecoveryIT {
      * (A position trimmed by retention on the same stream is {@code ShardBatchReaderTest}'s.)
      */
     @Test
-    void aPositionBehindTheRetentionFailsByDefaultOrIsCountedAndDeadLettered() throws Exception {
+    void aStreamCreatedAgainWhileTheJobWasDownFailsByDefaultOrIsReadFromItsStartTheSwitchCountedOnce() throws Exception {
         try (CatchUpCloud cloud = new CatchUpCloud(tmp, 2)) {
             cloud.produce(0, 60, new int[] {2, 2}, null, "e1");
             Process first = cloud.startJob(10);

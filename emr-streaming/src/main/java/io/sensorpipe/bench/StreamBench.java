@@ -17,6 +17,8 @@ import io.sensorpipe.contract.Tables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -59,7 +61,9 @@ import scala.collection.JavaConverters;
  * continuous stream. Each round prints every query's batches (with and without input) and their summed durations
  * and stage times; the run ends with
  * {@code job/parse=<ratio> job/count=<ratio> job_readings_per_s=<n> state_bytes_per_batch=<n>}: the medians over
- * the timed rounds (round 1 warms the JIT up) of ratios taken within one round.
+ * the timed rounds of ratios taken within one round. The timed rounds come after {@code warmupRounds} (default 10)
+ * untimed ones: a fresh JVM running Spark keeps its JIT compilers busy for a minute and more (each round prints
+ * their time), taking up to a core of the two from the queries; a deployed job runs for days.
  */
 public final class StreamBench {
     private static final long WINDOW_MS = 60_000;
@@ -140,7 +144,9 @@ public final class StreamBench {
         int sensors = arg(args, 0, 20);
         int windows = arg(args, 1, 20);
         int perWindow = arg(args, 2, 60);
-        int rounds = arg(args, 3, 6);
+        int timedRounds = arg(args, 3, 6);
+        int warmupRounds = arg(args, 4, 10);
+        int rounds = warmupRounds + timedRounds;
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
                 .config("spark.sql.streaming.stateStore.providerClass",
@@ -157,8 +163,12 @@ public final class StreamBench {
                         + " readings (%d windows x %d readings per sensor, 60 s windows, %d batches)%n", sensors,
                 bench.historyWindows, bench.timedReadings(), windows, perWindow, bench.round(0).size());
         List<double[]> timed = new ArrayList<>(); // per timed round: job/parse, job/count, job readings/s, bytes
+        List<double[]> early = new ArrayList<>(); // the same for rounds 2..6, which the bench timed before
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         try (Job job = bench.startJob()) {
             for (int round = 0; round < rounds; round++) {
+                long jitBefore = jit.getTotalCompilationTime();
+                long roundStarted = System.nanoTime();
                 List<List<RawRecord>> input = bench.round(round);
                 double parse = bench.timedReadings() / bench.runParse(input);
                 double count = bench.timedReadings() / bench.runCount(input);
@@ -174,20 +184,33 @@ public final class StreamBench {
                         job.state.dataBatches.get());
                 long bytesPerBatch = job.state.dataBatches.get() == 0 ? 0
                         : job.state.total() / job.state.dataBatches.get();
-                boolean warmUp = round == 0 && rounds > 1;
+                boolean warmUp = round < warmupRounds;
+                double[] row = {jobRate / parse, jobRate / count, jobRate, bytesPerBatch};
                 System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s "
-                                + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch%n", round + 1,
+                                + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch; JIT compilers "
+                                + "busy %.1f s in the round's %.1f s%n", round + 1,
                         warmUp ? " (warm-up)" : "", parse, count, jobRate, jobRate / parse,
-                        jobRate / count, bytesPerBatch);
+                        jobRate / count, bytesPerBatch, (jit.getTotalCompilationTime() - jitBefore) / 1000.0,
+                        (System.nanoTime() - roundStarted) / 1e9);
                 if (!warmUp) {
-                    timed.add(new double[] {jobRate / parse, jobRate / count, jobRate, bytesPerBatch});
+                    timed.add(row);
+                }
+                if (round >= 1 && round <= 5) {
+                    early.add(row);
                 }
             }
         }
         spark.stop();
+        if (warmupRounds > 1 && !early.isEmpty()) {
+            // what the bench reported before it warmed up for 10 rounds: the same run's rounds 2..6, while the JIT
+            // still compiles much of the time (see docs/BENCHMARKS.md, round 9)
+            System.out.printf("for comparison, rounds 2..%d (JIT still warming up): job/parse=%.2f job/count=%.2f%n",
+                    early.size() + 1, median(early, 0), median(early, 1));
+        }
         // Medians over the timed rounds: each ratio is taken within one round (same load), the median damps the
         // load of a shared machine changing under one query's few seconds.
-        System.out.printf("final line: medians of rounds %d..%d%n", rounds - timed.size() + 1, rounds);
+        System.out.printf("final line: medians of rounds %d..%d (after %d warm-up rounds)%n",
+                rounds - timed.size() + 1, rounds, warmupRounds);
         System.out.printf("job/parse=%.2f job/count=%.2f job_readings_per_s=%.0f state_bytes_per_batch=%.0f%n",
                 median(timed, 0), median(timed, 1), median(timed, 2), median(timed, 3));
     }

@@ -146,6 +146,10 @@ public final class StreamBench {
         int perWindow = arg(args, 2, 60);
         int timedRounds = arg(args, 3, 6);
         int warmupRounds = arg(args, 4, 10);
+        if (timedRounds < 1 || warmupRounds < 0) {
+            throw new IllegalArgumentException("timed-rounds must be at least 1 and warmup-rounds at least 0, got "
+                    + timedRounds + " and " + warmupRounds);
+        }
         int rounds = warmupRounds + timedRounds;
         SparkSession spark = SparkSession.builder().master("local[2]").appName("sensorpipe-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
@@ -187,8 +191,8 @@ public final class StreamBench {
                 boolean warmUp = round < warmupRounds;
                 double[] row = {jobRate / parse, jobRate / count, jobRate, bytesPerBatch};
                 System.out.printf("round %d%s: parse %.0f readings/s, count %.0f readings/s, job %.0f readings/s "
-                                + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch; JIT compilers "
-                                + "busy %.1f s in the round's %.1f s%n", round + 1,
+                                + "(job/parse %.2f, job/count %.2f), state %d bytes per data batch; JIT compile "
+                                + "time %.1f s (summed over the compiler threads) in the round's %.1f s%n", round + 1,
                         warmUp ? " (warm-up)" : "", parse, count, jobRate, jobRate / parse,
                         jobRate / count, bytesPerBatch, (jit.getTotalCompilationTime() - jitBefore) / 1000.0,
                         (System.nanoTime() - roundStarted) / 1e9);
@@ -201,7 +205,7 @@ public final class StreamBench {
             }
         }
         spark.stop();
-        if (warmupRounds > 1 && !early.isEmpty()) {
+        if (warmupRounds >= 6 && !early.isEmpty()) { // rounds 2..6 all warm-up rounds: a distinct comparison
             // what the bench reported before it warmed up for 10 rounds: the same run's rounds 2..6, while the JIT
             // still compiles much of the time (see docs/BENCHMARKS.md, round 9)
             System.out.printf("for comparison, rounds 2..%d (JIT still warming up): job/parse=%.2f job/count=%.2f%n",

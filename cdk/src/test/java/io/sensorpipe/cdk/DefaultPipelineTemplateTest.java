@@ -360,6 +360,10 @@ class DefaultPipelineTemplateTest {
         var job = SynthesizedPipeline.properties(pipeline.resourcesOfType("Custom::SensorpipeStreamingJob").values().iterator().next());
         assertThat(job).containsEntry("Platform", "EMR_EC2").containsEntry("Name", "sensorpipe-streaming-job").containsKey("Target");
         assertThat(String.valueOf(job.get("StopMarker"))).contains("/checkpoints.stop");
+        // the deploy check lists the job's commit log, and nothing else of the state bucket
+        pipeline.template().hasResourceProperties("AWS::IAM::Policy", Map.of("PolicyDocument", Match.objectLike(Map.of(
+                "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Action", "s3:ListBucket",
+                        "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of("checkpoints/" + JobControl.COMMITS_DIR + "/*")))))))))));
         pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "sensorpipe-job-deployer", "Handler", JobLifecycle.DEPLOYER_HANDLER, "Timeout", 900));
         pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(

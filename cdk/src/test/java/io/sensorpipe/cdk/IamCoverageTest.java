@@ -177,6 +177,7 @@ class IamCoverageTest {
         assertThat(check("AlertingFunctionRole", call("DynamoDb", "PutItem", Map.of("TableName", "alerts-it-state-1")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints.stop")))).isNull();
         assertThat(check("JobRole", call("S3", "PutObject", Map.of("Bucket", "s", "Key", "checkpoints/offsets/1")))).isNotNull();
+        assertThat(check("JobRole", call("S3", "ListObjectsV2", Map.of("Bucket", "s", "Prefix", "checkpoints/commits/")))).isNull();
     }
 
     private static Call call(String service, String operation, Map<String, String> resources) {

@@ -1,5 +1,6 @@
 package io.sensorpipe.supervisor;
 
+import io.sensorpipe.contract.JobControl;
 import io.sensorpipe.contract.MetricNames;
 import io.sensorpipe.supervisor.JobStateStore.JobState;
 import java.time.Clock;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -23,6 +25,7 @@ public final class JobController {
     private final Function<JobSpec, JobRuns> runsFor;
     private final JobStateStore store;
     private final StopMarker marker;
+    private final CommitLog commits;
     private final OpsChannel ops;
     private final RestartPolicy policy;
     private final Clock clock;
@@ -30,11 +33,13 @@ public final class JobController {
     private final Duration gracefulStop;
     private final Duration poll;
 
-    public JobController(Function<JobSpec, JobRuns> runsFor, JobStateStore store, StopMarker marker, OpsChannel ops,
-                         RestartPolicy policy, Clock clock, Sleeper sleeper, Duration gracefulStop, Duration poll) {
+    public JobController(Function<JobSpec, JobRuns> runsFor, JobStateStore store, StopMarker marker, CommitLog commits,
+                         OpsChannel ops, RestartPolicy policy, Clock clock, Sleeper sleeper, Duration gracefulStop,
+                         Duration poll) {
         this.runsFor = runsFor;
         this.store = store;
         this.marker = marker;
+        this.commits = commits;
         this.ops = ops;
         this.policy = policy;
         this.clock = clock;
@@ -49,9 +54,23 @@ public final class JobController {
      * run id.
      */
     public String deploy(JobSpec spec) throws InterruptedException {
+        return deployment(spec).runId();
+    }
+
+    /**
+     * A deploy as {@link #deploy} does it, with what {@link #check} needs: the newest batch the checkpoint had committed
+     * when the new version was submitted (the old version had ended by then), and whether the version it replaced had
+     * failed its check (then this deploy is CloudFormation's rollback to the version before it).
+     */
+    public record Deployment(String runId, OptionalLong committedBefore, boolean replacesFailedCheck) {
+    }
+
+    /** Deploys {@code spec} (see {@link #deploy}). */
+    public Deployment deployment(JobSpec spec) throws InterruptedException {
         JobRuns runs = runsFor.apply(spec);
         // No state item: nothing was ever deployed (the table lives and dies with the cluster or application).
         Optional<JobState> deployed = store.get(spec.name());
+        boolean replacesFailedCheck = deployed.isPresent() && deployed.get().checkFailedRun() != null;
         if (deployed.isPresent()) {
             store.stopping(spec.name(), clock.instant());
             JobSpec old = deployed.get().spec();
@@ -71,9 +90,49 @@ public final class JobController {
                 stopAll(runs, spec); // anything under the job's name where the new version will run
             }
         }
+        OptionalLong committedBefore = commits.newestBatch(JobControl.checkpointOf(spec.stopMarker()));
         String runId = runs.submit(spec);
         store.deployed(spec.name(), runId, spec, clock.instant());
-        return runId;
+        return new Deployment(runId, committedBefore, replacesFailedCheck);
+    }
+
+    /** What {@link #check} saw; {@code failed}: the new version ended before committing a micro-batch. */
+    public record Check(boolean failed, String message) {
+    }
+
+    /**
+     * Waits up to {@code within} for the deployed version to prove itself: it commits a micro-batch on the checkpoint
+     * (healthy), or its run ends first (failed: recorded, so the rollback that follows is not checked again, and said
+     * with EMR's reason and the logs). Still starting when the time is up is not a failure: a cluster busy with other
+     * steps or a cold Serverless application can take longer than a deploy may wait; the supervisor's restarts and
+     * alarms watch the run from there.
+     */
+    public Check check(JobSpec spec, Deployment deployment, Duration within) throws InterruptedException {
+        JobRuns runs = runsFor.apply(spec);
+        String checkpoint = JobControl.checkpointOf(spec.stopMarker());
+        Instant deadline = clock.instant().plus(within);
+        while (true) {
+            OptionalLong newest = commits.newestBatch(checkpoint);
+            if (newest.isPresent() && (deployment.committedBefore().isEmpty()
+                    || newest.getAsLong() > deployment.committedBefore().getAsLong())) {
+                return new Check(false, "run " + deployment.runId() + " committed micro-batch " + newest.getAsLong());
+            }
+            RunState run = runs.state(deployment.runId());
+            if (run.ended()) {
+                store.checkFailed(spec.name(), deployment.runId(), clock.instant());
+                // the logs first: CloudFormation shows a few KB of reason, and EMR's may be long
+                String why = run.why() == null ? "" : " Why (from EMR): " + run.why();
+                return new Check(true, "the new version's run " + deployment.runId() + " ended " + run.state()
+                        + " before committing a micro-batch, so this deploy fails and CloudFormation rolls the job back to "
+                        + "the previous version. Logs: " + runs.logLocation(deployment.runId(), spec.logUri()) + "." + why);
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                return new Check(false, "run " + deployment.runId() + " is " + run.state() + " and has not committed a "
+                        + "micro-batch within " + within.toSeconds() + " s (not a failure: the supervisor restarts it if it"
+                        + " ends; scripts/job status)");
+            }
+            sleeper.sleep(poll);
+        }
     }
 
     /** Stops the job for good (until {@link #start}): the supervisor will not restart it. */

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +36,16 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
             } else {
                 JobSpec spec = specFrom(props);
                 physicalId = spec.name();
-                JobController controller = Settings.from(System.getenv()).controller(clients);
+                Settings settings = Settings.from(System.getenv());
+                JobController controller = settings.controller(clients);
                 switch (requestType) {
-                    case "Create", "Update" -> data.put("RunId", controller.deploy(spec));
+                    case "Create" -> data.put("RunId", controller.deploy(spec));
+                    case "Update" -> {
+                        JobController.Deployment deployment = controller.deployment(spec);
+                        data.put("RunId", deployment.runId());
+                        reason = checkUpdate(controller, spec, deployment,
+                                checkTime(settings.deployCheck(), context == null ? null : context.getRemainingTimeInMillis()));
+                    }
                     default -> throw new IllegalArgumentException("unknown RequestType " + requestType);
                 }
             }
@@ -50,6 +58,38 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
         }
         respond(event, status, reason, physicalId == null ? "sensorpipe-streaming-job" : physicalId, data);
         return null;
+    }
+
+    /**
+     * An update proves itself before CloudFormation hears SUCCESS: the new version must commit a micro-batch, or at least
+     * not end before the check's time is up. A version that ends first fails the deploy (an exception here), and
+     * CloudFormation's rollback sends the previous properties back through the same path, unchecked (the previous
+     * version's run is what a failed check leaves behind to replace). Creates are not checked: a failed first deploy
+     * would roll back the whole stack, the cluster with it; the supervisor's restarts and alarms watch it instead.
+     */
+    static String checkUpdate(JobController controller, JobSpec spec, JobController.Deployment deployment, Duration within)
+            throws InterruptedException {
+        if (deployment.replacesFailedCheck()) {
+            return "submitted run " + deployment.runId() + " without a check: it replaces a version that failed its check"
+                    + " (CloudFormation's rollback)";
+        }
+        if (within.isZero() || within.isNegative()) {
+            return "submitted run " + deployment.runId() + " (not checked: no time left for a check)";
+        }
+        JobController.Check check = controller.check(spec, deployment, within);
+        if (check.failed()) {
+            throw new IllegalStateException(check.message());
+        }
+        return check.message();
+    }
+
+    /** The check's time: the configured one, within what is left of the invocation (1 min kept to answer). */
+    static Duration checkTime(Duration configured, Integer remainingMillis) {
+        if (remainingMillis == null) {
+            return configured;
+        }
+        Duration left = Duration.ofMillis(remainingMillis).minusMinutes(1);
+        return left.compareTo(configured) < 0 ? left : configured;
     }
 
     /**

@@ -27,7 +27,8 @@ public final class JobStateStore {
     }
 
     /** What the store knows about one job. */
-    public record JobState(String job, String runId, boolean wantRunning, int restarts, Instant streakFrom, JobSpec spec) {
+    public record JobState(String job, String runId, boolean wantRunning, int restarts, Instant streakFrom, JobSpec spec,
+                           String checkFailedRun) {
     }
 
     public Optional<JobState> get(String job) {
@@ -40,7 +41,8 @@ public final class JobStateStore {
                 "RUNNING".equals(item.get(State.DESIRED).s()),
                 item.containsKey(State.RESTARTS) ? Integer.parseInt(item.get(State.RESTARTS).n()) : 0,
                 item.containsKey(State.STREAK_FROM) ? Instant.ofEpochSecond(Long.parseLong(item.get(State.STREAK_FROM).n())) : null,
-                item.containsKey(State.SPEC) ? readSpec(item.get(State.SPEC).s()) : null));
+                item.containsKey(State.SPEC) ? readSpec(item.get(State.SPEC).s()) : null,
+                item.containsKey(State.CHECK_FAILED_RUN) ? item.get(State.CHECK_FAILED_RUN).s() : null));
     }
 
     /** Records a fresh deployment (or an operator start): new run, desired RUNNING, restart streak cleared. */
@@ -52,6 +54,17 @@ public final class JobStateStore {
         item.put(State.SPEC, s(writeSpec(spec)));
         item.put(State.UPDATED_AT, n(now.getEpochSecond()));
         dynamo.putItem(r -> r.tableName(table).item(item));
+    }
+
+    /**
+     * Records that run {@code runId}, a new version, ended before committing a micro-batch (its deploy failed). The next
+     * {@link #deployed} clears it.
+     */
+    public void checkFailed(String job, String runId, Instant now) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(job))
+                .updateExpression("SET #c = :c, #u = :u")
+                .expressionAttributeNames(Map.of("#c", State.CHECK_FAILED_RUN, "#u", State.UPDATED_AT))
+                .expressionAttributeValues(Map.of(":c", s(runId), ":u", n(now.getEpochSecond()))));
     }
 
     /** Marks the job as deliberately stopped, so its end is not restarted. Keeps the spec for a later start. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The Lambdas' environment (set by CDK), read once; a missing or bad value names the variable. */
 public record Settings(String stateTable, String opsTopicArn, String namespace, String stream, RestartPolicy policy,
-                       Duration gracefulStop) {
+                       Duration gracefulStop, Duration deployCheck) {
     public static final String STATE_TABLE = "JOB_STATE_TABLE";
     public static final String OPS_TOPIC_ARN = "OPS_TOPIC_ARN";
     public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
@@ -17,6 +17,8 @@ public record Settings(String stateTable, String opsTopicArn, String namespace, 
     public static final String BACKOFF_MAX_SECONDS = "BACKOFF_MAX_SECONDS";
     public static final String RESTART_WINDOW_SECONDS = "RESTART_WINDOW_SECONDS";
     public static final String GRACEFUL_STOP_SECONDS = "GRACEFUL_STOP_SECONDS";
+    /** How long an update's deploy waits at most for the new version to commit a micro-batch; 0: no check. */
+    public static final String DEPLOY_CHECK_SECONDS = "DEPLOY_CHECK_SECONDS";
 
     public static Settings from(Map<String, String> env) {
         RestartPolicy d = RestartPolicy.defaults();
@@ -27,13 +29,14 @@ public record Settings(String stateTable, String opsTopicArn, String namespace, 
                         Duration.ofSeconds(seconds(env, BACKOFF_BASE_SECONDS, d.baseDelay().toSeconds())),
                         Duration.ofSeconds(seconds(env, BACKOFF_MAX_SECONDS, d.maxDelay().toSeconds())),
                         Duration.ofSeconds(seconds(env, RESTART_WINDOW_SECONDS, d.window().toSeconds()))),
-                Duration.ofSeconds(seconds(env, GRACEFUL_STOP_SECONDS, 300)));
+                Duration.ofSeconds(seconds(env, GRACEFUL_STOP_SECONDS, 300)),
+                Duration.ofSeconds(seconds(env, DEPLOY_CHECK_SECONDS, 480)));
     }
 
     /** The controller wired with real clients. */
     public JobController controller(Clients clients) {
         return new JobController(spec -> JobRuns.forSpec(spec, clients), new JobStateStore(clients.dynamoDb(), stateTable),
-                new StopMarker(clients.s3()), new OpsChannel(clients.sns(), opsTopicArn, System.out, namespace, stream),
+                new StopMarker(clients.s3()), new CommitLog(clients.s3()), new OpsChannel(clients.sns(), opsTopicArn, System.out, namespace, stream),
                 policy, Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), gracefulStop, Duration.ofSeconds(10));
     }
 

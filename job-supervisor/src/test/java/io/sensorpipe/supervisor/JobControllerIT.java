@@ -67,7 +67,7 @@ class JobControllerIT {
 
     private static JobController controller(int maxRestarts, Duration gracefulStop) {
         return new JobController(spec -> JobRuns.forSpec(spec, clients), new JobStateStore(clients.dynamoDb(), table),
-                new StopMarker(clients.s3()), new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
+                new StopMarker(clients.s3()), new CommitLog(clients.s3()), new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
                 new RestartPolicy(maxRestarts, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),
                 duration -> Thread.sleep(duration.toMillis()), gracefulStop, Duration.ofMillis(200));
     }
@@ -238,10 +238,131 @@ class JobControllerIT {
         }
     }
 
+    /**
+     * Runs of one target as the job would behave in each version ({@code args}' first element): "broken" fails on start
+     * with {@code why}; "commits" commits a micro-batch on its checkpoint (the next id, in the local cloud's S3) when it
+     * is first looked at; "slow" runs without committing; every version ends on its stop marker.
+     */
+    private static final class VersionedRuns implements JobRuns {
+        private final String target;
+        private final String why;
+        private final Map<String, JobSpec> specOf = new LinkedHashMap<>();
+        private final List<String> committed = new ArrayList<>();
+        private final List<String> ended = new ArrayList<>(); // the marker is removed once the stop is done
+
+        VersionedRuns(String target, String why) {
+            this.target = target;
+            this.why = why;
+        }
+
+        @Override
+        public String submit(JobSpec spec) {
+            String id = target + "-run-" + specOf.size() + "-" + spec.args().get(0);
+            specOf.put(id, spec);
+            return id;
+        }
+
+        @Override
+        public RunState state(String runId) {
+            JobSpec spec = specOf.get(runId);
+            String version = spec.args().get(0);
+            if (version.startsWith("broken")) {
+                return RunState.of(runId, "FAILED", why);
+            }
+            StopMarker.Location marker = StopMarker.Location.parse(spec.stopMarker());
+            StopMarker.Location checkpoint = StopMarker.Location.parse(JobControl.checkpointOf(spec.stopMarker()));
+            try { // the job's own S3 calls, not the supervisor's: fixtures for the IAM coverage test
+                return AwsCallRecorder.fixture(() -> {
+                    if (version.startsWith("commits") && !committed.contains(runId)) {
+                        committed.add(runId);
+                        long next = new CommitLog(clients.s3()).newestBatch("s3://" + checkpoint.bucket() + "/"
+                                + checkpoint.key()).orElse(-1) + 1;
+                        clients.s3().putObject(r -> r.bucket(checkpoint.bucket())
+                                        .key(checkpoint.key() + "/" + JobControl.COMMITS_DIR + "/" + next),
+                                software.amazon.awssdk.core.sync.RequestBody.fromString("v1\n{\"nextBatchWatermarkMs\":0}"));
+                    }
+                    if (!clients.s3().listObjectsV2(r -> r.bucket(marker.bucket()).prefix(marker.key())).contents().isEmpty()
+                            && !ended.contains(runId)) {
+                        ended.add(runId);
+                    }
+                    return RunState.of(runId, ended.contains(runId) ? "COMPLETED" : "RUNNING");
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void cancel(String runId) {
+            throw new AssertionError("a run that ends on its marker is never cancelled");
+        }
+
+        @Override
+        public List<String> active(String name) {
+            return specOf.keySet().stream().filter(id -> !state(id).ended()).toList();
+        }
+
+        @Override
+        public String logLocation(String runId, String logUri) {
+            return logUri + runId;
+        }
+    }
+
+    @Test
+    void anUpdateWhoseNewVersionFailsBeforeCommittingFailsTheDeployWithWhyThenTheRollbackIsNotCheckedAndTheNextUpdateIs()
+            throws Exception {
+        String error = "java.lang.IllegalArgumentException: --window 0s: must be at least 1s";
+        JobController controller = scripted(new HashMap<>(Map.of("j-GATE", new VersionedRuns("j-GATE", error))));
+        String job = "job-gate-" + suffix;
+        // its own state bucket: the job's layout (checkpoints/, checkpoints.stop) without the other tests' marker
+        String gateBucket = cloud.createBucket("job-state");
+        String checkpoint = "s3://" + gateBucket + "/checkpoints/";
+        AwsCallRecorder.fixture(() -> { // the previous version's commits: batches 0..4
+            for (int b = 0; b < 5; b++) {
+                String key = "checkpoints/" + JobControl.COMMITS_DIR + "/" + b;
+                clients.s3().putObject(r -> r.bucket(gateBucket).key(key),
+                        software.amazon.awssdk.core.sync.RequestBody.fromString("v1"));
+            }
+            return null;
+        });
+        java.util.function.Function<String, JobSpec> version = v -> new JobSpec(JobSpec.Platform.EMR_EC2, "j-GATE", job,
+                List.of(v), null, null, null, "s3://logs/", JobControl.stopMarkerFor(checkpoint));
+        deployFailedCheckRollBackAndDeployAgain(controller, job, version, error);
+    }
+
+    private static void deployFailedCheckRollBackAndDeployAgain(JobController controller, String job,
+            java.util.function.Function<String, JobSpec> version, String error) throws Exception {
+        controller.deploy(version.apply("commits-v1"));
+
+        JobController.Deployment broken = controller.deployment(version.apply("broken-v2"));
+        assertThat(broken.committedBefore()).as("the old version's newest commit when v2 was submitted").hasValue(5);
+        assertThatThrownBy(() -> JobDeployer.checkUpdate(controller, version.apply("broken-v2"), broken, Duration.ofSeconds(30)))
+                .hasMessageContaining("run " + broken.runId() + " ended FAILED before committing a micro-batch")
+                .hasMessageContaining("rolls the job back to the previous version")
+                .hasMessageContaining("Logs: s3://logs/" + broken.runId())
+                .hasMessageContaining("Why (from EMR): " + error);
+
+        // CloudFormation's rollback: the previous properties, submitted without waiting on a check
+        JobController.Deployment rollback = controller.deployment(version.apply("commits-v1"));
+        assertThat(rollback.replacesFailedCheck()).isTrue();
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v1"), rollback, Duration.ofSeconds(30)))
+                .contains("without a check");
+
+        // the next update is checked again: a version that commits passes, one that only runs passes when time is up
+        JobController.Deployment fixed = controller.deployment(version.apply("commits-v3"));
+        assertThat(fixed.replacesFailedCheck()).isFalse();
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v3"), fixed, Duration.ofSeconds(30)))
+                .isEqualTo("run " + fixed.runId() + " committed micro-batch " + (fixed.committedBefore().getAsLong() + 1));
+        JobController.Deployment slow = controller.deployment(version.apply("slow-v4"));
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("slow-v4"), slow, Duration.ofSeconds(1)))
+                .as("older commits are not the new version's").contains("has not committed a micro-batch within 1 s");
+        assertThat(controller.status(job)).contains("run=" + slow.runId(), "state=RUNNING");
+    }
+
     /** A controller whose runs are {@code targets}' (by cluster id), with the local cloud's state table and S3. */
     private static JobController scripted(Map<String, JobRuns> targets) {
         return new JobController(spec -> targets.get(spec.target()), new JobStateStore(clients.dynamoDb(), table),
-                new StopMarker(clients.s3()),
+                new StopMarker(clients.s3()), new CommitLog(clients.s3()),
                 new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
                 new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),
                 duration -> Thread.sleep(duration.toMillis()), Duration.ofSeconds(5), Duration.ofMillis(100));

@@ -10,6 +10,11 @@ package io.sensorpipe.contract;
 public final class JobControl {
     /** Appended to the checkpoint location, without its trailing slash: {@code s3://b/checkpoints/} → {@code s3://b/checkpoints.stop}. */
     public static final String STOP_MARKER_SUFFIX = ".stop";
+    /**
+     * Spark's commit log under the checkpoint: one object per committed micro-batch, named by the batch id. The deployer
+     * reads it to tell a new version that commits from one that does not.
+     */
+    public static final String COMMITS_DIR = "commits";
 
     /** Attribute names of the supervisor's state item (one per job). */
     public static final class State {
@@ -25,6 +30,11 @@ public final class JobControl {
         public static final String STREAK_FROM = "streakFrom";
         /** The job spec the deployer submitted (JSON), re-submitted on restart. */
         public static final String SPEC = "spec";
+        /**
+         * The run of a deploy whose check failed (it ended before committing a micro-batch, so the deploy failed); the
+         * update that follows, CloudFormation's rollback to the previous version, is submitted without a check.
+         */
+        public static final String CHECK_FAILED_RUN = "checkFailedRun";
         public static final String UPDATED_AT = "updatedAt";
 
         private State() {
@@ -36,6 +46,14 @@ public final class JobControl {
             new TableSpec.Key(State.JOB, TableSpec.KeyType.STRING), null, java.util.List.of(), false, null);
 
     private JobControl() {
+    }
+
+    /** The checkpoint location (without a trailing slash) of the job whose stop marker is {@code stopMarker}. */
+    public static String checkpointOf(String stopMarker) {
+        if (stopMarker == null || !stopMarker.endsWith(STOP_MARKER_SUFFIX) || stopMarker.length() == STOP_MARKER_SUFFIX.length()) {
+            throw new IllegalArgumentException("not a stop marker (<checkpoint>" + STOP_MARKER_SUFFIX + "): '" + stopMarker + "'");
+        }
+        return stopMarker.substring(0, stopMarker.length() - STOP_MARKER_SUFFIX.length());
     }
 
     /** The stop marker of the job that checkpoints to {@code checkpoint}. */

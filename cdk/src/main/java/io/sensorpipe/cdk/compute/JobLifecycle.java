@@ -86,6 +86,13 @@ public final class JobLifecycle extends Construct {
                 .actions(List.of("s3:PutObject", "s3:DeleteObject"))
                 .resources(List.of(stateBucket.arnForObjects(markerKey)))
                 .build());
+        // An update's check reads the job's commit log (Spark's, under the checkpoint): a listing of that prefix only.
+        String commits = JobControl.checkpointOf(markerKey) + "/" + JobControl.COMMITS_DIR + "/";
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+                .actions(List.of("s3:ListBucket"))
+                .resources(List.of(stateBucket.getBucketArn()))
+                .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(commits + "*"))))
+                .build());
         dataKey.grant(role, "kms:GenerateDataKey", "kms:Decrypt");
 
         Map<String, String> environment = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.sensorpipe.supervisor;
 
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.emr.EmrClient;
 import software.amazon.awssdk.services.emrserverless.EmrServerlessClient;
@@ -17,6 +18,7 @@ public final class Clients implements AutoCloseable {
     private DynamoDbClient dynamoDb;
     private S3Client s3;
     private SnsClient sns;
+    private CloudFormationClient cloudFormation;
 
     public synchronized EmrClient emr() {
         if (emr == null) {
@@ -54,9 +56,16 @@ public final class Clients implements AutoCloseable {
         return sns;
     }
 
+    public synchronized CloudFormationClient cloudFormation() {
+        if (cloudFormation == null) {
+            cloudFormation = CloudFormationClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        }
+        return cloudFormation;
+    }
+
     @Override
     public synchronized void close() {
-        for (AutoCloseable client : new AutoCloseable[] {emr, emrServerless, dynamoDb, s3, sns}) {
+        for (AutoCloseable client : new AutoCloseable[] {emr, emrServerless, dynamoDb, s3, sns, cloudFormation}) {
             if (client != null) {
                 try {
                     client.close();

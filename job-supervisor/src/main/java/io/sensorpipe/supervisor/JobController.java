@@ -59,10 +59,9 @@ public final class JobController {
 
     /**
      * A deploy as {@link #deploy} does it, with what {@link #check} needs: the newest batch the checkpoint had committed
-     * when the new version was submitted (the old version had ended by then), and whether the version it replaced had
-     * failed its check (then this deploy is CloudFormation's rollback to the version before it).
+     * when the new version was submitted (the old version had ended by then; empty: none), or why it could not be read.
      */
-    public record Deployment(String runId, OptionalLong committedBefore, boolean replacesFailedCheck) {
+    public record Deployment(String runId, OptionalLong committedBefore, String unreadable) {
     }
 
     /** Deploys {@code spec} (see {@link #deploy}). */
@@ -70,7 +69,6 @@ public final class JobController {
         JobRuns runs = runsFor.apply(spec);
         // No state item: nothing was ever deployed (the table lives and dies with the cluster or application).
         Optional<JobState> deployed = store.get(spec.name());
-        boolean replacesFailedCheck = deployed.isPresent() && deployed.get().checkFailedRun() != null;
         if (deployed.isPresent()) {
             store.stopping(spec.name(), clock.instant());
             JobSpec old = deployed.get().spec();
@@ -90,10 +88,16 @@ public final class JobController {
                 stopAll(runs, spec); // anything under the job's name where the new version will run
             }
         }
-        OptionalLong committedBefore = commits.newestBatch(JobControl.checkpointOf(spec.stopMarker()));
+        OptionalLong committedBefore = OptionalLong.empty();
+        String unreadable = null;
+        try { // the old version has stopped: its last commit is the baseline (a failure here must not stop the deploy)
+            committedBefore = commits.newestBatch(JobControl.checkpointOf(spec.stopMarker()));
+        } catch (RuntimeException e) {
+            unreadable = e.toString();
+        }
         String runId = runs.submit(spec);
         store.deployed(spec.name(), runId, spec, clock.instant());
-        return new Deployment(runId, committedBefore, replacesFailedCheck);
+        return new Deployment(runId, committedBefore, unreadable);
     }
 
     /** What {@link #check} saw; {@code failed}: the new version ended before committing a micro-batch. */
@@ -102,12 +106,17 @@ public final class JobController {
 
     /**
      * Waits up to {@code within} for the deployed version to prove itself: it commits a micro-batch on the checkpoint
-     * (healthy), or its run ends first (failed: recorded, so the rollback that follows is not checked again, and said
-     * with EMR's reason and the logs). Still starting when the time is up is not a failure: a cluster busy with other
-     * steps or a cold Serverless application can take longer than a deploy may wait; the supervisor's restarts and
-     * alarms watch the run from there.
+     * (healthy), or its run ends first (failed: the job is marked stopped, so the supervisor does not restart a version
+     * that cannot run, and the message names EMR's reason and the logs). Still starting when the time is up is not a
+     * failure: a cluster busy with other steps or a cold Serverless application can take longer than a deploy may
+     * wait; the supervisor's restarts and alarms watch the run from there. An operator's stop or a newer deploy during
+     * the check ends it, not failed.
      */
     public Check check(JobSpec spec, Deployment deployment, Duration within) throws InterruptedException {
+        if (deployment.unreadable() != null) {
+            return new Check(false, "submitted run " + deployment.runId() + " (not checked: the checkpoint's commit log "
+                    + "could not be read: " + deployment.unreadable() + ")");
+        }
         JobRuns runs = runsFor.apply(spec);
         String checkpoint = JobControl.checkpointOf(spec.stopMarker());
         Instant deadline = clock.instant().plus(within);
@@ -117,14 +126,20 @@ public final class JobController {
                     || newest.getAsLong() > deployment.committedBefore().getAsLong())) {
                 return new Check(false, "run " + deployment.runId() + " committed micro-batch " + newest.getAsLong());
             }
+            Optional<JobState> now = store.get(spec.name());
+            if (now.isEmpty() || !now.get().wantRunning() || !deployment.runId().equals(now.get().runId())) {
+                return new Check(false, "run " + deployment.runId() + " was stopped or replaced during the check (an "
+                        + "operator's scripts/job, or another deploy); not judged");
+            }
             RunState run = runs.state(deployment.runId());
             if (run.ended()) {
                 store.checkFailed(spec.name(), deployment.runId(), clock.instant());
                 // the logs first: CloudFormation shows a few KB of reason, and EMR's may be long
                 String why = run.why() == null ? "" : " Why (from EMR): " + run.why();
                 return new Check(true, "the new version's run " + deployment.runId() + " ended " + run.state()
-                        + " before committing a micro-batch, so this deploy fails and CloudFormation rolls the job back to "
-                        + "the previous version. Logs: " + runs.logLocation(deployment.runId(), spec.logUri()) + "." + why);
+                        + " before committing a micro-batch, so this deploy fails (and CloudFormation, unless its rollback "
+                        + "is disabled, deploys the previous version again). Logs: "
+                        + runs.logLocation(deployment.runId(), spec.logUri()) + "." + why);
             }
             if (!clock.instant().isBefore(deadline)) {
                 return new Check(false, "run " + deployment.runId() + " is " + run.state() + " and has not committed a "

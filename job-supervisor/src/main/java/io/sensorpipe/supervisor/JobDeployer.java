@@ -41,10 +41,14 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
                 switch (requestType) {
                     case "Create" -> data.put("RunId", controller.deploy(spec));
                     case "Update" -> {
+                        String stackStatus = stackStatus(clients, String.valueOf(event.get("StackId")));
                         JobController.Deployment deployment = controller.deployment(spec);
                         data.put("RunId", deployment.runId());
-                        reason = checkUpdate(controller, spec, deployment,
+                        reason = checkUpdate(controller, spec, deployment, stackStatus,
                                 checkTime(settings.deployCheck(), context == null ? null : context.getRemainingTimeInMillis()));
+                        if (context != null) {
+                            context.getLogger().log("job deployer Update: " + reason);
+                        }
                     }
                     default -> throw new IllegalArgumentException("unknown RequestType " + requestType);
                 }
@@ -62,25 +66,43 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
 
     /**
      * An update proves itself before CloudFormation hears SUCCESS: the new version must commit a micro-batch, or at least
-     * not end before the check's time is up. A version that ends first fails the deploy (an exception here), and
-     * CloudFormation's rollback sends the previous properties back through the same path, unchecked (the previous
-     * version's run is what a failed check leaves behind to replace). Creates are not checked: a failed first deploy
-     * would roll back the whole stack, the cluster with it; the supervisor's restarts and alarms watch it instead.
+     * not end before the check's time is up ({@link JobController#check}). A version that ends first fails the deploy
+     * (an exception here), and CloudFormation's rollback sends the previous properties back through the same path.
+     * A rollback is not checked: the version it brings back ran before, and a rollback that fails leaves the stack in
+     * UPDATE_ROLLBACK_FAILED. Creates are not checked either: a failed first deploy would roll back the whole stack,
+     * the cluster with it; the supervisor's restarts and alarms watch it instead.
+     *
+     * @param stackStatus the stack's status (DescribeStacks), or null when it could not be read (then not checked)
      */
-    static String checkUpdate(JobController controller, JobSpec spec, JobController.Deployment deployment, Duration within)
-            throws InterruptedException {
-        if (deployment.replacesFailedCheck()) {
-            return "submitted run " + deployment.runId() + " without a check: it replaces a version that failed its check"
-                    + " (CloudFormation's rollback)";
+    static String checkUpdate(JobController controller, JobSpec spec, JobController.Deployment deployment,
+                              String stackStatus, Duration within) throws InterruptedException {
+        if (stackStatus == null || isRollback(stackStatus)) {
+            return "submitted run " + deployment.runId() + " without a check: "
+                    + (stackStatus == null ? "the stack's status could not be read" : "a rollback (" + stackStatus + ")");
         }
         if (within.isZero() || within.isNegative()) {
-            return "submitted run " + deployment.runId() + " (not checked: no time left for a check)";
+            return "submitted run " + deployment.runId() + " (not checked: no time left for a check, or "
+                    + Settings.DEPLOY_CHECK_SECONDS + " is 0)";
         }
         JobController.Check check = controller.check(spec, deployment, within);
         if (check.failed()) {
             throw new IllegalStateException(check.message());
         }
         return check.message();
+    }
+
+    /** Stack statuses in which CloudFormation sends the previous properties back (an update rolling back). */
+    static boolean isRollback(String stackStatus) {
+        return stackStatus.contains("ROLLBACK");
+    }
+
+    /** The status of the stack the request comes from, or null when it cannot be read (logged by the caller). */
+    static String stackStatus(Clients clients, String stackId) {
+        try {
+            return clients.cloudFormation().describeStacks(r -> r.stackName(stackId)).stacks().get(0).stackStatusAsString();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The check's time: the configured one, within what is left of the invocation (1 min kept to answer). */

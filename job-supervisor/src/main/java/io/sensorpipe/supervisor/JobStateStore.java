@@ -27,8 +27,7 @@ public final class JobStateStore {
     }
 
     /** What the store knows about one job. */
-    public record JobState(String job, String runId, boolean wantRunning, int restarts, Instant streakFrom, JobSpec spec,
-                           String checkFailedRun) {
+    public record JobState(String job, String runId, boolean wantRunning, int restarts, Instant streakFrom, JobSpec spec) {
     }
 
     public Optional<JobState> get(String job) {
@@ -41,8 +40,7 @@ public final class JobStateStore {
                 "RUNNING".equals(item.get(State.DESIRED).s()),
                 item.containsKey(State.RESTARTS) ? Integer.parseInt(item.get(State.RESTARTS).n()) : 0,
                 item.containsKey(State.STREAK_FROM) ? Instant.ofEpochSecond(Long.parseLong(item.get(State.STREAK_FROM).n())) : null,
-                item.containsKey(State.SPEC) ? readSpec(item.get(State.SPEC).s()) : null,
-                item.containsKey(State.CHECK_FAILED_RUN) ? item.get(State.CHECK_FAILED_RUN).s() : null));
+                item.containsKey(State.SPEC) ? readSpec(item.get(State.SPEC).s()) : null));
     }
 
     /** Records a fresh deployment (or an operator start): new run, desired RUNNING, restart streak cleared. */
@@ -57,14 +55,21 @@ public final class JobStateStore {
     }
 
     /**
-     * Records that run {@code runId}, a new version, ended before committing a micro-batch (its deploy failed). The next
-     * {@link #deployed} clears it.
+     * Records that run {@code runId}, a new version, ended before committing a micro-batch (its deploy fails): desired
+     * STOPPED, so the supervisor does not restart a version that cannot run; CloudFormation's rollback deploys the
+     * previous one. Only if the item still names that run and wants it running (an operator or a deploy got there first).
      */
     public void checkFailed(String job, String runId, Instant now) {
-        dynamo.updateItem(r -> r.tableName(table).key(key(job))
-                .updateExpression("SET #c = :c, #u = :u")
-                .expressionAttributeNames(Map.of("#c", State.CHECK_FAILED_RUN, "#u", State.UPDATED_AT))
-                .expressionAttributeValues(Map.of(":c", s(runId), ":u", n(now.getEpochSecond()))));
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(job))
+                    .updateExpression("SET #d = :stopped, #u = :u")
+                    .conditionExpression("#r = :run AND #d = :running")
+                    .expressionAttributeNames(Map.of("#d", State.DESIRED, "#u", State.UPDATED_AT, "#r", State.RUN_ID))
+                    .expressionAttributeValues(Map.of(":stopped", s("STOPPED"), ":running", s("RUNNING"), ":run", s(runId),
+                            ":u", n(now.getEpochSecond()))));
+        } catch (ConditionalCheckFailedException e) {
+            // no longer that run, or already stopped: nothing to mark
+        }
     }
 
     /** Marks the job as deliberately stopped, so its end is not restarted. Keeps the spec for a later start. */

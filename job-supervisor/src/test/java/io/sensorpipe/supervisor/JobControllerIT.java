@@ -336,27 +336,46 @@ class JobControllerIT {
 
         JobController.Deployment broken = controller.deployment(version.apply("broken-v2"));
         assertThat(broken.committedBefore()).as("the old version's newest commit when v2 was submitted").hasValue(5);
-        assertThatThrownBy(() -> JobDeployer.checkUpdate(controller, version.apply("broken-v2"), broken, Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> JobDeployer.checkUpdate(controller, version.apply("broken-v2"), broken,
+                "UPDATE_IN_PROGRESS", Duration.ofSeconds(30)))
                 .hasMessageContaining("run " + broken.runId() + " ended FAILED before committing a micro-batch")
-                .hasMessageContaining("rolls the job back to the previous version")
+                .hasMessageContaining("deploys the previous version again")
                 .hasMessageContaining("Logs: s3://logs/" + broken.runId())
                 .hasMessageContaining("Why (from EMR): " + error);
+        // a version that cannot run is not restarted by the supervisor while CloudFormation rolls back
+        assertThat(controller.status(job)).contains("desired=STOPPED", "run=" + broken.runId());
+        assertThat(controller.onRunEnded(job, broken.runId(), "FAILED")).isEqualTo(Outcome.IGNORED);
 
         // CloudFormation's rollback: the previous properties, submitted without waiting on a check
         JobController.Deployment rollback = controller.deployment(version.apply("commits-v1"));
-        assertThat(rollback.replacesFailedCheck()).isTrue();
-        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v1"), rollback, Duration.ofSeconds(30)))
-                .contains("without a check");
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v1"), rollback,
+                "UPDATE_ROLLBACK_IN_PROGRESS", Duration.ofSeconds(30))).contains("without a check: a rollback");
+        assertThat(controller.status(job)).contains("desired=RUNNING", "run=" + rollback.runId());
 
         // the next update is checked again: a version that commits passes, one that only runs passes when time is up
         JobController.Deployment fixed = controller.deployment(version.apply("commits-v3"));
-        assertThat(fixed.replacesFailedCheck()).isFalse();
-        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v3"), fixed, Duration.ofSeconds(30)))
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("commits-v3"), fixed, "UPDATE_IN_PROGRESS",
+                Duration.ofSeconds(30)))
                 .isEqualTo("run " + fixed.runId() + " committed micro-batch " + (fixed.committedBefore().getAsLong() + 1));
         JobController.Deployment slow = controller.deployment(version.apply("slow-v4"));
-        assertThat(JobDeployer.checkUpdate(controller, version.apply("slow-v4"), slow, Duration.ofSeconds(1)))
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("slow-v4"), slow, "UPDATE_IN_PROGRESS",
+                Duration.ofSeconds(1)))
                 .as("older commits are not the new version's").contains("has not committed a micro-batch within 1 s");
-        assertThat(controller.status(job)).contains("run=" + slow.runId(), "state=RUNNING");
+        assertThat(controller.status(job)).contains("desired=RUNNING", "run=" + slow.runId(), "state=RUNNING");
+    }
+
+    @Test
+    void theDeployerReadsItsStacksStatusToTellARollbackFromAnUpdate() throws Exception {
+        String stack = "sensorpipe-status-" + suffix;
+        String template = "{\"Resources\":{\"Topic\":{\"Type\":\"AWS::SNS::Topic\",\"Properties\":{\"TopicName\":\""
+                + stack + "\"}}}}";
+        String stackId = AwsCallRecorder.fixture(() -> clients.cloudFormation()
+                .createStack(r -> r.stackName(stack).templateBody(template)).stackId());
+        cloud.deleteOnClose(() -> clients.cloudFormation().deleteStack(r -> r.stackName(stack)));
+
+        assertThat(JobDeployer.stackStatus(clients, stackId)).isEqualTo("CREATE_COMPLETE");
+        assertThat(JobDeployer.stackStatus(clients, "arn:aws:cloudformation:us-east-1:000000000000:stack/none-" + suffix
+                + "/0")).as("unreadable: the update goes unchecked, as before the check existed").isNull();
     }
 
     /** A controller whose runs are {@code targets}' (by cluster id), with the local cloud's state table and S3. */

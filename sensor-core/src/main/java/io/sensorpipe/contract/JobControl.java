@@ -30,11 +30,6 @@ public final class JobControl {
         public static final String STREAK_FROM = "streakFrom";
         /** The job spec the deployer submitted (JSON), re-submitted on restart. */
         public static final String SPEC = "spec";
-        /**
-         * The run of a deploy whose check failed (it ended before committing a micro-batch, so the deploy failed); the
-         * update that follows, CloudFormation's rollback to the previous version, is submitted without a check.
-         */
-        public static final String CHECK_FAILED_RUN = "checkFailedRun";
         public static final String UPDATED_AT = "updatedAt";
 
         private State() {

@@ -93,6 +93,11 @@ public final class JobLifecycle extends Construct {
                 .resources(List.of(stateBucket.getBucketArn()))
                 .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(commits + "*"))))
                 .build());
+        // ... and reads its own stack's status: a rollback is deployed without the check.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.ALLOW)
+                .actions(List.of("cloudformation:DescribeStacks"))
+                .resources(List.of(Aws.STACK_ID))
+                .build());
         dataKey.grant(role, "kms:GenerateDataKey", "kms:Decrypt");
 
         Map<String, String> environment = new LinkedHashMap<>();

@@ -26,9 +26,24 @@ public final class BatchMetadataStore implements Serializable {
     static final int KEEP_PLANS = 20;
 
     private final String dir;
+    /** The job's Hadoop configuration (its {@code spark.hadoop.*} settings), or null for Hadoop's defaults. */
+    private final HadoopConf conf;
 
+    /** The Hadoop configuration, on whichever JVM the store is used (the driver plans, executors store results). */
+    @FunctionalInterface
+    public interface HadoopConf extends Serializable {
+        Configuration get();
+    }
+
+    /** A store on Hadoop's default configuration (tools and tests; EMR's file systems are configured there too). */
     public BatchMetadataStore(String dir) {
+        this(dir, null);
+    }
+
+    /** A store that reaches {@code dir} with the job's configuration, as Spark's own checkpoint files do. */
+    public BatchMetadataStore(String dir, HadoopConf conf) {
         this.dir = dir;
+        this.conf = conf;
     }
 
     public String dir() {
@@ -40,17 +55,20 @@ public final class BatchMetadataStore implements Serializable {
     }
 
     /** Hadoop's Configuration parses its XML resources when created: once per JVM, not per file. */
-    private static volatile Configuration conf;
+    private static volatile Configuration defaults;
 
     private transient volatile FileSystem fileSystem;
 
     private FileSystem fs() throws IOException {
         FileSystem f = fileSystem;
         if (f == null) {
-            Configuration c = conf;
+            Configuration c = conf == null ? null : conf.get();
             if (c == null) {
-                c = new Configuration();
-                conf = c;
+                c = defaults;
+                if (c == null) {
+                    c = new Configuration();
+                    defaults = c;
+                }
             }
             f = new Path(dir).getFileSystem(c);
             fileSystem = f;

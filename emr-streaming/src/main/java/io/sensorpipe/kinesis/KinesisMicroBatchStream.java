@@ -66,15 +66,33 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     KinesisMicroBatchStream(KinesisSourceOptions options, String checkpointLocation) {
         this(options, new SdkKinesisApi(KinesisClients.shared(), options.minGetRecordsIntervalMs()),
-                new BatchMetadataStore(checkpointLocation + "/kinesis"));
-        scala.Option<org.apache.spark.sql.SparkSession> spark = org.apache.spark.sql.SparkSession.getActiveSession();
-        if (spark.isEmpty()) {
-            spark = org.apache.spark.sql.SparkSession.getDefaultSession();
-        }
+                new BatchMetadataStore(checkpointLocation + "/kinesis", hadoopConf(session())));
+        scala.Option<org.apache.spark.sql.SparkSession> spark = session();
         if (spark.isDefined()) {
             // Unnamed: a named accumulator's whole value would be rendered into the UI events after every task.
             spark.get().sparkContext().register(reported);
         }
+    }
+
+    private static scala.Option<org.apache.spark.sql.SparkSession> session() {
+        scala.Option<org.apache.spark.sql.SparkSession> spark = org.apache.spark.sql.SparkSession.getActiveSession();
+        return spark.isEmpty() ? org.apache.spark.sql.SparkSession.getDefaultSession() : spark;
+    }
+
+    /**
+     * The job's Hadoop configuration, where its files are read and written: the same file system settings (the job's
+     * {@code spark.hadoop.*}) as Spark's own checkpoint files beside them. Broadcast once: a configuration in every
+     * task would cost tens of KB per task.
+     */
+    private static BatchMetadataStore.HadoopConf hadoopConf(scala.Option<org.apache.spark.sql.SparkSession> spark) {
+        if (spark.isEmpty()) {
+            return null;
+        }
+        org.apache.spark.broadcast.Broadcast<org.apache.spark.util.SerializableConfiguration> conf =
+                spark.get().sparkContext().broadcast(
+                        new org.apache.spark.util.SerializableConfiguration(spark.get().sparkContext().hadoopConfiguration()),
+                        scala.reflect.ClassTag$.MODULE$.apply(org.apache.spark.util.SerializableConfiguration.class));
+        return () -> conf.value().value();
     }
 
     /** Where the tasks' results arrive in memory (Spark merges them; tools that run tasks in-process add to it). */

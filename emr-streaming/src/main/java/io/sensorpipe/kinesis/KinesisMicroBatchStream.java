@@ -80,12 +80,12 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     }
 
     /**
-     * The job's Hadoop configuration, where its files are read and written: the same file system settings (the job's
-     * {@code spark.hadoop.*}) as Spark's own checkpoint files beside them. Broadcast once: a configuration in every
-     * task would cost tens of KB per task.
+     * The job's Hadoop configuration, where its files are read and written: its {@code spark.hadoop.*} settings, as
+     * Spark's checkpoint files beside them get them. Broadcast once: a configuration in every task would cost tens of
+     * KB per task. None (Hadoop's defaults) without a live SparkContext.
      */
     private static BatchMetadataStore.HadoopConf hadoopConf(scala.Option<org.apache.spark.sql.SparkSession> spark) {
-        if (spark.isEmpty()) {
+        if (spark.isEmpty() || spark.get().sparkContext().isStopped()) {
             return null;
         }
         org.apache.spark.broadcast.Broadcast<org.apache.spark.util.SerializableConfiguration> conf =

@@ -120,34 +120,52 @@ public final class JobController {
         JobRuns runs = runsFor.apply(spec);
         String checkpoint = JobControl.checkpointOf(spec.stopMarker());
         Instant deadline = clock.instant().plus(within);
+        // Faster than the supervisor's first restart: a failed run must be seen before a restart replaces it.
+        Duration third = Duration.ofMillis(Math.max(1_000, policy.baseDelay().dividedBy(3).toMillis()));
+        Duration step = poll.compareTo(third) <= 0 ? poll : third;
+        String lastError = null;
         while (true) {
-            OptionalLong newest = commits.newestBatch(checkpoint);
-            if (newest.isPresent() && (deployment.committedBefore().isEmpty()
-                    || newest.getAsLong() > deployment.committedBefore().getAsLong())) {
-                return new Check(false, "run " + deployment.runId() + " committed micro-batch " + newest.getAsLong());
-            }
-            Optional<JobState> now = store.get(spec.name());
-            if (now.isEmpty() || !now.get().wantRunning() || !deployment.runId().equals(now.get().runId())) {
-                return new Check(false, "run " + deployment.runId() + " was stopped or replaced during the check (an "
-                        + "operator's scripts/job, or another deploy); not judged");
-            }
-            RunState run = runs.state(deployment.runId());
-            if (run.ended()) {
-                store.checkFailed(spec.name(), deployment.runId(), clock.instant());
-                // the logs first: CloudFormation shows a few KB of reason, and EMR's may be long
-                String why = run.why() == null ? "" : " Why (from EMR): " + run.why();
-                return new Check(true, "the new version's run " + deployment.runId() + " ended " + run.state()
-                        + " before committing a micro-batch, so this deploy fails (and CloudFormation, unless its rollback "
-                        + "is disabled, deploys the previous version again). Logs: "
-                        + runs.logLocation(deployment.runId(), spec.logUri()) + "." + why);
+            try {
+                Optional<Check> verdict = look(spec, deployment, runs, checkpoint);
+                if (verdict.isPresent()) {
+                    return verdict.get();
+                }
+                lastError = null;
+            } catch (RuntimeException e) { // throttling, a network error: look again, it is not the version's fault
+                lastError = e.toString();
             }
             if (!clock.instant().isBefore(deadline)) {
-                return new Check(false, "run " + deployment.runId() + " is " + run.state() + " and has not committed a "
-                        + "micro-batch within " + within.toSeconds() + " s (not a failure: the supervisor restarts it if it"
-                        + " ends; scripts/job status)");
+                return new Check(false, "run " + deployment.runId() + " has not committed a micro-batch within "
+                        + within.toSeconds() + " s (not a failure: the supervisor restarts it if it ends; scripts/job "
+                        + "status)" + (lastError == null ? "" : "; the last look failed: " + lastError));
             }
-            sleeper.sleep(poll);
+            sleeper.sleep(step);
         }
+    }
+
+    /** One look at the new version: a verdict, or empty while it runs without a new commit. */
+    private Optional<Check> look(JobSpec spec, Deployment deployment, JobRuns runs, String checkpoint) {
+        OptionalLong newest = commits.newestBatch(checkpoint);
+        if (newest.isPresent() && (deployment.committedBefore().isEmpty()
+                || newest.getAsLong() > deployment.committedBefore().getAsLong())) {
+            return Optional.of(new Check(false, "run " + deployment.runId() + " committed micro-batch " + newest.getAsLong()));
+        }
+        Optional<JobState> now = store.get(spec.name());
+        if (now.isEmpty() || !now.get().wantRunning() || !deployment.runId().equals(now.get().runId())) {
+            return Optional.of(new Check(false, "run " + deployment.runId() + " was stopped or replaced during the check"
+                    + " (an operator's scripts/job, or another deploy); not judged"));
+        }
+        RunState run = runs.state(deployment.runId());
+        if (!run.ended()) {
+            return Optional.empty();
+        }
+        store.checkFailed(spec.name(), deployment.runId(), clock.instant());
+        // the logs first: CloudFormation shows a few KB of reason, and EMR's may be long
+        String why = run.why() == null ? "" : " Why (from EMR): " + run.why();
+        return Optional.of(new Check(true, "the new version's run " + deployment.runId() + " ended " + run.state()
+                + " before committing a micro-batch, so this deploy fails (and CloudFormation, unless its rollback "
+                + "is disabled, deploys the previous version again). Logs: "
+                + runs.logLocation(deployment.runId(), spec.logUri()) + "." + why));
     }
 
     /** Stops the job for good (until {@link #start}): the supervisor will not restart it. */

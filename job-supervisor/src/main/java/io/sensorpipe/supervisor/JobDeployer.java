@@ -96,11 +96,12 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
         return stackStatus.contains("ROLLBACK");
     }
 
-    /** The status of the stack the request comes from, or null when it cannot be read (logged by the caller). */
+    /** The status of the stack the request comes from, or null when it cannot be read (why goes to the log). */
     static String stackStatus(Clients clients, String stackId) {
         try {
             return clients.cloudFormation().describeStacks(r -> r.stackName(stackId)).stacks().get(0).stackStatusAsString();
         } catch (RuntimeException e) {
+            System.err.println("job deployer: cannot read the status of stack " + stackId + ": " + e);
             return null;
         }
     }

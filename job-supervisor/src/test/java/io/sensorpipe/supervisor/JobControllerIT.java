@@ -241,7 +241,8 @@ class JobControllerIT {
     /**
      * Runs of one target as the job would behave in each version ({@code args}' first element): "broken" fails on start
      * with {@code why}; "commits" commits a micro-batch on its checkpoint (the next id, in the local cloud's S3) when it
-     * is first looked at; "slow" runs without committing; every version ends on its stop marker.
+     * is first looked at; "slow" runs without committing; "flaky" fails the first look (throttled), then commits;
+     * every version ends on its stop marker.
      */
     private static final class VersionedRuns implements JobRuns {
         private final String target;
@@ -249,6 +250,7 @@ class JobControllerIT {
         private final Map<String, JobSpec> specOf = new LinkedHashMap<>();
         private final List<String> committed = new ArrayList<>();
         private final List<String> ended = new ArrayList<>(); // the marker is removed once the stop is done
+        private final List<String> looked = new ArrayList<>();
 
         VersionedRuns(String target, String why) {
             this.target = target;
@@ -269,11 +271,15 @@ class JobControllerIT {
             if (version.startsWith("broken")) {
                 return RunState.of(runId, "FAILED", why);
             }
+            if (version.startsWith("flaky") && !looked.contains(runId)) {
+                looked.add(runId);
+                throw new IllegalStateException("ThrottlingException: Rate exceeded (DescribeStep)");
+            }
             StopMarker.Location marker = StopMarker.Location.parse(spec.stopMarker());
             StopMarker.Location checkpoint = StopMarker.Location.parse(JobControl.checkpointOf(spec.stopMarker()));
             try { // the job's own S3 calls, not the supervisor's: fixtures for the IAM coverage test
                 return AwsCallRecorder.fixture(() -> {
-                    if (version.startsWith("commits") && !committed.contains(runId)) {
+                    if ((version.startsWith("commits") || version.startsWith("flaky")) && !committed.contains(runId)) {
                         committed.add(runId);
                         long next = new CommitLog(clients.s3()).newestBatch("s3://" + checkpoint.bucket() + "/"
                                 + checkpoint.key()).orElse(-1) + 1;
@@ -362,6 +368,10 @@ class JobControllerIT {
                 Duration.ofSeconds(1)))
                 .as("older commits are not the new version's").contains("has not committed a micro-batch within 1 s");
         assertThat(controller.status(job)).contains("desired=RUNNING", "run=" + slow.runId(), "state=RUNNING");
+        JobController.Deployment flaky = controller.deployment(version.apply("flaky-v5"));
+        assertThat(JobDeployer.checkUpdate(controller, version.apply("flaky-v5"), flaky, "UPDATE_IN_PROGRESS",
+                Duration.ofSeconds(30)))
+                .as("a failed look is looked at again").startsWith("run " + flaky.runId() + " committed micro-batch");
     }
 
     @Test

@@ -17,9 +17,12 @@ public final class CommitLog {
         this.s3 = s3;
     }
 
-    /** The newest committed batch id of the job checkpointing to {@code checkpoint} (s3://bucket/prefix), if any. */
+    /**
+     * The newest committed batch id of the job checkpointing to {@code checkpoint} (s3://bucket/prefix without a
+     * trailing slash, as {@link JobControl#checkpointOf} gives it), if any.
+     */
     public OptionalLong newestBatch(String checkpoint) {
-        StopMarker.Location at = StopMarker.Location.parse(stripSlash(checkpoint));
+        StopMarker.Location at = StopMarker.Location.parse(checkpoint);
         String prefix = at.key() + "/" + JobControl.COMMITS_DIR + "/";
         long newest = -1;
         for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(at.bucket()).prefix(prefix)).contents()) {
@@ -30,13 +33,5 @@ public final class CommitLog {
             }
         }
         return newest < 0 ? OptionalLong.empty() : OptionalLong.of(newest);
-    }
-
-    private static String stripSlash(String uri) {
-        String s = uri.strip();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        return s;
     }
 }

@@ -1,6 +1,7 @@
 package io.sensorpipe.kinesis;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorpipe.hadoop.JobHadoopConf;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,14 +27,8 @@ public final class BatchMetadataStore implements Serializable {
     static final int KEEP_PLANS = 20;
 
     private final String dir;
-    /** The job's Hadoop configuration (its {@code spark.hadoop.*} settings), or null for Hadoop's defaults. */
-    private final HadoopConf conf;
-
-    /** The Hadoop configuration, on whichever JVM the store is used (the driver plans, executors store results). */
-    @FunctionalInterface
-    public interface HadoopConf extends Serializable {
-        Configuration get();
-    }
+    /** The job's Hadoop configuration (the driver plans, executors store results), or null for Hadoop's defaults. */
+    private final JobHadoopConf conf;
 
     /** A store on Hadoop's default configuration (tools and tests; EMR's file systems are configured there too). */
     public BatchMetadataStore(String dir) {
@@ -41,7 +36,7 @@ public final class BatchMetadataStore implements Serializable {
     }
 
     /** A store that reaches {@code dir} with the job's configuration, as Spark's own checkpoint files do. */
-    public BatchMetadataStore(String dir, HadoopConf conf) {
+    public BatchMetadataStore(String dir, JobHadoopConf conf) {
         this.dir = dir;
         this.conf = conf;
     }

@@ -79,20 +79,10 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return spark.isEmpty() ? org.apache.spark.sql.SparkSession.getDefaultSession() : spark;
     }
 
-    /**
-     * The job's Hadoop configuration, where its files are read and written: its {@code spark.hadoop.*} settings, as
-     * Spark's checkpoint files beside them get them. Broadcast once: a configuration in every task would cost tens of
-     * KB per task. None (Hadoop's defaults) without a live SparkContext.
-     */
-    private static BatchMetadataStore.HadoopConf hadoopConf(scala.Option<org.apache.spark.sql.SparkSession> spark) {
-        if (spark.isEmpty() || spark.get().sparkContext().isStopped()) {
-            return null;
-        }
-        org.apache.spark.broadcast.Broadcast<org.apache.spark.util.SerializableConfiguration> conf =
-                spark.get().sparkContext().broadcast(
-                        new org.apache.spark.util.SerializableConfiguration(spark.get().sparkContext().hadoopConfiguration()),
-                        scala.reflect.ClassTag$.MODULE$.apply(org.apache.spark.util.SerializableConfiguration.class));
-        return () -> conf.value().value();
+    /** The job's Hadoop configuration for the source's files; none (Hadoop's defaults) without a live SparkContext. */
+    private static io.sensorpipe.hadoop.JobHadoopConf hadoopConf(scala.Option<org.apache.spark.sql.SparkSession> spark) {
+        return spark.isEmpty() || spark.get().sparkContext().isStopped() ? null
+                : io.sensorpipe.hadoop.JobHadoopConf.broadcast(spark.get().sparkContext());
     }
 
     /** Where the tasks' results arrive in memory (Spark merges them; tools that run tasks in-process add to it). */

@@ -1,5 +1,6 @@
 package io.sensorpipe.processing;
 
+import io.sensorpipe.hadoop.JobHadoopConf;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +22,7 @@ import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.SerializableConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,22 +80,12 @@ public abstract class ModelStore implements Serializable {
 
     /** Snapshots as files under {@code dir} (any Hadoop file system: local, HDFS, S3), read with the job's conf. */
     public static ModelStore files(SparkSession spark, String dir) {
-        // broadcast once: a Hadoop configuration in every task's closure would cost tens of KB per task
-        Broadcast<SerializableConfiguration> conf = spark.sparkContext().broadcast(
-                new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()),
-                scala.reflect.ClassTag$.MODULE$.apply(SerializableConfiguration.class));
-        return new FileModels(dir, () -> conf.value().value());
+        return new FileModels(dir, JobHadoopConf.broadcast(spark.sparkContext()));
     }
 
     /** Snapshots as files under {@code dir}, with the Hadoop configuration {@code conf} gives on the executor. */
-    static ModelStore files(String dir, HadoopConf conf) {
+    static ModelStore files(String dir, JobHadoopConf conf) {
         return new FileModels(dir, conf);
-    }
-
-    /** The Hadoop configuration, on whichever JVM a state function runs. */
-    @FunctionalInterface
-    interface HadoopConf extends Serializable {
-        Configuration get();
     }
 
     /** The folder of a job's model files: beside its Spark state, in its checkpoint (deleted with it). */
@@ -134,10 +123,10 @@ public abstract class ModelStore implements Serializable {
         private static final long serialVersionUID = 1L;
         private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
         private final String dir;
-        private final HadoopConf conf;
+        private final JobHadoopConf conf;
         private transient FileSystem fs;
 
-        FileModels(String dir, HadoopConf conf) {
+        FileModels(String dir, JobHadoopConf conf) {
             this.dir = dir;
             this.conf = conf;
         }

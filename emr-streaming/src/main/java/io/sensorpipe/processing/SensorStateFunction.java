@@ -112,7 +112,6 @@ public final class SensorStateFunction
         long lastArrival = batchTime;
         List<ClosedWindow> sinceSnapshot = new ArrayList<>();
         long silenceJudgedFor = OpenWindowsCodec.NONE;
-        long resizedUpTo = Long.MIN_VALUE;
         if (s.getWindows() != null) {
             try {
                 OpenWindowsCodec.OpenWindows decoded = OpenWindowsCodec.decode(s.getWindows(), key, windows);
@@ -121,19 +120,25 @@ public final class SensorStateFunction
                 sinceSnapshot = decoded.sinceSnapshot();
                 silenceJudgedFor = decoded.silenceJudgedFor();
             } catch (IllegalArgumentException | IllegalStateException e) {
-                LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
-                out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
                 if (e instanceof WindowStateCodec.WindowSizeChanged changed) {
-                    resizedUpTo = closeResized(key, s, changed, batchTime, out);
+                    OpenWindowsCodec.OpenWindows carried = carryOver(key, s, changed);
+                    if (carried != null) {
+                        open = carried.state();
+                        lastArrival = carried.lastArrivalMs();
+                    }
+                    if (s.getScorer() != null) {
+                        // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
+                        // the new ones as anomalies. Its files stay (the committed row still names them, e.g. for a
+                        // rollback of the flag); they go with the checkpoint.
+                        String reason = "window size changed: the model learned " + e.getMessage();
+                        LOG.warn("sensor {}: {}; a fresh model starts its warm-up", key, reason);
+                        out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
+                        s.setScorer(null);
+                    }
                 }
-                if (e instanceof WindowStateCodec.WindowSizeChanged && s.getScorer() != null) {
-                    // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
-                    // the new ones as anomalies. Its files stay (the committed row still names them, e.g. for a
-                    // rollback of the flag); they go with the checkpoint.
-                    String reason = "window size changed: the model learned " + e.getMessage();
-                    LOG.warn("sensor {}: {}; a fresh model starts its warm-up", key, reason);
-                    out.add(JobOutput.reset(JobOutput.MODEL_RESET, key, reason, batchTime));
-                    s.setScorer(null);
+                if (open == null) {
+                    LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
+                    out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
                 }
                 // the windows scored since the snapshot were in that row: from now on the model is the snapshot
                 // alone, on every executor (a cached live model would still hold them)
@@ -142,11 +147,6 @@ public final class SensorStateFunction
         }
         if (open == null) {
             open = new SensorWindowState(key, windows);
-            if (resizedUpTo != Long.MIN_VALUE) {
-                // New windows begin after the old ones, so none shares a start (the result's key) with one written
-                // and no reading is counted twice; readings for the closed span come LATE.
-                open.closeUpTo(windows.endOf(windows.startOf(resizedUpTo - 1)));
-            }
         }
         boolean hadReadings = rows.hasNext();
         long newestBefore = s.getLastEventTs();
@@ -192,7 +192,11 @@ public final class SensorStateFunction
                 && isLive(s.getLastEventTs(), lastArrival)) {
             closeTo = Math.max(watermark, quietWatermark(s.getLastEventTs(), lastArrival, batchTime));
         }
+        TumblingWindows grid = open.windows(); // before the close, which drops a change of size it completes
         List<ClosedWindow> closed = open.closeUpTo(closeTo);
+        if (grid.hasSizeChange()) {
+            closed = writeSizeChangeWindows(grid, closed, batchTime, s, out);
+        }
         if (!closed.isEmpty()) {
             Model model = scorerFor(key, s, sinceSnapshot, batchTime, out);
             SensorScorer scorer = model.scorer();
@@ -249,31 +253,44 @@ public final class SensorStateFunction
     }
 
     /**
-     * After a {@code --window} change: the open windows, read with the size they were written with, closed as they
-     * are and written unscored (the model is reset with the size), so the readings in them stay counted instead of
-     * vanishing with the reset. Returns how far the old state was closed (the end of the last one written, or an
-     * earlier close), or {@link Long#MIN_VALUE} when the state is unreadable in its own size too (then it resets as
-     * any unreadable state).
+     * After a {@code --window} change: the sensor's row read with the size it was written with, its open windows
+     * kept as they began and its windows going on with the new size after them ({@link SensorWindowState#changeSize}),
+     * so no reading turns late or is lost to the change; or null when the row is unreadable in its own size too (then
+     * it resets as any unreadable row). The windows since the model's snapshot are dropped with the model.
      */
-    private long closeResized(String key, SensorState s, WindowStateCodec.WindowSizeChanged changed, long batchTime,
-                              List<JobOutput> out) {
-        SensorWindowState oldState;
+    private OpenWindowsCodec.OpenWindows carryOver(String key, SensorState s, WindowStateCodec.WindowSizeChanged changed) {
+        OpenWindowsCodec.OpenWindows stored;
         try {
-            oldState = OpenWindowsCodec.decode(s.getWindows(), key,
-                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis()))).state();
+            stored = OpenWindowsCodec.decode(s.getWindows(), key,
+                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis())));
+            stored.state().changeSize(windows);
         } catch (IllegalArgumentException | IllegalStateException unreadable) {
-            return Long.MIN_VALUE;
+            return null;
         }
-        // also what it closed before (a quiet sensor's windows close ahead of Spark's watermark): never reopened
-        long end = oldState.closedUpTo();
-        List<ClosedWindow> old = oldState.closeUpTo(Long.MAX_VALUE);
-        String reason = "window size changed (" + changed.getMessage() + "): closed early at the change, not scored";
-        for (ClosedWindow w : old) {
-            out.add(JobOutput.window(WindowScoring.unscored(w, reason, scorerConfig.modelVersion(), batchTime,
-                    s.getType(), s.getSite(), s.getUnit())));
-            end = Math.max(end, w.windowEnd());
+        LOG.info("sensor {}: window size changed ({}): its {} open windows close as they began, then {}", key,
+                changed.getMessage(), stored.state().openWindowCount(), stored.state().windows());
+        return stored;
+    }
+
+    /**
+     * The closed windows that a change of window size shaped (of the previous size, or the one from the change to the
+     * first window of the new size) written unscored: the model was reset with the size, and these are not windows of
+     * the size it learns. Returns the others, in order.
+     */
+    private List<ClosedWindow> writeSizeChangeWindows(TumblingWindows grid, List<ClosedWindow> closed, long batchTime,
+                                                      SensorState s, List<JobOutput> out) {
+        List<ClosedWindow> rest = new ArrayList<>(closed.size());
+        for (ClosedWindow w : closed) {
+            if (grid.fromSizeChange(w.windowStart())) {
+                String reason = "window size changed to " + windows.sizeMillis() + " ms (" + JobOptions.WINDOW
+                        + "): a window of " + (w.windowEnd() - w.windowStart()) + " ms at the change, not scored";
+                out.add(JobOutput.window(WindowScoring.unscored(w, reason, scorerConfig.modelVersion(), batchTime,
+                        s.getType(), s.getSite(), s.getUnit())));
+            } else {
+                rest.add(w);
+            }
         }
-        return end;
+        return rest;
     }
 
     /**

@@ -65,6 +65,65 @@ class StateRecoveryIT {
     }
 
     @Test
+    void restartWithAnotherWindowSizeCountsEveryReadingOnceAndNoneLate() throws Exception {
+        long windowMs = 10_000;
+        long widerMs = 15_000;
+        long t0 = (System.currentTimeMillis() - 10 * 60_000) / 30_000 * 30_000; // a boundary of both sizes
+        try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
+            Path cp = tmp.resolve("cp");
+            produce(cloud, t0, 0, 40, 1_000); // 10 s windows 0..3; the last still open when the job stops
+            JobConfig before = config(cloud, cp, windowMs, 5_000, 4);
+            SparkSession spark = SensorStreamingJob.session(before);
+            JobMetricsPublisher first = new JobMetricsPublisher(null, null, null, cloud.stream);
+            StreamingQuery q1 = SensorStreamingJob.kinesisToDynamoDb(before, cloud.aws).start(spark, first);
+            try {
+                StreamingJobIT.await(() -> cloud.windows().size() >= SENSORS * 3, q1, "windows before the restart");
+            } finally {
+                SensorStreamingJob.stop(spark, q1, first);
+            }
+            // same checkpoint, 15 s windows; 40 s more, then a reading far ahead moves event time past them all
+            produce(cloud, t0, 40, 80, 1_000);
+            produce(cloud, t0, 200, 201, 1_000);
+            JobMetricsPublisher second = new JobMetricsPublisher(null, null, null, cloud.stream);
+            StreamingQuery q2 = SensorStreamingJob.kinesisToDynamoDb(config(cloud, cp, widerMs, 5_000, 4), cloud.aws)
+                    .start(spark, second);
+            try {
+                StreamingJobIT.await(() -> readingsBefore(cloud.windows(), t0 + 80_000) == SENSORS * 80L, q2,
+                        "every reading of the 80 s in a window");
+                Thread.sleep(2_000); // a few more batches: nothing written twice or late
+            } finally {
+                SensorStreamingJob.stop(spark, q2, second);
+            }
+            List<WindowResult> windows = cloud.windows();
+            assertThat(readingsBefore(windows, t0 + 80_000)).as("each reading counted once").isEqualTo(SENSORS * 80L);
+            assertThat(second.snapshot()).containsEntry("late", 0L).containsEntry("stateResets", 0L)
+                    .containsEntry("modelResets", (long) SENSORS);
+            for (int s = 0; s < SENSORS; s++) {
+                String id = "it/model-" + s;
+                List<WindowResult> mine = windows.stream().filter(w -> w.sensorId().equals(id))
+                        .sorted(java.util.Comparator.comparingLong(WindowResult::windowStart)).toList();
+                assertThat(mine).as(id + ": the open 10 s window and the 5 s one up to the first 15 s boundary")
+                        .filteredOn(w -> w.unscoredReason() != null && w.unscoredReason().contains("window size"))
+                        .extracting(WindowResult::windowStart, WindowResult::windowEnd)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(t0 + 30_000, t0 + 40_000),
+                                org.assertj.core.groups.Tuple.tuple(t0 + 40_000, t0 + 45_000));
+                for (int i = 1; i < mine.size(); i++) {
+                    assertThat(mine.get(i).windowStart()).as(id + ": windows do not overlap")
+                            .isGreaterThanOrEqualTo(mine.get(i - 1).windowEnd());
+                }
+                assertThat(mine).filteredOn(w -> w.windowStart() >= t0 + 45_000 && w.windowStart() < t0 + 80_000)
+                        .as(id + ": then 15 s windows").extracting(w -> w.windowEnd() - w.windowStart())
+                        .containsOnly(widerMs).hasSize(3);
+            }
+        }
+    }
+
+    /** Readings counted in windows that start before {@code ts}. */
+    private static long readingsBefore(List<WindowResult> windows, long ts) {
+        return windows.stream().filter(w -> w.windowStart() < ts).mapToLong(WindowResult::count).sum();
+    }
+
+    @Test
     void whenAllProducersStopTheLastWindowsAreWrittenWithinWatermarkPlusTwoTriggers() throws Exception {
         long windowMs = 5_000;
         long watermarkMs = 30_000; // a sensor counts as live while the job sees readings within watermark + window

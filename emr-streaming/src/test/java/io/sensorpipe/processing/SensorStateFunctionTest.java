@@ -2,6 +2,7 @@ package io.sensorpipe.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.Scorers;
@@ -286,8 +287,8 @@ class SensorStateFunctionTest {
     }
 
     @Test
-    void aChangedWindowSizeOnAnExistingCheckpointWritesTheOpenWindowsUnscoredAndResetsTheModel() {
-        // 30 windows of 10 s scored: a live model with a snapshot in the row
+    void aChangedWindowSizeKeepsTheOpenWindowsAsTheyBeganLosesNoReadingAndResetsTheModel() {
+        // 30 windows of 10 s scored: a live model with a snapshot in the row; windows 29 and 30 still open
         SensorState state = null;
         for (int i = 1; i <= 30; i++) {
             state = call(state, T0 + i * W + 1, T0 + (i - 1) * W, false, T0 + i * W - W / 2, T0 + i * W + 1).next();
@@ -295,34 +296,51 @@ class SensorStateFunctionTest {
         assertThat(state.getScorer()).isNotNull();
         SensorStateFunction wider = new SensorStateFunction(Duration.ofMillis(2 * W), Duration.ofMillis(DELAY), SCORER,
                 Duration.ofSeconds(60));
-        long t = T0 + 40 * W;
-        Step s = call(wider, state, t, t - 2 * W, false, t - 2 * W + 1, t + DELAY + 1);
-        assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
+        long watermark = T0 + 30 * W + 1 - DELAY;
+        // restarted with 20 s windows: a reading for the open window 30, one after it, one in the first 20 s window
+        Step s = call(wider, state, T0 + 32 * W + 2, watermark, false, T0 + 30 * W + 3, T0 + 31 * W + 2,
+                T0 + 32 * W + 1);
+        assertThat(s.of(JobOutput.STATE_RESET)).as("no window lost").isEmpty();
+        assertThat(s.of(JobOutput.LATE)).isEmpty();
         assertThat(s.of(JobOutput.MODEL_RESET)).singleElement()
                 .satisfies(r -> assertThat(r.getMessage()).contains("window size changed").contains("20000 ms"));
-        List<io.sensorpipe.schema.WindowResult> written = s.of(JobOutput.WINDOW).stream()
-                .map(JobOutput::toWindowResult).toList();
-        assertThat(written).as("the open 10 s windows as they were").filteredOn(w -> w.windowEnd() - w.windowStart() == W)
-                .extracting(io.sensorpipe.schema.WindowResult::windowStart).containsExactly(T0 + 29 * W, T0 + 30 * W);
-        assertThat(written).filteredOn(w -> w.windowEnd() - w.windowStart() == W).as("their readings stay counted")
-                .extracting(io.sensorpipe.schema.WindowResult::count).containsExactly(2L, 1L);
-        assertThat(written).filteredOn(w -> w.windowEnd() - w.windowStart() == W).allSatisfy(w -> {
-            assertThat(w.unscoredReason()).contains("window size changed");
+        List<WindowResult> written = s.of(JobOutput.WINDOW).stream().map(JobOutput::toWindowResult).toList();
+        assertThat(written).as("the open 10 s windows, closed as they began, with the reading that came for one")
+                .extracting(WindowResult::windowStart, WindowResult::windowEnd, WindowResult::count)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(T0 + 29 * W, T0 + 30 * W, 2L),
+                        org.assertj.core.groups.Tuple.tuple(T0 + 30 * W, T0 + 31 * W, 2L));
+        assertThat(written).allSatisfy(w -> {
+            assertThat(w.unscoredReason()).contains("window size changed").contains(JobOptions.WINDOW);
             assertThat(w.anomaly()).isFalse();
         });
-        assertThat(written).as("then the first 20 s one, from a fresh model in its warm-up")
-                .filteredOn(w -> w.windowEnd() - w.windowStart() == 2 * W).singleElement()
-                .satisfies(w -> assertThat(w.anomaly()).isFalse())
-                .satisfies(w -> assertThat(w.windowStart()).isGreaterThanOrEqualTo(T0 + 31 * W));
-        // a reading for the closed span comes LATE (counted, dead-lettered), never into a window of the new size
-        Step late = call(wider, s.next(), t + W, t - 2 * W, false, T0 + 30 * W + 2);
-        assertThat(late.of(JobOutput.LATE)).hasSize(1);
-        assertThat(Scorers.restore(SCORER, s.next().getScorer()).windowsSeen()).as("the fresh model's snapshot")
-                .isEqualTo(1);
-        // the next batch reads the new row: no further reset
-        Step next = call(wider, late.next(), t + 2 * W, t, false, t + 2 * W + DELAY + 1);
+        // the next batch closes the window from the change to the first 20 s boundary (10 s here), also unscored
+        Step bridge = call(wider, s.next(), T0 + 33 * W, T0 + 32 * W + 1 - DELAY, false, T0 + 33 * W + DELAY);
+        assertThat(bridge.of(JobOutput.WINDOW)).singleElement().extracting(JobOutput::toWindowResult)
+                .satisfies(w -> {
+                    assertThat(w.windowStart()).isEqualTo(T0 + 31 * W);
+                    assertThat(w.windowEnd()).isEqualTo(T0 + 32 * W);
+                    assertThat(w.count()).isEqualTo(1);
+                    assertThat(w.unscoredReason()).contains("window size changed");
+                });
+        assertThat(OpenWindowsCodec.decode(bridge.next().getWindows(), "s1", new io.sensorpipe.window.TumblingWindows(
+                Duration.ofMillis(2 * W))).state().windows().hasSizeChange()).as("the change is behind it").isFalse();
+        // then windows of the new size, scored by a fresh model in its warm-up
+        Step next = call(wider, bridge.next(), T0 + 35 * W, T0 + 33 * W, false, T0 + 34 * W + DELAY + 1);
         assertThat(next.of(JobOutput.MODEL_RESET)).isEmpty();
         assertThat(next.of(JobOutput.STATE_RESET)).isEmpty();
+        assertThat(next.of(JobOutput.WINDOW)).singleElement().extracting(JobOutput::toWindowResult).satisfies(w -> {
+            assertThat(w.windowStart()).isEqualTo(T0 + 32 * W);
+            assertThat(w.windowEnd() - w.windowStart()).isEqualTo(2 * W);
+            assertThat(w.count()).isEqualTo(2);
+            assertThat(w.anomaly()).isFalse();
+            assertThat(w.unscoredReason()).satisfiesAnyOf(r -> assertThat(r).isNull(),
+                    r -> assertThat(r).doesNotContain("window size changed"));
+        });
+        assertThat(Scorers.restore(SCORER, next.next().getScorer()).windowsSeen()).as("the fresh model's snapshot")
+                .isEqualTo(1);
+        // a reading for a window closed before the change is late as ever
+        Step late = call(wider, next.next(), T0 + 36 * W, T0 + 34 * W, false, T0 + 29 * W + 7);
+        assertThat(late.of(JobOutput.LATE)).hasSize(1);
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class SensorWindowState implements Serializable {
     private static final long serialVersionUID = 2L;
 
     private final String sensorId;
-    private final TumblingWindows windows;
+    private TumblingWindows windows;
     final TreeMap<Long, WindowAggregate> open = new TreeMap<>();
     long closedUpTo = Long.MIN_VALUE;
     long lateCount;
@@ -79,6 +79,21 @@ public final class SensorWindowState implements Serializable {
         return offer(ts, value, watermarkMillis) != Acceptance.LATE;
     }
 
+    /**
+     * The window size changed to {@code size}'s (the job's {@code --window} on an existing checkpoint): the windows
+     * open now keep their size and close as they began, a reading after them goes to a window of the new size (after
+     * one window from the last of them to the new size's first boundary: {@link TumblingWindows#changedFrom}), a
+     * reading for a window closed before stays late. Nothing is lost to the change.
+     */
+    public void changeSize(TumblingWindows size) {
+        if (size.sizeMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("window size must be below 24 days, got " + size);
+        }
+        long at = !open.isEmpty() ? windows.endOf(open.lastKey())
+                : closedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : windows.boundaryAtOrAfter(closedUpTo);
+        windows = at == Long.MIN_VALUE ? size : size.changedFrom(windows, at);
+    }
+
     /** Removes and returns the windows with end ≤ watermark, in ascending start order. */
     public List<ClosedWindow> closeUpTo(long watermarkMillis) {
         closedUpTo = Math.max(closedUpTo, watermarkMillis);
@@ -94,6 +109,7 @@ public final class SensorWindowState implements Serializable {
             it.remove();
             acceptedTs.remove(e.getKey());
         }
+        windows = windows.settledAfter(closedUpTo); // a change of size whose windows all closed is behind it
         return closed;
     }
 
@@ -128,6 +144,7 @@ public final class SensorWindowState implements Serializable {
         return sensorId;
     }
 
+    /** Its windows (with a change of size while windows of the previous size or the change's own are open). */
     public TumblingWindows windows() {
         return windows;
     }

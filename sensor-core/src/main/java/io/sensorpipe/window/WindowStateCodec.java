@@ -18,10 +18,14 @@ import java.util.Map;
  * open-window count (int), then per window its start (long), count (long), min, max (doubles), firstTs, lastTs
  * (longs), the exact sum and sum of squares (overflow flag byte, naive double, partial count int, partials) and
  * its accepted event times: {@code 0} none, {@code 1} count + ascending offsets as delta varints, or {@code 2}
- * bitmap words (count int + longs), whichever is smaller.
+ * bitmap words (count int + longs), whichever is smaller. Version 2 (written only while a change of window size is
+ * open, {@link TumblingWindows#changedFrom}): after the window size, the number of changes (int), then per change,
+ * newest first, where it takes effect and the size before it (longs); the rest as version 1.
  */
 public final class WindowStateCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The version written when no change of window size is open (most rows: readable by earlier releases). */
+    static final int VERSION_WITHOUT_SIZE_CHANGE = 1;
     private static final byte M0 = 'W';
     private static final byte M1 = 'S';
     /** Closed windows: {@code 'C' 'W'}. */
@@ -36,15 +40,27 @@ public final class WindowStateCodec {
     }
 
     public static byte[] encode(SensorWindowState s) {
-        int estimate = 48;
+        TumblingWindows windows = s.windows();
+        int changes = 0;
+        for (TumblingWindows w = windows; w.hasSizeChange(); w = w.beforeChange()) {
+            changes++;
+        }
+        int estimate = 48 + (changes == 0 ? 0 : 4 + 16 * changes);
         for (Map.Entry<Long, WindowAggregate> e : s.open.entrySet()) {
             BitSet seen = s.acceptedTs.get(e.getKey());
             estimate += 96 + 8 * (e.getValue().sum.size + e.getValue().sumOfSquares.size)
                     + (seen == null ? 0 : Math.min(5 * seen.cardinality(), seen.toLongArray().length * 8) + 8);
         }
         ByteBuffer b = ByteBuffer.allocate(estimate);
-        b.put(M0).put(M1).put((byte) VERSION);
-        b.putLong(s.windows().sizeMillis()).putLong(s.closedUpTo).putLong(s.lateCount).putLong(s.duplicateCount);
+        b.put(M0).put(M1).put((byte) (changes == 0 ? VERSION_WITHOUT_SIZE_CHANGE : VERSION));
+        b.putLong(windows.sizeMillis());
+        if (changes > 0) {
+            b.putInt(changes);
+            for (TumblingWindows w = windows; w.hasSizeChange(); w = w.beforeChange()) {
+                b.putLong(w.changeAt()).putLong(w.sizeBeforeChangeMillis());
+            }
+        }
+        b.putLong(s.closedUpTo).putLong(s.lateCount).putLong(s.duplicateCount);
         b.putInt(s.open.size());
         for (Map.Entry<Long, WindowAggregate> e : s.open.entrySet()) {
             b.putLong(e.getKey());
@@ -83,18 +99,23 @@ public final class WindowStateCodec {
     public static SensorWindowState decode(byte[] bytes, String sensorId, TumblingWindows windows) {
         try {
             ByteBuffer b = body(bytes, M0, M1, VERSION, "a window state", windows);
-            SensorWindowState s = new SensorWindowState(sensorId, windows);
-            s.closedUpTo = b.getLong();
+            if (bytes[2] >= 2) {
+                windows = getSizeChanges(b, windows);
+            }
+            long closedUpTo = b.getLong();
+            // a change whose windows all closed is not stored (encode follows a close, which drops it)
+            SensorWindowState s = new SensorWindowState(sensorId, windows.settledAfter(closedUpTo));
+            s.closedUpTo = closedUpTo;
             s.lateCount = nonNegative(b.getLong(), "lateCount");
             s.duplicateCount = nonNegative(b.getLong(), "duplicateCount");
             int n = boundedCount(b, 8 * 6);
             for (int i = 0; i < n; i++) {
                 long start = b.getLong();
-                if (windows.startOf(start) != start || s.open.containsKey(start)) {
+                if (s.windows().startOf(start) != start || s.open.containsKey(start)) {
                     throw new IllegalArgumentException("window start " + start + " is not aligned or repeated");
                 }
                 s.open.put(start, getAggregate(b));
-                BitSet seen = getTimes(b, windows.sizeMillis());
+                BitSet seen = getTimes(b, s.windows().endOf(start) - start);
                 if (seen != null) {
                     s.acceptedTs.put(start, seen);
                 }
@@ -106,6 +127,30 @@ public final class WindowStateCodec {
         } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("window state is truncated");
         }
+    }
+
+    /** The changes of window size stored after the size (version 2), applied to {@code windows}. */
+    private static TumblingWindows getSizeChanges(ByteBuffer b, TumblingWindows windows) {
+        int n = boundedCount(b, 16);
+        if (n == 0) {
+            throw new IllegalArgumentException("version 2 of a window state without a change of window size");
+        }
+        long[] at = new long[n];
+        long[] sizeBefore = new long[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = b.getLong();
+            sizeBefore[i] = b.getLong();
+            if (sizeBefore[i] <= 0 || sizeBefore[i] > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("window size before a change is " + sizeBefore[i] + " ms");
+            }
+        }
+        TumblingWindows grid = new TumblingWindows(java.time.Duration.ofMillis(sizeBefore[n - 1]));
+        for (int i = n - 1; i >= 0; i--) {
+            TumblingWindows after = new TumblingWindows(
+                    java.time.Duration.ofMillis(i == 0 ? windows.sizeMillis() : sizeBefore[i - 1]));
+            grid = after.changedFrom(grid, at[i]);
+        }
+        return grid;
     }
 
     /**
@@ -166,7 +211,7 @@ public final class WindowStateCodec {
         if (bytes == null || bytes.length < 3 || bytes[0] != m0 || bytes[1] != m1) {
             throw new IllegalArgumentException("not " + what + " (no '" + (char) m0 + (char) m1 + "' header)");
         }
-        if (bytes[2] != version) {
+        if (bytes[2] < 1 || bytes[2] > version) {
             throw new IllegalArgumentException("version " + bytes[2] + " of " + what + " is not readable here (reads "
                     + version + ")");
         }

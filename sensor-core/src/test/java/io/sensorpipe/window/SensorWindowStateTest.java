@@ -133,4 +133,83 @@ class SensorWindowStateTest {
         assertThat(copy.offer(10_000, 1.0, 0)).isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
         assertThat(copy.closeUpTo(60_000).get(0).aggregate().count()).isEqualTo(1);
     }
+
+    private static final TumblingWindows TEN_S = new TumblingWindows(Duration.ofSeconds(10));
+
+    @Test
+    void aLargerSizeKeepsTheOpenWindowsAsTheyBeganThenOneWindowUpToTheNewSizesFirstBoundary() {
+        SensorWindowState s = new SensorWindowState("s", TEN_S);
+        s.offer(1_000, 1, 0);
+        s.offer(12_000, 2, 0);
+        s.changeSize(MINUTE);
+        assertThat(s.offer(15_000, 3, 0)).as("its old window is still open").isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.offer(12_000, 3, 0)).as("and remembers its readings").isEqualTo(SensorWindowState.Acceptance.DUPLICATE);
+        assertThat(s.offer(25_000, 4, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.offer(61_000, 5, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.windows().fromSizeChange(20_000)).isTrue();
+        assertThat(s.windows().fromSizeChange(60_000)).isFalse();
+        List<ClosedWindow> closed = s.closeUpTo(120_000);
+        assertThat(closed).extracting(ClosedWindow::windowStart, ClosedWindow::windowEnd, w -> w.aggregate().count())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 10_000L, 1L),
+                        org.assertj.core.groups.Tuple.tuple(10_000L, 20_000L, 2L),
+                        org.assertj.core.groups.Tuple.tuple(20_000L, 60_000L, 1L),
+                        org.assertj.core.groups.Tuple.tuple(60_000L, 120_000L, 1L));
+        assertThat(s.windows()).as("the change is behind it once its windows closed").isEqualTo(MINUTE);
+        assertThat(s.lateCount()).isZero();
+    }
+
+    @Test
+    void aSmallerSizeKeepsAnOpenLongerWindowWhole() {
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        s.offer(30_000, 1, 0);
+        s.changeSize(TEN_S);
+        assertThat(s.offer(45_000, 2, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.offer(61_000, 3, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        List<ClosedWindow> closed = s.closeUpTo(70_000);
+        assertThat(closed).extracting(ClosedWindow::windowStart, ClosedWindow::windowEnd, w -> w.aggregate().count())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 60_000L, 2L),
+                        org.assertj.core.groups.Tuple.tuple(60_000L, 70_000L, 1L));
+        assertThat(s.windows()).isEqualTo(TEN_S);
+        assertThat(s.offer(59_000, 4, 0)).isEqualTo(SensorWindowState.Acceptance.LATE);
+    }
+
+    @Test
+    void windowsClosedBeforeASizeChangeStayClosedAndNoNewWindowSharesAStartWithThem() {
+        SensorWindowState s = new SensorWindowState("s", TEN_S);
+        s.closeUpTo(100_000); // a quiet sensor's windows, closed ahead of the watermark
+        s.changeSize(MINUTE);
+        assertThat(s.offer(95_000, 1, 0)).isEqualTo(SensorWindowState.Acceptance.LATE);
+        assertThat(s.offer(101_000, 2, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.offer(125_000, 3, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.closeUpTo(180_000)).extracting(ClosedWindow::windowStart, ClosedWindow::windowEnd)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(100_000L, 120_000L),
+                        org.assertj.core.groups.Tuple.tuple(120_000L, 180_000L));
+    }
+
+    @Test
+    void aSecondChangeWhileTheFirstIsOpenKeepsEveryOpenWindow() {
+        SensorWindowState s = new SensorWindowState("s", TEN_S);
+        s.offer(5_000, 1, 0);
+        s.changeSize(MINUTE); // [0,10s) stays; then [10s,60s); then minutes
+        s.offer(15_000, 2, 0);
+        s.changeSize(new TumblingWindows(Duration.ofSeconds(20))); // [10s,60s) stays; 60 s is a 20 s boundary
+        s.offer(61_000, 3, 0);
+        assertThat(s.closeUpTo(80_000)).extracting(ClosedWindow::windowStart, ClosedWindow::windowEnd)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(0L, 10_000L),
+                        org.assertj.core.groups.Tuple.tuple(10_000L, 60_000L),
+                        org.assertj.core.groups.Tuple.tuple(60_000L, 80_000L));
+        assertThat(s.windows()).isEqualTo(new TumblingWindows(Duration.ofSeconds(20)));
+    }
+
+    @Test
+    void aChangeOfSizeMustTakeEffectAtAWindowBoundary() {
+        assertThatThrownBy(() -> MINUTE.changedFrom(TEN_S, 15_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("15000");
+        TumblingWindows changed = MINUTE.changedFrom(TEN_S, 20_000);
+        assertThat(changed.startOf(19_999)).isEqualTo(10_000);
+        assertThat(changed.startOf(20_000)).isEqualTo(20_000);
+        assertThat(changed.endOf(20_000)).isEqualTo(60_000);
+        assertThat(changed.startOf(60_000)).isEqualTo(60_000);
+        assertThat(changed.sizeMillis()).isEqualTo(60_000);
+    }
 }

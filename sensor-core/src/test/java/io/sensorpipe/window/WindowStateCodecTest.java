@@ -36,6 +36,16 @@ class WindowStateCodecTest {
             + "0000000000003d3e000000000000409f1800000000000040d9d8c000000001000000053997d00000000000b9c0000000"
             + "00000039f8000000000000bd6efff33333333240d9d8c000000001";
 
+    /** Version 2: the state of {@link #changedTwice()} (10 s, then 60 s, then 20 s windows), as this release wrote it. */
+    private static final String V2_GOLDEN = "5753020000000000004e2000000002000000000000ea60000000000000ea600000000000004e20000000000000271080"
+            + "000000000000000000000000000000000000000000000000000003000000000000000000000000000000013ff8000000"
+            + "0000003ff800000000000000000000000003e800000000000003e8003ff8000000000000000000013ff8000000000000"
+            + "0040020000000000000000000140020000000000000100000001e8070000000000002710000000000000000140040000"
+            + "0000000040040000000000000000000000002ee00000000000002ee00040040000000000000000000140040000000000"
+            + "000040190000000000000000000140190000000000000100000001d00f0000000000004e200000000000000001400c00"
+            + "0000000000400c00000000000000000000000061a800000000000061a800400c00000000000000000001400c00000000"
+            + "000000402880000000000000000001402880000000000001000000018827";
+
     /** Two open windows (one sparse, one dense enough for the bitmap form), a closed one, a late and a duplicate. */
     private static SensorWindowState sample() {
         SensorWindowState s = new SensorWindowState("site/pump-1/t", MINUTE);
@@ -152,6 +162,44 @@ class WindowStateCodecTest {
         assertThatThrownBy(() -> WindowStateCodec.decodeClosed(WindowStateCodec.encode(s), "s", MINUTE))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("header");
         assertRandomDamageIsRefusedOrDecoded(good, bad -> WindowStateCodec.decodeClosed(bad, "s", MINUTE));
+    }
+
+    @Test
+    void aStateWithAnOpenChangeOfWindowSizeRoundTripsAndIsWrittenAsVersion1OnceItClosed() {
+        SensorWindowState s = changedTwice();
+        byte[] bytes = WindowStateCodec.encode(s);
+        assertThat(bytes[2]).isEqualTo((byte) 2);
+        SensorWindowState back = WindowStateCodec.decode(bytes, "s", new TumblingWindows(Duration.ofSeconds(20)));
+        assertThat(back.windows()).isEqualTo(s.windows());
+        assertSameState(back, s);
+        assertThat(WindowStateCodec.encode(back)).isEqualTo(bytes);
+        assertThat(back.offer(12_000, 9, 0)).as("dedup memory of an old window").isEqualTo(
+                SensorWindowState.Acceptance.DUPLICATE);
+        assertThatThrownBy(() -> WindowStateCodec.decode(bytes, "s", MINUTE))
+                .isInstanceOf(WindowStateCodec.WindowSizeChanged.class);
+        assertRandomDamageIsRefusedOrDecoded(bytes, bad -> WindowStateCodec.decode(bad, "s",
+                new TumblingWindows(Duration.ofSeconds(20))));
+        back.closeUpTo(60_000);
+        assertThat(WindowStateCodec.encode(back)[2]).as("no change open: readable by earlier releases").isEqualTo((byte) 1);
+    }
+
+    @Test
+    void version2BytesStayReadable() {
+        SensorWindowState back = WindowStateCodec.decode(HexFormat.of().parseHex(V2_GOLDEN), "s",
+                new TumblingWindows(Duration.ofSeconds(20)));
+        assertThat(back.windows()).isEqualTo(changedTwice().windows());
+        assertSameState(back, changedTwice());
+    }
+
+    /** Open windows of 10 s, then the window from a change to 60 s, then a change to 20 s. */
+    private static SensorWindowState changedTwice() {
+        SensorWindowState s = new SensorWindowState("s", new TumblingWindows(Duration.ofSeconds(10)));
+        s.offer(1_000, 1.5, 0);
+        s.offer(12_000, 2.5, 0);
+        s.changeSize(MINUTE);
+        s.offer(25_000, 3.5, 0);
+        s.changeSize(new TumblingWindows(Duration.ofSeconds(20)));
+        return s;
     }
 
     /** 2,000 single-bit flips after the header: each is refused with a reason or decoded, never another exception. */

@@ -200,7 +200,6 @@ public final class SensorStreamingJob {
                 .load();
     }
 
-    /** Runs until {@code duration} passed (zero: until the query stops or fails). */
     /**
      * {@link #awaitFor}, with the query's failure as its message (its cause's: the job's own one-line errors), or null
      * when it ended well. Here, not in the main class, which the CDK tests load without Spark.
@@ -215,6 +214,7 @@ public final class SensorStreamingJob {
         }
     }
 
+    /** Runs until {@code duration} passed (zero: until the query stops or fails). */
     public static void awaitFor(StreamingQuery query, Duration duration) throws StreamingQueryException, TimeoutException {
         if (duration.isZero()) {
             query.awaitTermination();

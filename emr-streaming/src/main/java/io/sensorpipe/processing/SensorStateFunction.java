@@ -163,9 +163,8 @@ public final class SensorStateFunction
                 SensorWindowState.Acceptance accepted = open.offer(ts[i], values[i], watermark);
                 acceptedAny |= accepted == SensorWindowState.Acceptance.ACCEPTED;
                 if (accepted == SensorWindowState.Acceptance.LATE) {
-                    out.add(JobOutput.deadLetter(JobOutput.LATE, p, i, JobOutput.LATE,
-                            "window of ts " + ts[i] + " closed (watermark " + watermark + "): the reading came later than "
-                                    + JobOptions.WATERMARK + " allows", batchTime));
+                    out.add(JobOutput.deadLetter(JobOutput.LATE, p, i, JobOutput.LATE, lateReason(open, ts[i],
+                            watermark), batchTime));
                 } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
                     // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
                     out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
@@ -291,6 +290,19 @@ public final class SensorStateFunction
             }
         }
         return rest;
+    }
+
+    /** Why a reading is late: its window closed by the watermark, or ahead of it (see {@link #call}). */
+    static String lateReason(SensorWindowState open, long ts, long watermark) {
+        long start = open.windows().startOf(ts);
+        long end = open.windows().endOf(start);
+        String window = "window [" + start + ", " + end + ") of ts " + ts;
+        String why = "the reading came later than " + JobOptions.WATERMARK + " allows";
+        if (end <= watermark) {
+            return window + " closed (watermark " + watermark + "): " + why;
+        }
+        return window + " closed at " + open.closedUpTo() + ", ahead of the watermark " + watermark
+                + " (by the sensor's newer readings, or by the clock while it was quiet): " + why;
     }
 
     /**

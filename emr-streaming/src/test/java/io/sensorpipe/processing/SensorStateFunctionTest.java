@@ -355,7 +355,9 @@ class SensorStateFunctionTest {
                 Duration.ofSeconds(60));
         // above Spark's watermark, but in a span whose windows were written: never into a window of the new size
         Step s = call(wider, prior, T0 + 51 * W, T0 + 40 * W, false, T0 + 49 * W + 1);
-        assertThat(s.of(JobOutput.LATE)).hasSize(1);
+        assertThat(s.of(JobOutput.LATE)).singleElement().satisfies(l -> assertThat(l.getMessage())
+                .contains("closed at " + (T0 + 50 * W) + ", ahead of the watermark " + (T0 + 40 * W))
+                .contains(JobOptions.WATERMARK));
         assertThat(s.of(JobOutput.WINDOW)).isEmpty();
     }
 
@@ -370,7 +372,9 @@ class SensorStateFunctionTest {
             assertThat(s.of(JobOutput.STATE_RESET)).hasSize(1);
             assertThat(s.next().getScorerToken()).as("a cached model still holds the windows the row lost")
                     .isNotEqualTo(42);
-            assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").hasSize(1);
+            assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").singleElement()
+                    .satisfies(l -> assertThat(l.getMessage()).contains("window [" + T0 + ", " + (T0 + W) + ")")
+                            .contains("closed (watermark " + (T0 + 20_000) + ")"));
             assertThat(s.next().getWindows()).isNotEqualTo(bad);
             Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false);
             assertThat(next.of(JobOutput.STATE_RESET)).isEmpty();

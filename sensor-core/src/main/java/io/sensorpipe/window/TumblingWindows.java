@@ -15,7 +15,7 @@ import java.util.Objects;
  * drops it.
  */
 public final class TumblingWindows implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     public static final Duration DEFAULT_SIZE = Duration.ofSeconds(60);
 
     private final long sizeMillis;
@@ -56,6 +56,11 @@ public final class TumblingWindows implements Serializable {
         if (previous.boundaryAtOrAfter(changeAt) != changeAt) {
             throw new IllegalArgumentException("a change of window size at " + changeAt + " is not at the end of a "
                     + "window of " + previous);
+        }
+        while (previous.before != null && changeAt <= previous.changeAt) {
+            // a change hidden by this one (no reading from its point on is left to it): the same windows without it,
+            // so every change in a chain lies after the one before it and a partial settle keeps it consistent
+            previous = previous.before;
         }
         return new TumblingWindows(sizeMillis, previous, changeAt);
     }

@@ -26,6 +26,11 @@ public final class WindowStateCodec {
     public static final int VERSION = 2;
     /** The version written when no change of window size is open (most rows: readable by earlier releases). */
     static final int VERSION_WITHOUT_SIZE_CHANGE = 1;
+    /**
+     * Changes of window size a stored state may carry: one per restart with another {@code --window} while windows
+     * of the earlier ones are open; a bound keeps a corrupt row from building a chain deep enough to overflow the stack.
+     */
+    static final int MAX_SIZE_CHANGES = 64;
     private static final byte M0 = 'W';
     private static final byte M1 = 'S';
     /** Closed windows: {@code 'C' 'W'}. */
@@ -73,8 +78,8 @@ public final class WindowStateCodec {
     }
 
     /**
-     * A state stored with another window size (the job's window was changed on an existing checkpoint): the open
-     * windows cannot be carried over, and a model that learned those windows judges the new ones wrongly.
+     * A state stored with another window size (the job's window was changed on an existing checkpoint): decoded with
+     * {@link #storedSizeMillis()} it reads as it was, and {@link SensorWindowState#changeSize} carries it over.
      */
     public static final class WindowSizeChanged extends IllegalArgumentException {
         private final long storedSizeMillis;
@@ -132,8 +137,9 @@ public final class WindowStateCodec {
     /** The changes of window size stored after the size (version 2), applied to {@code windows}. */
     private static TumblingWindows getSizeChanges(ByteBuffer b, TumblingWindows windows) {
         int n = boundedCount(b, 16);
-        if (n == 0) {
-            throw new IllegalArgumentException("version 2 of a window state without a change of window size");
+        if (n == 0 || n > MAX_SIZE_CHANGES) {
+            throw new IllegalArgumentException("version 2 of a window state with " + n + " changes of window size (1.."
+                    + MAX_SIZE_CHANGES + ")");
         }
         long[] at = new long[n];
         long[] sizeBefore = new long[n];
@@ -142,6 +148,9 @@ public final class WindowStateCodec {
             sizeBefore[i] = b.getLong();
             if (sizeBefore[i] <= 0 || sizeBefore[i] > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("window size before a change is " + sizeBefore[i] + " ms");
+            }
+            if (i > 0 && at[i] >= at[i - 1]) { // newest first, each after the one before it (changedFrom)
+                throw new IllegalArgumentException("changes of window size out of order: " + at[i - 1] + ", " + at[i]);
             }
         }
         TumblingWindows grid = new TumblingWindows(java.time.Duration.ofMillis(sizeBefore[n - 1]));

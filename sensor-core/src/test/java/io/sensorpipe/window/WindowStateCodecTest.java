@@ -191,6 +191,22 @@ class WindowStateCodecTest {
         assertSameState(back, changedTwice());
     }
 
+    @Test
+    void aSecondChangeAtTheSamePointReplacesTheFirstSoAPartlyClosedChainStaysReadable() {
+        long t0 = 1_764_072_000_000L; // a full hour: a boundary of every size here
+        SensorWindowState s = new SensorWindowState("s", MINUTE);
+        s.offer(t0 + 10_000, 1, 0); // [t0, t0+60s) open
+        s.changeSize(new TumblingWindows(Duration.ofSeconds(90))); // at t0+60s, then [60s, 90s)
+        s.changeSize(new TumblingWindows(Duration.ofSeconds(120))); // at t0+60s again: [60s, 120s)
+        assertThat(s.offer(t0 + 100_000, 2, 0)).isEqualTo(SensorWindowState.Acceptance.ACCEPTED);
+        assertThat(s.closeUpTo(t0 + 95_000)).extracting(ClosedWindow::windowEnd).containsExactly(t0 + 60_000);
+        TumblingWindows twoMinutes = new TumblingWindows(Duration.ofSeconds(120));
+        SensorWindowState back = WindowStateCodec.decode(WindowStateCodec.encode(s), "s", twoMinutes);
+        assertSameState(back, s);
+        assertThat(back.closeUpTo(t0 + 120_000)).extracting(ClosedWindow::windowStart, ClosedWindow::windowEnd)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(t0 + 60_000, t0 + 120_000));
+    }
+
     /** Open windows of 10 s, then the window from a change to 60 s, then a change to 20 s. */
     private static SensorWindowState changedTwice() {
         SensorWindowState s = new SensorWindowState("s", new TumblingWindows(Duration.ofSeconds(10)));

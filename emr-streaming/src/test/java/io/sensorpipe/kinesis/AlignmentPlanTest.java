@@ -49,4 +49,57 @@ class AlignmentPlanTest {
         assertThat(p.ceiling()).as("not raised past the previous ceiling").isEqualTo(40_000);
         assertThat(p.leaders()).isEmpty();
     }
+
+    private static ShardPosition tipAt(long ts, long idleSince) {
+        return new ShardPosition("1", false, null, ts, null, true, 0, null, 0, 50.0, false, idleSince, null);
+    }
+
+    @Test
+    void aShardAtItsTipHoldsTheOthersAtItsNewestTimeWhileItGetsRecordsAndForAWhileAfter() {
+        long now = 1_000_000;
+        AlignmentPlan.Idleness idleness = new AlignmentPlan.Idleness(now, 15_000, now - 60_000);
+        ShardPosition backlog = new ShardPosition("1", false, 70_000L, 69_000L, "2", false, 500, null, 0, 50.0);
+        // active at its tip (its last read got records): holds, and its cap reaches nothing past its tip
+        AlignmentPlan p = AlignmentPlan.of(Map.of("tip", tipAt(10_000, 0), "b", backlog), 5_000,
+                AlignmentPlan.UNBOUNDED, 100, idleness);
+        assertThat(p.floor()).isEqualTo(10_000);
+        assertThat(p.ceiling()).isEqualTo(15_000);
+        // idle for less than the grace: still holds
+        assertThat(AlignmentPlan.of(Map.of("tip", tipAt(10_000, now - 14_999), "b", backlog), 5_000,
+                AlignmentPlan.UNBOUNDED, 100, idleness).ceiling()).isEqualTo(15_000);
+        // idle for longer: lets go, the backlog's own reach decides
+        assertThat(AlignmentPlan.of(Map.of("tip", tipAt(10_000, now - 15_000), "b", backlog), 5_000,
+                AlignmentPlan.UNBOUNDED, 100, idleness).floor()).isEqualTo(70_000 + 1_600);
+        // the rule without timing (tests of the plain rule, positions of earlier releases): idle never holds
+        assertThat(AlignmentPlan.of(Map.of("tip", tipAt(10_000, 0), "b", backlog), 5_000,
+                AlignmentPlan.UNBOUNDED, 100).floor()).isEqualTo(70_000 + 1_600);
+    }
+
+    @Test
+    void anEmptyShardCountsItsIdleTimeFromWhenTheStreamFirstHadData() {
+        long now = 1_000_000;
+        ShardPosition empty = new ShardPosition(null, false, null, null, null, true, 0, null, 0, 0, false, now - 600_000, null);
+        ShardPosition filling = new ShardPosition("1", false, 70_000L, 69_000L, "2", false, 500, null, 0, 50.0);
+        AlignmentPlan justStarted = AlignmentPlan.of(Map.of("empty", empty, "b", filling), 5_000, 40_000, 100,
+                new AlignmentPlan.Idleness(now, 15_000, now - 1_000));
+        assertThat(justStarted.ceiling()).as("not raised past the previous ceiling while it may still fill")
+                .isEqualTo(40_000);
+        AlignmentPlan later = AlignmentPlan.of(Map.of("empty", empty, "b", filling), 5_000, 40_000, 100,
+                new AlignmentPlan.Idleness(now, 15_000, now - 15_000));
+        assertThat(later.floor()).isEqualTo(70_000 + 1_600);
+    }
+
+    @Test
+    void aShardThatStoppedAtTheCeilingReachesNoFurtherThanTheRecordsItsReadFetched() {
+        // a producer writing faster than real time while the job reads: the cap would promise 1,600 s of this shard,
+        // but its read saw records only up to 75 s; a floor past that would let the watermark pass what comes next
+        ShardPosition writing = new ShardPosition("1", false, 70_000L, 69_000L, "2", false, 0, null, 0, 0.05, false, 0,
+                75_000L);
+        assertThat(AlignmentPlan.reach(writing, 100)).isEqualTo(5_000);
+        assertThat(AlignmentPlan.of(Map.of("w", writing), 5_000, AlignmentPlan.UNBOUNDED, 100).floor())
+                .isEqualTo(75_000);
+        ShardPosition backlog = new ShardPosition("1", false, 70_000L, 69_000L, "2", false, 0, null, 0, 0.05, false, 0,
+                9_000_000L);
+        assertThat(AlignmentPlan.reach(backlog, 100)).as("a written backlog: the cap decides").isEqualTo(1_600_000);
+    }
 }

@@ -16,10 +16,7 @@ import java.util.Map;
  * its own shard never finds its window closed because another shard ran ahead. With unknown densities the reach
  * is 0 and the rule is the plain one: no shard runs ahead of the slowest by more than the delay.
  *
- * <p>Shards that are finished (closed and read to the end) hold nobody back, nor do idle ones (read to their tip)
- * once they have stayed idle for a while ({@link Idleness}: a shard reaching its tip may only be ahead of its
- * producer, which fills the shards unevenly while it writes faster than real time); while it holds, an idle shard's
- * cap reaches nothing (it has nothing to read now). A holding
+ * <p>Shards that are finished (closed and read to the end) or idle (read to their tip) hold nobody back; a holding
  * shard whose position is not known yet (a new child, the first batch) freezes the ceiling where it was until its
  * first read tells where it stands. The shards at the minimum position are leaders: each may consume its next
  * record past the ceiling when that record starts inside it (a KPL aggregate spanning more than the delay). A
@@ -33,43 +30,6 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
     /** Share of the cap the floor is planned for: headroom for a density that changed since it was measured. */
     static final double REACH_SHARE = 0.8;
 
-    /**
-     * When an idle shard (read to its tip) stops holding the others back. A shard at its tip now is not necessarily
-     * done: a producer writing faster than real time (a backfill, a replay) fills the shards unevenly, and the
-     * source's tasks read them at different moments, so one shard's tip can lag the others' by more than the watermark
-     * delay in event time; let go at once, its next records would find their windows closed. So a shard whose read
-     * reached its tip holds at its newest event time (its cap reaching nothing past it) while its reads get records,
-     * and for {@code idleAfterMs} of processing time after the first read that got none; then it is idle and holds
-     * nobody until it has records again. A shard that never had a record counts its idle time from
-     * {@code dataSince} at the earliest (when this driver first knew a shard's position): a stream that is just
-     * starting to fill does not leave its empty shards behind. A shard that stopped getting records thus holds the
-     * others for at most {@code idleAfterMs}, a live stream's other shards not at all when that is below the watermark
-     * delay minus a trigger (their readings are no more than that ahead of it).
-     *
-     * @param now         processing time of the plan (ms)
-     * @param idleAfterMs how long an idle shard keeps holding (0: not at all, the rule before idleness was timed)
-     * @param dataSince   processing time this driver first knew some shard's position (0: not yet)
-     */
-    public record Idleness(long now, long idleAfterMs, long dataSince) {
-        /** Idle shards never hold. */
-        public static final Idleness IMMEDIATE = new Idleness(0, 0, 0);
-
-        /** Whether {@code p} keeps the other shards from running ahead in a plan made now. */
-        public boolean holds(ShardPosition p) {
-            if (p.holdsOthers()) {
-                return true;
-            }
-            if (p.finished() || idleAfterMs <= 0) {
-                return false;
-            }
-            if (p.idleSinceMillis() == 0) {
-                return true; // its last read got records: at its tip, but its producer is writing
-            }
-            long since = p.eventTimePosition() == null ? Math.max(p.idleSinceMillis(), dataSince) : p.idleSinceMillis();
-            return since > 0 && now - since < idleAfterMs;
-        }
-    }
-
     /** The plain rule (reach 0): ceiling = slowest holding position + delay. */
     public static AlignmentPlan of(Map<String, ShardPosition> shards, long watermarkDelayMillis, long previousCeiling) {
         return of(shards, watermarkDelayMillis, previousCeiling, 0);
@@ -77,17 +37,12 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
 
     public static AlignmentPlan of(Map<String, ShardPosition> shards, long watermarkDelayMillis, long previousCeiling,
                                    int maxRecordsPerShard) {
-        return of(shards, watermarkDelayMillis, previousCeiling, maxRecordsPerShard, Idleness.IMMEDIATE);
-    }
-
-    public static AlignmentPlan of(Map<String, ShardPosition> shards, long watermarkDelayMillis, long previousCeiling,
-                                   int maxRecordsPerShard, Idleness idleness) {
         long min = Long.MAX_VALUE;
         long floor = Long.MAX_VALUE;
         boolean unknown = false;
         boolean holding = false;
         for (ShardPosition p : shards.values()) {
-            if (!idleness.holds(p)) {
+            if (!p.holdsOthers()) {
                 continue;
             }
             holding = true;
@@ -96,7 +51,9 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
                 unknown = true;
             } else {
                 min = Math.min(min, pos);
-                floor = Math.min(floor, satAdd(pos, reach(p, maxRecordsPerShard)));
+                long reach = p.recordsPerSecond() > 0
+                        ? (long) (REACH_SHARE * maxRecordsPerShard * 1000 / p.recordsPerSecond()) : 0;
+                floor = Math.min(floor, satAdd(pos, reach));
             }
         }
         if (!holding) {
@@ -113,30 +70,11 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
         }
         List<String> leaders = new ArrayList<>();
         for (Map.Entry<String, ShardPosition> e : shards.entrySet()) {
-            if (idleness.holds(e.getValue()) && e.getValue().eventTimePosition() == min) {
+            if (e.getValue().holdsOthers() && e.getValue().eventTimePosition() == min) {
                 leaders.add(e.getKey());
             }
         }
         return new AlignmentPlan(satAdd(floor, watermarkDelayMillis), floor, leaders);
-    }
-
-    /**
-     * How far in event time a holding shard has records to read past its position: what 80 % of the cap covers at its
-     * measured density, but, for a shard whose read stopped at the ceiling, no further than the records that read
-     * fetched (the page's newest event time): a producer writing while the job reads (a backfill faster than real
-     * time) has not yet written what the cap alone would promise, and a floor past a shard's tip lets the watermark
-     * pass the records it writes next. An idle shard has nothing to read now: 0.
-     */
-    static long reach(ShardPosition p, int maxRecordsPerShard) {
-        if (p.idle() || p.recordsPerSecond() <= 0) {
-            return 0;
-        }
-        long cap = (long) (REACH_SHARE * maxRecordsPerShard * 1000 / p.recordsPerSecond());
-        Long pos = p.eventTimePosition();
-        if (p.seenEventTime() == null || pos == null) {
-            return cap;
-        }
-        return Math.max(0, Math.min(cap, p.seenEventTime() - pos));
     }
 
     private static long satAdd(long a, long b) {

@@ -302,17 +302,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         }
         // Discovery only adds listed shards the plan does not hold yet; usually there are none.
         Map<String, ShardPosition> discovered = known == listed.ids().size() ? ends : discover(ends, listed.shards());
-        long now = System.currentTimeMillis();
-        if (dataSince == 0) {
-            for (ShardPosition p : discovered.values()) {
-                if (p.eventTimePosition() != null) {
-                    dataSince = now;
-                    break;
-                }
-            }
-        }
         AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling(),
-                options.maxRecordsPerShard(), new AlignmentPlan.Idleness(now, options.idleAfterMs(), dataSince));
+                options.maxRecordsPerShard());
         long plan = prev.plan() + 1;
         if (plan % 10 == 0) {
             METADATA_READERS.submit(() -> store.purgeBefore(plan)); // off the planning path
@@ -320,9 +311,6 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return new KinesisOffset(prev.start(), plan, alignment.ceiling(), alignment.floor(), alignment.leaders(),
                 discovered);
     }
-
-    /** When this driver first planned with some shard's position known (0: not yet): {@link AlignmentPlan.Idleness}. */
-    private long dataSince;
 
     /** Results the tasks of plan {@code p} stored, one per shard it read; fails when one is missing. */
     private Map<String, ShardBatchResult> results(KinesisOffset p) {

@@ -13,8 +13,7 @@ import java.util.Map;
  *   <li>{@code maxRecordsPerShard}: Kinesis records per shard per micro-batch (default 10000)</li>
  *   <li>{@code minGetRecordsIntervalMs}: pause between GetRecords calls on one shard (default 200: 5 calls/s)</li>
  *   <li>{@code watermarkDelayMs}: the job's watermark delay; shards are aligned in event time within it
- *       (default 0: strict alignment); a shard read to its tip holds the others for half of it
- *       ({@link #idleAfterMs})</li>
+ *       (default 0: strict alignment)</li>
  *   <li>{@code maxFutureSkewMs}: readings further ahead of the clock do not move a shard (default 60000)</li>
  *   <li>{@code eventTimeField}: top-level numeric JSON field with the event time in ms (default {@code ts})</li>
  *   <li>{@code failOnDataLoss}: true (default) fails the query when a position fell behind the retention or the
@@ -28,15 +27,6 @@ public record KinesisSourceOptions(String streamName, String initialPosition, lo
                                    int maxRecordsPerShard, long minGetRecordsIntervalMs, long watermarkDelayMs,
                                    long maxFutureSkewMs, String eventTimeField, boolean failOnDataLoss,
                                    long shardListRefreshMs) implements Serializable {
-
-    /**
-     * How long a shard read to its tip keeps holding the others back in event time ({@link AlignmentPlan.Idleness}):
-     * half the watermark delay, so a live stream's shards never wait on an idle one (their readings are at most a
-     * trigger ahead of it), while a shard whose producer lags the others for a moment is waited for.
-     */
-    public long idleAfterMs() {
-        return watermarkDelayMs / 2;
-    }
 
     public static final String STREAM_NAME = "streamName";
     public static final String INITIAL_POSITION = "initialPosition";

@@ -127,7 +127,6 @@ public final class ShardBatchReader {
         Long nextTs = null;
         String nextSeq = null;
         boolean idle = false;
-        Long seenTs = null;
         boolean finished = iterator == null;
         boolean stopped = false;
         boolean firstChecked = fromTrimHorizon;
@@ -193,12 +192,6 @@ public final class ShardBatchReader {
                     nextSeq = rec.sequenceNumber();
                     stopped = true;
                     leftover = page.subList(i, page.size());
-                    if (!inTime) {
-                        // what the page shows the shard holds past the stop (a later plan's floor stays within it)
-                        EventTimes.Span last = task.eventTimes().span(
-                                Deaggregation.userRecords(List.of(page.get(page.size() - 1))), now);
-                        seenTs = last == null ? span == null ? null : span.max() : last.max();
-                    }
                     leftoverIterator = r.nextShardIterator();
                     leftoverAt = pageAt;
                     break;
@@ -251,15 +244,9 @@ public final class ShardBatchReader {
         boolean keepHint = !stopped && !finished && iterator != null && !NEED_ITERATOR.equals(iterator);
         // Nothing consumed after a loss: seq null resumes at the start position, which is behind the lost record and
         // so answers from the trim horizon (nextSeq, when seen, lets the next read detect a further trim).
-        boolean atTip = idle && !stopped;
-        // at its tip: active (0) when this read got records, else idle since the first read that got none
-        // (AlignmentPlan.Idleness)
-        long idleSince = !atTip || !consumed.isEmpty() ? 0
-                : from.idle() && from.idleSinceMillis() > 0 ? from.idleSinceMillis() : now;
         ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
-                stopped ? nextSeq : null, atTip, behind, keepHint ? iterator : null,
-                keepHint ? now : 0, rps, from.startCheck() && !firstChecked && !idle && !finished, idleSince,
-                stopped ? seenTs : null);
+                stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
+                keepHint ? now : 0, rps, from.startCheck() && !firstChecked && !idle && !finished);
         List<KinesisClientRecord> users = Deaggregation.userRecords(consumed);
         ReadStats s = api.stats();
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,

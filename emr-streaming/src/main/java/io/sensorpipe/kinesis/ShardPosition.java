@@ -30,12 +30,6 @@ import java.io.Serializable;
  *                            returned a record nor been read to its tip since: its first record is checked against
  *                            the retention (later, an old start would look like a loss that is none). Written only
  *                            when true, so other positions keep the earlier format
- * @param idleSinceMillis     for a shard read to its tip: 0 when that read got records (its producer is writing), else
- *                            the processing time (ms) of the first read since that got none; an idle shard holds the
- *                            others for a while ({@link AlignmentPlan.Idleness}). Written only when set
- * @param seenEventTime       when the read stopped at the ceiling: the newest event time of the records it fetched
- *                            (the page's last): the shard surely holds records up to there ({@link AlignmentPlan#reach});
- *                            null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
@@ -49,20 +43,10 @@ public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
                             @JsonProperty("itAt") long iteratorAtMillis,
                             @JsonProperty("rps") double recordsPerSecond,
                             @JsonProperty("startCheck") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-                            boolean startCheck,
-                            @JsonProperty("idleAt") @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-                            long idleSinceMillis,
-                            @JsonProperty("seenTs") Long seenEventTime) implements Serializable {
+                            boolean startCheck) implements Serializable {
 
     @JsonCreator
     public ShardPosition {
-    }
-
-    public ShardPosition(String afterSequenceNumber, boolean finished, Long nextEventTime, Long lastEventTime,
-                         String nextSequenceNumber, boolean idle, long millisBehindLatest, String iterator,
-                         long iteratorAtMillis, double recordsPerSecond, boolean startCheck) {
-        this(afterSequenceNumber, finished, nextEventTime, lastEventTime, nextSequenceNumber, idle, millisBehindLatest,
-                iterator, iteratorAtMillis, recordsPerSecond, startCheck, 0, null);
     }
 
     public ShardPosition(String afterSequenceNumber, boolean finished, Long nextEventTime, Long lastEventTime,
@@ -94,10 +78,7 @@ public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
         return nextEventTime != null ? nextEventTime : lastEventTime;
     }
 
-    /**
-     * Whether this shard keeps the others from running ahead right after its read: it has (or may have) records left
-     * to read. An idle one may still hold for a while: {@link AlignmentPlan.Idleness}.
-     */
+    /** Whether this shard keeps the others from running ahead: it has (or may have) records left to read. */
     @JsonIgnore
     public boolean holdsOthers() {
         return !finished && !idle;

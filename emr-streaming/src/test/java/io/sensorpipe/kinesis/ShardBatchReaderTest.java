@@ -53,24 +53,6 @@ class ShardBatchReaderTest {
     }
 
     @Test
-    void aReadThatReachesTheTipWithRecordsIsActiveAndTheFirstEmptyOneStartsTheIdleClock() {
-        ScriptedShard shard = new ScriptedShard("shard-0").add("a");
-        ShardPosition active = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED, false,
-                100, true)).result().end();
-        assertThat(active.idle()).as("read to its tip").isTrue();
-        assertThat(active.idleSinceMillis()).as("but it got records: its producer is writing").isZero();
-        ShardPosition quiet = read(shard, task(shard, active, 2, AlignmentPlan.UNBOUNDED, false, 100, true)).result()
-                .end();
-        assertThat(quiet.idleSinceMillis()).as("the first read that got nothing").isEqualTo(NOW);
-        ShardPosition later = new ShardBatchReader(shard, () -> NOW + 5_000).read(task(shard, quiet, 3,
-                AlignmentPlan.UNBOUNDED, false, 100, true)).result().end();
-        assertThat(later.idleSinceMillis()).as("idle since then, not since each read").isEqualTo(NOW);
-        shard.add("b");
-        assertThat(read(shard, task(shard, later, 4, AlignmentPlan.UNBOUNDED, false, 100, true)).result().end()
-                .idleSinceMillis()).as("records again: active").isZero();
-    }
-
-    @Test
     void anIdleShardLeavesItsIteratorSoTheNextPlanDoesNotRepeatTheSameReads() {
         ScriptedShard shard = new ScriptedShard("shard-0").add("a");
         ShardBatchReader.Output first = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,
@@ -124,7 +106,6 @@ class ShardBatchReaderTest {
         assertThat(end.idle()).isFalse();
         assertThat(end.iterator()).as("stopped inside a page: the next plan starts after the last consumed record")
                 .isNull();
-        assertThat(end.seenEventTime()).as("the shard holds records up to the page's last").isEqualTo(9_000L);
     }
 
     @Test

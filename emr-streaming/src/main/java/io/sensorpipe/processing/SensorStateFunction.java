@@ -120,11 +120,15 @@ public final class SensorStateFunction
                 sinceSnapshot = decoded.sinceSnapshot();
                 silenceJudgedFor = decoded.silenceJudgedFor();
             } catch (IllegalArgumentException | IllegalStateException e) {
+                String unreadable = e.getMessage();
                 if (e instanceof WindowStateCodec.WindowSizeChanged changed) {
-                    OpenWindowsCodec.OpenWindows carried = carryOver(key, s, changed);
-                    if (carried != null) {
+                    try {
+                        OpenWindowsCodec.OpenWindows carried = carryOver(key, s, changed);
                         open = carried.state();
                         lastArrival = carried.lastArrivalMs();
+                    } catch (IllegalArgumentException | IllegalStateException inItsOwnSize) {
+                        unreadable = e.getMessage() + ", and the row is unreadable in its own size too: "
+                                + inItsOwnSize.getMessage();
                     }
                     if (s.getScorer() != null) {
                         // its model learned windows of the old size (counts, spreads, seasonal slots): it would flag
@@ -137,8 +141,8 @@ public final class SensorStateFunction
                     }
                 }
                 if (open == null) {
-                    LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, e.getMessage());
-                    out.add(JobOutput.reset(JobOutput.STATE_RESET, key, e.getMessage(), batchTime));
+                    LOG.warn("sensor {}: open windows unreadable ({}); they restart empty", key, unreadable);
+                    out.add(JobOutput.reset(JobOutput.STATE_RESET, key, unreadable, batchTime));
                 }
                 // the windows scored since the snapshot were in that row: from now on the model is the snapshot
                 // alone, on every executor (a cached live model would still hold them)
@@ -254,18 +258,16 @@ public final class SensorStateFunction
     /**
      * After a {@code --window} change: the sensor's row read with the size it was written with, its open windows
      * kept as they began and its windows going on with the new size after them ({@link SensorWindowState#changeSize}),
-     * so no reading turns late or is lost to the change; or null when the row is unreadable in its own size too (then
-     * it resets as any unreadable row). The windows since the model's snapshot are dropped with the model.
+     * so no reading turns late or is lost to the change. The windows since the model's snapshot are dropped with the
+     * model.
+     *
+     * @throws IllegalArgumentException when the row is unreadable in its own size too (then it resets as any
+     *                                  unreadable row)
      */
     private OpenWindowsCodec.OpenWindows carryOver(String key, SensorState s, WindowStateCodec.WindowSizeChanged changed) {
-        OpenWindowsCodec.OpenWindows stored;
-        try {
-            stored = OpenWindowsCodec.decode(s.getWindows(), key,
-                    new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis())));
-            stored.state().changeSize(windows);
-        } catch (IllegalArgumentException | IllegalStateException unreadable) {
-            return null;
-        }
+        OpenWindowsCodec.OpenWindows stored = OpenWindowsCodec.decode(s.getWindows(), key,
+                new TumblingWindows(Duration.ofMillis(changed.storedSizeMillis())));
+        stored.state().changeSize(windows);
         LOG.info("sensor {}: window size changed ({}): its {} open windows close as they began, then {}", key,
                 changed.getMessage(), stored.state().openWindowCount(), stored.state().windows());
         return stored;
@@ -292,16 +294,16 @@ public final class SensorStateFunction
         return rest;
     }
 
-    /** Why a reading is late: its window closed by the watermark, or ahead of it (see {@link #call}). */
+    /**
+     * Why a reading is late: its window closed by the watermark, or ahead of it (see {@link #call}). The window is
+     * named by its end, not its bounds: after a {@code --window} change the windows of that time had the old size.
+     */
     static String lateReason(SensorWindowState open, long ts, long watermark) {
-        long start = open.windows().startOf(ts);
-        long end = open.windows().endOf(start);
-        String window = "window [" + start + ", " + end + ") of ts " + ts;
         String why = "the reading came later than " + JobOptions.WATERMARK + " allows";
-        if (end <= watermark) {
-            return window + " closed (watermark " + watermark + "): " + why;
+        if (open.windows().endOf(open.windows().startOf(ts)) <= watermark) {
+            return "the window of ts " + ts + " closed (watermark " + watermark + "): " + why;
         }
-        return window + " closed at " + open.closedUpTo() + ", ahead of the watermark " + watermark
+        return "the window of ts " + ts + " closed at " + open.closedUpTo() + ", ahead of the watermark " + watermark
                 + " (by the sensor's newer readings, or by the clock while it was quiet): " + why;
     }
 

@@ -362,6 +362,22 @@ class SensorStateFunctionTest {
     }
 
     @Test
+    void aRowOfAnotherWindowSizeThatIsAlsoUnreadableInItsOwnSizeResetsWithBothReasons() {
+        io.sensorpipe.window.SensorWindowState old = new io.sensorpipe.window.SensorWindowState("s1",
+                new io.sensorpipe.window.TumblingWindows(Duration.ofMillis(W)));
+        old.offer(T0 + 1_000, 1.0, Long.MIN_VALUE);
+        byte[] row = OpenWindowsCodec.encode(old, T0, List.of(), OpenWindowsCodec.NONE);
+        row[23 + 35] = 0x7F; // the window count inside the 'WS' bytes ('OW' header 11 + silence 8 + length 4)
+        SensorState prior = new SensorState();
+        prior.setWindows(row);
+        SensorStateFunction wider = new SensorStateFunction(Duration.ofMillis(2 * W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60));
+        Step s = call(wider, prior, T0 + 30_000, T0 + 20_000, false, T0 + 21_000);
+        assertThat(s.of(JobOutput.STATE_RESET)).singleElement().satisfies(r -> assertThat(r.getMessage())
+                .contains("10000 ms windows").contains("unreadable in its own size too").contains("count"));
+    }
+
+    @Test
     void corruptOrLegacyOpenWindowsRowResetsThatSensorOnly() {
         for (byte[] bad : List.of(new byte[] {1, 2, 3}, new byte[] {(byte) 0xAC, (byte) 0xED, 0, 5, 0x73},
                 new byte[] {'O', 'W', 1, 0, 0, 0, 0, 0, 0, 0, 0, 'W', 'S', 1, 9})) {
@@ -373,7 +389,7 @@ class SensorStateFunctionTest {
             assertThat(s.next().getScorerToken()).as("a cached model still holds the windows the row lost")
                     .isNotEqualTo(42);
             assertThat(s.of(JobOutput.LATE)).as("window of T0+1s already closed by the watermark").singleElement()
-                    .satisfies(l -> assertThat(l.getMessage()).contains("window [" + T0 + ", " + (T0 + W) + ")")
+                    .satisfies(l -> assertThat(l.getMessage()).contains("the window of ts " + (T0 + 1_000))
                             .contains("closed (watermark " + (T0 + 20_000) + ")"));
             assertThat(s.next().getWindows()).isNotEqualTo(bad);
             Step next = call(s.next(), T0 + 40_000, T0 + 40_000, false);

@@ -42,9 +42,7 @@ public final class SensorWindowState implements Serializable {
     public SensorWindowState(String sensorId, TumblingWindows windows) {
         this.sensorId = Objects.requireNonNull(sensorId, "sensorId");
         this.windows = Objects.requireNonNull(windows, "windows");
-        if (windows.sizeMillis() > Integer.MAX_VALUE) { // offsets in a window are bitmap indexes (ints)
-            throw new IllegalArgumentException("window size must be below 24 days, got " + windows);
-        }
+        requireBitmapSize(windows);
     }
 
     /**
@@ -86,12 +84,17 @@ public final class SensorWindowState implements Serializable {
      * reading for a window closed before stays late. Nothing is lost to the change.
      */
     public void changeSize(TumblingWindows size) {
-        if (size.sizeMillis() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("window size must be below 24 days, got " + size);
-        }
+        requireBitmapSize(size);
         long at = !open.isEmpty() ? windows.endOf(open.lastKey())
                 : closedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : windows.boundaryAtOrAfter(closedUpTo);
         windows = at == Long.MIN_VALUE ? size : size.changedFrom(windows, at);
+    }
+
+    /** Offsets in a window are bitmap indexes (ints). */
+    private static void requireBitmapSize(TumblingWindows windows) {
+        if (windows.sizeMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("window size must be below 24 days, got " + windows);
+        }
     }
 
     /** Removes and returns the windows with end ≤ watermark, in ascending start order. */

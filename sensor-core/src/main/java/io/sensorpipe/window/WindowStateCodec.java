@@ -2,6 +2,7 @@ package io.sensorpipe.window;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.Map;
  * sums and accepted event times, late/duplicate counters), as the streaming job keeps it in its state store.
  * Not Java serialization: a changed class must not make a checkpoint unreadable, so every version this codec ever
  * wrote stays readable ({@code WindowStateCodecTest} holds golden bytes of each), and anything it cannot read is
- * reported with {@link IllegalArgumentException} for the caller to reset that one sensor.
+ * reported with {@link IllegalArgumentException} for the caller to reset that one sensor (a {@link WindowSizeChanged}
+ * is read again with its stored size and carried over: {@link SensorWindowState#changeSize}).
  *
  * <p>Version 1, big-endian: {@code 'W' 'S' 1}, window size ms, closedUpTo, lateCount, duplicateCount (longs),
  * open-window count (int), then per window its start (long), count (long), min, max (doubles), firstTs, lastTs
@@ -29,6 +31,8 @@ public final class WindowStateCodec {
     /**
      * Changes of window size a stored state may carry: one per restart with another {@code --window} while windows
      * of the earlier ones are open; a bound keeps a corrupt row from building a chain deep enough to overflow the stack.
+     * A deeper chain (65 restarts with another size while the first change's windows are still open) is written but
+     * read as unreadable: that sensor's open windows reset.
      */
     static final int MAX_SIZE_CHANGES = 64;
     private static final byte M0 = 'W';
@@ -104,7 +108,7 @@ public final class WindowStateCodec {
     public static SensorWindowState decode(byte[] bytes, String sensorId, TumblingWindows windows) {
         try {
             ByteBuffer b = body(bytes, M0, M1, VERSION, "a window state", windows);
-            if (bytes[2] >= 2) {
+            if (bytes[2] > VERSION_WITHOUT_SIZE_CHANGE) {
                 windows = getSizeChanges(b, windows);
             }
             long closedUpTo = b.getLong();
@@ -153,10 +157,10 @@ public final class WindowStateCodec {
                 throw new IllegalArgumentException("changes of window size out of order: " + at[i - 1] + ", " + at[i]);
             }
         }
-        TumblingWindows grid = new TumblingWindows(java.time.Duration.ofMillis(sizeBefore[n - 1]));
+        TumblingWindows grid = new TumblingWindows(Duration.ofMillis(sizeBefore[n - 1]));
         for (int i = n - 1; i >= 0; i--) {
             TumblingWindows after = new TumblingWindows(
-                    java.time.Duration.ofMillis(i == 0 ? windows.sizeMillis() : sizeBefore[i - 1]));
+                    Duration.ofMillis(i == 0 ? windows.sizeMillis() : sizeBefore[i - 1]));
             grid = after.changedFrom(grid, at[i]);
         }
         return grid;

@@ -104,11 +104,6 @@ public final class TumblingWindows implements Serializable {
         return before != null;
     }
 
-    /** The window size before the change these windows carry (0 when they carry none). */
-    public long sizeBeforeChangeMillis() {
-        return before == null ? 0 : before.sizeMillis;
-    }
-
     /** Where the change of size these windows carry takes effect ({@link Long#MIN_VALUE} when they carry none). */
     public long changeAt() {
         return changeAt;

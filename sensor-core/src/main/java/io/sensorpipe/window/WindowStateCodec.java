@@ -66,7 +66,7 @@ public final class WindowStateCodec {
         if (changes > 0) {
             b.putInt(changes);
             for (TumblingWindows w = windows; w.hasSizeChange(); w = w.beforeChange()) {
-                b.putLong(w.changeAt()).putLong(w.sizeBeforeChangeMillis());
+                b.putLong(w.changeAt()).putLong(w.beforeChange().sizeMillis());
             }
         }
         b.putLong(s.closedUpTo).putLong(s.lateCount).putLong(s.duplicateCount);

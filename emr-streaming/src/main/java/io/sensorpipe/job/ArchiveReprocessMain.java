@@ -40,7 +40,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
     Path deadLetterDir;
     @Option(names = "--window", defaultValue = "60s")
     String window;
-    @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag (default: the scorer's)")
+    @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag (default: the scorer's, which follows the window size)")
     Integer warmupWindows;
     @Option(names = "--ttl-days", defaultValue = "30")
     int ttlDays;

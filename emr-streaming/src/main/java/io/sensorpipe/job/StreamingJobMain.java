@@ -54,7 +54,8 @@ public final class StreamingJobMain implements Callable<Integer> {
     @Option(names = JobOptions.TTL_DAYS, defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
     int ttlDays;
     @Option(names = JobOptions.WARMUP_WINDOWS,
-            description = "windows before a sensor's model may flag (default: the benchmarked scorer's)")
+            description = "windows before a sensor's model may flag (default: the benchmarked scorer's, which follows"
+                    + " the window size: 388 for windows of 5 min or less, 200 for 1 h)")
     Integer warmupWindows;
     @Option(names = JobOptions.METRICS_FILE, description = "JSON file with cumulative counters, replaced every batch")
     Path metricsFile;

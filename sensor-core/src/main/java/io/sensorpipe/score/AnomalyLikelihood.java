@@ -19,7 +19,7 @@ final class AnomalyLikelihood implements Serializable {
     private static final double YELLOW_TAIL = 1e-3;
     private static final double LOG_SCALE = -23.02585084720009; // log(1e-10)
 
-    private final int learningPeriod;
+    private int learningPeriod;
     private final int estimationSamples;
     private final int historyWindows;
     private final int reestimationPeriod;
@@ -43,6 +43,14 @@ final class AnomalyLikelihood implements Serializable {
         this.historyWindows = historyWindows;
         this.reestimationPeriod = reestimationPeriod;
         this.recent = new double[averagingWindow];
+    }
+
+    /** Sets the learning period, before the first score only (a sensor's window size is known at its first window). */
+    void learningPeriod(int windows) {
+        if (iteration != 0) {
+            throw new IllegalStateException("learning period set after " + iteration + " scores");
+        }
+        this.learningPeriod = windows;
     }
 
     /** Windows before the first non-zero score. */

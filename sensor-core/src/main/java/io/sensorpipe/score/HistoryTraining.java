@@ -23,7 +23,7 @@ public final class HistoryTraining {
     /**
      * @param scorer       the model after learning every window before the cut
      * @param learntUpTo   the cut: windows ending at or before it were learnt, the stream starts there
-     * @param windowsLearnt windows learnt (past the scorer's warm-up once at least {@link ScorerConfig#warmupWindows()})
+     * @param windowsLearnt windows learnt (past the scorer's warm-up once at least {@link ScorerConfig#warmupWindows(long)})
      * @param newestTs     event time of the newest learnt reading, or {@link Long#MIN_VALUE} without any
      * @param type         type, site and unit of the newest learnt reading (null without any)
      */

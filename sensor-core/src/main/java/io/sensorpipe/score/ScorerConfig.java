@@ -11,6 +11,7 @@ import java.util.Map;
  */
 public final class ScorerConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final long DAY_MILLIS = 86_400_000L;
 
     private final long randomSeed;
     private final int shingleSize;
@@ -131,6 +132,29 @@ public final class ScorerConfig implements Serializable {
         return likelihoodLearningWindows + likelihoodEstimationWindows;
     }
 
+    /**
+     * {@link #warmupWindows()} for a sensor whose windows last {@code windowMillis}: shorter by as much as
+     * {@link #likelihoodLearningWindows(long)} is shorter than {@link #likelihoodLearningWindows()}, so the default
+     * still ends with the likelihood's probation (388 windows for windows of 5 minutes or less, 200 for hourly ones);
+     * a warm-up set below the likelihood's probation is kept as set.
+     */
+    public int warmupWindows(long windowMillis) {
+        int shortening = likelihoodLearningWindows - likelihoodLearningWindows(windowMillis);
+        return Math.max(Math.min(warmupWindows, likelihoodLearningWindows(windowMillis) + likelihoodEstimationWindows),
+                warmupWindows - shortening);
+    }
+
+    /**
+     * The likelihood's learning period for windows of {@code windowMillis}: one day of windows, at least the
+     * estimation period (as Numenta's likelihood splits its probation) and at most {@link #likelihoodLearningWindows()}.
+     * The default's 288 is one day of 5-minute windows; coarser windows (NAB's hourly series, a job's
+     * {@code --window 1h}) would otherwise sit silent for 16 days, longer than NAB's probation on a short series.
+     */
+    public int likelihoodLearningWindows(long windowMillis) {
+        long perDay = DAY_MILLIS / Math.max(1L, windowMillis);
+        return (int) Math.min(likelihoodLearningWindows, Math.max(likelihoodEstimationWindows, perDay));
+    }
+
     public long randomSeed() {
         return randomSeed;
     }
@@ -174,7 +198,10 @@ public final class ScorerConfig implements Serializable {
         return seasonalPeriodHours;
     }
 
-    /** Windows whose forest scores are ignored by the likelihood (the forest is still learning). */
+    /**
+     * Windows whose forest scores are ignored by the likelihood (the forest is still learning), at most: a sensor's
+     * own period is {@link #likelihoodLearningWindows(long)}.
+     */
     public int likelihoodLearningWindows() {
         return likelihoodLearningWindows;
     }

@@ -13,8 +13,8 @@ public final class Scorers {
 
     /**
      * A new scorer that has learnt from {@code history} (past windows of this sensor, in window order) without
-     * flagging any: once history covers {@link ScorerConfig#warmupWindows()}, the next live window is judged by the
-     * trained detector.
+     * flagging any: once history covers {@link ScorerConfig#warmupWindows(long)} (of its window size), the next live
+     * window is judged by the trained detector.
      */
     public static SensorScorer warmStart(ScorerConfig config, String sensorId, Iterable<ClosedWindow> history) {
         SensorScorer scorer = create(config, sensorId);

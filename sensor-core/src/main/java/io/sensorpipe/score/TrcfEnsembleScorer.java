@@ -36,9 +36,10 @@ import java.util.zip.InflaterInputStream;
  * margin.
  * The score is the largest of them; after each alert a cooldown damps the next windows (one incident, one alert).
  *
- * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows()} windows (scored or
- * {@linkplain #learn learnt}); the likelihoods need {@link ScorerConfig#likelihoodWarmupWindows()} windows before
- * they score above 0.
+ * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows(long)} windows (scored or
+ * {@linkplain #learn learnt}); the likelihoods need {@link ScorerConfig#likelihoodLearningWindows(long)} +
+ * {@link ScorerConfig#likelihoodEstimationWindows()} windows before they score above 0. Both follow the sensor's
+ * window size (set at its first window): 388 and 388 for windows of 5 minutes or less.
  */
 final class TrcfEnsembleScorer implements SensorScorer {
     private static final int SNAPSHOT_FORMAT = 2;
@@ -98,6 +99,11 @@ final class TrcfEnsembleScorer implements SensorScorer {
         double x = window.aggregate().mean();
         long t = window.windowStart();
         DetectorState s = state;
+        long windowMillis = window.windowEnd() - window.windowStart();
+        if (s.firstWindowStart == Long.MIN_VALUE) {
+            s.firstWindowStart = t;
+            s.adaptToWindow(config, windowMillis);
+        }
         AnomalyDescriptor d = forest.process(new double[] {x}, s.windowsSeen);
         s.windowsSeen++;
         double grade = d.getAnomalyGrade();
@@ -118,10 +124,6 @@ final class TrcfEnsembleScorer implements SensorScorer {
         if (range == null) {
             range = s.seenRange(config.rangeTolerance());
         }
-        long windowMillis = window.windowEnd() - window.windowStart();
-        if (s.firstWindowStart == Long.MIN_VALUE) {
-            s.firstWindowStart = t;
-        }
         // A range or an hour's usual value learnt over less than a day says little about a sensor with a daily cycle
         // (a 35-minute history's range is left as the day goes on): until a day of data, the seasonal part does not
         // judge and range novelty needs a mean beyond the range by its whole width, not by the tolerance.
@@ -141,7 +143,7 @@ final class TrcfEnsembleScorer implements SensorScorer {
         s.stats.observe(window.aggregate(), t, windowMillis);
         Double low = range == null ? null : range[0];
         Double high = range == null ? null : range[1];
-        if (!live || s.windowsSeen <= config.warmupWindows()) {
+        if (!live || s.windowsSeen <= s.warmupWindows(config)) {
             return new WindowScore(0.0, 0.0, false, expected, low, high, Detector.NONE, null);
         }
         Detector source;
@@ -181,7 +183,7 @@ final class TrcfEnsembleScorer implements SensorScorer {
 
     @Override
     public boolean flagsSilence() {
-        return state.windowsSeen > config.warmupWindows() && state.stats.silenceIsFault();
+        return state.windowsSeen > state.warmupWindows(config) && state.stats.silenceIsFault();
     }
 
     @Override
@@ -248,6 +250,11 @@ final class TrcfEnsembleScorer implements SensorScorer {
         private static final long serialVersionUID = 1L;
         long windowsSeen;
         long firstWindowStart = Long.MIN_VALUE;
+        /**
+         * This sensor's warm-up ({@link ScorerConfig#warmupWindows(long)}), set at its first window; 0 in a snapshot
+         * of a release before it, whose sensors keep the fixed warm-up (and likelihoods) they began with.
+         */
+        int warmupWindows;
         /** The clear fault of the previous window ({@link WindowStats#fault}), or null. */
         String lastFault;
         int windowsSinceAlert = Integer.MAX_VALUE - 1;
@@ -265,6 +272,19 @@ final class TrcfEnsembleScorer implements SensorScorer {
             seasonal = new SeasonalBaseline(c.seasonalPeriodHours());
             statsLikelihood = newLikelihood(c);
             stats = new WindowStats(c.seasonalPeriodHours());
+        }
+
+        /** The window size is known at the first window: the warm-up and the likelihoods' learning follow it. */
+        void adaptToWindow(ScorerConfig c, long windowMillis) {
+            int learning = c.likelihoodLearningWindows(windowMillis);
+            likelihood.learningPeriod(learning);
+            seasonalLikelihood.learningPeriod(learning);
+            statsLikelihood.learningPeriod(learning);
+            warmupWindows = c.warmupWindows(windowMillis);
+        }
+
+        int warmupWindows(ScorerConfig c) {
+            return warmupWindows > 0 ? warmupWindows : c.warmupWindows();
         }
 
         private static AnomalyLikelihood newLikelihood(ScorerConfig c) {

@@ -125,6 +125,47 @@ class EnsembleDetectorTest {
     }
 
     @Test
+    void theWarmUpFollowsTheWindowSizeAndKeepsAWarmUpSetBelowIt() {
+        // one day of windows, at least the estimation period (100), at most the configured 288
+        assertThat(CONFIG.likelihoodLearningWindows(5_000L)).isEqualTo(288);
+        assertThat(CONFIG.likelihoodLearningWindows(FIVE_MINUTES)).isEqualTo(288);
+        assertThat(CONFIG.likelihoodLearningWindows(10 * MINUTE)).isEqualTo(144);
+        assertThat(CONFIG.likelihoodLearningWindows(HOUR)).isEqualTo(100);
+        assertThat(CONFIG.likelihoodLearningWindows(24 * HOUR)).isEqualTo(100);
+        assertThat(CONFIG.warmupWindows(FIVE_MINUTES)).isEqualTo(CONFIG.warmupWindows()).isEqualTo(388);
+        assertThat(CONFIG.warmupWindows(10 * MINUTE)).isEqualTo(244);
+        assertThat(CONFIG.warmupWindows(HOUR)).isEqualTo(200);
+        // a warm-up set below the likelihood's probation (the job's --warmup-windows) is kept; one set above keeps
+        // its margin
+        assertThat(CONFIG.toBuilder().warmupWindows(64).build().warmupWindows(HOUR)).isEqualTo(64);
+        assertThat(CONFIG.toBuilder().warmupWindows(1000).build().warmupWindows(HOUR)).isEqualTo(812);
+        assertThat(CONFIG.toBuilder().likelihoodLearningWindows(0).build().likelihoodLearningWindows(HOUR)).isZero();
+    }
+
+    @Test
+    void hourlyWindowsAreJudgedAfter200WindowsNotAfter16Days() {
+        // NAB's hourly series are ~1,600 windows long and its probation is 15 % of a series (~240): a fixed warm-up of
+        // 388 windows (one day of 5-minute windows + estimation) would leave 16 days of every such series unjudged
+        int spikeAt = 250;
+        // no cooldown: the seasonal part's first-week alarms (each hour of the week seen once) must not damp the spike
+        ScorerConfig config = CONFIG.toBuilder().cooldownWindows(0).build();
+        SensorScorer hourly = Scorers.create(config, "s");
+        List<WindowScore> scores = run(hourly, 0, spikeAt, HOUR, seasonal(24, 0.3, 15));
+        assertThat(scores.subList(0, 200)).allSatisfy(s -> assertThat(s.anomalyScore()).isZero());
+        // the likelihoods judge from there: live scores, not warm-up zeros
+        assertThat(scores.subList(200, spikeAt)).anySatisfy(s -> assertThat(s.anomalyScore()).isPositive());
+        assertThat(hourly.score(window(spikeAt, HOUR, 200.0)).anomaly()).isTrue();
+        assertThat(hourly.flagsSilence()).isFalse(); // one reading per window: no gap rules, at any warm-up
+
+        // the same series in 5-minute windows is still warming up at window 250
+        SensorScorer fiveMinute = Scorers.create(config, "s");
+        run(fiveMinute, 0, spikeAt, FIVE_MINUTES, seasonal(DAY, 0.3, 15));
+        WindowScore early = fiveMinute.score(window(spikeAt, FIVE_MINUTES, 200.0));
+        assertThat(early.anomaly()).isFalse();
+        assertThat(early.anomalyScore()).isZero();
+    }
+
+    @Test
     void seasonalBaselineFlagsANormalValueAtTheWrongHour() {
         // hourly windows, a daily cycle, five weeks of history: the seasonal slots are all known
         SensorScorer scorer = trained(840, HOUR, seasonal(24, 0.3, 14));

@@ -119,24 +119,30 @@ public final class ScorerConfig implements Serializable {
     }
 
     /**
-     * Windows a new sensor's model must see before it may flag anything (scores are 0 until then). The default is
-     * the likelihood's learning + estimation period, so the first flags come from the calibrated detector; windows
-     * fed through {@link SensorScorer#learn} count.
+     * Windows a new sensor's model must see before it may flag anything (scores are 0 until then), as set: the
+     * warm-up of a sensor whose windows last 5 minutes or less (a day is at least 288 of them). The default is the
+     * likelihood's learning + estimation period, so the first flags come from the calibrated detector; windows fed
+     * through {@link SensorScorer#learn} count. A sensor's own warm-up is {@link #warmupWindows(long)}.
      */
     public int warmupWindows() {
         return warmupWindows;
     }
 
-    /** Windows before the forest-based likelihood can score above 0 (range novelty may flag earlier). */
+    /**
+     * Windows before the forest-based likelihood can score above 0 (range novelty may flag earlier), at most: for a
+     * sensor, {@link #likelihoodLearningWindows(long)} + {@link #likelihoodEstimationWindows()}.
+     */
     public int likelihoodWarmupWindows() {
         return likelihoodLearningWindows + likelihoodEstimationWindows;
     }
 
     /**
-     * {@link #warmupWindows()} for a sensor whose windows last {@code windowMillis}: shorter by as much as
-     * {@link #likelihoodLearningWindows(long)} is shorter than {@link #likelihoodLearningWindows()}, so the default
-     * still ends with the likelihood's probation (388 windows for windows of 5 minutes or less, 200 for hourly ones);
-     * a warm-up set below the likelihood's probation is kept as set.
+     * The warm-up of a sensor whose windows last {@code windowMillis}: {@link #warmupWindows()} shortened by as much as
+     * {@link #likelihoodLearningWindows(long)} is shorter than {@link #likelihoodLearningWindows()}, but not below the
+     * likelihood's probation for this size (learning + estimation), or the warm-up set when that is lower. So the
+     * default still ends with the likelihood's probation (388 windows for windows of 5 minutes or less, 244 for 10
+     * minutes, 200 for 30 minutes and longer); a warm-up set at or below the probation is kept (64 stays 64), one set
+     * between it and 388 becomes the probation, one set above 388 keeps its margin over it (1000 gives 812 at 1 h).
      */
     public int warmupWindows(long windowMillis) {
         int shortening = likelihoodLearningWindows - likelihoodLearningWindows(windowMillis);
@@ -149,6 +155,8 @@ public final class ScorerConfig implements Serializable {
      * estimation period (as Numenta's likelihood splits its probation) and at most {@link #likelihoodLearningWindows()}.
      * The default's 288 is one day of 5-minute windows; coarser windows (NAB's hourly series, a job's
      * {@code --window 1h}) would otherwise sit silent for 16 days, longer than NAB's probation on a short series.
+     * It follows the window size, not how often the sensor reports: a sensor reporting hourly into 1-minute windows
+     * learns for 288 windows.
      */
     public int likelihoodLearningWindows(long windowMillis) {
         long perDay = DAY_MILLIS / Math.max(1L, windowMillis);

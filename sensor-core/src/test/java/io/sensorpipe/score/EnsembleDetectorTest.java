@@ -152,8 +152,8 @@ class EnsembleDetectorTest {
         SensorScorer hourly = Scorers.create(config, "s");
         List<WindowScore> scores = run(hourly, 0, spikeAt, HOUR, seasonal(24, 0.3, 15));
         assertThat(scores.subList(0, 200)).allSatisfy(s -> assertThat(s.anomalyScore()).isZero());
-        // the likelihoods judge from there: live scores, not warm-up zeros
-        assertThat(scores.subList(200, spikeAt)).anySatisfy(s -> assertThat(s.anomalyScore()).isPositive());
+        // the likelihoods judge from there: live scores below 1 (range novelty and the fault rules score exactly 1)
+        assertThat(scores.subList(200, spikeAt)).anySatisfy(s -> assertThat(s.anomalyScore()).isStrictlyBetween(0.0, 1.0));
         assertThat(hourly.score(window(spikeAt, HOUR, 200.0)).anomaly()).isTrue();
         assertThat(hourly.flagsSilence()).isFalse(); // one reading per window: no gap rules, at any warm-up
 
@@ -329,6 +329,25 @@ class EnsembleDetectorTest {
         // that release called 7 % flat windows usual for the sensor; its restored model keeps judging so
         assertThat(stuck.anomaly()).isFalse();
         assertThat(restored.flagsSilence()).isTrue(); // and its other rules stay on
+    }
+
+    @Test
+    void anHourlySensorsModelOfThePreviousReleaseKeepsTheWarmUpItBeganWith() throws Exception {
+        // written by release d852857 (a fixed warm-up of 388 windows): 150 hourly windows of seasonal(24, 0.3, 15);
+        // its modelVersion is this release's, so a deployed job restores it and must not cut its warm-up short
+        byte[] old;
+        try (var in = EnsembleDetectorTest.class.getResourceAsStream(
+                "/snapshots/scorer-release-d852857-hourly-150-windows.bin")) {
+            old = in.readAllBytes();
+        }
+        SensorScorer restored = Scorers.restore(CONFIG, old);
+        assertThat(restored.windowsSeen()).isEqualTo(150);
+        IntToDoubleFunction normal = seasonal(24, 0.3, 15);
+        // still warming up through window 387, a wild spike at 250 included (a new sensor would be judged from 200)
+        List<WindowScore> warm = run(restored, 150, 388, HOUR, i -> i == 250 ? 200.0 : normal.applyAsDouble(i));
+        assertThat(warm).allSatisfy(s -> assertThat(s.anomalyScore()).isZero());
+        List<WindowScore> live = run(restored, 388, 450, HOUR, normal);
+        assertThat(live).anySatisfy(s -> assertThat(s.anomalyScore()).isPositive());
     }
 
     @Test

@@ -64,7 +64,7 @@ public record LocalPipelineConfig(String runId, ResourceNames names, Duration du
      * ({@link ScorerConfig#defaults()}) when the live part starts: (warm-up windows + margin) x window size.
      */
     public static Duration warmStartHistory(Duration window) {
-        int warmup = ScorerConfig.defaults().warmupWindows();
+        int warmup = ScorerConfig.defaults().warmupWindows(window.toMillis());
         long windows = warmup + (long) Math.ceil(warmup * WARM_START_MARGIN);
         return window.multipliedBy(windows);
     }

@@ -1,5 +1,6 @@
 package io.sensorpipe.processing;
 
+import io.sensorpipe.contract.DeadLetterFields;
 import io.sensorpipe.schema.WindowResult;
 import java.io.Serializable;
 
@@ -9,10 +10,10 @@ import java.io.Serializable;
  */
 public class JobOutput implements Serializable {
     public static final String WINDOW = "WINDOW";
-    public static final String LATE = "LATE";
+    public static final String LATE = DeadLetterFields.LATE;
     public static final String DEAD = "DEAD";
     /** A repeat of a reading (same sensorId and ts) already in its window: at-least-once delivery. */
-    public static final String DUPLICATE = "DUPLICATE";
+    public static final String DUPLICATE = DeadLetterFields.DUPLICATE;
     /** A sensor's model could not be restored (changed scorer settings, new model version, corrupt snapshot). */
     public static final String MODEL_RESET = "MODEL_RESET";
     /** A sensor's open-window state row could not be decoded: its open windows restarted empty. */

@@ -2,6 +2,9 @@ package io.sensorpipe.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorpipe.contract.DeadLetterFields;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +27,12 @@ class DeadLetterWriterTest {
                 .contains("day=2025-11-25");
         List<String> lines = Files.readAllLines(Path.of(first));
         assertThat(lines).as("the re-run replaced the first run's object").hasSize(1);
-        assertThat(lines.get(0)).contains("\"reason\":\"MALFORMED_JSON\"").contains("\"shardId\":\"shardId-0\"");
+        // the fields the pipeline's summary counts by (DeadLetterFields), in the line as written
+        JsonNode line = new ObjectMapper().readTree(lines.get(0));
+        assertThat(line.path(DeadLetterFields.REASON).asText()).isEqualTo("MALFORMED_JSON");
+        assertThat(line.path(DeadLetterFields.SHARD_ID).asText()).isEqualTo("shardId-0");
+        assertThat(line.path(DeadLetterFields.SEQUENCE_NUMBER).asText()).isEqualTo("495");
+        assertThat(line.path(DeadLetterFields.SUB_SEQUENCE_NUMBER).isIntegralNumber()).isTrue();
         assertThat(write(writer, 8, 0)).isNull();
         try (DeadLetterSink.Part dropped = writer.open(9, START, 0)) {
             dropped.add(letter); // never committed (the task failed): nothing becomes visible

@@ -95,7 +95,7 @@ final class ComponentCommands {
         long windowSeconds = Math.max(1, c.window().toSeconds());
         return List.of(STREAM, n.stream(), TABLE, n.resultsTable(),
                 CHECKPOINT, c.runDir().resolve("checkpoint").toAbsolutePath().toString(),
-                DEAD_LETTER_BUCKET, n.checkpointBucket(), DEAD_LETTER_PREFIX, "dead-letters/run-" + c.runId() + "/",
+                DEAD_LETTER_BUCKET, n.checkpointBucket(), DEAD_LETTER_PREFIX, c.deadLetterPrefix(),
                 WINDOW, windowSeconds + "s", WATERMARK, c.watermark().toMillis() + "ms", TRIGGER, "2s",
                 INITIAL_POSITION, "TRIM_HORIZON",
                 SHUFFLE_PARTITIONS, "2", METRICS_FILE, metrics.toString(), MASTER, "local[2]",

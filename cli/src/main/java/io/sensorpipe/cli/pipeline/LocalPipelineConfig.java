@@ -112,6 +112,11 @@ public record LocalPipelineConfig(String runId, ResourceNames names, Duration du
         return "sensorpipe-run-" + runId;
     }
 
+    /** Where this run's streaming job writes its dead letters (in {@link ResourceNames#checkpointBucket()}). */
+    public String deadLetterPrefix() {
+        return "dead-letters/run-" + runId + "/";
+    }
+
     public String runQueueName() {
         return "sensorpipe-run-" + runId + "-alerts";
     }

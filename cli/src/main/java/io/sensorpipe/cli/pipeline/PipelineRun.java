@@ -449,7 +449,22 @@ public final class PipelineRun {
             out.println("pipeline: note: the archive bridge reports " + bridgeReadings
                     + " readings archived, S3 holds " + archiveLines + " lines");
         }
-        return new PipelineCounts(s.produced(), s.windowed(), s.late(), s.deadLettered(), s.duplicates(),
+        // late, dead-lettered and duplicates as the dead-letter sink holds them (the job's metrics file is its claim)
+        SinkCounts.DeadLetters letters;
+        try {
+            letters = sinks.deadLetters(config.names().checkpointBucket(), config.deadLetterPrefix(),
+                    WATERMARK_FLUSH_SENSOR);
+        } catch (RuntimeException e) {
+            out.println("pipeline: cannot count the dead letters in S3: " + e.getMessage());
+            letters = new SinkCounts.DeadLetters(PipelineCounts.UNKNOWN, PipelineCounts.UNKNOWN, PipelineCounts.UNKNOWN);
+        }
+        if (letters.late() >= 0 && (letters.late() != s.late() || letters.invalid() != s.deadLettered()
+                || letters.duplicates() != s.duplicates())) {
+            out.println("pipeline: note: the streaming job reports late=" + n(s.late()) + " dead_lettered="
+                    + n(s.deadLettered()) + " duplicates=" + n(s.duplicates()) + ", its dead letters in S3 hold "
+                    + letters.late() + " / " + letters.invalid() + " / " + letters.duplicates());
+        }
+        return new PipelineCounts(s.produced(), s.windowed(), letters.late(), letters.invalid(), letters.duplicates(),
                 s.archived(), s.archiveDuplicates(), s.anomalies(), s.alerted(), suppressed);
     }
 

@@ -3,6 +3,7 @@ package io.sensorpipe.cli.pipeline;
 import io.sensorpipe.backtest.DetectionCounts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.contract.ArchiveLayout;
+import io.sensorpipe.contract.DeadLetterFields;
 import io.sensorpipe.schema.ReadingCodec;
 import io.sensorpipe.schema.ResultItem;
 import java.io.BufferedReader;
@@ -27,7 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * Counts one run's output by reading the sinks themselves, not the components' own claims: windows the run wrote
  * to DynamoDB ({@code processedAt} at or after the run start), archive lines in S3 (objects named after the run's
- * delivery stream), and alert messages on the run's own SQS subscription.
+ * delivery stream), the streaming job's dead letters in S3 (under the run's prefix), and alert messages on the run's
+ * own SQS subscription.
  */
 public final class SinkCounts {
     private final DynamoDbClient dynamo;
@@ -143,6 +145,63 @@ public final class SinkCounts {
         }
         archiveObjects.keySet().retainAll(listed);
         return new Archive(lines, distinct.size());
+    }
+
+    /**
+     * The streaming job's dead letters in S3, by kind: {@code late} ({@link DeadLetterFields#LATE}), {@code duplicates}
+     * ({@link DeadLetterFields#DUPLICATE}) and {@code invalid} (every other reason: records the parser rejected).
+     */
+    public record DeadLetters(long late, long duplicates, long invalid) {
+    }
+
+    /**
+     * Counts the dead-letter lines under {@code prefix} (the job's objects, {@link DeadLetterFields}). A re-run batch
+     * overwrites its own objects, so a line is a letter; one stream record lettered twice for the same reason (read
+     * again after a failure) counts once, by its stream position. A line that is not a letter (no reason) fails the
+     * count, since it cannot be checked. Letters of {@code excludedSensorId} (the pipeline's own marker) are skipped.
+     */
+    public DeadLetters deadLetters(String bucket, String prefix, String excludedSensorId) {
+        Map<String, Set<String>> byKind = new HashMap<>();
+        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+            try (var in = s3.getObject(r -> r.bucket(bucket).key(o.key()));
+                 BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode n = ReadingCodec.MAPPER.readTree(line);
+                    String reason = n == null ? "" : n.path(DeadLetterFields.REASON).asText("");
+                    if (excludedSensorId != null && excludedSensorId.equals(n.path(DeadLetterFields.SENSOR_ID).asText())) {
+                        continue;
+                    }
+                    if (reason.isEmpty()) {
+                        throw new IllegalStateException("s3://" + bucket + "/" + o.key() + " holds a line without a "
+                                + DeadLetterFields.REASON + ": " + abbreviate(line));
+                    }
+                    String kind = DeadLetterFields.LATE.equals(reason) || DeadLetterFields.DUPLICATE.equals(reason)
+                            ? reason : "invalid";
+                    // without a position (a marker of lost records) the line itself is the identity
+                    boolean positioned = n.hasNonNull(DeadLetterFields.SHARD_ID)
+                            && n.hasNonNull(DeadLetterFields.SEQUENCE_NUMBER);
+                    String identity = reason + '\u0000' + (positioned
+                            ? n.get(DeadLetterFields.SHARD_ID).asText() + '\u0000'
+                                    + n.get(DeadLetterFields.SEQUENCE_NUMBER).asText() + '\u0000'
+                                    + n.path(DeadLetterFields.SUB_SEQUENCE_NUMBER).asText("")
+                            : line.strip());
+                    byKind.computeIfAbsent(kind, k -> new HashSet<>()).add(identity);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read s3://" + bucket + "/" + o.key(), e);
+            }
+        }
+        return new DeadLetters(byKind.getOrDefault(DeadLetterFields.LATE, Set.of()).size(),
+                byKind.getOrDefault(DeadLetterFields.DUPLICATE, Set.of()).size(),
+                byKind.getOrDefault("invalid", Set.of()).size());
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 120 ? line : line.substring(0, 120) + "...";
     }
 
     /** Lines in the archive objects (see {@link #archived}), duplicates included. */

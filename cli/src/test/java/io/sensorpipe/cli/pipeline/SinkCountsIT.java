@@ -1,9 +1,11 @@
 package io.sensorpipe.cli.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorpipe.testkit.TestCloud;
 import io.sensorpipe.cli.aws.CliAwsClients;
+import io.sensorpipe.contract.DeadLetterFields;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPOutputStream;
@@ -12,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-/** Archive counts read from S3 as the pipeline summary sees them. */
+/** Archive and dead-letter counts read from S3 as the pipeline summary sees them. */
 class SinkCountsIT {
     private static TestCloud cloud;
     private static CliAwsClients aws;
@@ -95,5 +97,44 @@ class SinkCountsIT {
         SinkCounts.Archive a = counts.archived(BUCKET, prefix, null);
         assertThat(a.lines()).isEqualTo(3);
         assertThat(a.distinct()).isEqualTo(2);
+    }
+
+    /** A dead-letter line as the streaming job writes it ({@code DeadLetter}: the fields of {@link DeadLetterFields}). */
+    private static String letter(String reason, String sensor, String sequence, long subSequence) {
+        return "{\"" + DeadLetterFields.REASON + "\":\"" + reason + "\",\"message\":\"m\",\"data\":\"e30=\","
+                + "\"stream\":\"s\",\"" + DeadLetterFields.SHARD_ID + "\":\"shardId-000000000001\",\""
+                + DeadLetterFields.SEQUENCE_NUMBER + "\":\"" + sequence + "\",\"" + DeadLetterFields.SUB_SEQUENCE_NUMBER
+                + "\":" + subSequence + (sensor == null ? "" : ",\"" + DeadLetterFields.SENSOR_ID + "\":\"" + sensor + "\"")
+                + ",\"time\":\"2026-12-05T00:00:00Z\"}";
+    }
+
+    private static void putPlain(String key, String... lines) {
+        aws.s3().putObject(b -> b.bucket(BUCKET).key(key),
+                RequestBody.fromString(String.join("\n", lines) + "\n", StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void deadLettersAreCountedByKindFromTheObjectsTheJobWrote() {
+        SinkCounts counts = new SinkCounts(aws.dynamo(), aws.s3(), aws.sqs());
+        String prefix = "dead-letters/run-it-" + System.nanoTime() + "/";
+        String part = prefix + "day=2026-12-05/job-batch-000000000007-part-00000.jsonl";
+        putPlain(part, letter("LATE", "a", "100", 0), letter("LATE", "a", "100", 1),
+                letter("DUPLICATE", "a", "101", 0), letter("MALFORMED_JSON", null, "102", 0),
+                letter("MALFORMED_JSON", null, "102", 1), letter("LATE", "sensorpipe/marker", "103", 0));
+        // the same record lettered again in a later batch (read again after a failure): once
+        putPlain(prefix + "day=2026-12-05/job-batch-000000000009-part-00001.jsonl", letter("LATE", "a", "100", 1));
+        // another run's letters are not this run's
+        putPlain("dead-letters/run-other/day=2026-12-05/job-batch-000000000001-part-00000.jsonl",
+                letter("LATE", "a", "200", 0));
+        assertThat(counts.deadLetters(BUCKET, prefix, "sensorpipe/marker"))
+                .isEqualTo(new SinkCounts.DeadLetters(2, 1, 2));
+
+        // a re-run batch overwrites its object: the count follows what S3 holds
+        putPlain(part, letter("LATE", "a", "100", 0), letter("DUPLICATE", "a", "101", 0));
+        assertThat(counts.deadLetters(BUCKET, prefix, null)).isEqualTo(new SinkCounts.DeadLetters(2, 1, 0));
+
+        putPlain(prefix + "day=2026-12-05/stray.jsonl", "{\"note\":\"not a letter\"}");
+        assertThatThrownBy(() -> counts.deadLetters(BUCKET, prefix, null))
+                .hasMessageContaining("stray.jsonl").hasMessageContaining("without a reason");
     }
 }

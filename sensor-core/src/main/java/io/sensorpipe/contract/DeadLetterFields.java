@@ -1,0 +1,27 @@
+package io.sensorpipe.contract;
+
+/**
+ * The dead-letter lines the streaming job writes (one JSON object a line, objects
+ * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}, overwritten whole when a batch is re-run):
+ * the field names and reasons their readers rely on, defined once for the job (writes them), the cli's pipeline
+ * summary (counts them in S3) and the tests.
+ */
+public final class DeadLetterFields {
+    /** Why the record was not windowed: {@link #LATE}, {@link #DUPLICATE} or a parser reject reason. */
+    public static final String REASON = "reason";
+    /** The record's stream position: shard id, sequence number and sub-sequence number of the user record. */
+    public static final String SHARD_ID = "shardId";
+    /** See {@link #SHARD_ID}. */
+    public static final String SEQUENCE_NUMBER = "sequenceNumber";
+    /** See {@link #SHARD_ID}. */
+    public static final String SUB_SEQUENCE_NUMBER = "subSequenceNumber";
+    /** The reading's sensor, when the record parsed far enough to tell. */
+    public static final String SENSOR_ID = "sensorId";
+    /** A valid reading whose window had closed. */
+    public static final String LATE = "LATE";
+    /** A repeat of a reading (same sensorId and ts) already in its window: at-least-once delivery. */
+    public static final String DUPLICATE = "DUPLICATE";
+
+    private DeadLetterFields() {
+    }
+}

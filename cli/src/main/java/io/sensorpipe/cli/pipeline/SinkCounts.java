@@ -158,7 +158,8 @@ public final class SinkCounts {
      * Counts the dead-letter lines under {@code prefix} (the job's objects, {@link DeadLetterFields}). A re-run batch
      * overwrites its own objects, so a line is a letter; one stream record lettered twice for the same reason (read
      * again after a failure) counts once, by its stream position. A line that is not a letter (no reason) fails the
-     * count, since it cannot be checked. Letters of {@code excludedSensorId} (the pipeline's own marker) are skipped.
+     * count, since it cannot be checked. Letters naming {@code excludedSensorId} (the pipeline's own marker) are skipped;
+     * a rejected record names no sensor, so a rejected marker would still count.
      */
     public DeadLetters deadLetters(String bucket, String prefix, String excludedSensorId) {
         Map<String, Set<String>> byKind = new HashMap<>();
@@ -181,7 +182,8 @@ public final class SinkCounts {
                     }
                     String kind = DeadLetterFields.LATE.equals(reason) || DeadLetterFields.DUPLICATE.equals(reason)
                             ? reason : "invalid";
-                    // without a position (a marker of lost records) the line itself is the identity
+                    // without a position (letters of --source aws-kinesis, which has no shard column) the line is
+                    // the identity; it holds the batch time, so such a record re-read in another batch counts twice
                     boolean positioned = n.hasNonNull(DeadLetterFields.SHARD_ID)
                             && n.hasNonNull(DeadLetterFields.SEQUENCE_NUMBER);
                     String identity = reason + '\u0000' + (positioned

@@ -2,6 +2,7 @@ package io.sensorpipe.kinesis;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
@@ -31,6 +32,8 @@ import java.io.Serializable;
  *                            the retention (later, an old start would look like a loss that is none). Written only
  *                            when true, so other positions keep the earlier format
  */
+// a later release may add fields: this one then still reads its positions (a rollback) instead of failing on them
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
                             @JsonProperty("finished") boolean finished,

@@ -34,6 +34,16 @@ class AlignmentPlanTest {
     }
 
     @Test
+    void anOffsetWhosePositionsCarryAFieldOfALaterReleaseIsStillRead() {
+        // a rollback after a release that stores more per shard: its plans must stay readable by this one
+        KinesisOffset written = new KinesisOffset("TRIM_HORIZON", 7, 15_000L, 10_000L, java.util.List.of("a"),
+                Map.of("a", at(10_000)));
+        String later = written.json().replace("\"finished\":false", "\"finished\":false,\"aFieldOfLater\":42");
+        assertThat(later).contains("aFieldOfLater");
+        assertThat(KinesisOffset.fromJson(later).shards().get("a")).isEqualTo(at(10_000));
+    }
+
+    @Test
     void idleAndFinishedShardsDoNotHoldOthersBack() {
         AlignmentPlan p = AlignmentPlan.of(Map.of("a", idleAt(1_000), "b", new ShardPosition("9", true),
                 "c", at(70_000)), 5_000, AlignmentPlan.LOOK_ONLY);

@@ -40,8 +40,8 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
     Path deadLetterDir;
     @Option(names = "--window", defaultValue = "60s")
     String window;
-    @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag, for windows of 5 min or less"
-            + " (default: the scorer's, 388; shorter for coarser windows, as in the job)")
+    @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag, as set for windows of 5 min"
+            + " or less (default: the scorer's); shorter for coarser windows, see ScorerConfig.warmupWindows(long)")
     Integer warmupWindows;
     @Option(names = "--ttl-days", defaultValue = "30")
     int ttlDays;

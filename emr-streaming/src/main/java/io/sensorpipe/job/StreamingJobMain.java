@@ -54,9 +54,8 @@ public final class StreamingJobMain implements Callable<Integer> {
     @Option(names = JobOptions.TTL_DAYS, defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
     int ttlDays;
     @Option(names = JobOptions.WARMUP_WINDOWS,
-            description = "windows before a sensor's model may flag, for windows of 5 min or less (default: the"
-                    + " benchmarked scorer's, 388); coarser windows learn for fewer windows (one day's) and warm up"
-                    + " as much shorter, not below the likelihood's probation (default: 200 for 1 h)")
+            description = "windows before a sensor's model may flag, as set for windows of 5 min or less (default: the"
+                    + " benchmarked scorer's); shorter for coarser windows, see ScorerConfig.warmupWindows(long)")
     Integer warmupWindows;
     @Option(names = JobOptions.METRICS_FILE, description = "JSON file with cumulative counters, replaced every batch")
     Path metricsFile;

@@ -12,7 +12,7 @@ public class JobOutput implements Serializable {
     public static final String WINDOW = "WINDOW";
     public static final String LATE = DeadLetterFields.LATE;
     public static final String DEAD = "DEAD";
-    /** A repeat of a reading (same sensorId and ts) already in its window: at-least-once delivery. */
+    /** {@link DeadLetterFields#DUPLICATE}. */
     public static final String DUPLICATE = DeadLetterFields.DUPLICATE;
     /** A sensor's model could not be restored (changed scorer settings, new model version, corrupt snapshot). */
     public static final String MODEL_RESET = "MODEL_RESET";

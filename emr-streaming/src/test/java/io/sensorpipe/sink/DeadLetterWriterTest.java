@@ -19,7 +19,7 @@ class DeadLetterWriterTest {
     void aRerunBatchOverwritesItsOwnDeadLetterFile(@TempDir Path dir) throws Exception {
         DeadLetterWriter writer = DeadLetterWriter.toDirectory(dir, "job1");
         DeadLetter letter = new DeadLetter("MALFORMED_JSON", "not valid JSON", "e2Jyb2tlbg==", "s", "shardId-0",
-                "495", 0, null, null, "2026-11-25T12:00:00Z");
+                "495", 0, "site-1/s-1", null, "2026-11-25T12:00:00Z");
         String first = write(writer, 7, 3, letter, letter);
         String again = write(writer, 7, 3, letter);
         assertThat(again).isEqualTo(first);
@@ -33,6 +33,7 @@ class DeadLetterWriterTest {
         assertThat(line.path(DeadLetterFields.SHARD_ID).asText()).isEqualTo("shardId-0");
         assertThat(line.path(DeadLetterFields.SEQUENCE_NUMBER).asText()).isEqualTo("495");
         assertThat(line.path(DeadLetterFields.SUB_SEQUENCE_NUMBER).isIntegralNumber()).isTrue();
+        assertThat(line.path(DeadLetterFields.SENSOR_ID).asText()).isEqualTo("site-1/s-1");
         assertThat(write(writer, 8, 0)).isNull();
         try (DeadLetterSink.Part dropped = writer.open(9, START, 0)) {
             dropped.add(letter); // never committed (the task failed): nothing becomes visible

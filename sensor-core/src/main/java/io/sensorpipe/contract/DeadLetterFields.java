@@ -3,8 +3,9 @@ package io.sensorpipe.contract;
 /**
  * The dead-letter lines the streaming job writes (one JSON object a line, objects
  * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}, overwritten whole when a batch is re-run):
- * the field names and reasons their readers rely on, defined once for the job (writes them), the cli's pipeline
- * summary (counts them in S3) and the tests.
+ * the field names and reasons their readers rely on. The reasons are the job's own ({@code JobOutput}); the field
+ * names are the components of emr-streaming's {@code DeadLetter} record, held to these by {@code DeadLetterWriterTest};
+ * the cli's pipeline summary counts the letters in S3 by them.
  */
 public final class DeadLetterFields {
     /** Why the record was not windowed: {@link #LATE}, {@link #DUPLICATE} or a parser reject reason. */

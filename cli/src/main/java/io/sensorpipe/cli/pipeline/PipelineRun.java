@@ -245,7 +245,7 @@ public final class PipelineRun {
         // From the live part's end: with history the producer ends its live part in event time at liveFrom +
         // duration, so its newest reading is before it (or before now, if it stopped early). Without history it runs
         // by its own clock from whenever it was up, so only now bounds it; such a run's sensors are still in their
-        // warm-up (388 windows) unless it lasts longer than that, and then the marker may call them silent.
+        // warm-up (388 windows of 5 s) unless it lasts longer than that, and then the marker may call them silent.
         long now = System.currentTimeMillis();
         long liveEnd = config.history().isZero() ? now : Math.min(now, liveFrom + config.duration().toMillis());
         long ts = liveEnd + ComponentCommands.watermarkFlushLead(config).toMillis();

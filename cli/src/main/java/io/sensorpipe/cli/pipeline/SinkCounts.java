@@ -1,6 +1,7 @@
 package io.sensorpipe.cli.pipeline;
 
 import io.sensorpipe.backtest.DetectionCounts;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.contract.DeadLetterFields;
@@ -171,8 +172,14 @@ public final class SinkCounts {
                     if (line.isBlank()) {
                         continue;
                     }
-                    JsonNode n = ReadingCodec.MAPPER.readTree(line);
-                    String reason = n == null ? "" : n.path(DeadLetterFields.REASON).asText("");
+                    JsonNode n;
+                    try {
+                        n = ReadingCodec.MAPPER.readTree(line);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException("s3://" + bucket + "/" + o.key() + " holds a line that is not"
+                                + " JSON: " + abbreviate(line), e);
+                    }
+                    String reason = n.path(DeadLetterFields.REASON).asText("");
                     if (excludedSensorId != null && excludedSensorId.equals(n.path(DeadLetterFields.SENSOR_ID).asText())) {
                         continue;
                     }

@@ -39,7 +39,7 @@ import java.util.zip.InflaterInputStream;
  * <p>Warm-up: nothing is flagged during the first {@link ScorerConfig#warmupWindows(long)} windows (scored or
  * {@linkplain #learn learnt}); the likelihoods need {@link ScorerConfig#likelihoodLearningWindows(long)} +
  * {@link ScorerConfig#likelihoodEstimationWindows()} windows before they score above 0. Both follow the sensor's
- * window size (set at its first window): 388 and 388 for windows of 5 minutes or less.
+ * window size (set at its first window); for windows of 5 minutes or less both are 388.
  */
 final class TrcfEnsembleScorer implements SensorScorer {
     private static final int SNAPSHOT_FORMAT = 2;

@@ -155,6 +155,9 @@ public final class SinkCounts {
     public record DeadLetters(long late, long duplicates, long invalid) {
     }
 
+    /** The kind of every letter that is neither LATE nor DUPLICATE. */
+    private static final String INVALID = "invalid";
+
     /**
      * Counts the dead-letter lines under {@code prefix} (the job's objects, {@link DeadLetterFields}). A re-run batch
      * overwrites its own objects, so a line is a letter; one stream record lettered twice for the same reason (read
@@ -188,7 +191,7 @@ public final class SinkCounts {
                                 + DeadLetterFields.REASON + ": " + abbreviate(line));
                     }
                     String kind = DeadLetterFields.LATE.equals(reason) || DeadLetterFields.DUPLICATE.equals(reason)
-                            ? reason : "invalid";
+                            ? reason : INVALID;
                     // without a position (letters of --source aws-kinesis, which has no shard column) the line is
                     // the identity; it holds the batch time, so such a record re-read in another batch counts twice
                     boolean positioned = n.hasNonNull(DeadLetterFields.SHARD_ID)
@@ -206,7 +209,7 @@ public final class SinkCounts {
         }
         return new DeadLetters(byKind.getOrDefault(DeadLetterFields.LATE, Set.of()).size(),
                 byKind.getOrDefault(DeadLetterFields.DUPLICATE, Set.of()).size(),
-                byKind.getOrDefault("invalid", Set.of()).size());
+                byKind.getOrDefault(INVALID, Set.of()).size());
     }
 
     private static String abbreviate(String line) {

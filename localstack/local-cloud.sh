@@ -115,7 +115,16 @@ launch() {
   : > "$logf"
   # 8>&- 9>&-: the services must not inherit (and so hold forever) the install/state locks.
   setsid "$@" >>"$logf" 2>&1 < /dev/null 8>&- 9>&- &
-  echo $! > "$(pid_file "$name")"
+  local pid=$!
+  echo "$pid" > "$(pid_file "$name")"
+  # Until setsid has exec'd the service, the new pid shows this script's command line, and service_pid
+  # (which checks the marker) would read a busy machine's slow exec as "exited during start".
+  local _
+  for _ in $(seq 1 100); do
+    service_pid "$name" >/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 0   # it did exit: wait_healthy reports it, with its log
+    sleep 0.05
+  done
 }
 
 start_kinesis() {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ class SecondCloudIT {
 
   private static final Path SCRIPT = Path.of(System.getProperty("localCloud.script", "local-cloud.sh"));
   private static final List<String> SERVICES = List.of("kinesis", "moto", "moto-sts");
+  private static final List<String> PORTS = List.of("LOCAL_CLOUD_MOTO_PORT", "LOCAL_CLOUD_KINESIS_TLS_PORT",
+      "LOCAL_CLOUD_KINESIS_PORT", "LOCAL_CLOUD_STS_TLS_PORT");
 
   @TempDir Path stateDir;
   private final Map<String, String> overrides = new HashMap<>();
@@ -42,9 +45,18 @@ class SecondCloudIT {
   @BeforeEach
   void chooseFreePorts() throws IOException {
     overrides.put("LOCAL_CLOUD_STATE_DIR", stateDir.toString());
-    for (String port : List.of("LOCAL_CLOUD_MOTO_PORT", "LOCAL_CLOUD_KINESIS_TLS_PORT",
-        "LOCAL_CLOUD_KINESIS_PORT", "LOCAL_CLOUD_STS_TLS_PORT")) {
-      overrides.put(port, Integer.toString(freePort()));
+    // All four sockets stay open until each port is chosen, so the kernel cannot hand out one port twice.
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (String port : PORTS) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(socket);
+        overrides.put(port, Integer.toString(socket.getLocalPort()));
+      }
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
     }
   }
 
@@ -55,14 +67,14 @@ class SecondCloudIT {
 
   @Test
   void startingTwiceRunsOneCloudAndStopLeavesNoProcessOfIt() throws Exception {
-    assertThat(run("start").exitCode).as("first start").isZero();
+    start();
     Map<String, Long> pids = pidFiles();
     assertThat(pids).containsOnlyKeys(SERVICES);
     Set<ProcessHandle> processes = processTreeOf(pids);
 
     Result second = run("start");
 
-    assertThat(second.exitCode).as("second start").isZero();
+    assertThat(second.exitCode).as("second start; output:%n%s", second.output).isZero();
     assertThat(second.output).contains("already running");
     assertThat(pidFiles()).isEqualTo(pids);
     assertThat(processTreeOf(pids)).isEqualTo(processes);
@@ -83,8 +95,7 @@ class SecondCloudIT {
       assertThat(process.isAlive()).as("pid %d after stop", process.pid()).isFalse();
     }
     assertThat(run("status").exitCode).as("status of a stopped cloud").isEqualTo(3);
-    for (String port : List.of("LOCAL_CLOUD_MOTO_PORT", "LOCAL_CLOUD_KINESIS_TLS_PORT",
-        "LOCAL_CLOUD_KINESIS_PORT", "LOCAL_CLOUD_STS_TLS_PORT")) {
+    for (String port : PORTS) {
       try (ServerSocket rebind = new ServerSocket(Integer.parseInt(overrides.get(port)), 1,
           InetAddress.getLoopbackAddress())) {
         assertThat(rebind.isBound()).as("%s free again", port).isTrue();
@@ -94,7 +105,7 @@ class SecondCloudIT {
 
   @Test
   void secondCloudKeepsItsOwnStreamsAndAccount() throws Exception {
-    assertThat(run("start").exitCode).isZero();
+    start();
     String stream = TestCloud.randomName("second-cloud-only");
     URI secondKinesis = URI.create("http://127.0.0.1:" + overrides.get("LOCAL_CLOUD_KINESIS_PORT"));
     URI secondMoto = URI.create("http://127.0.0.1:" + overrides.get("LOCAL_CLOUD_MOTO_PORT"));
@@ -107,6 +118,12 @@ class SecondCloudIT {
       assertThat(shared.listStreams().streamNames()).doesNotContain(stream);
       assertThat(sts.getCallerIdentity().account()).isEqualTo("000000000000");
     }
+  }
+
+  /** Starts the second cloud; a failure shows the script's own output (which service, which port, its log). */
+  private void start() throws IOException, InterruptedException {
+    Result start = run("start");
+    assertThat(start.exitCode).as("local-cloud.sh start; output:%n%s", start.output).isZero();
   }
 
   private Map<String, Long> pidFiles() throws IOException {
@@ -150,12 +167,6 @@ class SecondCloudIT {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

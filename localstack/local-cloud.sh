@@ -218,15 +218,33 @@ healthy() {
   esac
 }
 
+# Within a start the pid files are that start's own, or were just checked by service_pid: a pid that lives (not
+# a zombie) is pending until it answers, even in the moment its command line does not show the marker yet
+# (between fork and exec, or while exec swaps the image).
+service_alive() {
+  local pid stat state
+  pid="$(cat "$(pid_file "$1")" 2>/dev/null)" || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  stat="$(cat "/proc/$pid/stat" 2>/dev/null)" || return 1
+  state="${stat##*) }"          # the name in parentheses may hold spaces; the state follows it
+  state="${state%% *}"
+  [[ -n "$state" && "$state" != Z && "$state" != X ]]
+}
+
 wait_healthy() { # [$1 = seconds to wait, default START_TIMEOUT]
   local limit="${1:-$START_TIMEOUT}"
   local deadline=$((SECONDS + limit)) name pending
   while :; do
     pending=()
     for name in "${SERVICES[@]}"; do
-      if ! service_pid "$name" >/dev/null; then
-        log "$name exited during start; last log lines ($STATE_DIR/$name.log):"
-        tail -n 20 "$STATE_DIR/$name.log" >&2 || true
+      if ! service_alive "$name"; then
+        if [[ -s "$STATE_DIR/$name.log" ]]; then
+          log "$name exited during start; last log lines ($STATE_DIR/$name.log):"
+          tail -n 20 "$STATE_DIR/$name.log" >&2 || true
+        else
+          # Killed from outside (SIGKILL leaves no last words): the kernel's OOM killer is the usual suspect.
+          log "$name exited during start with an empty log (killed from outside? $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null) MiB of memory available now)"
+        fi
         return 1
       fi
       healthy "$name" || pending+=("$name")

@@ -120,6 +120,27 @@ class SecondCloudIT {
     }
   }
 
+  @Test
+  void aServiceThatCannotStartFailsTheStartNamingItsErrorAndLeavesNoProcessOfTheCloud() throws Exception {
+    // Both kinesis ports on one number: the port check passes (it is free), kinesis-mock's second listen fails.
+    overrides.put("LOCAL_CLOUD_KINESIS_TLS_PORT", overrides.get("LOCAL_CLOUD_KINESIS_PORT"));
+
+    Result start = run("start");
+
+    assertThat(start.exitCode).as("start; output:%n%s", start.output).isEqualTo(1);
+    assertThat(start.output)
+        .contains("kinesis exited during start")
+        .contains("address already in use")
+        .contains("start failed");
+    assertThat(pidFiles()).isEmpty();
+    String marker = "--local-cloud-state=" + stateDir;
+    assertThat(ProcessHandle.allProcesses()
+        .filter(p -> p.info().arguments().map(args -> List.of(args).contains(marker)).orElse(false))
+        .map(ProcessHandle::pid))
+        .as("processes of the failed cloud")
+        .isEmpty();
+  }
+
   /** Starts the second cloud; a failure shows the script's own output (which service, which port, its log). */
   private void start() throws IOException, InterruptedException {
     Result start = run("start");

@@ -117,8 +117,8 @@ launch() {
   setsid "$@" >>"$logf" 2>&1 < /dev/null 8>&- 9>&- &
   local pid=$!
   echo "$pid" > "$(pid_file "$name")"
-  # Until setsid has exec'd the service, the new pid shows this script's command line, and service_pid
-  # (which checks the marker) would read a busy machine's slow exec as "exited during start".
+  # Until setsid has exec'd the service, the new pid shows this script's command line, without the marker that
+  # service_pid looks for: wait for it, so that stop (also a failed start's) and status find the service from here.
   local _
   for _ in $(seq 1 100); do
     service_pid "$name" >/dev/null && return 0

@@ -176,7 +176,28 @@ public final class ReadingParser {
             return ParseResult.reject(RejectReason.INVALID_VALUE,
                     "field '" + field + "' is " + s.length() + " characters, limit " + MAX_ID_LENGTH);
         }
+        int unpaired = unpairedSurrogate(s);
+        if (unpaired >= 0) {
+            // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings and the
+            // AWS SDK would turn it into '?' (another sensor's id) or fail the write of a whole batch on every retry.
+            return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(
+                    "field '%s' holds an unpaired UTF-16 surrogate (\\u%04x at character %d), which UTF-8 cannot "
+                            + "carry: send it as valid Unicode", field, (int) s.charAt(unpaired), unpaired));
+        }
         return null;
+    }
+
+    /** The index of the first surrogate char not part of a high-low pair, or -1. */
+    private static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static String textOrEmpty(JsonNode node, String field) {

@@ -110,6 +110,38 @@ class ReadingParserTest {
     }
 
     @Test
+    void halfASurrogatePairInATextFieldIsRejectedNamingTheFieldWhileAWholePairIsKept() {
+        // escaped in JSON, and as raw CESU-8 bytes (ED A0 80), which the JSON parser also decodes to a lone surrogate
+        String escaped = "{\"v\":1,\"sensorId\":\"s1\",\"type\":\"t\",\"site\":\"a\\ud800b\",\"ts\":" + NOW
+                + ",\"value\":1}";
+        byte[] json = reading(NOW).replace("\"s1\"", "\"s#\"").getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream cesu = new java.io.ByteArrayOutputStream();
+        for (byte b : json) {
+            if (b == '#') {
+                cesu.write(0xED);
+                cesu.write(0xA0);
+                cesu.write(0x80);
+            } else {
+                cesu.write(b);
+            }
+        }
+        for (ParseResult result : new ParseResult[] {parse(escaped), parser.parse(cesu.toByteArray())}) {
+            assertThat(result.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+            assertThat(result.message()).contains("unpaired UTF-16 surrogate").contains("\\ud800")
+                    .contains("valid Unicode");
+        }
+        assertThat(parse(escaped).message()).contains("field 'site'").contains("character 1");
+        assertThat(parser.parse(cesu.toByteArray()).message()).contains("field 'sensorId'");
+
+        ParseResult pair = parse(reading(NOW).replace("\"s1\"", "\"s\\ud83d\\ude00\""));
+        assertThat(pair.isValid()).as(pair.toString()).isTrue();
+        assertThat(pair.reading().sensorId()).isEqualTo("s\ud83d\ude00");
+        ParseResult lowFirst = parse(reading(NOW).replace("\"s1\"", "\"s\\ude00\\ud83d\""));
+        assertThat(lowFirst.reason()).as("a low surrogate before a high one pairs nothing")
+                .isEqualTo(RejectReason.INVALID_VALUE);
+    }
+
+    @Test
     void utf16RecordsAreRejectedNamingTheEncoding() {
         for (Charset cs : new Charset[] {StandardCharsets.UTF_16,
                 StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE}) {

@@ -184,6 +184,15 @@ public final class ReadingParser {
                     "field '%s' holds an unpaired UTF-16 surrogate (\\u%04x at character %d), which UTF-8 cannot "
                             + "carry: send it as valid Unicode", field, (int) s.charAt(unpaired), unpaired));
         }
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                // a newline or NUL in an id breaks every line it is printed on (logs, the CLI, this message) and SNS
+                // refuses it as a message attribute, so the sensor's alerts would fail until dead-lettered
+                return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(
+                        "field '%s' holds a control character (U+%04X at character %d): send printable text",
+                        field, (int) s.charAt(i), i));
+            }
+        }
         return null;
     }
 

@@ -142,6 +142,21 @@ class ReadingParserTest {
     }
 
     @Test
+    void aControlCharacterInATextFieldIsRejectedNamingTheFieldAndTheCharacter() {
+        ParseResult newline = parse(reading(NOW).replace("\"s1\"", "\"s1\\nDROP\""));
+        assertThat(newline.reason()).isEqualTo(RejectReason.INVALID_VALUE);
+        assertThat(newline.message()).isEqualTo(
+                "field 'sensorId' holds a control character (U+000A at character 2): send printable text");
+        assertThat(parse(reading(NOW).replace("\"t\"", "\"t\\u0000\"")).message()).contains("field 'type'")
+                .contains("U+0000");
+        assertThat(parse(reading(NOW).replace("\"t\"", "\"t\",\"unit\":\"\u0085C\"")).message())
+                .contains("field 'unit'").contains("U+0085");
+        ParseResult unicode = parse(reading(NOW).replace("\"s1\"", "\"Zürich/Kühlraum-3 °C\""));
+        assertThat(unicode.isValid()).as("printable non-ASCII text is kept").isTrue();
+        assertThat(unicode.reading().sensorId()).isEqualTo("Zürich/Kühlraum-3 °C");
+    }
+
+    @Test
     void utf16RecordsAreRejectedNamingTheEncoding() {
         for (Charset cs : new Charset[] {StandardCharsets.UTF_16,
                 StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE}) {

@@ -93,6 +93,8 @@ public final class ResultItem {
      * stable order. {@code expected}, the expected range and null strings (detector, unscored reason) are omitted; {@code anomalyDay} is set on anomalous windows
      * only (sparse GSI). The content depends only on the window and {@code ttl}, so a replay rewrites the same item.
      *
+     * Numbers DynamoDB cannot hold because they are too close to 0 are stored as 0 ({@link #storable}).
+     *
      * @throws IllegalArgumentException on a NaN/infinite number (DynamoDB refuses them) or a missing sensor id
      */
     public static Map<String, Object> toAttributes(WindowResult r, Duration ttl) {
@@ -207,7 +209,19 @@ public final class ResultItem {
         if (!Double.isFinite(v)) {
             throw new IllegalArgumentException(name + " must be finite for DynamoDB, got " + v);
         }
-        return v;
+        return storable(v);
+    }
+
+    /** The smallest magnitude DynamoDB stores other than 0 (1E-130; the largest, 9.99E125, no window reaches). */
+    public static final double MIN_NUMBER_MAGNITUDE = 1e-130;
+
+    /**
+     * {@code v} as the results item holds it: a magnitude below {@link #MIN_NUMBER_MAGNITUDE} (a reading of 1e-200,
+     * the variance of readings near 1e-70) is 0, since DynamoDB refuses the whole write of such a number ("Number
+     * underflow"), and a job that retried that batch would fail on it after every restart.
+     */
+    public static double storable(double v) {
+        return Math.abs(v) < MIN_NUMBER_MAGNITUDE ? 0.0 : v;
     }
 
     private static void putIfNotNull(Map<String, Object> item, String name, String value) {

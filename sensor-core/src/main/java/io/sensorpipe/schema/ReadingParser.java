@@ -185,15 +185,25 @@ public final class ReadingParser {
                             + "carry: send it as valid Unicode", field, (int) s.charAt(unpaired), unpaired));
         }
         for (int i = 0; i < s.length(); i++) {
-            if (Character.isISOControl(s.charAt(i))) {
-                // a newline or NUL in an id breaks every line it is printed on (logs, the CLI, this message) and SNS
-                // refuses it as a message attribute, so the sensor's alerts would fail until dead-lettered
+            if (!printable(s.charAt(i))) {
                 return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(
-                        "field '%s' holds a control character (U+%04X at character %d): send printable text",
-                        field, (int) s.charAt(i), i));
+                        "field '%s' holds a control or invisible formatting character (U+%04X at character %d): "
+                                + "send printable text", field, (int) s.charAt(i), i));
             }
         }
         return null;
+    }
+
+    /**
+     * A newline or NUL in an id breaks every line it is printed on (logs, the CLI, a reject message) and SNS refuses
+     * it as a message attribute (U+FFFE and U+FFFF too, and SQS, behind the alert topic), so the sensor's alerts would
+     * fail until dead-lettered; an invisible character (a zero-width space, a bidi override, a line separator) makes
+     * an id that prints exactly like another sensor's, or prints reordered.
+     */
+    private static boolean printable(char c) {
+        int type = Character.getType(c);
+        return !Character.isISOControl(c) && type != Character.FORMAT && type != Character.LINE_SEPARATOR
+                && type != Character.PARAGRAPH_SEPARATOR && c != '\uFFFE' && c != '\uFFFF';
     }
 
     /** The index of the first surrogate char not part of a high-low pair, or -1. */

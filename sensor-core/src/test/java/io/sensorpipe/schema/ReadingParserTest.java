@@ -142,15 +142,20 @@ class ReadingParserTest {
     }
 
     @Test
-    void aControlCharacterInATextFieldIsRejectedNamingTheFieldAndTheCharacter() {
+    void aControlOrInvisibleCharacterInATextFieldIsRejectedNamingTheFieldAndTheCharacter() {
         ParseResult newline = parse(reading(NOW).replace("\"s1\"", "\"s1\\nDROP\""));
         assertThat(newline.reason()).isEqualTo(RejectReason.INVALID_VALUE);
-        assertThat(newline.message()).isEqualTo(
-                "field 'sensorId' holds a control character (U+000A at character 2): send printable text");
+        assertThat(newline.message()).isEqualTo("field 'sensorId' holds a control or invisible formatting character "
+                + "(U+000A at character 2): send printable text");
         assertThat(parse(reading(NOW).replace("\"t\"", "\"t\\u0000\"")).message()).contains("field 'type'")
                 .contains("U+0000");
         assertThat(parse(reading(NOW).replace("\"t\"", "\"t\",\"unit\":\"\u0085C\"")).message())
                 .contains("field 'unit'").contains("U+0085");
+        for (String invisible : new String[] {"\\u200b", "\\u202e", "\\u2028", "\\ufeff", "\\uffff"}) {
+            ParseResult r = parse(reading(NOW).replace("\"s1\"", "\"pump-7" + invisible + "\""));
+            assertThat(r.reason()).as(invisible).isEqualTo(RejectReason.INVALID_VALUE);
+            assertThat(r.message()).as(invisible).contains("field 'sensorId'").contains("at character 6");
+        }
         ParseResult unicode = parse(reading(NOW).replace("\"s1\"", "\"Zürich/Kühlraum-3 °C\""));
         assertThat(unicode.isValid()).as("printable non-ASCII text is kept").isTrue();
         assertThat(unicode.reading().sensorId()).isEqualTo("Zürich/Kühlraum-3 °C");

@@ -62,7 +62,7 @@ public final class PipelineCommand implements Callable<Integer> {
 
     @Option(names = "--history", paramLabel = "DURATION",
             description = "event time the producer writes before the live part, so the models learn first; 0s for"
-                    + " none (default: the warm-up of the job's default detector plus 10 %, in windows of --window)")
+                    + " none (default: the warm-up of the job's default detector plus 10 %%, in windows of --window)")
     String history;
 
     @Option(names = "--run-dir", description = "logs, reports and checkpoints (default: runs/pipeline-<UTC time>)")

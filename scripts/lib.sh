@@ -2,6 +2,18 @@
 # shellcheck shell=bash
 SENSORPIPE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# Prints the calling script's header comment and exits 0 when any argument is -h or --help: `scripts/deploy --help`
+# must not bootstrap an account on its way to cdk's own help, nor `scripts/destroy --help` stop the job.
+help_if_asked() {
+  local arg
+  for arg in "$@"; do
+    if [[ "$arg" == -h || "$arg" == --help ]]; then
+      sed -n '2,/^[^#]/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
+      exit 0
+    fi
+  done
+}
+
 # Builds MODULE (and what it needs) once, when its classes or classpath file are missing or older than its sources.
 ensure_built() {
   local module="$1"

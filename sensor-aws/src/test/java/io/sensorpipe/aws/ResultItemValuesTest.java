@@ -31,6 +31,17 @@ class ResultItemValuesTest {
     }
 
     @Test
+    void aNumberTooCloseToZeroForDynamoDbIsSentAsZero() {
+        WindowResult tiny = new WindowResult("s", START, START + 60_000, 1, 1e-200, 1e-200, 1e-200, 0, START, START,
+                0, 0, false, null, "m", START, "t", "x", "u");
+        Map<String, AttributeValue> item = ResultItemValues.toItem(tiny, Duration.ofDays(7));
+        assertThat(item.get(ResultItem.MEAN)).isEqualTo(AttributeValue.fromN("0.0"));
+        assertThat(ResultItemValues.toItem(new WindowResult("s", START, START + 60_000, 1, 1e-130, 1e-130, 1e-130, 0,
+                START, START, 0, 0, false, null, "m", START, "t", "x", "u"), Duration.ofDays(7)).get(ResultItem.MEAN))
+                .as("DynamoDB's smallest magnitude, as sent").isEqualTo(AttributeValue.fromN("1.0E-130"));
+    }
+
+    @Test
     void aStringWhereANumberBelongsIsAnErrorNamingTheAttribute() {
         Map<String, AttributeValue> item = new HashMap<>(ResultItemValues.toItem(ANOMALY, Duration.ofDays(7)));
         item.put(ResultItem.WINDOW_START, AttributeValue.fromS("x"));

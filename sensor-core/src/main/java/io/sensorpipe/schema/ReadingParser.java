@@ -4,7 +4,14 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.contract.JobOptions;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
@@ -62,6 +69,12 @@ public final class ReadingParser {
         if (encoding != null) {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 (looks like " + encoding
                     + "): encode readings as UTF-8 JSON");
+        }
+        int malformed = startsWith(raw, KPL_AGGREGATE_MAGIC) ? -1 : malformedUtf8(raw);
+        if (malformed >= 0) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, String.format(Locale.ROOT,
+                    "record is not valid UTF-8 (byte 0x%02X at offset %d starts no valid sequence, e.g. a surrogate "
+                            + "or overlong encoding): encode readings as UTF-8 JSON", raw[malformed] & 0xFF, malformed));
         }
         if (startsWith(raw, KPL_AGGREGATE_MAGIC)) {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "a KPL aggregated record that could not be "
@@ -176,48 +189,41 @@ public final class ReadingParser {
             return ParseResult.reject(RejectReason.INVALID_VALUE,
                     "field '" + field + "' is " + s.length() + " characters, limit " + MAX_ID_LENGTH);
         }
-        int unpaired = unpairedSurrogate(s);
-        if (unpaired >= 0) {
-            // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings and the
-            // AWS SDK would turn it into '?' (another sensor's id) or fail the write of a whole batch on every retry.
-            return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(
-                    "field '%s' holds an unpaired UTF-16 surrogate (\\u%04x at character %d), which UTF-8 cannot "
-                            + "carry: send it as valid Unicode", field, (int) s.charAt(unpaired), unpaired));
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!printable(s.charAt(i))) {
-                return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(
-                        "field '%s' holds a control or invisible formatting character (U+%04X at character %d): "
-                                + "send printable text", field, (int) s.charAt(i), i));
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            if (cp <= Character.MAX_VALUE && Character.isSurrogate((char) cp)) {
+                // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings and the
+                // AWS SDK would turn it into '?' (another sensor's id) or fail the write of a whole batch on every retry.
+                return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(Locale.ROOT,
+                        "field '%s' holds an unpaired UTF-16 surrogate (\\u%04x at character %d), which UTF-8 cannot "
+                                + "carry: send it as valid Unicode", field, cp, i));
             }
+            if (!printable(cp)) {
+                return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(Locale.ROOT,
+                        "field '%s' holds a control or invisible formatting character (U+%04X at character %d): "
+                                + "send printable text", field, cp, i));
+            }
+            i += Character.charCount(cp);
         }
         return null;
     }
 
     /**
-     * A newline or NUL in an id breaks every line it is printed on (logs, the CLI, a reject message) and SNS refuses
-     * it as a message attribute (U+FFFE and U+FFFF too, and SQS, behind the alert topic), so the sensor's alerts would
-     * fail until dead-lettered; an invisible character (a zero-width space, a bidi override, a line separator) makes
-     * an id that prints exactly like another sensor's, or prints reordered.
+     * A newline in an id breaks every line it is printed on (logs, the CLI, a reject message); SNS and SQS (behind the
+     * alert topic) refuse NUL and the other control characters and U+FFFE/U+FFFF in a message attribute, so the
+     * sensor's alerts would fail until dead-lettered; an invisible character (a zero-width space, a bidi override, a
+     * tag character, a line separator) makes an id that prints exactly like another sensor's, or prints reordered.
+     * The zero-width (non-)joiners stay: Persian and Indic spellings and emoji sequences need them.
      */
-    private static boolean printable(char c) {
-        int type = Character.getType(c);
-        return !Character.isISOControl(c) && type != Character.FORMAT && type != Character.LINE_SEPARATOR
-                && type != Character.PARAGRAPH_SEPARATOR && c != '\uFFFE' && c != '\uFFFF';
+    private static boolean printable(int cp) {
+        int type = Character.getType(cp);
+        return !Character.isISOControl(cp) && (type != Character.FORMAT || cp == ZWNJ || cp == ZWJ)
+                && type != Character.LINE_SEPARATOR && type != Character.PARAGRAPH_SEPARATOR
+                && cp != 0xFFFE && cp != 0xFFFF;
     }
 
-    /** The index of the first surrogate char not part of a high-low pair, or -1. */
-    private static int unpairedSurrogate(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return i;
-            }
-        }
-        return -1;
-    }
+    private static final int ZWNJ = 0x200C;
+    private static final int ZWJ = 0x200D;
 
     private static String textOrEmpty(JsonNode node, String field) {
         JsonNode f = node.get(field);
@@ -255,6 +261,30 @@ public final class ReadingParser {
             }
         }
         return null;
+    }
+
+    /**
+     * The offset of the first byte that is not well-formed UTF-8, or -1. The JSON parser decodes leniently (CESU-8
+     * surrogates, overlong forms), while the archive is read back as strict UTF-8 (U+FFFD for each bad byte): the same
+     * record would name one sensor live and another on replay. ASCII records (nearly all) skip the decoder.
+     */
+    private static int malformedUtf8(byte[] raw) {
+        int i = 0;
+        while (i < raw.length && raw[i] >= 0) {
+            i++;
+        }
+        if (i == raw.length) {
+            return -1;
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(raw);
+        CoderResult result = decoder.decode(in, CharBuffer.allocate(raw.length), true);
+        if (result.isError()) {
+            return in.position();
+        }
+        result = decoder.flush(CharBuffer.allocate(1));
+        return result.isError() ? in.position() : -1;
     }
 
     private static boolean startsWith(byte[] raw, byte[] prefix) {

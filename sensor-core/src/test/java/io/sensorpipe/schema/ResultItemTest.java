@@ -103,11 +103,13 @@ class ResultItemTest {
     @Test
     void numbersTooCloseToZeroForDynamoDbAreStoredAsZero() {
         WindowResult tiny = new WindowResult("s", START, START + 1, 2, 1e-200, 3e-200, 2e-200, 1e-131, START,
-                START, 1e-140, 0, false, -1e-135, "m", START, "t", "x", "u");
+                START, 1e-140, 1e-300, false, -1e-135, "m", START, "t", "x", "u", -4e-150, 4e-150, null, null, null);
         Map<String, Object> item = ResultItem.toAttributes(tiny, ResultItem.DEFAULT_TTL);
         assertThat(item).containsEntry(ResultItem.MIN, 0.0).containsEntry(ResultItem.MAX, 0.0)
                 .containsEntry(ResultItem.MEAN, 0.0).containsEntry(ResultItem.VARIANCE, 0.0)
-                .containsEntry(ResultItem.ANOMALY_SCORE, 0.0).containsEntry(ResultItem.EXPECTED, 0.0);
+                .containsEntry(ResultItem.ANOMALY_SCORE, 0.0).containsEntry(ResultItem.ANOMALY_GRADE, 0.0)
+                .containsEntry(ResultItem.EXPECTED, 0.0).containsEntry(ResultItem.EXPECTED_LOW, 0.0)
+                .containsEntry(ResultItem.EXPECTED_HIGH, 0.0);
         assertThat(ResultItem.storable(1e-130)).as("DynamoDB's smallest magnitude is kept").isEqualTo(1e-130);
         assertThat(ResultItem.storable(-2.5e-7)).isEqualTo(-2.5e-7);
         assertThat(ResultItem.storable(3.4e38)).isEqualTo(3.4e38);

@@ -65,7 +65,7 @@ public final class ArchiveWindowing {
                 if (state.offer(ts[i], values[i], Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
                     // the archive holds the stream's duplicates too: count each reading once, like the stream job
                     out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
-                            "reading (" + key + ", " + ts[i] + ") is already in its window", processedAt));
+                            JobOutput.duplicateMessage(key, ts[i]), processedAt));
                 }
             }
         }

@@ -94,6 +94,15 @@ public class JobOutput implements Serializable {
         return o;
     }
 
+    /**
+     * A {@link #DUPLICATE}'s message (the stream and the archive reprocessing say the same): a window holds one reading
+     * per sensor and millisecond, and a repeat is taken for a producer retry, whatever its value.
+     */
+    public static String duplicateMessage(String sensorId, long ts) {
+        return "a reading of " + sensorId + " at " + ts + " is already in its window (one reading per sensor and "
+                + "millisecond: a repeat, taken for a producer retry, is not windowed even if its value differs)";
+    }
+
     /** A valid reading of a pack that is dead-lettered ({@link #LATE}, {@link #DUPLICATE}): reading {@code i}. */
     public static JobOutput deadLetter(String kind, ReadingPack pack, int i, String reason, String message,
                                        long processedAt) {

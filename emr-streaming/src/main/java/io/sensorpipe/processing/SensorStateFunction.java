@@ -172,7 +172,7 @@ public final class SensorStateFunction
                 } else if (accepted == SensorWindowState.Acceptance.DUPLICATE) {
                     // at-least-once delivery (a producer retry of a stored record): counted once, the copy reported
                     out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
-                            "reading (" + key + ", " + ts[i] + ") is already in its window", batchTime));
+                            JobOutput.duplicateMessage(key, ts[i]), batchTime));
                 }
             }
         }

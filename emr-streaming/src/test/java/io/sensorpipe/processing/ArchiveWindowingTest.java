@@ -79,10 +79,12 @@ class ArchiveWindowingTest {
         assertThat(describe(batch)).hasSize(12).containsExactlyInAnyOrderElementsOf(streamed);
         assertThat(batch).filteredOn(o -> o.getKind().equals(JobOutput.DEAD)).singleElement()
                 .satisfies(o -> assertThat(o.getReason()).isEqualTo("MALFORMED_JSON"));
+        Reading repeated = io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(readings.get(7), Reading.class);
         assertThat(batch).filteredOn(o -> o.getKind().equals(JobOutput.DUPLICATE)).singleElement()
                 .satisfies(o -> assertThat(io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(o.getData(),
-                        Reading.class)).isEqualTo(io.sensorpipe.schema.ReadingCodec.MAPPER.readValue(readings.get(7),
-                        Reading.class)));
+                        Reading.class)).isEqualTo(repeated))
+                .satisfies(o -> assertThat(o.getMessage()).as("the stream's message")
+                        .isEqualTo(JobOutput.duplicateMessage(repeated.sensorId(), repeated.ts())));
     }
 
     /** Windows without processedAt (the only field allowed to differ). */

@@ -151,6 +151,9 @@ class WindowingPipelineTest {
         assertThat(duplicates).hasSize(2).allSatisfy(d -> {
             assertThat(d.getReason()).isEqualTo("DUPLICATE");
             assertThat(d.getEventTs()).isEqualTo(T0 + 1_000);
+            assertThat(d.getMessage()).isEqualTo("a reading of s1 at " + (T0 + 1_000) + " is already in its window (one "
+                    + "reading per sensor and millisecond: a repeat, taken for a producer retry, is not windowed even if "
+                    + "its value differs)");
         });
         assertThat(out).noneMatch(o -> o.getKind().equals(JobOutput.LATE) || o.getKind().equals(JobOutput.DEAD));
     }

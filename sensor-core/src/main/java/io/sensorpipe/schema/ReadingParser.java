@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.contract.JobOptions;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -190,6 +193,11 @@ public final class ReadingParser {
                     "field '" + field + "' is " + s.length() + " characters, limit " + MAX_ID_LENGTH);
         }
         for (int i = 0; i < s.length(); ) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c < 0x7F) { // printable ASCII, nearly every id: no code point or category lookup
+                i++;
+                continue;
+            }
             int cp = s.codePointAt(i);
             if (cp <= Character.MAX_VALUE && Character.isSurrogate((char) cp)) {
                 // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings and the
@@ -270,6 +278,11 @@ public final class ReadingParser {
      */
     private static int malformedUtf8(byte[] raw) {
         int i = 0;
+        for (; i + Long.BYTES <= raw.length; i += Long.BYTES) { // eight bytes at a time: parsing is the job's hot path
+            if (((long) LONGS.get(raw, i) & HIGH_BITS) != 0) {
+                break;
+            }
+        }
         while (i < raw.length && raw[i] >= 0) {
             i++;
         }
@@ -286,6 +299,9 @@ public final class ReadingParser {
         result = decoder.flush(CharBuffer.allocate(1));
         return result.isError() ? in.position() : -1;
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private static boolean startsWith(byte[] raw, byte[] prefix) {
         if (raw.length < prefix.length) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,6 +36,9 @@ public final class BacktestCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "OUT_DIR", description = "output directory (mirrors DATA_DIR's layout)")
     Path outDir;
+
+    /** A week: the seasonal baseline's period; a coarser window leaves nothing to compare within a series. */
+    static final Duration MAX_WINDOW = Duration.ofDays(7);
 
     @Option(names = "--window", paramLabel = "DURATION",
             description = "fixed window size (ISO-8601, e.g. PT5M); default: the series' median sampling interval")
@@ -65,12 +69,30 @@ public final class BacktestCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         }
+        if (window != null && (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--window must be above 0 and at most "
+                    + MAX_WINDOW + ", got " + window);
+        }
+        if (allowedLateness.isNegative()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--allowed-lateness must not be negative, got "
+                    + allowedLateness);
+        }
+        Path data = dataDir.toAbsolutePath().normalize();
+        if (outDir.toAbsolutePath().normalize().startsWith(data)) {
+            // the output mirrors DATA_DIR's names: it would overwrite the inputs, or be read as input by the next run
+            throw new CommandLine.ParameterException(spec.commandLine(), "OUT_DIR must be outside DATA_DIR, got "
+                    + outDir + " inside " + dataDir);
+        }
         // exactly the benchmarked configuration; --seed is the only override, and it shows in the summary
         ScorerConfig config = ScorerConfig.defaults().toBuilder().randomSeed(seed).build();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dataDir)) {
             files = walk.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".csv"))
                     .sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "no .csv files under " + dataDir
+                    + " (expected NAB-style timestamp,value files, e.g. NAB/data)");
         }
         long started = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -84,7 +106,21 @@ public final class BacktestCommand implements Callable<Integer> {
         long[] flags = new long[Detector.values().length];
         try {
             for (Future<SeriesBacktest.Result> f : results) {
-                SeriesBacktest.Result r = f.get();
+                SeriesBacktest.Result r;
+                try {
+                    r = f.get();
+                } catch (ExecutionException e) {
+                    // the file's own message (it names the file and line) on one line, not a stack trace
+                    Throwable cause = e.getCause();
+                    if (cause instanceof IOException || cause instanceof java.io.UncheckedIOException
+                            || cause instanceof IllegalArgumentException) {
+                        spec.commandLine().getErr().println("backtest: " + cause.getMessage());
+                        spec.commandLine().getErr().flush();
+                        results.forEach(other -> other.cancel(true));
+                        return 1;
+                    }
+                    throw e;
+                }
                 rows += r.scores().length;
                 windows += r.windows();
                 late += r.late();
@@ -112,13 +148,25 @@ public final class BacktestCommand implements Callable<Integer> {
     }
 
     private SeriesBacktest.Result backtestFile(Path file, ScorerConfig config) throws IOException {
-        SeriesCsv series = SeriesCsv.read(file);
+        SeriesCsv series;
+        try {
+            series = SeriesCsv.read(file);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (" + e + "): save it as UTF-8", e);
+        }
+        if (series.size() == 0) {
+            throw new IOException(file + ": no rows after the header");
+        }
         Path relative = dataDir.relativize(file);
         String sensorId = relative.toString().replace('\\', '/').replaceAll("\\.csv$", "");
         SeriesBacktest.Result r = SeriesBacktest.run(sensorId, series.ts(), series.values(), config, window,
                 allowedLateness);
         Path out = outDir.resolve(relative.toString());
-        Files.createDirectories(out.getParent());
+        try {
+            Files.createDirectories(out.getParent());
+        } catch (IOException e) {
+            throw new IOException("cannot write " + out + " (" + e + "): choose an OUT_DIR you can write", e);
+        }
         try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             w.write("timestamp,value,anomaly_score\n");
             for (int i = 0; i < series.size(); i++) {

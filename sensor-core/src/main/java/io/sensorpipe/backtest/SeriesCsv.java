@@ -21,6 +21,9 @@ record SeriesCsv(List<String> timestampText, List<String> valueText, long[] ts, 
         if (lines.isEmpty()) {
             throw new IOException(file + ": empty file, expected a 'timestamp,value' header");
         }
+        if (lines.get(0).startsWith("\uFEFF")) { // a byte-order mark, as spreadsheet programs write UTF-8
+            lines.set(0, lines.get(0).substring(1));
+        }
         String[] header = lines.get(0).trim().split(",");
         int tsCol = indexOf(header, "timestamp");
         int valueCol = indexOf(header, "value");

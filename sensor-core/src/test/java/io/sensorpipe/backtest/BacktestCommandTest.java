@@ -78,4 +78,65 @@ class BacktestCommandTest {
         assertThat(exit).isNotZero();
         assertThat(err.toString()).contains("DATA_DIR");
     }
+
+    private static int run(java.io.StringWriter err, String... args) {
+        CommandLine cli = new CommandLine(new BacktestCommand());
+        cli.setErr(new java.io.PrintWriter(err));
+        cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+        return cli.execute(args);
+    }
+
+    @Test
+    void aMalformedFileFailsTheRunWithOneLineNamingTheFileAndLine(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        Files.write(data.resolve("good.csv"), generatedSeries(20));
+        Files.write(data.resolve("bad.csv"), List.of("timestamp,value", "2014-04-01 00:00:00,1", "foo,bar"));
+        java.io.StringWriter err = new java.io.StringWriter();
+
+        int exit = run(err, data.toString(), tmp.resolve("out").toString(), "--threads", "2");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("backtest: " + data.resolve("bad.csv")
+                + ":3: bad timestamp or value: foo,bar");
+    }
+
+    @Test
+    void anOutputDirectoryInsideTheDataIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        List<String> input = generatedSeries(20);
+        Files.write(data.resolve("a.csv"), input);
+        for (Path out : List.of(data, data.resolve("out"))) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            assertThat(run(err, data.toString(), out.toString())).isEqualTo(2);
+            assertThat(err.toString()).contains("OUT_DIR must be outside DATA_DIR");
+        }
+        assertThat(Files.readAllLines(data.resolve("a.csv"))).isEqualTo(input);
+        assertThat(data.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryWithoutCsvFilesAndAZeroWindowAreUsageErrors(@TempDir Path tmp) throws Exception {
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        java.io.StringWriter err = new java.io.StringWriter();
+        assertThat(run(err, empty.toString(), tmp.resolve("out").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no .csv files under " + empty);
+        Files.write(empty.resolve("a.csv"), generatedSeries(20));
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        assertThat(run(err2, empty.toString(), tmp.resolve("out").toString(), "--window", "PT0S")).isEqualTo(2);
+        assertThat(err2.toString()).contains("--window must be above 0");
+    }
+
+    @Test
+    void aByteOrderMarkBeforeTheHeaderIsRead(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data);
+        List<String> input = new ArrayList<>(generatedSeries(20));
+        input.set(0, "\uFEFF" + input.get(0));
+        Files.write(data.resolve("a.csv"), input);
+        assertThat(run(new java.io.StringWriter(), data.toString(), tmp.resolve("out").toString())).isZero();
+        assertThat(Files.readAllLines(tmp.resolve("out/a.csv"))).hasSize(21);
+    }
 }

@@ -103,7 +103,7 @@ public final class StreamingJobMain implements Callable<Integer> {
             return 2;
         }
         try (JobAwsClients aws = new JobAwsClients()) {
-            String unreachable = unreachable(config, KinesisClients.shared(), aws.dynamo());
+            String unreachable = JobPreflight.unreachable(config, KinesisClients.shared(), aws.dynamo());
             if (unreachable != null) {
                 System.err.println("stream-job: " + unreachable);
                 return 1;
@@ -175,48 +175,5 @@ public final class StreamingJobMain implements Callable<Integer> {
         if (code != 0) {
             System.exit(code);
         }
-    }
-
-
-    /** Each preflight call's whole time, retries included: an endpoint that accepts and never answers fails too. */
-    private static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(20);
-
-    /**
-     * One call to each service the job needs, before Spark starts; null when both answer, else one line with the fix.
-     * A job pointed at nothing (no local cloud, a typo in the endpoint or region, a stream or table that is not there)
-     * then fails in seconds, instead of retrying quietly for minutes (the source's backoff is for outages of a running
-     * job) or ending in a stack trace. The table is not asked for when {@code --create-resources} will create it.
-     */
-    static String unreachable(JobConfig config, software.amazon.awssdk.services.kinesis.KinesisClient kinesis,
-                              software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
-        try {
-            kinesis.describeStreamSummary(b -> b.streamName(config.stream())
-                    .overrideConfiguration(o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT)));
-        } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
-            return io.sensorpipe.aws.AwsErrors.oneLine(new io.sensorpipe.aws.AwsErrors.MissingResource("stream",
-                    config.stream(), e)).orElseThrow();
-        } catch (RuntimeException e) {
-            return oneLineOrThrow(e, "Kinesis");
-        }
-        if (!config.createResources()) {
-            try {
-                dynamo.describeTable(b -> b.tableName(config.table())
-                        .overrideConfiguration(o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT)));
-            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
-                return io.sensorpipe.aws.AwsErrors.oneLine(new io.sensorpipe.aws.AwsErrors.MissingResource("table",
-                        config.table(), e)).orElseThrow();
-            } catch (RuntimeException e) {
-                return oneLineOrThrow(e, "DynamoDB");
-            }
-        }
-        return null;
-    }
-
-    private static String oneLineOrThrow(RuntimeException e, String service) {
-        if (e instanceof software.amazon.awssdk.core.exception.ApiCallTimeoutException) {
-            return "no answer from " + service + " within " + PREFLIGHT_TIMEOUT.toSeconds() + " s (an endpoint that "
-                    + "accepts connections but does not answer): " + io.sensorpipe.aws.AwsErrors.LOCAL_CLOUD_FIX;
-        }
-        return io.sensorpipe.aws.AwsErrors.oneLine(e).orElseThrow(() -> e);
     }
 }

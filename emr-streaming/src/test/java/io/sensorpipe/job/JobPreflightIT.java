@@ -15,7 +15,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-/** The job's preflight ({@link StreamingJobMain#unreachable}): what a job pointed at nothing says, in seconds. */
+/** The job's preflight ({@link JobPreflight#unreachable}): what a job pointed at nothing says, in seconds. */
 class JobPreflightIT {
     @TempDir
     Path tmp;
@@ -30,7 +30,7 @@ class JobPreflightIT {
     @Test
     void aStreamAndATableThatAreThereAnswer() {
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
-            assertThat(StreamingJobMain.unreachable(config(cloud.stream, cloud.table, false), cloud.kinesis,
+            assertThat(JobPreflight.unreachable(config(cloud.stream, cloud.table, false), cloud.kinesis,
                     cloud.aws.dynamo())).isNull();
         }
     }
@@ -38,14 +38,14 @@ class JobPreflightIT {
     @Test
     void aMissingStreamOrTableIsOneLineNamingItAndTheFix() {
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
-            String stream = StreamingJobMain.unreachable(config("no-such-stream-" + System.nanoTime(), cloud.table,
+            String stream = JobPreflight.unreachable(config("no-such-stream-" + System.nanoTime(), cloud.table,
                     false), cloud.kinesis, cloud.aws.dynamo());
             assertThat(stream).startsWith("stream no-such-stream-").contains("does not exist at")
                     .contains("create the resources first").doesNotContain("\n");
-            String table = StreamingJobMain.unreachable(config(cloud.stream, "no-such-table", false), cloud.kinesis,
+            String table = JobPreflight.unreachable(config(cloud.stream, "no-such-table", false), cloud.kinesis,
                     cloud.aws.dynamo());
             assertThat(table).startsWith("table no-such-table does not exist at").doesNotContain("\n");
-            assertThat(StreamingJobMain.unreachable(config(cloud.stream, "no-such-table", true), cloud.kinesis,
+            assertThat(JobPreflight.unreachable(config(cloud.stream, "no-such-table", true), cloud.kinesis,
                     cloud.aws.dynamo())).as("--create-resources creates the table").isNull();
         }
     }
@@ -62,7 +62,7 @@ class JobPreflightIT {
                 .credentialsProvider(credentials).build();
              DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(nowhere).region(Region.US_EAST_1)
                 .credentialsProvider(credentials).build()) {
-            String line = StreamingJobMain.unreachable(config("s", "t", false), kinesis, dynamo);
+            String line = JobPreflight.unreachable(config("s", "t", false), kinesis, dynamo);
             assertThat(line).startsWith("cannot connect to").contains("localstack/local-cloud.sh start")
                     .doesNotContain("\n");
         }

@@ -178,7 +178,18 @@ public final class ProducerCommand implements Callable<Integer> {
                 w = writer == WriterKind.kpl ? KplReadingWriter.create(config) : new SdkPutRecordsWriter(config, sdk);
                 err.println("produce: " + describe(config, dir));
                 ProducerReport report = pump(src, w);
-                return finish(report);
+                int exit = finish(report);
+                if (src instanceof CsvReplaySource replay && (replay.skippedRows() > 0 || report.produced() == 0)) {
+                    // a row that is not timestamp,value never becomes a reading: say so, or it is lost unnoticed
+                    err.println("produce: " + (replay.skippedRows() == 0 ? "no rows" : "skipped " + replay.skippedRows()
+                            + " CSV rows that are not timestamp,value (the first: " + replay.firstSkipped() + ")")
+                            + (report.produced() == 0 ? "; nothing was produced from " + csv : "; the others were sent")
+                            + ": fix the rows (a comma-separated timestamp and number per line)");
+                    if (report.produced() == 0 && exit == 0) {
+                        return EXIT_CONFIG;
+                    }
+                }
+                return exit;
             }
         } finally {
             try {

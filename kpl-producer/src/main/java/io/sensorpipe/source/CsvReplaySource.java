@@ -35,6 +35,7 @@ public final class CsvReplaySource implements ReadingSource {
             Comparator.comparingLong((Series s) -> s.head.ts()).thenComparing(s -> s.sensorId));
     private final long offsetMillis;
     private long skippedRows;
+    private String firstSkipped;
 
     /**
      * @param root     a CSV file or a folder searched recursively for *.csv
@@ -86,6 +87,11 @@ public final class CsvReplaySource implements ReadingSource {
         return skippedRows;
     }
 
+    /** The first skipped row as {@code file:line: text}, or null when none was skipped. */
+    public String firstSkipped() {
+        return firstSkipped;
+    }
+
     @Override
     public Reading next() throws IOException {
         Series s = heads.poll();
@@ -129,6 +135,7 @@ public final class CsvReplaySource implements ReadingSource {
         final Path file;
         Reading head;
         boolean closed;
+        long lineNumber;
 
         Series(Path file, Path base, String prefix) throws IOException {
             this.file = file;
@@ -145,8 +152,16 @@ public final class CsvReplaySource implements ReadingSource {
         boolean advance() throws IOException {
             String line;
             while ((line = in.readLine()) != null) {
+                lineNumber++;
+                if (lineNumber == 1 && line.startsWith("\uFEFF")) { // a byte-order mark, as spreadsheets write UTF-8
+                    line = line.substring(1);
+                }
                 int comma = line.indexOf(',');
-                if (line.isBlank() || comma < 0) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (comma < 0) { // a row without a comma (another separator, one column) is not a reading either
+                    skip(line);
                     continue;
                 }
                 try {
@@ -159,12 +174,19 @@ public final class CsvReplaySource implements ReadingSource {
                     return true;
                 } catch (DateTimeParseException | NumberFormatException e) {
                     if (!line.toLowerCase().startsWith("timestamp")) { // the header is expected, not a bad row
-                        skippedRows++;
+                        skip(line);
                     }
                 }
             }
             head = null;
             return false;
+        }
+
+        private void skip(String line) {
+            skippedRows++;
+            if (firstSkipped == null) {
+                firstSkipped = file + ":" + lineNumber + ": " + (line.length() > 80 ? line.substring(0, 80) + "…" : line);
+            }
         }
 
         void close() {

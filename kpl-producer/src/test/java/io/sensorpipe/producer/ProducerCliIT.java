@@ -146,6 +146,27 @@ class ProducerCliIT {
     }
 
     @Test
+    void csvRowsThatAreNotReadingsAreCountedAndNamedAndAFileOfNothingElseFails() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("mixed"));
+        Files.writeString(data.resolve("a.csv"), "timestamp,value\n2015-02-26 00:00:00,1\n2015-02-26 00:05:00;2\n"
+                + "2015-02-26 00:10:00,three\n2015-02-26 00:15:00,4\n");
+        String stream = newStream("it-cli-csvbad");
+        Result mixed = run(Map.of(), "--stream", stream, "--create-stream", "--shards", "1", "--source", "csv",
+                "--csv", data.toString(), "--speed", "0", "--shift-to-now", "--run-dir", tmp.resolve("run1").toString());
+        assertThat(mixed.exit()).as(mixed.err()).isZero();
+        assertThat(mixed.out()).contains("produced=2 acknowledged=2 failed=0");
+        assertThat(mixed.err()).contains("produce: skipped 2 CSV rows that are not timestamp,value (the first: "
+                + data.resolve("a.csv") + ":3: 2015-02-26 00:05:00;2); the others were sent");
+
+        Path bad = Files.createDirectories(tmp.resolve("bad"));
+        Files.writeString(bad.resolve("b.csv"), "time;value\n2015-02-26 00:00:00;1\n");
+        Result none = run(Map.of(), "--stream", stream, "--source", "csv", "--csv", bad.toString(), "--speed", "0",
+                "--shift-to-now", "--run-dir", tmp.resolve("run2").toString());
+        assertThat(none.exit()).as(none.err()).isEqualTo(ProducerCommand.EXIT_CONFIG);
+        assertThat(none.err()).contains("skipped 2 CSV rows").contains("nothing was produced from " + bad);
+    }
+
+    @Test
     void terminationFlushesOutstandingRecordsAndStillReports() throws Exception {
         String stream = newStream("it-cli-term");
         Path report = tmp.resolve("report.json");

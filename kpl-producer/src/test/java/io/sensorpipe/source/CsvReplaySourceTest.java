@@ -53,6 +53,8 @@ class CsvReplaySourceTest {
         assertThat(readings.get(0).site()).isEqualTo("realKnownCause");
         assertThat(source.sensors()).isEqualTo(2);
         assertThat(source.skippedRows()).as("the not-a-number row").isEqualTo(1);
+        assertThat(source.firstSkipped()).isEqualTo(dir.resolve("realKnownCause/machine_temp.csv")
+                + ":4: 2014-04-10 00:20:00,not-a-number");
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class AwsErrors {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.net.URISyntaxException uri) {
+                // the SDK reads AWS_ENDPOINT_URL* when a client is built; "localhost:4566" (no scheme) is a common slip
+                return Optional.of("an endpoint is not a URL (" + uri.getInput() + "): set AWS_ENDPOINT_URL and "
+                        + "AWS_ENDPOINT_URL_<SERVICE> to http(s) URLs, e.g. http://127.0.0.1:4566, or unset them for AWS");
+            }
             if (t instanceof ConnectException || t instanceof SocketTimeoutException) {
                 return Optional.of("cannot connect to " + where + ": " + LOCAL_CLOUD_FIX);
             }

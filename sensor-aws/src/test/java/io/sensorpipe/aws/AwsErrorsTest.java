@@ -38,6 +38,14 @@ class AwsErrorsTest {
     }
 
     @Test
+    void anEndpointWithoutASchemeSaysWhatAUrlLooksLike() {
+        RuntimeException e = new RuntimeException(new java.net.URISyntaxException("localhost:",
+                "Expected scheme-specific part", 10));
+        assertThat(AwsErrors.oneLine(e, LOCAL)).hasValue("an endpoint is not a URL (localhost:): set AWS_ENDPOINT_URL "
+                + "and AWS_ENDPOINT_URL_<SERVICE> to http(s) URLs, e.g. http://127.0.0.1:4566, or unset them for AWS");
+    }
+
+    @Test
     void otherFailuresAreLeftToTheCaller() {
         assertThat(AwsErrors.oneLine(new IllegalStateException("bug"), LOCAL)).isEmpty();
     }

@@ -2,6 +2,9 @@ package io.sensorpipe.job;
 
 import io.sensorpipe.aws.AwsErrors;
 import java.time.Duration;
+import java.util.function.Consumer;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -23,29 +26,30 @@ final class JobPreflight {
      * then fails in seconds, instead of retrying quietly for minutes (the source's backoff is for outages of a running
      * job) or ending in a stack trace. The table is not asked for when {@code --create-resources} will create it.
      */
-    static String unreachable(JobConfig config, KinesisClient kinesis,
-                              DynamoDbClient dynamo) {
+    static String unreachable(JobConfig config, KinesisClient kinesis, DynamoDbClient dynamo) {
+        String stream = ask("Kinesis", "stream", config.stream(),
+                () -> kinesis.describeStreamSummary(b -> b.streamName(config.stream()).overrideConfiguration(BUDGET)));
+        if (stream != null || config.createResources()) {
+            return stream;
+        }
+        return ask("DynamoDB", "table", config.table(),
+                () -> dynamo.describeTable(b -> b.tableName(config.table()).overrideConfiguration(BUDGET)));
+    }
+
+    private static final Consumer<AwsRequestOverrideConfiguration.Builder> BUDGET =
+            o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT);
+
+    /** Null when {@code call} succeeds, else its one line: a missing {@code kind name}, or why it could not be asked. */
+    private static String ask(String service, String kind, String name, Runnable call) {
         try {
-            kinesis.describeStreamSummary(b -> b.streamName(config.stream())
-                    .overrideConfiguration(o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT)));
-        } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
-            return AwsErrors.oneLine(new AwsErrors.MissingResource("stream",
-                    config.stream(), e)).orElseThrow();
+            call.run();
+            return null;
+        } catch (AwsServiceException e) {
+            return AwsErrors.isNotFound(e) ? AwsErrors.oneLine(new AwsErrors.MissingResource(kind, name, e)).orElseThrow()
+                    : oneLineOrThrow(e, service);
         } catch (RuntimeException e) {
-            return oneLineOrThrow(e, "Kinesis");
+            return oneLineOrThrow(e, service);
         }
-        if (!config.createResources()) {
-            try {
-                dynamo.describeTable(b -> b.tableName(config.table())
-                        .overrideConfiguration(o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT)));
-            } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
-                return AwsErrors.oneLine(new AwsErrors.MissingResource("table",
-                        config.table(), e)).orElseThrow();
-            } catch (RuntimeException e) {
-                return oneLineOrThrow(e, "DynamoDB");
-            }
-        }
-        return null;
     }
 
     private static String oneLineOrThrow(RuntimeException e, String service) {

@@ -52,6 +52,11 @@ final class JobPreflight {
         }
     }
 
+    /** The one line for a failure to build the job's clients (no region, an endpoint that is not a URL), or null. */
+    static String oneLine(RuntimeException e) {
+        return AwsErrors.oneLine(e).orElse(null);
+    }
+
     private static String oneLineOrThrow(RuntimeException e, String service) {
         if (e instanceof ApiCallTimeoutException) {
             return "no answer from " + service + " within " + PREFLIGHT_TIMEOUT.toSeconds() + " s (an endpoint that "

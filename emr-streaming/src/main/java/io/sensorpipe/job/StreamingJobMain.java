@@ -102,7 +102,20 @@ public final class StreamingJobMain implements Callable<Integer> {
             System.err.println("invalid configuration: " + e.getMessage());
             return 2;
         }
-        try (JobAwsClients aws = new JobAwsClients()) {
+        JobAwsClients aws;
+        try {
+            // building a client resolves the region and the endpoint variables: a missing or malformed one fails here
+            aws = new JobAwsClients();
+            KinesisClients.shared();
+        } catch (RuntimeException e) {
+            String line = JobPreflight.oneLine(e);
+            if (line == null) {
+                throw e;
+            }
+            System.err.println("stream-job: " + line);
+            return 1;
+        }
+        try (aws) {
             String unreachable = JobPreflight.unreachable(config, KinesisClients.shared(), aws.dynamo());
             if (unreachable != null) {
                 System.err.println("stream-job: " + unreachable);

@@ -31,7 +31,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * with backpressure, progress lines, a final report that adds up, and clean flushing on Ctrl-C.
  *
  * <p>Exit codes: 0 all records acknowledged; 1 some records failed (see the failure file); 2 bad usage;
- * 3 bad configuration or unusable stream/endpoint.
+ * 3 bad configuration or unusable stream/endpoint, or a CSV replay with no reading in its files.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         version = "sensorpipe kpl-producer 0.1.0",
@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
         description = "Publishes sensor readings to a Kinesis stream through the KPL (aggregated, partition key = sensor id).",
         footer = {"", "Endpoints come from AWS_ENDPOINT_URL_KINESIS / AWS_ENDPOINT_URL (SDK) and "
                 + "SENSORPIPE_KPL_KINESIS_ENDPOINT / SENSORPIPE_KPL_STS_ENDPOINT (KPL, TLS).",
-                "Exit codes: 0 ok, 1 some records failed (failure file), 2 usage, 3 configuration / stream / endpoint."})
+                "Exit codes: 0 ok, 1 some records failed (failure file), 2 usage, 3 configuration / stream / endpoint, or a "
+                        + "CSV replay with no reading in its files."})
 public final class ProducerCommand implements Callable<Integer> {
     public static final int EXIT_RECORDS_FAILED = 1;
     public static final int EXIT_CONFIG = 3;
@@ -185,7 +186,7 @@ public final class ProducerCommand implements Callable<Integer> {
                             + " CSV rows that are not timestamp,value (the first: " + replay.firstSkipped() + ")")
                             + (report.produced() == 0 ? "; nothing was produced from " + csv : "; the others were sent")
                             + ": fix the rows (a comma-separated timestamp and number per line)");
-                    if (report.produced() == 0 && exit == 0) {
+                    if (report.produced() == 0 && exit == 0 && (count == null || count > 0)) {
                         return EXIT_CONFIG;
                     }
                 }

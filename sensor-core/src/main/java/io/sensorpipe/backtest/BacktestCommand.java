@@ -69,8 +69,8 @@ public final class BacktestCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         }
-        if (window != null && (window.isNegative() || window.isZero() || window.compareTo(MAX_WINDOW) > 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--window must be above 0 and at most "
+        if (window != null && (window.toMillis() < 1 || window.compareTo(MAX_WINDOW) > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--window must be at least 1 ms and at most "
                     + MAX_WINDOW + ", got " + window);
         }
         if (allowedLateness.isNegative()) {

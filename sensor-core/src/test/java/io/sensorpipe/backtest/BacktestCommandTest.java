@@ -126,7 +126,7 @@ class BacktestCommandTest {
         Files.write(empty.resolve("a.csv"), generatedSeries(20));
         java.io.StringWriter err2 = new java.io.StringWriter();
         assertThat(run(err2, empty.toString(), tmp.resolve("out").toString(), "--window", "PT0S")).isEqualTo(2);
-        assertThat(err2.toString()).contains("--window must be above 0");
+        assertThat(err2.toString()).contains("--window must be at least 1 ms");
     }
 
     @Test

@@ -73,16 +73,16 @@ public final class ReadingParser {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "record is not UTF-8 (looks like " + encoding
                     + "): encode readings as UTF-8 JSON");
         }
-        int malformed = startsWith(raw, KPL_AGGREGATE_MAGIC) ? -1 : malformedUtf8(raw);
-        if (malformed >= 0) {
-            return ParseResult.reject(RejectReason.MALFORMED_JSON, String.format(Locale.ROOT,
-                    "record is not valid UTF-8 (byte 0x%02X at offset %d starts no valid sequence, e.g. a surrogate "
-                            + "or overlong encoding): encode readings as UTF-8 JSON", raw[malformed] & 0xFF, malformed));
-        }
         if (startsWith(raw, KPL_AGGREGATE_MAGIC)) {
             return ParseResult.reject(RejectReason.MALFORMED_JSON, "a KPL aggregated record that could not be "
                     + "de-aggregated (its MD5 checksum does not match, its body is not the KPL's format, or it holds no "
                     + "records): it was corrupted after the KPL wrote it; re-send its readings");
+        }
+        int malformed = malformedUtf8(raw); // after the KPL check: its magic bytes are not UTF-8 either
+        if (malformed >= 0) {
+            return ParseResult.reject(RejectReason.MALFORMED_JSON, String.format(Locale.ROOT,
+                    "record is not valid UTF-8 (byte 0x%02X at offset %d starts no valid sequence, e.g. a surrogate "
+                            + "or overlong encoding): encode readings as UTF-8 JSON", raw[malformed] & 0xFF, malformed));
         }
         JsonNode node;
         try (JsonParser p = ReadingCodec.MAPPER.createParser(raw)) {
@@ -200,8 +200,8 @@ public final class ReadingParser {
             }
             int cp = s.codePointAt(i);
             if (cp <= Character.MAX_VALUE && Character.isSurrogate((char) cp)) {
-                // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings and the
-                // AWS SDK would turn it into '?' (another sensor's id) or fail the write of a whole batch on every retry.
+                // JSON can escape half of a surrogate pair ("\\ud800"), UTF-8 cannot carry it: Spark's strings turn it
+                // into '?' (another sensor's id), and a DynamoDB write of it failed (moto: HTTP 500 on every retry).
                 return ParseResult.reject(RejectReason.INVALID_VALUE, String.format(Locale.ROOT,
                         "field '%s' holds an unpaired UTF-16 surrogate (\\u%04x at character %d), which UTF-8 cannot "
                                 + "carry: send it as valid Unicode", field, cp, i));

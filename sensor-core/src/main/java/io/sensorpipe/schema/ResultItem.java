@@ -93,7 +93,7 @@ public final class ResultItem {
      * stable order. {@code expected}, the expected range and null strings (detector, unscored reason) are omitted; {@code anomalyDay} is set on anomalous windows
      * only (sparse GSI). The content depends only on the window and {@code ttl}, so a replay rewrites the same item.
      *
-     * Numbers DynamoDB cannot hold because they are too close to 0 are stored as 0 ({@link #storable}).
+     * <p>Numbers DynamoDB cannot hold because they are too close to 0 are stored as 0 ({@link #storable}).
      *
      * @throws IllegalArgumentException on a NaN/infinite number (DynamoDB refuses them) or a missing sensor id
      */

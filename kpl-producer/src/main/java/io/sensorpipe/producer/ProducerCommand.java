@@ -248,7 +248,12 @@ public final class ProducerCommand implements Callable<Integer> {
 
     private ReadingSource openSource(Path dir) throws IOException {
         if (source == SourceKind.csv) {
-            CsvReplaySource replay = new CsvReplaySource(csv, "replay", sensors, shiftToNow ? System.currentTimeMillis() : null);
+            CsvReplaySource replay;
+            try {
+                replay = new CsvReplaySource(csv, "replay", sensors, shiftToNow ? System.currentTimeMillis() : null);
+            } catch (IOException e) { // a header without the columns, no .csv file: the input is wrong, not the run
+                throw new ConfigException("csv", e.getMessage(), e);
+            }
             err.println("produce: replaying " + replay.sensors() + " CSV series from " + csv);
             return replay;
         }

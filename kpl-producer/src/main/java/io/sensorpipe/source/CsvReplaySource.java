@@ -1,17 +1,13 @@
 package io.sensorpipe.source;
 
 import io.sensorpipe.schema.Reading;
+import io.sensorpipe.schema.TimestampValueCsv;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,12 +20,11 @@ import java.util.stream.Stream;
  * Pacing (real time or accelerated) is the caller's job ({@link Pacer}).
  *
  * <p>Sensor id = {@code prefix/<path relative to the root without .csv>}; site = the parent folder; type "csv".
- * Timestamps: epoch milliseconds, ISO-8601 instants, or {@code yyyy-MM-dd HH:mm:ss[.SSS]} read as UTC.
- * Rows that do not parse are skipped and counted ({@link #skippedRows()}).
+ * Files are read as {@link TimestampValueCsv} says, as the backtest reads them; a header without the two columns
+ * fails the replay at start, and data rows that are not readings are skipped and counted ({@link #skippedRows()}),
+ * where the backtest refuses the file (a replay feeds a live stream, a backtest must score every row).
  */
 public final class CsvReplaySource implements ReadingSource {
-    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
-
     private final List<Series> all = new ArrayList<>();
     private final PriorityQueue<Series> heads = new PriorityQueue<>(
             Comparator.comparingLong((Series s) -> s.head.ts()).thenComparing(s -> s.sensorId));
@@ -115,18 +110,6 @@ public final class CsvReplaySource implements ReadingSource {
         }
     }
 
-    /** Parses a timestamp cell; throws DateTimeParseException / NumberFormatException when it cannot. */
-    static long parseTimestamp(String cell) {
-        String t = cell.trim();
-        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(t);
-        }
-        if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
-            return Instant.parse(t).toEpochMilli();
-        }
-        return LocalDateTime.parse(t.replace('T', ' '), LOCAL).toInstant(ZoneOffset.UTC).toEpochMilli();
-    }
-
     /** One file, read lazily a row at a time. */
     private final class Series {
         final String sensorId;
@@ -134,6 +117,7 @@ public final class CsvReplaySource implements ReadingSource {
         final BufferedReader in;
         final Path file;
         Reading head;
+        TimestampValueCsv.Columns columns;
         boolean closed;
         long lineNumber;
 
@@ -148,44 +132,42 @@ public final class CsvReplaySource implements ReadingSource {
             this.in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         }
 
-        /** Moves to the next parseable row; false at the end of the file. */
+        /** Moves to the next reading; false at the end of the file. */
         boolean advance() throws IOException {
             String line;
             while ((line = in.readLine()) != null) {
                 lineNumber++;
-                if (lineNumber == 1 && line.startsWith("\uFEFF")) { // a byte-order mark, as spreadsheets write UTF-8
-                    line = line.substring(1);
-                }
-                int comma = line.indexOf(',');
                 if (line.isBlank()) {
                     continue;
                 }
-                if (comma < 0) { // a row without a comma (another separator, one column) is not a reading either
-                    skip(line);
-                    continue;
+                if (columns == null) { // the first row: a header, or already a reading
+                    line = TimestampValueCsv.stripBom(line);
+                    try {
+                        columns = TimestampValueCsv.header(line);
+                    } catch (TimestampValueCsv.BadRow e) {
+                        throw new IOException(file + ":" + lineNumber + ": " + e.getMessage());
+                    }
+                    if (columns != null) {
+                        continue;
+                    }
+                    columns = TimestampValueCsv.Columns.DEFAULT;
                 }
                 try {
-                    long ts = parseTimestamp(line.substring(0, comma));
-                    double value = Double.parseDouble(line.substring(comma + 1).trim());
-                    if (!Double.isFinite(value)) {
-                        throw new NumberFormatException("not finite");
-                    }
-                    head = Reading.of(sensorId, "csv", site, ts, value, "");
+                    TimestampValueCsv.Row row = TimestampValueCsv.row(line, columns);
+                    head = Reading.of(sensorId, "csv", site, row.ts(), row.value(), "");
                     return true;
-                } catch (DateTimeParseException | NumberFormatException e) {
-                    if (!line.toLowerCase().startsWith("timestamp")) { // the header is expected, not a bad row
-                        skip(line);
-                    }
+                } catch (TimestampValueCsv.BadRow e) {
+                    skip(e.getMessage());
                 }
             }
             head = null;
             return false;
         }
 
-        private void skip(String line) {
+        private void skip(String why) {
             skippedRows++;
             if (firstSkipped == null) {
-                firstSkipped = file + ":" + lineNumber + ": " + (line.length() > 80 ? line.substring(0, 80) + "…" : line);
+                firstSkipped = file + ":" + lineNumber + ": " + why;
             }
         }
 

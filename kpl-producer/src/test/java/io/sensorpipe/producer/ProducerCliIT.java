@@ -156,14 +156,27 @@ class ProducerCliIT {
         assertThat(mixed.exit()).as(mixed.err()).isZero();
         assertThat(mixed.out()).contains("produced=2 acknowledged=2 failed=0");
         assertThat(mixed.err()).contains("produce: skipped 2 CSV rows that are not timestamp,value (the first: "
-                + data.resolve("a.csv") + ":3: 2015-02-26 00:05:00;2); the others were sent");
+                + data.resolve("a.csv") + ":3: expected at least 2 comma-separated columns: 2015-02-26 00:05:00;2);"
+                + " the others were sent");
 
         Path bad = Files.createDirectories(tmp.resolve("bad"));
-        Files.writeString(bad.resolve("b.csv"), "time;value\n2015-02-26 00:00:00;1\n");
+        Files.writeString(bad.resolve("b.csv"), "timestamp,value\n2015-02-26 00:00:00;1\n26/02/2015 00:05,2\n");
         Result none = run(Map.of(), "--stream", stream, "--source", "csv", "--csv", bad.toString(), "--speed", "0",
                 "--shift-to-now", "--run-dir", tmp.resolve("run2").toString());
         assertThat(none.exit()).as(none.err()).isEqualTo(ProducerCommand.EXIT_CONFIG);
         assertThat(none.err()).contains("skipped 2 CSV rows").contains("nothing was produced from " + bad);
+    }
+
+    @Test
+    void aCsvHeaderWithoutTimestampAndValueColumnsStopsTheReplayInOneLine() throws Exception {
+        Path semicolons = Files.createDirectories(tmp.resolve("semicolons"));
+        Files.writeString(semicolons.resolve("c.csv"), "time;value\n2015-02-26 00:00:00;1\n");
+        Result r = run(Map.of(), "--stream", newStream("it-cli-csvhdr"), "--create-stream", "--shards", "1",
+                "--source", "csv", "--csv", semicolons.toString(), "--speed", "0", "--run-dir",
+                tmp.resolve("run3").toString());
+        assertThat(r.exit()).as(r.err()).isEqualTo(ProducerCommand.EXIT_CONFIG);
+        assertThat(r.err().strip()).endsWith("produce: configuration error: csv: " + semicolons.resolve("c.csv")
+                + ":1: the header must name a 'timestamp' and a 'value' column, comma-separated; got: time;value");
     }
 
     @Test

@@ -54,7 +54,7 @@ class CsvReplaySourceTest {
         assertThat(source.sensors()).isEqualTo(2);
         assertThat(source.skippedRows()).as("the not-a-number row").isEqualTo(1);
         assertThat(source.firstSkipped()).isEqualTo(dir.resolve("realKnownCause/machine_temp.csv")
-                + ":4: 2014-04-10 00:20:00,not-a-number");
+                + ":4: bad value 'not-a-number' (expected a number): 2014-04-10 00:20:00,not-a-number");
     }
 
     @Test
@@ -74,6 +74,37 @@ class CsvReplaySourceTest {
         List<Reading> readings = drain(new CsvReplaySource(f, "x", 0, null));
         assertThat(readings).extracting(Reading::ts).containsExactly(1_700_000_000_000L, 1_700_000_001_000L);
         assertThat(readings.get(0).sensorId()).isEqualTo("x/one");
+    }
+
+    @Test
+    void epochSecondsAreReadAsSecondsAsTheBacktestReadsThem() throws Exception {
+        Path f = dir.resolve("one.csv");
+        Files.writeString(f, "timestamp,value\n1700000000,1.5\n1700000300,2.5\n");
+        assertThat(drain(new CsvReplaySource(f, "x", 0, null))).extracting(Reading::ts)
+                .containsExactly(1_700_000_000_000L, 1_700_000_300_000L);
+    }
+
+    @Test
+    void theHeaderSaysWhichColumnsAreReadSoABacktestOutputReplaysItsValues() throws Exception {
+        Path scored = dir.resolve("scored.csv"); // what scripts/backtest writes
+        Files.writeString(scored, "timestamp,value,anomaly_score\n2014-04-10 00:00:00,80.5,0.000000\n");
+        Path swapped = dir.resolve("swapped.csv");
+        Files.writeString(swapped, "\uFEFFValue,Timestamp\n81.5,2014-04-10 00:05:00\n");
+        Path bare = dir.resolve("bare.csv");
+        Files.writeString(bare, "2014-04-10 00:10:00,82.5\n");
+        List<Reading> readings = drain(new CsvReplaySource(dir, "x", 0, null));
+        assertThat(readings).extracting(Reading::value).containsExactly(80.5, 81.5, 82.5);
+        assertThat(readings).extracting(Reading::sensorId).containsExactly("x/scored", "x/swapped", "x/bare");
+    }
+
+    @Test
+    void aHeaderWithoutTheColumnsFailsTheReplayNamingTheFile() throws Exception {
+        Path f = dir.resolve("semicolons.csv");
+        Files.writeString(f, "timestamp;value\n2014-04-10 00:00:00;1\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CsvReplaySource(f, "x", 0, null))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessage(f + ":1: the header must name a 'timestamp' and a 'value' column, comma-separated;"
+                        + " got: timestamp;value");
     }
 
     @Test

@@ -98,7 +98,7 @@ class BacktestCommandTest {
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString().strip()).isEqualTo("backtest: " + data.resolve("bad.csv")
-                + ":3: bad timestamp or value: foo,bar");
+                + ":3: bad timestamp 'foo' (expected yyyy-MM-dd HH:mm:ss, ISO-8601 or epoch seconds/milliseconds): foo,bar");
     }
 
     @Test

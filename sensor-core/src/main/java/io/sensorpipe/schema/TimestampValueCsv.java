@@ -1,5 +1,6 @@
 package io.sensorpipe.schema;
 
+import io.sensorpipe.config.EpochText;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -9,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The CSV series format of NAB and of the user's own recordings: one series per file, a {@code timestamp,value}
@@ -21,17 +23,11 @@ import java.util.Locale;
  *   <li>A UTF-8 byte-order mark before the first row (as spreadsheet programs write) is not part of it.</li>
  *   <li>Timestamps: {@code yyyy-MM-dd HH:mm[:ss[.fraction]]} or the same with {@code T}, read as UTC unless an offset
  *       ({@code Z}, {@code +02:00}) follows; or whole epoch seconds or milliseconds, told apart by size
- *       ({@link #EPOCH_SECONDS_BELOW}).</li>
+ *       ({@link EpochText}).</li>
  *   <li>Values: finite decimal numbers.</li>
  * </ul>
  */
 public final class TimestampValueCsv {
-    /**
-     * A whole number below this is epoch seconds, otherwise epoch milliseconds: 10^11 ms is March 1973 and 10^11 s
-     * the year 5138, so no recording is misread (the wire format's {@code ts} is milliseconds only).
-     */
-    public static final long EPOCH_SECONDS_BELOW = 100_000_000_000L;
-
     private static final DateTimeFormatter TIME = new DateTimeFormatterBuilder()
             .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
             .optionalStart().appendOffsetId().optionalEnd()
@@ -126,9 +122,9 @@ public final class TimestampValueCsv {
      */
     public static long parseTimestamp(String cell) {
         String t = cell.trim();
-        if (isDigits(t)) {
-            long n = Long.parseLong(t);
-            return n < EPOCH_SECONDS_BELOW ? Math.multiplyExact(n, 1000L) : n;
+        OptionalLong epoch = EpochText.millis(t);
+        if (epoch.isPresent()) {
+            return epoch.getAsLong();
         }
         TemporalAccessor parsed = TIME.parse(t.length() > 10 && t.charAt(10) == ' '
                 ? t.substring(0, 10) + 'T' + t.substring(11) : t);
@@ -144,19 +140,6 @@ public final class TimestampValueCsv {
         } catch (DateTimeParseException | NumberFormatException e) {
             return false;
         }
-    }
-
-    private static boolean isDigits(String t) {
-        if (t.isEmpty() || t.length() > 18) { // more digits than a long holds is no timestamp either
-            return false;
-        }
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String abbreviate(String s) {

@@ -57,7 +57,7 @@ public final class QueryCommand {
 
     static class RangeOptions {
         @Option(names = "--from", defaultValue = "-1h", description = "range start (inclusive): now, -15m, -2h, -1d,"
-                + " 2026-11-25T13:00:00Z, 2026-11-25 or epoch ms (default ${DEFAULT-VALUE})")
+                + " 2026-11-25T13:00:00Z, 2026-11-25 or epoch s/ms (default ${DEFAULT-VALUE})")
         String from;
 
         @Option(names = "--to", defaultValue = "now", description = "range end (exclusive), same forms (default ${DEFAULT-VALUE})")

@@ -1,5 +1,6 @@
 package io.sensorpipe.cli.query;
 
+import io.sensorpipe.config.EpochText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,7 +17,7 @@ import java.util.regex.Pattern;
  *
  * <p>Bounds are parsed from what a user types: {@code now}, a relative offset ({@code -15m}, {@code -2h},
  * {@code -1d}), an ISO instant ({@code 2026-11-25T13:00:00Z}), an ISO date ({@code 2026-11-25} = midnight UTC)
- * or epoch milliseconds.
+ * or epoch seconds or milliseconds ({@link EpochText}).
  */
 public record TimeRange(long fromMillis, long toMillis) {
     /** Longest range split into per-day GSI queries; guards against a typo asking for 50 years of queries. */
@@ -58,8 +59,9 @@ public record TimeRange(long fromMillis, long toMillis) {
         if (rel.matches()) {
             return now.toEpochMilli() - toMillis(Long.parseLong(rel.group(1)), rel.group(2));
         }
-        if (s.chars().allMatch(Character::isDigit) && s.length() >= 10) {
-            return Long.parseLong(s);
+        java.util.OptionalLong epoch = EpochText.millis(s);
+        if (epoch.isPresent()) { // `date +%s` prints seconds: read by size, as every sensorpipe command does
+            return epoch.getAsLong();
         }
         try {
             return Instant.parse(text.trim()).toEpochMilli();
@@ -68,7 +70,7 @@ public record TimeRange(long fromMillis, long toMillis) {
                 return LocalDate.parse(text.trim()).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             } catch (DateTimeParseException notDate) {
                 throw new IllegalArgumentException("--" + field + " '" + text + "' is not now, -15m/-2h/-1d, an ISO"
-                        + " instant (2026-11-25T13:00:00Z), an ISO date (2026-11-25) or epoch milliseconds");
+                        + " instant (2026-11-25T13:00:00Z), an ISO date (2026-11-25) or epoch seconds or milliseconds");
             }
         }
     }

@@ -21,6 +21,7 @@ class TimeRangeTest {
         assertThat(TimeRange.parseBound("from", "2026-11-24", NOW))
                 .isEqualTo(Instant.parse("2026-11-24T00:00:00Z").toEpochMilli());
         assertThat(TimeRange.parseBound("from", "1764072000123", NOW)).isEqualTo(1764072000123L);
+        assertThat(TimeRange.parseBound("from", "1764072000", NOW)).as("date +%s: seconds").isEqualTo(1764072000000L);
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** Flag value converters: durations like {@code 90s}, {@code 5m}, {@code 500ms}, {@code PT1H}; instants as ISO-8601 or epoch ms. */
+/** Flag value converters: durations like {@code 90s}, {@code 5m}, {@code 500ms}, {@code PT1H}; instants as ISO-8601 or epoch seconds/ms ({@link io.sensorpipe.config.EpochText}). */
 final class CliTypes {
 
     private CliTypes() {
@@ -35,14 +35,15 @@ final class CliTypes {
 
     static Instant parseInstant(String value) {
         String v = value.trim();
-        if (v.matches("\\d{10,}")) {
-            return Instant.ofEpochMilli(Long.parseLong(v));
+        java.util.OptionalLong epoch = io.sensorpipe.config.EpochText.millis(v);
+        if (epoch.isPresent()) {
+            return Instant.ofEpochMilli(epoch.getAsLong());
         }
         try {
             return Instant.parse(v);
         } catch (RuntimeException e) {
             throw new CommandLine.TypeConversionException("'" + value
-                    + "' is not an instant (ISO-8601 like 2026-11-25T13:00:00Z, or epoch milliseconds)");
+                    + "' is not an instant (ISO-8601 like 2026-11-25T13:00:00Z, or epoch seconds or milliseconds)");
         }
     }
 }

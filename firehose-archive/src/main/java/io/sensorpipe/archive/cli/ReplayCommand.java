@@ -22,10 +22,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     LayoutOptions layout;
 
-    @Option(names = "--from", required = true, description = "first event time, inclusive (ISO-8601 or epoch ms)")
+    @Option(names = "--from", required = true, description = "first event time, inclusive (ISO-8601 or epoch seconds/ms)")
     Instant from;
 
-    @Option(names = "--to", required = true, description = "last event time, exclusive")
+    @Option(names = "--to", required = true, description = "last event time, exclusive (ISO-8601 or epoch seconds/ms)")
     Instant to;
 
     @Option(names = "--stream", required = true, description = "Kinesis stream to publish to")

@@ -1,5 +1,6 @@
 package io.sensorpipe.archive.verify;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sensorpipe.archive.layout.GzipLines;
 import io.sensorpipe.schema.ParseResult;
@@ -32,6 +33,7 @@ public sealed interface Expectation {
     }
 
     static PerHourAndSensor fromReadingsFile(Path file, Instant from, Instant to) throws IOException {
+        requireReadable("--expected-readings", file);
         ReadingParser parser = ReadingParser.withoutTimeBounds();
         HourSensorCounts counts = new HourSensorCounts();
         int[] lineNo = {0};
@@ -47,6 +49,9 @@ public sealed interface Expectation {
         if (file.toString().endsWith(".gz")) {
             try (InputStream in = Files.newInputStream(file)) {
                 GzipLines.forEachLine(in, onLine);
+            } catch (java.util.zip.ZipException e) {
+                throw new IllegalArgumentException("--expected-readings " + file + " ends in .gz but is not gzip ("
+                        + e.getMessage() + "): compress it with gzip or drop the .gz suffix");
             }
         } else {
             try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -58,12 +63,29 @@ public sealed interface Expectation {
 
     /** The producer's report: expects its {@code acknowledged} count (records Kinesis confirmed). */
     static Expectation fromProducerReport(Path file) throws IOException {
-        JsonNode report = ReadingCodec.MAPPER.readTree(file.toFile());
-        JsonNode acknowledged = report.get("acknowledged");
+        requireReadable("--producer-report", file);
+        JsonNode report;
+        try {
+            report = ReadingCodec.MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("producer report " + file + " is not JSON (" + e.getOriginalMessage()
+                    + "): pass the file scripts/produce --report-file wrote");
+        }
+        JsonNode acknowledged = report == null ? null : report.get("acknowledged");
         if (acknowledged == null || !acknowledged.canConvertToLong()) {
             throw new IllegalArgumentException("producer report " + file + " has no numeric 'acknowledged' field");
         }
         return new Total("producer report " + file + " (acknowledged)", acknowledged.asLong());
+    }
+
+    /** A missing or unreadable input file is a usage error, said in one line (not an I/O trace). */
+    private static void requireReadable(String flag, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(flag + " " + file + (Files.exists(file) ? " is not a file" : " does not exist"));
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(flag + " " + file + " is not readable");
+        }
     }
 
     static Expectation ofCount(long count) {

@@ -28,6 +28,7 @@ class ArchiveCliTest {
         assertThat(CliTypes.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(CliTypes.parseDuration("PT1H")).isEqualTo(Duration.ofHours(1));
         assertThat(CliTypes.parseInstant("1764072000123")).isEqualTo(Instant.ofEpochMilli(1764072000123L));
+        assertThat(CliTypes.parseInstant("1764072000")).as("date +%s: seconds").isEqualTo(Instant.ofEpochSecond(1764072000L));
         assertThat(CliTypes.parseInstant("2026-11-25T13:00:00Z")).isEqualTo(Instant.parse("2026-11-25T13:00:00Z"));
         assertThatThrownBy(() -> CliTypes.parseDuration("soon")).hasMessageContaining("soon");
     }

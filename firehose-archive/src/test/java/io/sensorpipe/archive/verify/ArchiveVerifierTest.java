@@ -1,6 +1,7 @@
 package io.sensorpipe.archive.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorpipe.schema.Reading;
 import java.io.IOException;
@@ -68,5 +69,24 @@ class ArchiveVerifierTest {
         Files.writeString(report, "{\"writer\":\"kpl\",\"produced\":12,\"acknowledged\":10,\"failed\":2}");
         Expectation e = Expectation.fromProducerReport(report);
         assertThat(e).isEqualTo(new Expectation.Total(e.source(), 10));
+    }
+
+    @Test
+    void aMissingOrMalformedExpectationFileIsOneUsageLineNotATrace(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("nope.json");
+        assertThatThrownBy(() -> Expectation.fromProducerReport(missing)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("--producer-report " + missing + " does not exist");
+        assertThatThrownBy(() -> Expectation.fromReadingsFile(dir, null, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("--expected-readings " + dir + " is not a file");
+        Path text = dir.resolve("report.json");
+        Files.writeString(text, "produced=12 acknowledged=10\n");
+        assertThatThrownBy(() -> Expectation.fromProducerReport(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("producer report " + text + " is not JSON (")
+                .hasMessageEndingWith("): pass the file scripts/produce --report-file wrote");
+        Path notGzip = dir.resolve("readings.jsonl.gz");
+        Files.writeString(notGzip, "{}\n");
+        assertThatThrownBy(() -> Expectation.fromReadingsFile(notGzip, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--expected-readings " + notGzip + " ends in .gz but is not gzip (");
     }
 }

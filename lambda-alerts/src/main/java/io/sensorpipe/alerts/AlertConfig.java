@@ -34,10 +34,12 @@ public record AlertConfig(String topicArn, String stateTable, Duration cooldown,
     public AlertConfig {
         List<String> problems = new ArrayList<>();
         if (topicArn == null || !topicArn.startsWith("arn:") || topicArn.split(":").length < 6) {
-            problems.add(TOPIC_ARN + " must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), got '" + topicArn + "'");
+            problems.add(TOPIC_ARN + (topicArn == null ? " is not set" : " is '" + topicArn + "'")
+                    + ": it must be an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)");
         }
         if (stateTable == null || !stateTable.matches("[a-zA-Z0-9_.-]{3,255}")) {
-            problems.add(STATE_TABLE + " must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -), got '" + stateTable + "'");
+            problems.add(STATE_TABLE + (stateTable == null ? " is not set" : " is '" + stateTable + "'")
+                    + ": it must be a DynamoDB table name (3-255 of a-z A-Z 0-9 _ . -)");
         }
         if (cooldown == null || cooldown.isNegative()) {
             problems.add(COOLDOWN_SECONDS + " must be >= 0, got " + cooldown);

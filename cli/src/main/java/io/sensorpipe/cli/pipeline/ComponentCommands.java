@@ -136,7 +136,7 @@ final class ComponentCommands {
         long seconds = alertsRunSeconds(c);
         return List.of("run-local", "--table", n.resultsTable(), "--topic-arn", topicArn,
                 "--state-table", n.alertStateTable(), "--starting-position", "LATEST",
-                "--duration", Long.toString(seconds), "--report-file", report.toString());
+                "--duration", seconds + "s", "--report-file", report.toString());
     }
 
     /**

@@ -55,8 +55,9 @@ final class RunLocalCommand implements Callable<Integer> {
             description = "env ALERT_COOLDOWN_SECONDS (default 900)")
     String cooldownSeconds;
 
-    @Option(names = "--duration", defaultValue = "60", description = "seconds to run (default ${DEFAULT-VALUE})")
-    long durationSeconds;
+    @Option(names = "--duration", defaultValue = "60s", converter = RunDuration.class,
+            description = "how long to run: 90s, 5m, 1h; a bare number is seconds (default ${DEFAULT-VALUE})")
+    Duration duration;
 
     @Option(names = "--until-idle", description = "stop as soon as the stream is caught up (--duration is the cap)")
     boolean untilIdle;
@@ -97,8 +98,19 @@ final class RunLocalCommand implements Callable<Integer> {
         if ((table == null) == (streamArn == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --table or --stream-arn");
         }
-        if (durationSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be > 0, got " + durationSeconds);
+        if (duration.isNegative() || duration.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be > 0, got " + duration);
+        }
+        // the Lambda's own configuration rules, checked before any AWS call; the flags are named, as they were given
+        Map<String, String> env = new HashMap<>(System.getenv());
+        putIfSet(env, AlertConfig.TOPIC_ARN, topicArn);
+        putIfSet(env, AlertConfig.STATE_TABLE, stateTable);
+        putIfSet(env, AlertConfig.COOLDOWN_SECONDS, cooldownSeconds);
+        AlertConfig config;
+        try {
+            config = AlertConfig.fromEnv(env);
+        } catch (IllegalArgumentException invalid) {
+            throw new CommandLine.ParameterException(spec.commandLine(), namingFlags(invalid.getMessage()));
         }
         try (DynamoDbClient dynamo = AlertAwsClients.dynamoDb();
              DynamoDbStreamsClient streams = AlertAwsClients.dynamoDbStreams();
@@ -107,14 +119,8 @@ final class RunLocalCommand implements Callable<Integer> {
             if (createMissing) {
                 createMissing(dynamo, sns);
             }
-            Map<String, String> env = new HashMap<>(System.getenv());
-            putIfSet(env, AlertConfig.TOPIC_ARN, topicArn);
-            putIfSet(env, AlertConfig.STATE_TABLE, stateTable);
-            putIfSet(env, AlertConfig.COOLDOWN_SECONDS, cooldownSeconds);
-            AlertConfig config;
             RunnerSettings settings;
             try {
-                config = AlertConfig.fromEnv(env);
                 String arn = streamArn != null ? streamArn : latestStreamArn(dynamo, table);
                 settings = new RunnerSettings(arn, batchSize, maxRetries, !noBisect, startingPosition,
                         dlqUrl == null || dlqUrl.isBlank() ? null : dlqUrl, Duration.ofMillis(500),
@@ -129,8 +135,8 @@ final class RunLocalCommand implements Callable<Integer> {
             Thread reportOnShutdown = new Thread(() -> finish(runner.report(), reported), "run-local-report-on-shutdown");
             Runtime.getRuntime().addShutdownHook(reportOnShutdown);
             RunReport report = untilIdle
-                    ? runner.drain(Duration.ofSeconds(durationSeconds))
-                    : runner.runFor(Duration.ofSeconds(durationSeconds));
+                    ? runner.drain(duration)
+                    : runner.runFor(duration);
             try {
                 Runtime.getRuntime().removeShutdownHook(reportOnShutdown);
             } catch (IllegalStateException shuttingDown) {
@@ -191,6 +197,13 @@ final class RunLocalCommand implements Callable<Integer> {
         Path partial = reportFile.resolveSibling(reportFile.getFileName() + ".tmp");
         mapper.writeValue(partial.toFile(), report);
         Files.move(partial, reportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A configuration message names the Lambda's variables; here they are also this command's flags. */
+    static String namingFlags(String message) {
+        return message.replace(AlertConfig.TOPIC_ARN, "--topic-arn (" + AlertConfig.TOPIC_ARN + ")")
+                .replace(AlertConfig.STATE_TABLE, "--state-table (" + AlertConfig.STATE_TABLE + ")")
+                .replace(AlertConfig.COOLDOWN_SECONDS, "--cooldown-seconds (" + AlertConfig.COOLDOWN_SECONDS + ")");
     }
 
     private static void putIfSet(Map<String, String> env, String name, String value) {

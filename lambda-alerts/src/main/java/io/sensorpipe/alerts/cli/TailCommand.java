@@ -25,8 +25,9 @@ final class TailCommand implements Callable<Integer> {
             + "without it, stop as soon as the queue is empty")
     boolean follow;
 
-    @Option(names = "--duration", defaultValue = "3600", description = "stop after this many seconds (default ${DEFAULT-VALUE})")
-    long durationSeconds;
+    @Option(names = "--duration", defaultValue = "1h", converter = RunDuration.class,
+            description = "stop after this long: 90s, 5m, 1h; a bare number is seconds (default ${DEFAULT-VALUE})")
+    Duration duration;
 
     @Option(names = "--max-messages", defaultValue = "2147483647", description = "stop after this many alerts")
     int maxMessages;
@@ -40,11 +41,11 @@ final class TailCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--queue-url (or ALERT_QUEUE_URL) must be the SQS queue URL, got '" + queueUrl + "'");
         }
-        if (durationSeconds <= 0 || maxMessages <= 0) {
+        if (duration.isNegative() || duration.isZero() || maxMessages <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration and --max-messages must be > 0");
         }
         try (SqsClient sqs = AlertAwsClients.sqs()) {
-            int read = new AlertsTail(sqs, queueUrl, keep).tail(maxMessages, Duration.ofSeconds(durationSeconds),
+            int read = new AlertsTail(sqs, queueUrl, keep).tail(maxMessages, duration,
                     !follow, AlertsTail.printer(System.out));
             System.err.println(read + " alert(s) read from " + queueUrl);
         }

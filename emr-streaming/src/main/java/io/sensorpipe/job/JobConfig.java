@@ -95,10 +95,16 @@ public record JobConfig(
         require(ttlDays >= 1, "--ttl-days", "must be >= 1, got " + ttlDays);
         require(warmupWindows >= 1, "--warmup-windows", "must be >= 1, got " + warmupWindows);
         require(duration != null && !duration.isNegative(), "--duration", "must be >= 0, got " + duration);
+        require(master == null || SPARK_MASTER.matcher(master).matches(), "--master",
+                "must be local, local[N], local[*], yarn, or a spark://, k8s:// or mesos:// URL, got '" + master + "'");
         require(maxFutureSkew != null && maxFutureSkew.compareTo(Duration.ofSeconds(1)) >= 0
                 && maxFutureSkew.compareTo(MAX_FUTURE_SKEW_LIMIT) <= 0, "--max-future-skew",
                 "must be in [1s, " + MAX_FUTURE_SKEW_LIMIT.toHours() + "h], got " + maxFutureSkew);
     }
+
+    /** The master URLs Spark 3.5 parses (SparkContext.createTaskScheduler); anything else fails inside Spark. */
+    private static final java.util.regex.Pattern SPARK_MASTER = java.util.regex.Pattern.compile(
+            "local(\\[(\\d+|\\*)(,\\d+)?])?|local-cluster\\[\\d+, *\\d+, *\\d+]|yarn|(spark|k8s|mesos)://\\S+");
 
     private static boolean positive(Duration d) {
         return d != null && !d.isNegative() && !d.isZero();

@@ -102,6 +102,16 @@ public final class StreamingJobMain implements Callable<Integer> {
             System.err.println("invalid configuration: " + e.getMessage());
             return 2;
         }
+        String master = System.getProperty("spark.master", config.master()); // spark-submit's wins, as in the session
+        for (String[] dir : new String[][] {
+                {JobOptions.CHECKPOINT, SensorStreamingJob.isLocalPath(config.checkpoint(), master) ? config.checkpoint() : null},
+                {JobOptions.DEAD_LETTER_DIR, config.deadLetterDir() == null ? null : config.deadLetterDir().toString()}}) {
+            String problem = dir[1] == null ? null : unwritableDirectory(dir[0], dir[1]);
+            if (problem != null) {
+                System.err.println("invalid configuration: " + problem);
+                return 2;
+            }
+        }
         JobAwsClients aws;
         try {
             // building a client resolves the region and the endpoint variables: a missing or malformed one fails here
@@ -181,6 +191,22 @@ public final class StreamingJobMain implements Callable<Integer> {
     static java.time.Instant trimHorizon(KinesisApi.Retention retention, java.time.Instant now) {
         return java.time.Instant.ofEpochMilli(Math.max(now.toEpochMilli() - retention.retentionMillis(),
                 retention.createdAtMillis()));
+    }
+
+    /**
+     * Why a local directory the job writes (its checkpoint, its dead letters) cannot be used, or null. Said in one line
+     * now: Spark would fail on it later, after its start-up, with a trace.
+     */
+    static String unwritableDirectory(String flag, String dir) {
+        try {
+            java.nio.file.Path path = dir.startsWith("file:")
+                    ? java.nio.file.Path.of(java.net.URI.create(dir)) : java.nio.file.Path.of(dir);
+            java.nio.file.Files.createDirectories(path);
+            return java.nio.file.Files.isWritable(path) ? null : flag + " " + dir + " is not writable";
+        } catch (java.io.IOException | RuntimeException e) {
+            return flag + " " + dir + " cannot be created (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "): pass a writable directory";
+        }
     }
 
     public static void main(String[] args) {

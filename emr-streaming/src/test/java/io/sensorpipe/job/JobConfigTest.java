@@ -42,6 +42,30 @@ class JobConfigTest {
     }
 
     @Test
+    void aMasterSparkCannotParseIsAConfigurationErrorNotASparkTrace() {
+        for (String ok : new String[] {"local", "local[2]", "local[*]", "local[4,3]", "yarn", "spark://h:7077",
+                "k8s://https://h:6443", "local-cluster[2,1,1024]"}) {
+            assertThat(parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b", "--master", ok)
+                    .master()).isEqualTo(ok);
+        }
+        assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                "--master", "foo")).hasMessage("--master must be local, local[N], local[*], yarn, or a spark://,"
+                + " k8s:// or mesos:// URL, got 'foo'");
+    }
+
+    @Test
+    void aLocalDirectoryThatCannotBeCreatedIsNamedWithItsFlag(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        assertThat(StreamingJobMain.unwritableDirectory("--checkpoint", tmp.resolve("a/b").toString())).isNull();
+        assertThat(tmp.resolve("a/b")).isDirectory();
+        assertThat(StreamingJobMain.unwritableDirectory("--checkpoint", "file:" + tmp.resolve("c"))).isNull();
+        java.nio.file.Path file = java.nio.file.Files.writeString(tmp.resolve("f"), "x");
+        assertThat(StreamingJobMain.unwritableDirectory("--dead-letter-dir", file.resolve("d").toString()))
+                .startsWith("--dead-letter-dir " + file.resolve("d") + " cannot be created (")
+                .endsWith("): pass a writable directory");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(JobConfig.parseDuration("--x", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(JobConfig.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));

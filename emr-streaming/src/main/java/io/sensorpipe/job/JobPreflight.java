@@ -59,8 +59,8 @@ final class JobPreflight {
 
     private static String oneLineOrThrow(RuntimeException e, String service) {
         if (e instanceof ApiCallTimeoutException) {
-            return "no answer from " + service + " within " + PREFLIGHT_TIMEOUT.toSeconds() + " s (an endpoint that "
-                    + "accepts connections but does not answer): " + AwsErrors.LOCAL_CLOUD_FIX;
+            return AwsErrors.NO_ANSWER + " from " + service + " within " + PREFLIGHT_TIMEOUT.toSeconds() + " s: "
+                    + AwsErrors.LOCAL_CLOUD_FIX;
         }
         return AwsErrors.oneLine(e).orElseThrow(() -> e);
     }

@@ -5,6 +5,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -17,6 +19,9 @@ public final class AwsErrors {
     /** How to get a cloud to talk to; appended to connection and configuration errors. */
     public static final String LOCAL_CLOUD_FIX = "start the local cloud with localstack/local-cloud.sh start "
             + "(scripts/pipeline leaves it running), or set AWS_ENDPOINT_URL/AWS_REGION for your cloud";
+
+    /** An endpoint that accepts connections and never answers (a wrong port, a hung emulator, a proxy). */
+    public static final String NO_ANSWER = "no answer (an endpoint that accepts connections but does not answer)";
 
     private static final String CREATE_FIX = "create the resources first (scripts/pipeline creates them), check "
             + "the name flags, or note that the local cloud keeps its data in memory only until it stops";
@@ -63,6 +68,9 @@ public final class AwsErrors {
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
+                return Optional.of(NO_ANSWER + " from " + where + " within the client's timeout: " + LOCAL_CLOUD_FIX);
+            }
             if (t instanceof java.net.URISyntaxException uri) {
                 // the SDK reads AWS_ENDPOINT_URL* when a client is built; "localhost:4566" (no scheme) is a common slip
                 return Optional.of("an endpoint is not a URL (" + uri.getInput() + "): set AWS_ENDPOINT_URL and "

@@ -20,6 +20,14 @@ class AwsErrorsTest {
     }
 
     @Test
+    void anEndpointThatNeverAnswersIsSaidSoInsteadOfATrace() {
+        var e = software.amazon.awssdk.core.exception.ApiCallTimeoutException.create(60_000);
+        assertThat(AwsErrors.oneLine(e, Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:4599")))
+                .hasValue(AwsErrors.NO_ANSWER + " from http://127.0.0.1:4599 within the client's timeout: "
+                        + AwsErrors.LOCAL_CLOUD_FIX);
+    }
+
+    @Test
     void refusedConnectionNamesTheEndpoint() {
         var e = SdkClientException.create("Unable to execute HTTP request: Connect to 127.0.0.1:4566 failed",
                 new ConnectException("Connection refused"));

@@ -1,7 +1,9 @@
 package io.sensorpipe.cli.aws;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -14,13 +16,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * here names an endpoint. Clients are built on first use, so a query command never builds a Kinesis client.
  */
 public final class CliAwsClients implements AutoCloseable {
-    private final Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> DynamoDbClient.builder().build());
-    private final Lazy<KinesisClient> kinesis = new Lazy<>(() -> KinesisClient.builder().build());
+    /**
+     * A command waits at most this long for one answer, and a minute for a call with its retries: an endpoint that
+     * accepts connections and never answers otherwise held {@code scripts/query} for 4.5 minutes before one line.
+     */
+    static final ClientOverrideConfiguration TIMEOUTS = ClientOverrideConfiguration.builder()
+            .apiCallAttemptTimeout(Duration.ofSeconds(20)).apiCallTimeout(Duration.ofSeconds(60)).build();
+
+    private final Lazy<DynamoDbClient> dynamo = new Lazy<>(() -> DynamoDbClient.builder()
+            .overrideConfiguration(TIMEOUTS).build());
+    private final Lazy<KinesisClient> kinesis = new Lazy<>(() -> KinesisClient.builder()
+            .overrideConfiguration(TIMEOUTS).build());
     // Path-style addressing when an endpoint is configured: a local endpoint (an IP or localhost) has no
     // per-bucket DNS names. On AWS (no endpoint variable) virtual-hosted style stays the default.
-    private final Lazy<S3Client> s3 = new Lazy<>(() -> S3Client.builder().forcePathStyle(endpointConfigured("S3")).build());
-    private final Lazy<SnsClient> sns = new Lazy<>(() -> SnsClient.builder().build());
-    private final Lazy<SqsClient> sqs = new Lazy<>(() -> SqsClient.builder().build());
+    private final Lazy<S3Client> s3 = new Lazy<>(() -> S3Client.builder().forcePathStyle(endpointConfigured("S3"))
+            .overrideConfiguration(TIMEOUTS).build());
+    private final Lazy<SnsClient> sns = new Lazy<>(() -> SnsClient.builder().overrideConfiguration(TIMEOUTS).build());
+    private final Lazy<SqsClient> sqs = new Lazy<>(() -> SqsClient.builder().overrideConfiguration(TIMEOUTS).build());
 
     public DynamoDbClient dynamo() {
         return dynamo.get();

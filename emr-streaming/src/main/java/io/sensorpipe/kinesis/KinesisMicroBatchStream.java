@@ -1,5 +1,6 @@
 package io.sensorpipe.kinesis;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.contract.MetricNames;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -210,7 +211,8 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     private IllegalStateException otherStream(String change, StreamIdentity now) {
         return new IllegalStateException(change + ": its shard positions mean nothing on this stream. Either start a "
                 + "new checkpoint for it (the models learn again; --warm-start-archive teaches them from the archive), "
-                + "or restart with --fail-on-data-loss false to read " + now.stream() + " from its trim horizon with "
+                + "or restart with --fail-on-data-loss false (" + JobOptions.ACCEPT_DATA_LOSS_DEPLOYED + ") to read "
+                + now.stream() + " from its trim horizon with "
                 + "the models kept (what the old stream still held unread is lost: counted and dead-lettered as "
                 + "DATA_LOSS)");
     }

@@ -1,5 +1,6 @@
 package io.sensorpipe.kinesis;
 
+import io.sensorpipe.contract.JobOptions;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -359,8 +360,9 @@ public final class ShardBatchReader {
 
     private static void failIfAsked(ShardTask task, String lossMessage) {
         if (task.failOnDataLoss()) {
-            throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false to continue from "
-                    + "the trim horizon (the gap is counted and dead-lettered as DATA_LOSS).");
+            throw new IllegalStateException(lossMessage + ". Restart with --fail-on-data-loss false ("
+                    + JobOptions.ACCEPT_DATA_LOSS_DEPLOYED + ") to continue from the trim horizon (the gap is counted and"
+                    + " dead-lettered as DATA_LOSS).");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sensorpipe.supervisor;
 
 import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.contract.MetricNames;
 import io.sensorpipe.supervisor.JobStateStore.JobState;
 import java.time.Clock;
@@ -66,6 +67,11 @@ public final class JobController {
 
     /** Deploys {@code spec} (see {@link #deploy}). */
     public Deployment deployment(JobSpec spec) throws InterruptedException {
+        return deployment(spec, spec);
+    }
+
+    /** Deploys {@code spec}, submitting {@code run} for this run only (the supervisor's restarts use {@code spec}). */
+    private Deployment deployment(JobSpec spec, JobSpec run) throws InterruptedException {
         JobRuns runs = runsFor.apply(spec);
         // No state item: nothing was ever deployed (the table lives and dies with the cluster or application).
         Optional<JobState> deployed = store.get(spec.name());
@@ -95,7 +101,7 @@ public final class JobController {
         } catch (RuntimeException e) {
             unreadable = e.toString();
         }
-        String runId = runs.submit(spec);
+        String runId = runs.submit(run);
         store.deployed(spec.name(), runId, spec, clock.instant());
         return new Deployment(runId, committedBefore, unreadable);
     }
@@ -178,7 +184,19 @@ public final class JobController {
 
     /** Starts the last deployed spec again (after {@link #stop}, or to restart by hand: stop, then start). */
     public String start(String job) throws InterruptedException {
-        return deploy(require(job).spec());
+        return start(job, false);
+    }
+
+    /**
+     * {@link #start}; with {@code acceptDataLoss} this one run continues past readings the stream no longer holds (the
+     * job stopped longer than the retention, or its stream was replaced), which the job otherwise refuses on every
+     * attempt: it adds {@code --fail-on-data-loss false} to the submitted run only. The gap is counted and
+     * dead-lettered as DATA_LOSS; once that run has committed past it, the stored spec (which fails on a loss again)
+     * runs as before, and a supervisor restart before that meets the same refusal, so the operator asks again.
+     */
+    public String start(String job, boolean acceptDataLoss) throws InterruptedException {
+        JobSpec spec = require(job).spec();
+        return deployment(spec, acceptDataLoss ? spec.withJobFlag(JobOptions.FAIL_ON_DATA_LOSS, "false") : spec).runId();
     }
 
     /** Status for operators: desired state, run, run state, restarts, where the logs are. */

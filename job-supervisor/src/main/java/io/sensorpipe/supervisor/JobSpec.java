@@ -33,6 +33,23 @@ public record JobSpec(Platform platform, String target, String name, List<String
         }
     }
 
+    /**
+     * This spec with the job's {@code flag} set to {@code value}: replaced where the arguments already give it (the
+     * job refuses a flag given twice), else appended (the job's own arguments come last, on EMR after the jar).
+     */
+    public JobSpec withJobFlag(String flag, String value) {
+        List<String> changed = new java.util.ArrayList<>(args);
+        int at = changed.indexOf(flag);
+        if (at >= 0 && at + 1 < changed.size()) {
+            changed.set(at + 1, value);
+        } else {
+            changed.add(flag);
+            changed.add(value);
+        }
+        return new JobSpec(platform, target, name, changed, entryPoint, sparkSubmitParameters, executionRoleArn,
+                logUri, stopMarker);
+    }
+
     private static void require(String value, String what) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("job spec needs " + what);

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The job's supervisor. Input is either an EventBridge event ({@code EMR Step Status Change} or {@code EMR
  * Serverless Job Run State Change}: a run ended → restart with backoff and a cap) or an operator action from
- * {@code scripts/job} ({@code {"action": "status|stop|start|restart", "job": NAME}}).
+ * {@code scripts/job} ({@code {"action": "status|stop|start|restart", "job": NAME}}; start and restart may add
+ * {@code "acceptDataLoss": true}, see {@link JobController#start(String, boolean)}).
  */
 public final class JobSupervisor implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -53,7 +54,7 @@ public final class JobSupervisor implements RequestHandler<Map<String, Object>, 
             }
             case "start", "restart" -> {
                 // deploy() stops a running version first, so "restart" is a graceful stop + start.
-                result.put("runId", controller.start(job));
+                result.put("runId", controller.start(job, Boolean.parseBoolean(String.valueOf(event.get("acceptDataLoss")))));
                 result.put("status", controller.status(job));
             }
             default -> throw new IllegalArgumentException("action must be status, stop, start or restart; got '" + action + "'");

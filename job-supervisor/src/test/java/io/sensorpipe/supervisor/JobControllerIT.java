@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.supervisor.JobController.Outcome;
 import io.sensorpipe.testkit.AwsCallRecorder;
 import io.sensorpipe.testkit.TestCloud;
@@ -191,6 +192,7 @@ class JobControllerIT {
     private static final class MarkerWatchingRuns implements JobRuns {
         private final String target;
         private final Map<String, String> markerOf = new LinkedHashMap<>();
+        final Map<String, List<String>> argsOf = new LinkedHashMap<>();
         private final List<String> events;
 
         MarkerWatchingRuns(String target, List<String> events) {
@@ -202,6 +204,7 @@ class JobControllerIT {
         public String submit(JobSpec spec) {
             String id = target + "-run-" + markerOf.size();
             markerOf.put(id, spec.stopMarker());
+            argsOf.put(id, spec.args());
             events.add("submit " + id);
             return id;
         }
@@ -486,6 +489,37 @@ class JobControllerIT {
                 .contains("desired=RUNNING", "restarts=1");
         assertThatThrownBy(() -> JobSupervisor.handle(controller, Map.of("action", "reboot", "job", job)))
                 .hasMessageContaining("status, stop, start or restart");
+    }
+
+    @Test
+    void aRestartAcceptingDataLossGivesTheFlagToThatRunOnlyAndTheSupervisorRestartsTheStoredSpec() throws Exception {
+        List<String> events = new ArrayList<>();
+        MarkerWatchingRuns runs = new MarkerWatchingRuns("j-ONE", events);
+        JobController controller = scripted(new HashMap<>(Map.of("j-ONE", runs)));
+        String job = "job-dataloss-" + suffix;
+        JobSpec spec = new JobSpec(JobSpec.Platform.EMR_EC2, "j-ONE", job, List.of("spark-submit", "job.jar",
+                "--stream", "readings"), null, null, null, "s3://logs/",
+                JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/"));
+        controller.deploy(spec);
+
+        // scripts/job restart --accept-data-loss, after the job refused a gap on every attempt
+        Map<String, Object> restart = Map.of("action", "restart", "job", job, "acceptDataLoss", true);
+        String lenient = String.valueOf(JobSupervisor.handle(controller, restart).get("runId"));
+        List<String> withFlag = new ArrayList<>(spec.args());
+        withFlag.addAll(List.of(JobOptions.FAIL_ON_DATA_LOSS, "false"));
+        assertThat(runs.argsOf.get(lenient)).isEqualTo(withFlag);
+        assertThat(events).containsExactly("submit j-ONE-run-0", "ended j-ONE-run-0", "submit j-ONE-run-1");
+
+        // that run ends: the supervisor's restart submits the deployed spec, which fails on a loss again
+        assertThat(controller.onRunEnded(job, lenient, "FAILED")).isEqualTo(Outcome.RESTARTED);
+        String restarted = new JobStateStore(clients.dynamoDb(), table).get(job).orElseThrow().runId();
+        assertThat(runs.argsOf.get(restarted)).isEqualTo(spec.args());
+
+        List<String> replaced = new ArrayList<>(withFlag);
+        replaced.set(replaced.size() - 1, "true");
+        assertThat(spec.withJobFlag(JobOptions.FAIL_ON_DATA_LOSS, "false")
+                .withJobFlag(JobOptions.FAIL_ON_DATA_LOSS, "true").args()).as("a flag is given once: replaced")
+                .isEqualTo(replaced);
     }
 
     private static List<String> opsMessages(int atLeast) throws InterruptedException {

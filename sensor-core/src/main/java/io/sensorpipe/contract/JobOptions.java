@@ -31,6 +31,8 @@ public final class JobOptions {
     public static final String CREATE_RESOURCES = "--create-resources";
     /** true (default): a position behind the stream's retention fails the query; false: dead-letter DATA_LOSS, go on. */
     public static final String FAIL_ON_DATA_LOSS = "--fail-on-data-loss";
+    /** How a deployed job's operator gives {@link #FAIL_ON_DATA_LOSS} false to one run (scripts/job, the supervisor). */
+    public static final String ACCEPT_DATA_LOSS_DEPLOYED = "a deployed job: scripts/job restart --accept-data-loss";
     /** s3://bucket/prefix/ of the raw archive (Firehose layout): on a new checkpoint, models learn from it first. */
     public static final String WARM_START_ARCHIVE = "--warm-start-archive";
     /** How much event time before the stream's start the warm start learns (a duration, e.g. 2d). */

@@ -1,12 +1,16 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.aws.AwsErrors;
+import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.contract.Tables;
 import java.time.Duration;
 import java.util.function.Consumer;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
@@ -32,8 +36,16 @@ final class JobPreflight {
         if (stream != null || config.createResources()) {
             return stream;
         }
-        return ask("DynamoDB", "table", config.table(),
-                () -> dynamo.describeTable(b -> b.tableName(config.table()).overrideConfiguration(BUDGET)));
+        TableDescription[] table = new TableDescription[1];
+        String missing = ask("DynamoDB", "table", config.table(), () -> table[0] = dynamo.describeTable(
+                b -> b.tableName(config.table()).overrideConfiguration(BUDGET)).table());
+        if (missing != null) {
+            return missing;
+        }
+        // a table of another shape (the alert state's, an older release's) refuses every window the job writes
+        String otherKey = DynamoTables.keyMismatch(table[0], Tables.RESULTS);
+        return otherKey == null ? null : otherKey + ": pass the results table (the stack's output ResultsTableName, or "
+                + "the one scripts/pipeline creates) to " + JobOptions.TABLE;
     }
 
     private static final Consumer<AwsRequestOverrideConfiguration.Builder> BUDGET =

@@ -209,9 +209,34 @@ public final class SensorStreamingJob {
             awaitFor(query, duration);
             return null;
         } catch (StreamingQueryException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            return cause.getMessage();
+            return failureLine(e);
         }
+    }
+
+    private static final java.util.regex.Pattern TASK_FAILURE = java.util.regex.Pattern.compile(
+            "Lost task .*?\\): (?:[\\w$]+\\.)*([\\w$]+(?:Exception|Error)): (.*)");
+
+    /**
+     * One line for a failed query: the job's own error where one is in the chain (its messages name the fix), else the
+     * root cause's. A task's failure reaches the driver as "Job aborted due to stage failure: ... Lost task ...: X:
+     * message" followed by the executor's stack; only X and its message are kept.
+     */
+    static String failureLine(Throwable failure) {
+        Throwable ours = null;
+        Throwable root = failure;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            StackTraceElement[] at = t.getStackTrace();
+            if (ours == null && at.length > 0 && at[0].getClassName().startsWith("io.sensorpipe.")) {
+                ours = t;
+            }
+            root = t;
+        }
+        Throwable chosen = ours != null ? ours : root;
+        String message = chosen.getMessage() == null || chosen.getMessage().isBlank()
+                ? chosen.getClass().getName() : chosen.getMessage().strip();
+        String first = message.lines().findFirst().orElse(message);
+        java.util.regex.Matcher task = TASK_FAILURE.matcher(first);
+        return task.find() ? task.group(1) + ": " + task.group(2) : first;
     }
 
     /** Runs until {@code duration} passed (zero: until the query stops or fails). */

@@ -51,6 +51,24 @@ class JobPreflightIT {
     }
 
     @Test
+    void aTableOfAnotherShapeIsRefusedBeforeEveryWindowWriteFailsOnIt() {
+        try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
+            String other = "alert-state-not-results-" + System.nanoTime();
+            io.sensorpipe.aws.DynamoTables.createIfMissing(cloud.aws.dynamo(), io.sensorpipe.contract.Tables.ALERT_STATE,
+                    other);
+            try {
+                String line = JobPreflight.unreachable(config(cloud.stream, other, false), cloud.kinesis,
+                        cloud.aws.dynamo());
+                assertThat(line).startsWith("table " + other + " has the key (").contains("not the (" + io.sensorpipe.schema.ResultItem.SENSOR_ID + " S HASH, "
+                                + io.sensorpipe.schema.ResultItem.WINDOW_START + " N RANGE) its items need")
+                        .contains("pass the results table").contains("--table").doesNotContain("\n");
+            } finally {
+                cloud.aws.dynamo().deleteTable(r -> r.tableName(other));
+            }
+        }
+    }
+
+    @Test
     void nothingListeningIsOneLineSayingHowToStartTheLocalCloud() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

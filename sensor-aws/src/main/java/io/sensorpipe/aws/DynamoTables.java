@@ -95,6 +95,24 @@ public final class DynamoTables {
         }
     }
 
+    /**
+     * Why {@code table} cannot hold {@code spec}'s items, or null: another key (names, hash/range or S/N). Every write
+     * to such a table fails ("Missing the key"), so a command says it before it writes.
+     */
+    public static String keyMismatch(TableDescription table, TableSpec spec) {
+        String want = keyText(keySchema(spec.partitionKey(), spec.sortKey()),
+                spec.keyAttributes().stream().map(DynamoTables::definition).toList());
+        String have = keyText(table.keySchema(), table.attributeDefinitions());
+        return want.equals(have) ? null : "table " + table.tableName() + " has the key (" + have + "), not the ("
+                + want + ") its items need";
+    }
+
+    private static String keyText(List<KeySchemaElement> keys, List<AttributeDefinition> definitions) {
+        return keys.stream().map(k -> k.attributeName() + " " + definitions.stream()
+                .filter(d -> d.attributeName().equals(k.attributeName())).map(d -> d.attributeTypeAsString())
+                .findFirst().orElse("?") + " " + k.keyTypeAsString()).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Enables TTL on {@code attribute} unless it is enabled (or being enabled); true when this call enabled it. */
     public static boolean enableTtl(DynamoDbClient dynamo, String tableName, String attribute) {
         TimeToLiveDescription ttl = dynamo.describeTimeToLive(r -> r.tableName(tableName)).timeToLiveDescription();

@@ -1,6 +1,7 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.contract.JobControl;
+import io.sensorpipe.kinesis.SourceDrain;
 import java.io.IOException;
 import java.time.Duration;
 import org.apache.hadoop.fs.FileStatus;
@@ -8,12 +9,14 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Graceful stop on request: polls the stop marker beside the checkpoint ({@link JobControl#stopMarkerFor}); when a
- * marker newer than this job's start appears, waits until the running micro-batch has finished and stops the query,
+ * marker newer than this job's start appears, asks the Kinesis source to plan no more ({@link SourceDrain}), waits
+ * until the running micro-batch has finished and stops the query,
  * so the job exits normally (the EMR step ends COMPLETED) and the next version starts from a clean checkpoint. A
  * marker older than the start is a leftover and is ignored. Hadoop's FileSystem reads it, so the same code works for
  * s3:// (EMRFS) and local checkpoints.
@@ -30,24 +33,37 @@ public final class StopMarkerWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private StopMarkerWatcher(StreamingQuery query, MarkerCheck check, String marker, Duration poll) {
+    private final String checkpoint;
+
+    private StopMarkerWatcher(StreamingQuery query, MarkerCheck check, String marker, Duration poll, String checkpoint) {
+        this.checkpoint = checkpoint;
         thread = new Thread(() -> watch(query, check, marker, poll), "stop-marker-watcher");
         thread.setDaemon(true);
     }
 
-    /** Starts watching {@code query}'s stop marker every {@code poll}. Close it when the query has ended. */
-    public static StopMarkerWatcher start(SparkSession spark, StreamingQuery query, String checkpoint, Duration poll) {
+    /**
+     * Starts watching {@code query}'s stop marker every {@code poll}. Close it when the query has ended.
+     * {@code drainSource}: the query reads with this job's Kinesis source, which can stop planning ({@link SourceDrain}).
+     */
+    public static StopMarkerWatcher start(SparkSession spark, StreamingQuery query, String checkpoint, Duration poll,
+                                          boolean drainSource) {
         Path marker = new Path(JobControl.stopMarkerFor(checkpoint));
         long startedAt = System.currentTimeMillis();
         MarkerCheck check = () -> {
             FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
             return requested(fs, marker, startedAt);
         };
-        return start(query, check, marker.toString(), poll);
+        return start(query, check, marker.toString(), poll, drainSource ? checkpoint : null);
     }
 
     static StopMarkerWatcher start(StreamingQuery query, MarkerCheck check, String marker, Duration poll) {
-        StopMarkerWatcher watcher = new StopMarkerWatcher(query, check, marker, poll);
+        return start(query, check, marker, poll, null);
+    }
+
+    /** {@code checkpoint}: the query's, whose Kinesis source is asked to plan no more ({@link SourceDrain}); or null. */
+    static StopMarkerWatcher start(StreamingQuery query, MarkerCheck check, String marker, Duration poll,
+                                   String checkpoint) {
+        StopMarkerWatcher watcher = new StopMarkerWatcher(query, check, marker, poll, checkpoint);
         watcher.thread.start();
         return watcher;
     }
@@ -73,8 +89,13 @@ public final class StopMarkerWatcher implements AutoCloseable {
                 }
                 if (requested) {
                     LOG.info("stop marker {} found: stopping after the running micro-batch", marker);
-                    while (query.isActive() && query.status().isTriggerActive()) {
-                        Thread.sleep(100);
+                    long before = query.lastProgress() == null ? -1 : query.lastProgress().batchId();
+                    if (checkpoint != null) {
+                        // batches back to back (catching up) leave no moment between two: the source plans no more
+                        SourceDrain.request(checkpoint);
+                    }
+                    while (query.isActive() && query.status().isTriggerActive() && !drained(query, before)) {
+                        Thread.sleep(10);
                     }
                     query.stop();
                     return;
@@ -86,7 +107,22 @@ public final class StopMarkerWatcher implements AutoCloseable {
         } catch (Exception e) {
             // query.stop() failed: the deployer falls back to cancelling the run
             LOG.warn("stop-marker watcher could not stop the query: {}", e.toString());
+        } finally {
+            if (checkpoint != null) {
+                SourceDrain.clear(checkpoint); // a query left running (stop failed) reads on
+            }
         }
+    }
+
+    /**
+     * Whether the source has stopped planning and a batch that read nothing has completed since {@code before}: the
+     * batch running at the request has committed, and what runs now reads nothing (the state's processing-time
+     * timeouts make Spark run a batch every trigger, so the query is never idle when they take longer than the
+     * trigger): stopping it is stopping between two batches of data, and a restart re-runs at most a batch of none.
+     */
+    private boolean drained(StreamingQuery query, long before) {
+        StreamingQueryProgress last = query.lastProgress();
+        return checkpoint != null && last != null && last.batchId() > before && last.numInputRows() == 0;
     }
 
     private static boolean requested(FileSystem fs, Path marker, long startedAt) throws IOException {

@@ -152,7 +152,8 @@ public final class StreamingJobMain implements Callable<Integer> {
             }
             StreamingQuery query = job.start(spark, metrics);
             String failure;
-            try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5))) {
+            try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5),
+                    !JobConfig.AWS_KINESIS.equals(config.source()))) {
                 failure = SensorStreamingJob.awaitOrFailure(query, config.duration());
             }
             if (failure != null) {

@@ -68,6 +68,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     KinesisMicroBatchStream(KinesisSourceOptions options, String checkpointLocation) {
         this(options, new SdkKinesisApi(KinesisClients.shared(), options.minGetRecordsIntervalMs()),
                 new BatchMetadataStore(checkpointLocation + "/kinesis", hadoopConf(session())));
+        this.checkpointLocation = checkpointLocation;
         scala.Option<org.apache.spark.sql.SparkSession> spark = session();
         if (spark.isDefined()) {
             // Unnamed: a named accumulator's whole value would be rendered into the UI events after every task.
@@ -85,6 +86,9 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return spark.isEmpty() || spark.get().sparkContext().isStopped() ? null
                 : io.sensorpipe.hadoop.JobHadoopConf.broadcast(spark.get().sparkContext());
     }
+
+    /** Spark's location for this source ({@code <checkpoint>/sources/<n>}): the key of a {@link SourceDrain}. */
+    private String checkpointLocation;
 
     /** Where the tasks' results arrive in memory (Spark merges them; tools that run tasks in-process add to it). */
     ShardResultsAccumulator reported() {
@@ -128,6 +132,9 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
 
     @Override
     public Offset latestOffset(Offset startOffset, ReadLimit limit) {
+        if (SourceDrain.requested(checkpointLocation)) {
+            return startOffset; // a graceful stop: nothing new is planned, so the query falls idle (see SourceDrain)
+        }
         long t0 = System.nanoTime();
         long reads0 = fileReads.get();
         KinesisOffset prev = (KinesisOffset) startOffset;

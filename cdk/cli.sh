@@ -68,3 +68,17 @@ stack_output() {
   fi
   printf '%s\n' "$value"
 }
+
+# The URI of the driver's own stderr of an EMR step that runs spark-submit in cluster mode, or nothing (status 1).
+# The step's stderr is spark-submit's client, which names the YARN application; the driver runs in the first
+# container of the application's last attempt (container_..._<attempt>_000001), pushed under containers/.
+#   emr_driver_log LOG_URI CLUSTER_ID STEP_STDERR_TEXT
+emr_driver_log() {
+  local base="$1" cluster="$2" step_log="$3" app prefix container
+  app="$(grep -o 'application_[0-9]*_[0-9]*' <<<"$step_log" | tail -n1)" || true
+  [[ -n "$app" ]] || return 1
+  prefix="${base}${cluster}/containers/${app}/"
+  container="$(aws s3 ls "$prefix" 2>/dev/null | awk '{print $2}' | grep '_000001/$' | sort | tail -n1)" || true
+  [[ -n "$container" ]] || return 1
+  printf '%s%sstderr.gz\n' "$prefix" "$container"
+}

@@ -99,7 +99,7 @@ public final class StreamingJobMain implements Callable<Integer> {
         try {
             config = toConfig();
         } catch (IllegalArgumentException e) {
-            System.err.println("invalid configuration: " + e.getMessage());
+            error("invalid configuration: " + e.getMessage());
             return 2;
         }
         String master = System.getProperty("spark.master", config.master()); // spark-submit's wins, as in the session
@@ -108,7 +108,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                 {JobOptions.DEAD_LETTER_DIR, config.deadLetterDir() == null ? null : config.deadLetterDir().toString()}}) {
             String problem = dir[1] == null ? null : unwritableDirectory(dir[0], dir[1]);
             if (problem != null) {
-                System.err.println("invalid configuration: " + problem);
+                error("invalid configuration: " + problem);
                 return 2;
             }
         }
@@ -122,13 +122,13 @@ public final class StreamingJobMain implements Callable<Integer> {
             if (line == null) {
                 throw e;
             }
-            System.err.println("stream-job: " + line);
+            error("stream-job: " + line);
             return 1;
         }
         try (aws) {
             String unreachable = JobPreflight.unreachable(config, KinesisClients.shared(), aws.dynamo());
             if (unreachable != null) {
-                System.err.println("stream-job: " + unreachable);
+                error("stream-job: " + unreachable);
                 return 1;
             }
             SparkSession spark = SensorStreamingJob.session(config);
@@ -145,7 +145,7 @@ public final class StreamingJobMain implements Callable<Integer> {
                     history = JobConfig.parseDuration(JobOptions.WARM_START_HISTORY, warmStartHistory);
                     ArchiveWarmStart.parse(warmStartArchive);
                 } catch (IllegalArgumentException e) {
-                    System.err.println("invalid configuration: " + e.getMessage());
+                    error("invalid configuration: " + e.getMessage());
                     return 2;
                 }
                 ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
@@ -158,7 +158,7 @@ public final class StreamingJobMain implements Callable<Integer> {
             }
             if (failure != null) {
                 // Spark logged the trace; the last line says what is wrong (the job's own messages name the fix)
-                System.err.println("stream-job failed: " + failure);
+                error("stream-job failed: " + failure);
                 spark.stop();
                 return 1;
             }
@@ -210,10 +210,32 @@ public final class StreamingJobMain implements Callable<Integer> {
         }
     }
 
+    /** The last error line printed: in YARN cluster mode it becomes the application's diagnostics. */
+    private String lastError;
+
+    private void error(String line) {
+        lastError = line;
+        System.err.println(line);
+    }
+
     public static void main(String[] args) {
-        int code = new CommandLine(new StreamingJobMain()).execute(args);
+        StreamingJobMain job = new StreamingJobMain();
+        int code = new CommandLine(job).execute(args);
         if (code != 0) {
+            if ("cluster".equals(System.getProperty("spark.submit.deployMode"))) {
+                // EMR's step: the driver runs inside YARN's application master, where System.exit leaves only
+                // "Shutdown hook called before final status was reported"; a thrown exception is reported as the
+                // application's diagnostics ("User class threw exception: ..."), which spark-submit's output shows
+                throw new JobFailedException(job.lastError == null ? "stream-job exited " + code : job.lastError);
+            }
             System.exit(code);
+        }
+    }
+
+    /** The job's one-line failure, thrown out of main in YARN cluster mode (see main). */
+    static final class JobFailedException extends RuntimeException {
+        JobFailedException(String line) {
+            super(line, null, false, false); // the line is the news; no stack trace
         }
     }
 }

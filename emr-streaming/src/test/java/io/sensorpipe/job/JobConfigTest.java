@@ -66,6 +66,24 @@ class JobConfigTest {
     }
 
     @Test
+    void inYarnClusterModeTheFailureLineIsThrownSoYarnReportsItInsteadOfAnExitCode() {
+        String before = System.getProperty("spark.submit.deployMode");
+        System.setProperty("spark.submit.deployMode", "cluster"); // as YARN's application master sets it
+        try {
+            assertThatThrownBy(() -> StreamingJobMain.main(new String[] {"--stream", "s", "--checkpoint", "cp",
+                    "--dead-letter-bucket", "b", "--master", "foo"}))
+                    .isInstanceOf(StreamingJobMain.JobFailedException.class)
+                    .hasMessageStartingWith("invalid configuration: --master must be local");
+        } finally {
+            if (before == null) {
+                System.clearProperty("spark.submit.deployMode");
+            } else {
+                System.setProperty("spark.submit.deployMode", before);
+            }
+        }
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(JobConfig.parseDuration("--x", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(JobConfig.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));

@@ -254,7 +254,21 @@ public final class JobController {
         // what keeps it to one run: no ListSteps check, which lags the event that brought us here.
         JobRuns runs = runsFor.apply(state.spec());
         String newRun = runs.submit(state.spec());
-        if (!store.restarted(job, runId, newRun, decision.attempt(), decision.streakFrom(), clock.instant())) {
+        boolean recorded;
+        try {
+            recorded = store.restarted(job, runId, newRun, decision.attempt(), decision.streakFrom(), clock.instant());
+        } catch (RuntimeException e) {
+            // Not recorded (or not known to be): Lambda retries this event, which would submit a second run on the
+            // checkpoint beside an untracked one. Cancel ours first; if the write did land, the cancelled run's end
+            // event brings the restart back.
+            try {
+                runs.cancel(newRun);
+            } catch (RuntimeException cancelFailed) {
+                e.addSuppressed(cancelFailed);
+            }
+            throw e;
+        }
+        if (!recorded) {
             // Another invocation restarted it between our check and submit: undo ours.
             runs.cancel(newRun);
             return Outcome.LOST_RACE;

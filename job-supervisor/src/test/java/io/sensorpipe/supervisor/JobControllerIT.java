@@ -149,6 +149,54 @@ class JobControllerIT {
     }
 
     @Test
+    void aRestartWhoseRecordFailsCancelsTheRunItSubmittedSoTheEventsRetryDoesNotLeaveTwo() throws Exception {
+        String job = "job-unrecorded-" + suffix;
+        String ownTable = cloud.createTable(JobControl.STATE_TABLE, "job-state-unrecorded").table().tableName();
+        JobStateStore store = new JobStateStore(clients.dynamoDb(), ownTable);
+        List<String> cancelled = new ArrayList<>();
+        int[] submitted = {0};
+        JobRuns runs = new JobRuns() {
+            @Override
+            public String submit(JobSpec spec) {
+                if (submitted[0] == 1) { // the restart: its state table goes away before the restart is recorded
+                    clients.dynamoDb().deleteTable(r -> r.tableName(ownTable));
+                }
+                return "j-REC-run-" + submitted[0]++;
+            }
+
+            @Override
+            public RunState state(String runId) {
+                return RunState.of(runId, cancelled.contains(runId) ? "CANCELLED" : "RUNNING");
+            }
+
+            @Override
+            public void cancel(String runId) {
+                cancelled.add(runId);
+            }
+
+            @Override
+            public List<String> active(String name) {
+                return List.of();
+            }
+
+            @Override
+            public String logLocation(String runId, String logUri) {
+                return logUri + runId;
+            }
+        };
+        JobController controller = new JobController(spec -> runs, store, new StopMarker(clients.s3()),
+                new CommitLog(clients.s3()), new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest",
+                "readings-" + suffix), new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)),
+                Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), Duration.ofSeconds(1),
+                Duration.ofMillis(100));
+        String first = controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-REC", job, List.of("v1"), null, null,
+                null, "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/")));
+
+        assertThatThrownBy(() -> controller.onRunEnded(job, first, "FAILED")).isInstanceOf(RuntimeException.class);
+        assertThat(cancelled).as("the run it could not record").containsExactly("j-REC-run-1");
+    }
+
+    @Test
     void theOpsMessageOfARestartSaysWhyTheRunFailedWhenThePlatformSays() throws Exception {
         String job = "job-why-" + suffix;
         String error = "java.lang.IllegalStateException: stream readings was created at 2026-12-04T03:00:00Z, but the "

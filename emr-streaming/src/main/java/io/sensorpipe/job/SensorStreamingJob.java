@@ -218,20 +218,27 @@ public final class SensorStreamingJob {
 
     /**
      * One line for a failed query: the job's own error where one is in the chain (its messages name the fix), else the
-     * root cause's. A task's failure reaches the driver as "Job aborted due to stage failure: ... Lost task ...: X:
-     * message" followed by the executor's stack; only X and its message are kept.
+     * first one not thrown by Spark (a library's, e.g. the SDK's "Unable to execute HTTP request: Connect to ... ",
+     * which names more than its root cause "connect timed out"), else the root cause's. A task's failure reaches the
+     * driver as "Job aborted due to stage failure: ... Lost task ...: X: message" followed by the executor's stack;
+     * only X and its message are kept.
      */
     static String failureLine(Throwable failure) {
         Throwable ours = null;
+        Throwable library = null;
         Throwable root = failure;
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            StackTraceElement[] at = t.getStackTrace();
-            if (ours == null && at.length > 0 && at[0].getClassName().startsWith("io.sensorpipe.")) {
+            String thrower = t.getStackTrace().length == 0 ? "" : t.getStackTrace()[0].getClassName();
+            if (ours == null && thrower.startsWith("io.sensorpipe.")) {
                 ours = t;
+            }
+            if (library == null && !thrower.isEmpty() && !thrower.startsWith("org.apache.spark.")
+                    && !thrower.startsWith("scala.")) {
+                library = t;
             }
             root = t;
         }
-        Throwable chosen = ours != null ? ours : root;
+        Throwable chosen = ours != null ? ours : library != null ? library : root;
         String message = chosen.getMessage() == null || chosen.getMessage().isBlank()
                 ? chosen.getClass().getName() : chosen.getMessage().strip();
         String first = message.lines().findFirst().orElse(message);

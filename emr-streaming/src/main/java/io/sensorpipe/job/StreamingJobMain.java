@@ -199,9 +199,13 @@ public final class StreamingJobMain implements Callable<Integer> {
      * now: Spark would fail on it later, after its start-up, with a trace.
      */
     static String unwritableDirectory(String flag, String dir) {
+        java.nio.file.Path path;
         try {
-            java.nio.file.Path path = dir.startsWith("file:")
-                    ? java.nio.file.Path.of(java.net.URI.create(dir)) : java.nio.file.Path.of(dir);
+            path = dir.startsWith("file:") ? java.nio.file.Path.of(java.net.URI.create(dir)) : java.nio.file.Path.of(dir);
+        } catch (RuntimeException unusualForm) {
+            return null; // a file: URI Java does not read (a space, a host, relative): Hadoop's to judge
+        }
+        try {
             java.nio.file.Files.createDirectories(path);
             return java.nio.file.Files.isWritable(path) ? null : flag + " " + dir + " is not writable";
         } catch (java.io.IOException | RuntimeException e) {

@@ -504,6 +504,9 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     public void stop() {
     }
 
+    /** The plan whose metrics were reported last (driver side). */
+    private volatile long lastReportedPlan = -1;
+
     /**
      * Source metrics of the batch that ended at {@code latestConsumedOffset}, named as in {@link MetricNames}
      * (Spark puts them in the query progress, {@code sources[0].metrics}): summed over its shards from their
@@ -528,6 +531,10 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             LOG.warn("source metrics of plan {}: {}", o.plan(), e.toString());
             return m;
         }
+        // A batch that planned nothing new (a graceful stop's, SourceDrain) ends at the plan already reported: its
+        // reads were counted then, so only the gauges are reported again.
+        boolean repeated = o.plan() == lastReportedPlan;
+        lastReportedPlan = o.plan();
         long behind = 0;
         long bytes = 0;
         long calls = 0;
@@ -544,15 +551,18 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
             records += r.userRecords();
             kinesisRecords += r.kinesisRecords();
         }
+        if (repeated) {
+            bytes = calls = throttles = losses = records = kinesisRecords = 0;
+        }
         m.put(MetricNames.MILLIS_BEHIND_LATEST, Long.toString(behind));
         m.put(MetricNames.BYTES_READ, Long.toString(bytes));
         m.put(MetricNames.GET_RECORDS_CALLS, Long.toString(calls));
         m.put(MetricNames.READ_THROTTLES, Long.toString(throttles));
-        m.put(MetricNames.PLANNING_TIME_MS, Long.toString(planningMillis.getOrDefault(o.plan(), 0L)));
+        m.put(MetricNames.PLANNING_TIME_MS, Long.toString(repeated ? 0 : planningMillis.getOrDefault(o.plan(), 0L)));
         m.put(MetricNames.DATA_LOSS_EVENTS, Long.toString(losses));
         m.put("KinesisRecordsFetched", Long.toString(kinesisRecords));
         m.put("UserRecordsReturned", Long.toString(records));
-        m.put("PlanResultsFromFiles", Long.toString(planningFileReads.getOrDefault(o.plan(), 0L)));
+        m.put("PlanResultsFromFiles", Long.toString(repeated ? 0 : planningFileReads.getOrDefault(o.plan(), 0L)));
         m.put("Shards", Long.toString(o.shards().values().stream().filter(p -> !p.finished()).count()));
         m.put("Ceiling", Long.toString(o.ceiling()));
         return m;

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * JVM is not affected.
  */
 public final class SourceDrain {
-    private static final Set<String> DRAINING = ConcurrentHashMap.newKeySet();
+    private static final Set<Key> DRAINING = ConcurrentHashMap.newKeySet();
 
     private SourceDrain() {
     }
@@ -35,24 +35,50 @@ public final class SourceDrain {
         if (DRAINING.isEmpty() || sourceLocation == null) {
             return false;
         }
-        String source = key(sourceLocation);
-        for (String root : DRAINING) {
-            if (source.equals(root) || source.startsWith(root.endsWith("/") ? root : root + "/")) {
+        Key source = key(sourceLocation);
+        for (Key root : DRAINING) {
+            if (root.contains(source)) {
                 return true;
             }
         }
         return false;
     }
 
-    /**
-     * The path part of a checkpoint, scheme and authority dropped (Spark qualifies it: {@code /cp} becomes
-     * {@code file:/cp}); a relative local path is made absolute as Spark's local file system does.
-     */
-    static String key(String location) {
-        String path = new org.apache.hadoop.fs.Path(location).toUri().getPath();
-        if (!path.startsWith("/")) {
-            path = Paths.get(path).toAbsolutePath().normalize().toString();
+    /** A location as Spark compares it: the path decoded, the authority (an s3 bucket, an HDFS name node) if named. */
+    record Key(String authority, String path) {
+        boolean contains(Key other) {
+            String prefix = path.endsWith("/") ? path : path + "/";
+            return (authority == null || authority.equals(other.authority))
+                    && (other.path.equals(path) || other.path.startsWith(prefix));
         }
-        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /**
+     * Spark qualifies and escapes the checkpoint ({@code /tmp/my cp} becomes {@code file:/tmp/my%20cp}); the job's
+     * flag is as typed, possibly relative. A location without a scheme is a local path, made absolute as Spark's local
+     * file system does; an authority the flag does not name (hdfs:///cp) matches any.
+     */
+    static Key key(String location) {
+        String authority = null;
+        String path;
+        int colon = location.indexOf(':');
+        boolean hasScheme = colon > 1 && location.substring(0, colon).matches("[A-Za-z][A-Za-z0-9+.-]*");
+        if (hasScheme) {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(location);
+            } catch (java.net.URISyntaxException notEscaped) { // typed with a space: Hadoop's reading
+                uri = new org.apache.hadoop.fs.Path(location).toUri();
+            }
+            authority = uri.getAuthority() == null || uri.getAuthority().isEmpty() ? null : uri.getAuthority();
+            path = uri.getPath() == null ? "" : uri.getPath();
+        } else {
+            path = Paths.get(location).toAbsolutePath().normalize().toString();
+        }
+        path = path.replaceAll("/+", "/");
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return new Key(authority, path);
     }
 }

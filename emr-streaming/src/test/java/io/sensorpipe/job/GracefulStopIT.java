@@ -69,9 +69,10 @@ class GracefulStopIT {
                 assertThat(sourceOffset(checkpoint, b)).as("batch " + b + " reads nothing")
                         .isEqualTo(sourceOffset(checkpoint, committed));
             }
-            // the batch running at the request, one that reads nothing, and at most one more being stopped; before
-            // the source stopped planning, the same run saw 20, 70 and 84 batches after it, and once no stop in 120 s
-            assertThat(planned - atMarker).as("batches after the request").isLessThanOrEqualTo(3);
+            // the batch running when the marker was written, one more planned before the watcher's poll saw it, one
+            // that reads nothing, and one being stopped, with a spare for a loaded machine; before the source stopped
+            // planning, the same run saw 20, 70 and 84 batches after it, and once no stop within 120 s
+            assertThat(planned - atMarker).as("batches after the request").isLessThanOrEqualTo(5);
         }
     }
 

@@ -35,7 +35,23 @@ class QueryFailureLineTest {
                 + " (check the job role's s3:GetObject)", sdk);
         assertThat(SensorStreamingJob.failureLine(spark(new SparkException("Job aborted", ours)))).isEqualTo(ours.getMessage());
         assertThat(SensorStreamingJob.failureLine(spark(new SparkException("Job aborted\n\tat x", sdk))))
-                .as("no error of the job's: the root cause").isEqualTo("Connection reset");
+                .as("no error of the job's: the library's").isEqualTo("Connection reset");
+    }
+
+    @Test
+    void aLibrarysWrapperNamesMoreThanItsRootCauseSoItIsKept() {
+        RuntimeException timeout = thrownBy("java.net.Socket", new RuntimeException("connect timed out"));
+        RuntimeException sdk = thrownBy("software.amazon.awssdk.core.internal.http.X", new RuntimeException(
+                "Unable to execute HTTP request: Connect to dynamodb.eu-west-1.amazonaws.com:443 failed", timeout));
+        assertThat(SensorStreamingJob.failureLine(spark(new SparkException("Job aborted", sdk))))
+                .isEqualTo("Unable to execute HTTP request: Connect to dynamodb.eu-west-1.amazonaws.com:443 failed");
+        assertThat(SensorStreamingJob.failureLine(spark(new SparkException("Query terminated"))))
+                .as("nothing but Spark: its own line").isEqualTo("Query terminated");
+    }
+
+    private static RuntimeException thrownBy(String className, RuntimeException e) {
+        e.setStackTrace(new StackTraceElement[] {new StackTraceElement(className, "m", "X.java", 1)});
+        return e;
     }
 
     /** Spark's exceptions are thrown by Spark: their stack says so (built here, it would name this test). */

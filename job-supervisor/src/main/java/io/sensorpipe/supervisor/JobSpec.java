@@ -39,6 +39,7 @@ public record JobSpec(Platform platform, String target, String name, List<String
      */
     public JobSpec withJobFlag(String flag, String value) {
         List<String> changed = new java.util.ArrayList<>(args);
+        changed.removeIf(a -> a.startsWith(flag + "=")); // the --flag=value form, given once with the value below
         int at = changed.indexOf(flag);
         if (at >= 0 && at + 1 < changed.size()) {
             changed.set(at + 1, value);

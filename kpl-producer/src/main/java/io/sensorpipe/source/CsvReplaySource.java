@@ -47,14 +47,19 @@ public final class CsvReplaySource implements ReadingSource {
             throw new IOException("no .csv files under " + root);
         }
         Path base = Files.isDirectory(root) ? root : root.toAbsolutePath().getParent();
-        for (Path f : files) {
-            Series s = new Series(f, base, prefix);
-            all.add(s);
-            if (s.advance()) {
-                heads.add(s);
-            } else {
-                s.close();
+        try {
+            for (Path f : files) {
+                Series s = new Series(f, base, prefix);
+                all.add(s);
+                if (s.advance()) {
+                    heads.add(s);
+                } else {
+                    s.close();
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            close(); // the files opened before the one that failed
+            throw e;
         }
         long earliest = heads.isEmpty() ? 0 : heads.peek().head.ts();
         this.offsetMillis = shiftTo == null ? 0 : shiftTo - earliest;

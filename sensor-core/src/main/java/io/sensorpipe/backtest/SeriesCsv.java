@@ -17,13 +17,17 @@ record SeriesCsv(List<String> timestampText, List<String> valueText, long[] ts, 
             throw new IOException(file + ": empty file, expected a 'timestamp,value' header and rows");
         }
         lines.set(0, TimestampValueCsv.stripBom(lines.get(0)));
+        int headerLine = 0;
+        while (headerLine < lines.size() - 1 && lines.get(headerLine).isBlank()) {
+            headerLine++; // blank lines before the header, as the replay skips them
+        }
         TimestampValueCsv.Columns columns;
         try {
-            columns = TimestampValueCsv.header(lines.get(0));
+            columns = TimestampValueCsv.header(lines.get(headerLine));
         } catch (TimestampValueCsv.BadRow e) {
-            throw new IOException(file + ":1: " + e.getMessage());
+            throw new IOException(file + ":" + (headerLine + 1) + ": " + e.getMessage());
         }
-        int first = columns == null ? 0 : 1;
+        int first = columns == null ? headerLine : headerLine + 1;
         if (columns == null) {
             columns = TimestampValueCsv.Columns.DEFAULT;
         }

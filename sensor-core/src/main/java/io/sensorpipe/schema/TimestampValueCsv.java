@@ -63,14 +63,20 @@ public final class TimestampValueCsv {
     }
 
     /**
-     * The columns a first line names, or null when it is not a header (a reading, or blank).
+     * The columns a first line names, or null when it is not a header (blank, or a row with a time or a number in it:
+     * a reading, maybe a bad one, which the row rules then judge).
      *
-     * @throws BadRow when it is a header (its first cell is not a timestamp) without a timestamp or a value column
+     * @throws BadRow when it is a header (no cell a time or a number) without a timestamp or a value column
      */
     public static Columns header(String firstLine) throws BadRow {
         String[] cells = firstLine.split(",", -1);
-        if (firstLine.isBlank() || isTimestamp(cells[0].trim())) {
+        if (firstLine.isBlank()) {
             return null;
+        }
+        for (String cell : cells) { // a row with a time or a number in it is a reading (maybe a bad one), not names
+            if (isTimestamp(cell.trim()) || isNumber(cell.trim())) {
+                return null;
+            }
         }
         int ts = -1;
         int value = -1;
@@ -131,6 +137,15 @@ public final class TimestampValueCsv {
         LocalDateTime local = LocalDateTime.from(parsed);
         ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS) ? ZoneOffset.from(parsed) : ZoneOffset.UTC;
         return OffsetDateTime.of(local, offset).toInstant().toEpochMilli();
+    }
+
+    private static boolean isNumber(String cell) {
+        try {
+            Double.parseDouble(cell);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static boolean isTimestamp(String cell) {

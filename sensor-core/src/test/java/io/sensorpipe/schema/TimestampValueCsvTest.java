@@ -43,6 +43,9 @@ class TimestampValueCsvTest {
         assertThat(TimestampValueCsv.header("2023-11-14 22:13:20,1.5")).isNull();
         assertThat(TimestampValueCsv.header("1700000000000,1.5")).isNull();
         assertThat(TimestampValueCsv.header("")).isNull();
+        // a bad first reading is judged as a reading (its cell named), not as a header without the columns
+        assertThat(TimestampValueCsv.header("2014-04-10T00:00:00+0200,1")).isNull();
+        assertThat(TimestampValueCsv.header("1700000000.5,1")).isNull();
     }
 
     @Test

@@ -22,6 +22,8 @@ class TimeRangeTest {
                 .isEqualTo(Instant.parse("2026-11-24T00:00:00Z").toEpochMilli());
         assertThat(TimeRange.parseBound("from", "1764072000123", NOW)).isEqualTo(1764072000123L);
         assertThat(TimeRange.parseBound("from", "1764072000", NOW)).as("date +%s: seconds").isEqualTo(1764072000000L);
+        assertThatThrownBy(() -> TimeRange.parseBound("from", "20261125", NOW)).as("a date without dashes, not 1970")
+                .hasMessageContaining("epoch seconds or milliseconds");
     }
 
     @Test

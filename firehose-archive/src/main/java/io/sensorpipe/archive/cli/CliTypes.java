@@ -35,7 +35,9 @@ final class CliTypes {
 
     static Instant parseInstant(String value) {
         String v = value.trim();
-        java.util.OptionalLong epoch = io.sensorpipe.config.EpochText.millis(v);
+        // at least 9 digits (1973 as seconds): "2026" or "20261125" is a typo for a date, not a time in 1970
+        java.util.OptionalLong epoch = v.length() >= 9 ? io.sensorpipe.config.EpochText.millis(v)
+                : java.util.OptionalLong.empty();
         if (epoch.isPresent()) {
             return Instant.ofEpochMilli(epoch.getAsLong());
         }

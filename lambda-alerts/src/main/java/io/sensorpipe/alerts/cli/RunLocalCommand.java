@@ -102,22 +102,14 @@ final class RunLocalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--duration must be > 0, got " + duration);
         }
         // the Lambda's own configuration rules, checked before any AWS call; the flags are named, as they were given
-        Map<String, String> env = new HashMap<>(System.getenv());
-        putIfSet(env, AlertConfig.TOPIC_ARN, topicArn);
-        putIfSet(env, AlertConfig.STATE_TABLE, stateTable);
-        putIfSet(env, AlertConfig.COOLDOWN_SECONDS, cooldownSeconds);
-        AlertConfig config;
-        try {
-            config = AlertConfig.fromEnv(env);
-        } catch (IllegalArgumentException invalid) {
-            throw new CommandLine.ParameterException(spec.commandLine(), namingFlags(invalid.getMessage()));
-        }
+        AlertConfig config = config();
         try (DynamoDbClient dynamo = AlertAwsClients.dynamoDb();
              DynamoDbStreamsClient streams = AlertAwsClients.dynamoDbStreams();
              SnsClient sns = AlertAwsClients.sns();
              SqsClient sqs = AlertAwsClients.sqs()) {
             if (createMissing) {
                 createMissing(dynamo, sns);
+                config = config(); // the topic created has the ARN of this account and region, not the one typed
             }
             RunnerSettings settings;
             try {
@@ -197,6 +189,19 @@ final class RunLocalCommand implements Callable<Integer> {
         Path partial = reportFile.resolveSibling(reportFile.getFileName() + ".tmp");
         mapper.writeValue(partial.toFile(), report);
         Files.move(partial, reportFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The Lambda's configuration from the flags (and its variables), its errors naming the flags. */
+    private AlertConfig config() {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        putIfSet(env, AlertConfig.TOPIC_ARN, topicArn);
+        putIfSet(env, AlertConfig.STATE_TABLE, stateTable);
+        putIfSet(env, AlertConfig.COOLDOWN_SECONDS, cooldownSeconds);
+        try {
+            return AlertConfig.fromEnv(env);
+        } catch (IllegalArgumentException invalid) {
+            throw new CommandLine.ParameterException(spec.commandLine(), namingFlags(invalid.getMessage()));
+        }
     }
 
     /** A configuration message names the Lambda's variables; here they are also this command's flags. */

@@ -53,7 +53,7 @@ class JobPreflightIT {
     @Test
     void aTableOfAnotherShapeIsRefusedBeforeEveryWindowWriteFailsOnIt() {
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
-            String other = "alert-state-not-results-" + System.nanoTime();
+            String other = "results-of-another-key-" + System.nanoTime(); // by its name the results (IAM coverage maps names)
             io.sensorpipe.aws.DynamoTables.createIfMissing(cloud.aws.dynamo(), io.sensorpipe.contract.Tables.ALERT_STATE,
                     other);
             try {

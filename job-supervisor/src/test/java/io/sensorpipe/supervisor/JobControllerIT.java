@@ -155,7 +155,7 @@ class JobControllerIT {
         JobStateStore store = new JobStateStore(clients.dynamoDb(), ownTable);
         List<String> cancelled = new ArrayList<>();
         int[] submitted = {0};
-        JobRuns runs = new JobRuns() {
+        JobRuns runs = new ScriptedRuns() {
             @Override
             public String submit(JobSpec spec) {
                 if (submitted[0] == 1) { // the restart: its state table goes away before the restart is recorded
@@ -173,22 +173,8 @@ class JobControllerIT {
             public void cancel(String runId) {
                 cancelled.add(runId);
             }
-
-            @Override
-            public List<String> active(String name) {
-                return List.of();
-            }
-
-            @Override
-            public String logLocation(String runId, String logUri) {
-                return logUri + runId;
-            }
         };
-        JobController controller = new JobController(spec -> runs, store, new StopMarker(clients.s3()),
-                new CommitLog(clients.s3()), new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest",
-                "readings-" + suffix), new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)),
-                Clock.systemUTC(), duration -> Thread.sleep(duration.toMillis()), Duration.ofSeconds(1),
-                Duration.ofMillis(100));
+        JobController controller = scripted(new HashMap<>(Map.of("j-REC", runs)), store);
         String first = controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-REC", job, List.of("v1"), null, null,
                 null, "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/")));
 
@@ -201,7 +187,7 @@ class JobControllerIT {
         String job = "job-why-" + suffix;
         String error = "java.lang.IllegalStateException: stream readings was created at 2026-12-04T03:00:00Z, but the "
                 + "checkpoint's positions belong to the stream of that name created at 2026-11-01T00:00:00Z";
-        JobRuns failing = new JobRuns() {
+        JobRuns failing = new ScriptedRuns() {
             @Override
             public String submit(JobSpec spec) {
                 return "j-WHY-run-" + System.nanoTime();
@@ -210,20 +196,6 @@ class JobControllerIT {
             @Override
             public RunState state(String runId) {
                 return RunState.of(runId, "FAILED", error);
-            }
-
-            @Override
-            public void cancel(String runId) {
-            }
-
-            @Override
-            public List<String> active(String name) {
-                return List.of();
-            }
-
-            @Override
-            public String logLocation(String runId, String logUri) {
-                return logUri + runId;
             }
         };
         JobController controller = scripted(new HashMap<>(Map.of("j-WHY", failing)));
@@ -440,8 +412,29 @@ class JobControllerIT {
     }
 
     /** A controller whose runs are {@code targets}' (by cluster id), with the local cloud's state table and S3. */
+    /** Runs a test scripts (not EMR's: moto's steps never end): nothing else active, logs under the URI. */
+    private abstract static class ScriptedRuns implements JobRuns {
+        @Override
+        public void cancel(String runId) {
+        }
+
+        @Override
+        public List<String> active(String name) {
+            return List.of();
+        }
+
+        @Override
+        public String logLocation(String runId, String logUri) {
+            return logUri + runId;
+        }
+    }
+
     private static JobController scripted(Map<String, JobRuns> targets) {
-        return new JobController(spec -> targets.get(spec.target()), new JobStateStore(clients.dynamoDb(), table),
+        return scripted(targets, new JobStateStore(clients.dynamoDb(), table));
+    }
+
+    private static JobController scripted(Map<String, JobRuns> targets, JobStateStore store) {
+        return new JobController(spec -> targets.get(spec.target()), store,
                 new StopMarker(clients.s3()), new CommitLog(clients.s3()),
                 new OpsChannel(clients.sns(), topicArn, System.out, "SensorpipeTest", "readings-" + suffix),
                 new RestartPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ofHours(6)), Clock.systemUTC(),

@@ -15,6 +15,15 @@ public final class EpochText {
     private EpochText() {
     }
 
+    /**
+     * {@link #millis} for a time typed on a command line ({@code --from}, {@code --to}): at least 9 digits (1973 as
+     * seconds), since a shorter number there ("2026", "20261125") is a date mistyped, not a time in 1970.
+     */
+    public static OptionalLong typedMillis(String text) {
+        String t = text == null ? "" : text.strip();
+        return t.length() >= 9 ? millis(t) : OptionalLong.empty();
+    }
+
     /** Epoch milliseconds of 1–18 ASCII digits (surrounding blanks ignored), or empty when the text is not that. */
     public static OptionalLong millis(String text) {
         String t = text == null ? "" : text.strip();

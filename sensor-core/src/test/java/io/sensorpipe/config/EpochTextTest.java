@@ -16,6 +16,14 @@ class EpochTextTest {
     }
 
     @Test
+    void aTypedTimeNeedsNineDigitsSoAMistypedDateIsNotReadAs1970() {
+        assertThat(EpochText.typedMillis("1764072000")).hasValue(1_764_072_000_000L);
+        assertThat(EpochText.typedMillis("100000000")).as("9 digits: 1973 as seconds").hasValue(100_000_000_000L);
+        assertThat(EpochText.typedMillis("20261125")).isEmpty();
+        assertThat(EpochText.typedMillis("2026")).isEmpty();
+    }
+
+    @Test
     void anythingButOneToEighteenDigitsIsNotAnEpochTime() {
         for (String text : new String[] {"", " ", "-1", "1.5", "1e9", "2026-11-25", "1234567890123456789", "١٢٣"}) {
             assertThat(EpochText.millis(text)).as(text).isEqualTo(OptionalLong.empty());

@@ -59,8 +59,7 @@ public record TimeRange(long fromMillis, long toMillis) {
         if (rel.matches()) {
             return now.toEpochMilli() - toMillis(Long.parseLong(rel.group(1)), rel.group(2));
         }
-        // at least 9 digits (1973 as seconds): "2026" or "20261125" is a typo for a date, not a time in 1970
-        java.util.OptionalLong epoch = s.length() >= 9 ? EpochText.millis(s) : java.util.OptionalLong.empty();
+        java.util.OptionalLong epoch = EpochText.typedMillis(s);
         if (epoch.isPresent()) { // `date +%s` prints seconds: read by size, as every sensorpipe command does
             return epoch.getAsLong();
         }

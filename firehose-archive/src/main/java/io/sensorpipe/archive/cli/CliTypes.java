@@ -35,9 +35,7 @@ final class CliTypes {
 
     static Instant parseInstant(String value) {
         String v = value.trim();
-        // at least 9 digits (1973 as seconds): "2026" or "20261125" is a typo for a date, not a time in 1970
-        java.util.OptionalLong epoch = v.length() >= 9 ? io.sensorpipe.config.EpochText.millis(v)
-                : java.util.OptionalLong.empty();
+        java.util.OptionalLong epoch = io.sensorpipe.config.EpochText.typedMillis(v);
         if (epoch.isPresent()) {
             return Instant.ofEpochMilli(epoch.getAsLong());
         }

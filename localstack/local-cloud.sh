@@ -239,19 +239,31 @@ wait_healthy() { # [$1 = seconds to wait, default START_TIMEOUT]
     for name in "${SERVICES[@]}"; do
       if ! service_alive "$name"; then
         if [[ -s "$STATE_DIR/$name.log" ]]; then
-          log "$name exited during start; last log lines ($STATE_DIR/$name.log):"
+          log "$name failed during start: it exited; last log lines ($STATE_DIR/$name.log):"
           tail -n 20 "$STATE_DIR/$name.log" >&2 || true
         else
           # Killed from outside (SIGKILL leaves no last words): the kernel's OOM killer is the usual suspect.
-          log "$name exited during start with an empty log (killed from outside? $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null) MiB of memory available now)"
+          log "$name failed during start: it exited with an empty log (killed from outside? $(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo 2>/dev/null) MiB of memory available now)"
         fi
         return 1
       fi
-      healthy "$name" || pending+=("$name")
+      healthy "$name" && continue
+      # A service that could not listen may stay alive without ever answering (kinesis-mock has kept running
+      # after one of its two servers failed to bind): its log says so, and waiting out the timeout would not.
+      if grep -qiE 'EADDRINUSE|address already in use' "$STATE_DIR/$name.log" 2>/dev/null; then
+        log "$name failed during start: it cannot listen; last log lines ($STATE_DIR/$name.log):"
+        tail -n 20 "$STATE_DIR/$name.log" >&2 || true
+        return 1
+      fi
+      pending+=("$name")
     done
     [[ ${#pending[@]} -eq 0 ]] && return 0
     if (( SECONDS >= deadline )); then
       log "not healthy after ${limit}s: ${pending[*]} (logs in $STATE_DIR)"
+      for name in "${pending[@]}"; do
+        log "last log lines of $name:"
+        tail -n 10 "$STATE_DIR/$name.log" >&2 || true
+      done
       return 1
     fi
     sleep 0.5

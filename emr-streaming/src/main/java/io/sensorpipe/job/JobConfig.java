@@ -69,6 +69,14 @@ public record JobConfig(
                 duration, master, createResources, maxFutureSkew, fail);
     }
 
+    /** This configuration with another {@code --window} (finishing a batch planned with an earlier one). */
+    public JobConfig withWindowSize(Duration size) {
+        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, size,
+                watermarkDelay, triggerInterval, idleTimeout, source, initialPosition, atTimestampMillis,
+                maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace,
+                duration, master, createResources, maxFutureSkew, failOnDataLoss);
+    }
+
     public JobConfig {
         require(stream != null && !stream.isBlank(), "--stream", "is required");
         require(table != null && !table.isBlank(), "--table", "is required");

@@ -1,6 +1,7 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.kinesis.KinesisSourceOptions;
+import io.sensorpipe.kinesis.SourceDrain;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
 import io.sensorpipe.processing.ModelStore;
@@ -141,8 +142,77 @@ public final class SensorStreamingJob {
         return this;
     }
 
-    /** Starts the query; the caller waits on it. */
+    /**
+     * Starts the query; the caller waits on it. A batch a stopped run left unfinished under another window size is
+     * first finished with that size ({@link CheckpointWindow}); should that fail, the failed query is returned.
+     */
     public StreamingQuery start(SparkSession spark, JobMetricsPublisher metrics) throws TimeoutException {
+        try {
+            CheckpointWindow checkpoint = CheckpointWindow.of(spark.sparkContext().hadoopConfiguration(),
+                    config.checkpoint());
+            Duration plannedWith = checkpoint.recorded();
+            long unfinished = checkpoint.unfinishedBatch();
+            if (unfinished >= 0 && plannedWith != null && !plannedWith.equals(config.windowSize())) {
+                if (JobConfig.AWS_KINESIS.equals(config.source())) {
+                    // AWS's connector cannot be drained: a stop after the batch could cut the next one, and so on
+                    LOG.warn("batch {} was planned with {} windows and did not finish; {} re-runs it with {}: its "
+                            + "windows may overlap the ones the stopped run wrote", unfinished, plannedWith,
+                            config.source(), config.windowSize());
+                } else {
+                    StreamingQuery failed = finish(spark, metrics, unfinished, plannedWith);
+                    if (failed != null) {
+                        return failed;
+                    }
+                }
+            }
+            checkpoint.record(config.windowSize());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read or write the checkpoint " + config.checkpoint(), e);
+        }
+        return startQuery(spark, metrics, config);
+    }
+
+    /**
+     * Runs the unfinished {@code batch} with the window size it was planned with, reading nothing after it (the
+     * source drains, as for a graceful stop), and stops once it has committed; null, or the query when it failed.
+     */
+    private StreamingQuery finish(SparkSession spark, JobMetricsPublisher metrics, long batch, Duration plannedWith)
+            throws TimeoutException {
+        LOG.warn("batch {} was planned with {} windows and did not finish: finishing it with them before the windows "
+                + "change to {} (re-run with the new size, its windows would overlap the ones it wrote)", batch,
+                plannedWith, config.windowSize());
+        SourceDrain.request(config.checkpoint());
+        try {
+            StreamingQuery query = startQuery(spark, metrics, config.withWindowSize(plannedWith));
+            while (query.isActive() && !finished(query, batch)) {
+                Thread.sleep(20);
+            }
+            if (!query.isActive() && query.exception().isDefined()) {
+                return query;
+            }
+            stop(spark, query, metrics);
+            LOG.info("batch {} finished with {} windows; starting with {}", batch, plannedWith, config.windowSize());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while finishing batch " + batch, e);
+        } finally {
+            SourceDrain.clear(config.checkpoint());
+        }
+    }
+
+    /**
+     * Whether {@code batch} has completed and stopping now cuts no batch that reads: none is running, or the one after
+     * it read nothing (the state's processing-time timeouts can run a batch every trigger; as {@link StopMarkerWatcher}).
+     */
+    private static boolean finished(StreamingQuery query, long batch) {
+        org.apache.spark.sql.streaming.StreamingQueryProgress last = query.lastProgress();
+        return last != null && last.batchId() >= batch
+                && (!query.status().isTriggerActive() || (last.batchId() > batch && last.numInputRows() == 0));
+    }
+
+    private StreamingQuery startQuery(SparkSession spark, JobMetricsPublisher metrics, JobConfig config)
+            throws TimeoutException {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
                 config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
                 initialState == null ? null : initialState.apply(spark),

@@ -1,0 +1,83 @@
+package io.sensorpipe.job;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * What a restart needs to know before it changes {@code --window}: the window size the checkpoint's batches were
+ * planned with, and the batch a stopped run left unfinished (planned, not committed). Spark re-runs that batch with
+ * the restarted query's settings, but the stopped run may have written its windows already (a crash or a cancel
+ * between the sink's writes and Spark's commit): re-run with another size, its windows overlap those and count
+ * their readings twice. {@link SensorStreamingJob#start} therefore finishes it with the size it was planned with
+ * first. Spark keeps no setting of ours, so the size is a file of ours beside Spark's, written before each query
+ * plans; Hadoop's FileSystem reads it, so it works for s3:// (EMRFS) and local checkpoints alike.
+ */
+final class CheckpointWindow {
+    /** The file in the checkpoint's directory: the window size in milliseconds, as text, and an end of line. */
+    static final String FILE = "sensorpipe-window-millis";
+
+    private final FileSystem fs;
+    private final Path root;
+
+    private CheckpointWindow(FileSystem fs, Path root) {
+        this.fs = fs;
+        this.root = root;
+    }
+
+    static CheckpointWindow of(Configuration hadoop, String checkpoint) throws IOException {
+        Path root = new Path(checkpoint);
+        return new CheckpointWindow(root.getFileSystem(hadoop), root);
+    }
+
+    /** The batch Spark re-runs when the query restarts (its offsets are logged, its commit is not), or -1. */
+    long unfinishedBatch() throws IOException {
+        long planned = newestBatch("offsets");
+        return planned > newestBatch("commits") ? planned : -1;
+    }
+
+    /** The window size recorded by the last query started on this checkpoint; null when none is (new, or older). */
+    Duration recorded() throws IOException {
+        Path file = new Path(root, FILE);
+        if (!fs.exists(file)) {
+            return null;
+        }
+        // a write cut short (no end of line: "15000" could have been "150"; locally also a checksum that does not
+        // match) counts as none recorded, which leaves the re-run to Spark as before
+        String text;
+        try (InputStream in = fs.open(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return null;
+        }
+        return text.matches("\\d{1,18}\n") ? Duration.ofMillis(Long.parseLong(text.trim())) : null;
+    }
+
+    void record(Duration window) throws IOException {
+        try (OutputStream out = fs.create(new Path(root, FILE), true)) {
+            out.write((window.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The newest batch id in Spark's metadata log {@code dir} (files named by batch id), or -1. */
+    private long newestBatch(String dir) throws IOException {
+        Path log = new Path(root, dir);
+        if (!fs.exists(log)) {
+            return -1;
+        }
+        long newest = -1;
+        for (FileStatus f : fs.listStatus(log)) {
+            String name = f.getPath().getName();
+            if (f.isFile() && name.matches("\\d{1,18}")) {
+                newest = Math.max(newest, Long.parseLong(name));
+            }
+        }
+        return newest;
+    }
+}

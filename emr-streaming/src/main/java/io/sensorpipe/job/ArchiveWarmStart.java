@@ -97,8 +97,8 @@ public final class ArchiveWarmStart {
             System.err.println("warm start: up to " + firstCut + ", as this checkpoint's first attempt (its first batch "
                     + "has not committed; the stream starts where that attempt planned it)");
         }
-        job.withInitialState(s -> initialState(s, aws.s3(), JobAwsClients::sharedS3, archive, firstCut, history,
-                config.windowSize(), job.scorerConfig()));
+        job.withInitialState((s, window) -> initialState(s, aws.s3(), JobAwsClients::sharedS3, archive, firstCut,
+                history, window, job.scorerConfig()));
     }
 
     /**

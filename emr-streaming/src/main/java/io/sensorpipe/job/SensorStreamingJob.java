@@ -48,7 +48,8 @@ public final class SensorStreamingJob {
     private final RecordSource source;
     private final WindowResultSink results;
     private final DeadLetterSink deadLetters;
-    private java.util.function.Function<SparkSession, KeyValueGroupedDataset<String, SensorState>> initialState;
+    private java.util.function.BiFunction<SparkSession, Duration, KeyValueGroupedDataset<String, SensorState>>
+            initialState;
 
     public SensorStreamingJob(JobConfig config, RecordSource source, WindowResultSink results,
                               DeadLetterSink deadLetters) {
@@ -133,11 +134,13 @@ public final class SensorStreamingJob {
     }
 
     /**
-     * Warm start: the sensors' first state rows (e.g. {@link ArchiveWarmStart}), built when the query starts; Spark
-     * applies them only to a new checkpoint.
+     * Warm start: the sensors' first state rows (e.g. {@link ArchiveWarmStart}) for the query's window size, built
+     * when the query starts; Spark applies them only to a new checkpoint (a first batch finished with an earlier size
+     * gets rows of that size, see {@link #start}).
      */
     public SensorStreamingJob withInitialState(
-            java.util.function.Function<SparkSession, KeyValueGroupedDataset<String, SensorState>> initialState) {
+            java.util.function.BiFunction<SparkSession, Duration, KeyValueGroupedDataset<String, SensorState>>
+                    initialState) {
         this.initialState = initialState;
         return this;
     }
@@ -184,18 +187,30 @@ public final class SensorStreamingJob {
         SourceDrain.request(config.checkpoint());
         try {
             StreamingQuery query = startQuery(spark, metrics, config.withWindowSize(plannedWith));
-            while (query.isActive() && !finished(query, batch)) {
-                Thread.sleep(20);
+            boolean failed = false;
+            try {
+                while (query.isActive() && !finished(query, batch)) {
+                    Thread.sleep(20);
+                }
+                if (!query.isActive() && query.exception().isDefined()) {
+                    failed = true;
+                    return query; // the caller reports its failure (and detaches the listener)
+                }
+                // the listener bus delivers the last progress later: stopping first would drop its counts
+                long last = query.lastProgress() == null ? -1 : query.lastProgress().batchId();
+                for (int i = 0; i < 500 && metrics.lastBatchId() < last; i++) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while finishing batch " + batch, e);
+            } finally {
+                if (!failed) {
+                    stop(spark, query, metrics);
+                }
             }
-            if (!query.isActive() && query.exception().isDefined()) {
-                return query;
-            }
-            stop(spark, query, metrics);
             LOG.info("batch {} finished with {} windows; starting with {}", batch, plannedWith, config.windowSize());
             return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while finishing batch " + batch, e);
         } finally {
             SourceDrain.clear(config.checkpoint());
         }
@@ -215,7 +230,7 @@ public final class SensorStreamingJob {
             throws TimeoutException {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
                 config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
-                initialState == null ? null : initialState.apply(spark),
+                initialState == null ? null : initialState.apply(spark, config.windowSize()),
                 ModelStore.files(spark, ModelStore.dirFor(config.checkpoint())));
         BatchSink sink = new BatchSink(results, deadLetters, metrics);
         spark.streams().addListener(metrics);

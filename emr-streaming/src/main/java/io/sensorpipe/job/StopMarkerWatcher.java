@@ -44,11 +44,12 @@ public final class StopMarkerWatcher implements AutoCloseable {
     /**
      * Starts watching {@code query}'s stop marker every {@code poll}. Close it when the query has ended.
      * {@code drainSource}: the query reads with this job's Kinesis source, which can stop planning ({@link SourceDrain}).
+     * {@code startedAt}: when the job started (epoch ms; before its query did, which may first finish a batch: a
+     * marker written meanwhile is this run's, not a leftover).
      */
     public static StopMarkerWatcher start(SparkSession spark, StreamingQuery query, String checkpoint, Duration poll,
-                                          boolean drainSource) {
+                                          boolean drainSource, long startedAt) {
         Path marker = new Path(JobControl.stopMarkerFor(checkpoint));
-        long startedAt = System.currentTimeMillis();
         MarkerCheck check = () -> {
             FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
             return requested(fs, marker, startedAt);

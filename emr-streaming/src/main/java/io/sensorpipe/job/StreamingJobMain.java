@@ -150,10 +150,11 @@ public final class StreamingJobMain implements Callable<Integer> {
                 }
                 ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
             }
+            long startedAt = System.currentTimeMillis(); // start may first finish a batch: a stop asked meanwhile counts
             StreamingQuery query = job.start(spark, metrics);
             String failure;
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5),
-                    !JobConfig.AWS_KINESIS.equals(config.source()))) {
+                    !JobConfig.AWS_KINESIS.equals(config.source()), startedAt)) {
                 failure = SensorStreamingJob.awaitOrFailure(query, config.duration());
             }
             if (failure != null) {

@@ -207,6 +207,11 @@ public final class JobMetricsPublisher extends StreamingQueryListener {
     }
 
     /** Cumulative counters since this process started. */
+    /** The newest batch whose progress this publisher has counted, or -1. */
+    public synchronized long lastBatchId() {
+        return lastBatchId;
+    }
+
     public synchronized Map<String, Object> snapshot() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("batches", batches);

@@ -51,7 +51,7 @@ class GracefulStopIT {
             StreamingQuery query = SensorStreamingJob.kinesisToDynamoDb(config, cloud.aws).start(spark, metrics);
             long atMarker;
             try (StopMarkerWatcher watcher = StopMarkerWatcher.start(spark, query, config.checkpoint(),
-                    Duration.ofMillis(100), true)) {
+                    Duration.ofMillis(100), true, System.currentTimeMillis())) {
                 StreamingJobIT.await(() -> query.lastProgress() != null && query.lastProgress().batchId() >= 3, query,
                         "three batches");
                 atMarker = query.lastProgress().batchId();

@@ -78,8 +78,8 @@ class StateRecoveryIT {
 
     @Test
     void aWindowChangeAfterACrashFinishesTheUnfinishedBatchWithItsOwnWindowsFirst() throws Exception {
-        // A crash between the sink's writes and Spark's commit: the first run's one batch wrote its windows, then its
-        // commit is removed. Re-run with 15 s windows it would write 0..15 over 0..10 and 15..30 beside 10..20 and
+        // A crash between the sink's writes and Spark's commit: the first run's batch writes its windows, then its task
+        // dies, so Spark never commits it. Re-run with 15 s windows it would write 0..15 over 0..10 and 15..30 beside 10..20 and
         // 20..30: the readings of 10..30 counted twice (what this test's twin once showed, stopped in that gap).
         restartWithAnotherWindowSize(true);
     }

@@ -46,7 +46,8 @@ class StopMarkerWatcherTest {
     void aMarkerWrittenAfterTheStartStopsTheQueryAfterItsBatch(@TempDir Path dir) throws Exception {
         Path checkpoint = dir.resolve("checkpoints");
         StreamingQuery query = start(checkpoint, "fresh_marker");
-        try (StopMarkerWatcher watcher = StopMarkerWatcher.start(spark, query, checkpoint + "/", Duration.ofMillis(100), false)) {
+        try (StopMarkerWatcher watcher = StopMarkerWatcher.start(spark, query, checkpoint + "/", Duration.ofMillis(100), false,
+                System.currentTimeMillis())) {
             Thread.sleep(1000);
             Files.writeString(Path.of(JobControl.stopMarkerFor(checkpoint.toString() + "/")), "stop");
             assertThat(query.awaitTermination(TimeUnit.SECONDS.toMillis(30))).isTrue();
@@ -62,7 +63,8 @@ class StopMarkerWatcherTest {
         Files.writeString(marker, "old");
         Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         StreamingQuery query = start(checkpoint, "stale_marker");
-        try (StopMarkerWatcher watcher = StopMarkerWatcher.start(spark, query, checkpoint.toString(), Duration.ofMillis(100), false)) {
+        try (StopMarkerWatcher watcher = StopMarkerWatcher.start(spark, query, checkpoint.toString(), Duration.ofMillis(100), false,
+                System.currentTimeMillis())) {
             assertThat(query.awaitTermination(2_000)).isFalse();
             assertThat(query.isActive()).isTrue();
         } finally {

@@ -223,9 +223,26 @@ public final class StreamingJobMain implements Callable<Integer> {
         System.err.println(line);
     }
 
+    /**
+     * An exception out of {@link #call} (one the job does not turn into a line itself): its trace as picocli would
+     * print it, then the one line, which is also what YARN's diagnostics show in cluster mode (else only "exited 1").
+     */
+    static int unexpectedFailure(StreamingJobMain job, Exception failure) {
+        failure.printStackTrace();
+        job.error("stream-job failed: " + SensorStreamingJob.failureLine(failure));
+        return 1;
+    }
+
+    /** The last error line printed, or null. */
+    String lastError() {
+        return lastError;
+    }
+
     public static void main(String[] args) {
         StreamingJobMain job = new StreamingJobMain();
-        int code = new CommandLine(job).execute(args);
+        int code = new CommandLine(job)
+                .setExecutionExceptionHandler((failure, cli, parsed) -> unexpectedFailure(job, failure))
+                .execute(args);
         if (code != 0) {
             if ("cluster".equals(System.getProperty("spark.submit.deployMode"))) {
                 // EMR's step: the driver runs inside YARN's application master, where System.exit leaves only

@@ -84,6 +84,18 @@ class JobConfigTest {
     }
 
     @Test
+    void anExceptionOutOfTheJobEndsInItsOneLineAsTheLastError() {
+        StreamingJobMain job = new StreamingJobMain();
+        Exception failure = new IllegalStateException("wrapped",
+                new java.io.UncheckedIOException("cannot read or write the checkpoint s3://b/cp",
+                        new java.io.IOException("Forbidden")));
+
+        assertThat(StreamingJobMain.unexpectedFailure(job, failure)).isEqualTo(1);
+        assertThat(job.lastError()).as("the job's own (outermost of ours) message")
+                .isEqualTo("stream-job failed: wrapped");
+    }
+
+    @Test
     void durationsAcceptShortAndIsoForms() {
         assertThat(JobConfig.parseDuration("--x", "500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(JobConfig.parseDuration("--x", "2m")).isEqualTo(Duration.ofMinutes(2));

@@ -170,7 +170,8 @@ public final class SensorStreamingJob {
             }
             checkpoint.record(config.windowSize());
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read or write the checkpoint " + config.checkpoint(), e);
+            throw new java.io.UncheckedIOException("cannot read or write the checkpoint " + config.checkpoint() + " ("
+                    + e + "): check its location and the job's permissions on it", e);
         }
         return startQuery(spark, metrics, config);
     }

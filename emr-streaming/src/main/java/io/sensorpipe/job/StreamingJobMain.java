@@ -34,7 +34,7 @@ public final class StreamingJobMain implements Callable<Integer> {
     Path deadLetterDir;
     @Option(names = JobOptions.WINDOW, defaultValue = "60s", description = "tumbling window size (${DEFAULT-VALUE})")
     String window;
-    @Option(names = JobOptions.WATERMARK, defaultValue = "30s", description = "allowed lateness (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.WATERMARK, defaultValue = JobOptions.DEFAULT_WATERMARK, description = "allowed lateness (${DEFAULT-VALUE})")
     String watermark;
     @Option(names = JobOptions.TRIGGER, defaultValue = "5s", description = "micro-batch interval (${DEFAULT-VALUE})")
     String trigger;

@@ -10,9 +10,10 @@ public final class KplOptions {
     @Option(names = "--region", description = "AWS region (default: AWS_REGION / AWS_DEFAULT_REGION).")
     String region;
 
-    @Option(names = "--max-outstanding-records", defaultValue = "20000",
-            description = "Backpressure: sources block while this many records are unacknowledged (default ${DEFAULT-VALUE}).")
-    int maxOutstandingRecords;
+    @Option(names = "--max-outstanding-records",
+            description = "Backpressure: sources block while this many records are unacknowledged (default "
+                    + ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS + "; with --history, see --history-disorder).")
+    Integer maxOutstandingRecords;
 
     @Option(names = "--max-outstanding-bytes", defaultValue = "33554432",
             description = "Backpressure bound on unacknowledged payload bytes (default ${DEFAULT-VALUE}).")
@@ -54,6 +55,11 @@ public final class KplOptions {
     Duration startupWait;
 
     ProducerConfig toConfig(String stream, Path failureFile, Map<String, String> env) {
+        return toConfig(stream, failureFile, env, ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS);
+    }
+
+    /** {@code defaultOutstandingRecords}: the bound when {@code --max-outstanding-records} is not given. */
+    ProducerConfig toConfig(String stream, Path failureFile, Map<String, String> env, int defaultOutstandingRecords) {
         ProducerConfig.Builder builder = ProducerConfig.builder(env);
         if (requestTimeout != null) {
             builder.requestTimeout(requestTimeout);
@@ -61,7 +67,7 @@ public final class KplOptions {
         return builder
                 .streamName(stream)
                 .region(region)
-                .maxOutstandingRecords(maxOutstandingRecords)
+                .maxOutstandingRecords(maxOutstandingRecords != null ? maxOutstandingRecords : defaultOutstandingRecords)
                 .maxOutstandingBytes(maxOutstandingBytes)
                 .maxRetries(maxRetries)
                 .recordMaxBufferedTime(recordMaxBufferedTime)

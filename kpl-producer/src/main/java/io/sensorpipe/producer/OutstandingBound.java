@@ -10,6 +10,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * completes for good; {@link #acquire} blocks the source while the bound is reached.
  */
 public final class OutstandingBound {
+    /**
+     * The records in flight that keep readings written faster than real time in event-time order within
+     * {@code disorder}: the KPL keeps no order within a shard (parallel requests, aggregation, retries; a history of
+     * 30 min written in 10 s reached its 2 shards up to 218 s of event time out of order per sensor with the default
+     * bound, 164 s with one connection). A record is accepted only once all but this many earlier ones are
+     * acknowledged, so none reaches a shard after one written more than this many records later: at
+     * {@code readingsPerSecond} of event time, {@code disorder}.
+     */
+    public static int recordsWithin(double readingsPerSecond, java.time.Duration disorder) {
+        return (int) Math.max(1, Math.min(ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS,
+                readingsPerSecond * disorder.toMillis() / 1000.0));
+    }
+
     private final long maxRecords;
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();

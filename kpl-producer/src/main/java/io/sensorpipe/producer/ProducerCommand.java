@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.schema.Reading;
 import io.sensorpipe.source.AnomalyLabel;
 import io.sensorpipe.source.CsvReplaySource;
@@ -90,6 +91,13 @@ public final class ProducerCommand implements Callable<Integer> {
                     + " the producer reads it as it comes instead of as one backlog.")
     double historySpeed;
 
+    @Option(names = "--history-disorder", converter = Durations.class,
+            description = "How far in event time the --history may reach a shard out of order (the KPL keeps no"
+                    + " order within a shard): records are accepted only while fewer than this much of the"
+                    + " simulator's readings are unacknowledged (default: a quarter of the streaming job's default"
+                    + " --watermark, " + JobOptions.DEFAULT_WATERMARK + "; --max-outstanding-records overrides it).")
+    Duration historyDisorder;
+
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
             description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
     double anomalyRate;
@@ -166,7 +174,9 @@ public final class ProducerCommand implements Callable<Integer> {
         validateFlags();
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
-        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env);
+        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env, history == null
+                ? ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS
+                : OutstandingBound.recordsWithin(readingsPerSecond(), historyDisorder()));
         KinesisClient sdk = ProducerAwsClients.kinesis(config.region());
         ReadingWriter w = null;
         try {
@@ -238,6 +248,9 @@ public final class ProducerCommand implements Callable<Integer> {
         if (historySpeed < 0 || Double.isNaN(historySpeed)) {
             throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
         }
+        if (historyDisorder != null && (historyDisorder.isNegative() || historyDisorder.isZero())) {
+            throw new ConfigException("history-disorder", "must be positive, got " + historyDisorder);
+        }
         if (history != null && source != SourceKind.simulator) {
             throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
         }
@@ -264,7 +277,7 @@ public final class ProducerCommand implements Callable<Integer> {
                     + " .. " + java.time.Instant.ofEpochMilli(start + history.toMillis()) + ") first, as fast as the"
                     + " bound allows; then live");
         }
-        double perSecond = rate != null ? rate : sensors;
+        double perSecond = readingsPerSecond();
         Path labelsFile = dir.resolve("labels.csv");
         BufferedWriter labels = Files.newBufferedWriter(labelsFile, StandardCharsets.UTF_8);
         labels.write(AnomalyLabel.CSV_HEADER);
@@ -288,6 +301,16 @@ public final class ProducerCommand implements Callable<Integer> {
                 labels.close();
             }
         };
+    }
+
+    /** The simulator's readings per second of event time (--rate, else one per sensor). */
+    private double readingsPerSecond() {
+        return rate != null ? rate : sensors;
+    }
+
+    /** {@code --history-disorder}, by default a quarter of the job's default watermark (the rest for jitter). */
+    Duration historyDisorder() {
+        return historyDisorder != null ? historyDisorder : Durations.parse(JobOptions.DEFAULT_WATERMARK).dividedBy(4);
     }
 
     /**

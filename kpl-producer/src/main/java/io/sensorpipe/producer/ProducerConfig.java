@@ -51,6 +51,9 @@ public record ProducerConfig(
         String kplLogLevel,
         String metricsLevel,
         Duration startupWait) {
+    /** Records in flight when nothing else bounds them (the KPL's throughput needs many). */
+    public static final int DEFAULT_MAX_OUTSTANDING_RECORDS = 20_000;
+
 
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
     private static final Pattern REGION_ID = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
@@ -138,7 +141,7 @@ public record ProducerConfig(
         private int maxConnections = 24;
         private Duration requestTimeout = Duration.ofSeconds(6);
         private boolean aggregationEnabled = true;
-        private int maxOutstandingRecords = 20_000;
+        private int maxOutstandingRecords = DEFAULT_MAX_OUTSTANDING_RECORDS;
         private long maxOutstandingBytes = 32L * 1024 * 1024;
         private int maxRetries = 3;
         private Path failureFile = Path.of("producer-failures.jsonl");

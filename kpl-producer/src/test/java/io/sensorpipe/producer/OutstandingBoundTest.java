@@ -9,6 +9,15 @@ import org.junit.jupiter.api.Test;
 class OutstandingBoundTest {
 
     @Test
+    void recordsInFlightForADisorderAreTheReadingsOfThatMuchEventTimeWithinTheDefaultBound() {
+        assertThat(OutstandingBound.recordsWithin(20, java.time.Duration.ofMillis(7_500))).isEqualTo(150);
+        assertThat(OutstandingBound.recordsWithin(100_000, java.time.Duration.ofMinutes(1)))
+                .isEqualTo(ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS);
+        assertThat(OutstandingBound.recordsWithin(0.1, java.time.Duration.ofSeconds(1))).as("at least one").isEqualTo(1);
+    }
+
+
+    @Test
     void acquireBlocksAtTheRecordBoundUntilASlotIsReleased() throws Exception {
         OutstandingBound bound = new OutstandingBound(2, 1_000_000);
         bound.acquire(10);

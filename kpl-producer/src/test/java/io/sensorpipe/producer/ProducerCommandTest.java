@@ -35,6 +35,18 @@ class ProducerCommandTest {
     }
 
     @Test
+    void historyIsOutOfOrderByAQuarterOfTheJobsDefaultWatermarkUnlessToldOtherwise() {
+        ProducerCommand command = new ProducerCommand(Map.of("AWS_REGION", "us-east-1"), System.out, System.err);
+        ProducerCommand.commandLine(command).parseArgs("--stream", "s", "--history", "30m");
+        assertThat(command.historyDisorder()).isEqualTo(java.time.Duration.ofMillis(7_500));
+        ProducerCommand.commandLine(command).parseArgs("--stream", "s", "--history", "30m", "--history-disorder", "2s");
+        assertThat(command.historyDisorder()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(run("--stream", "s", "--history", "30m", "--history-disorder", "0s"))
+                .isEqualTo(ProducerCommand.EXIT_CONFIG);
+        assertThat(errText()).contains("history-disorder: must be positive");
+    }
+
+    @Test
     void unknownRegionExitsWithConfigErrorNamingRegion() {
         assertThat(run("--stream", "s", "--region", "mars-north-1")).isEqualTo(ProducerCommand.EXIT_CONFIG);
         assertThat(errText()).contains("configuration error: region: 'mars-north-1' is not a known AWS region");

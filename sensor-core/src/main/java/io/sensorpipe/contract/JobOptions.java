@@ -14,6 +14,8 @@ public final class JobOptions {
     public static final String DEAD_LETTER_DIR = "--dead-letter-dir";
     public static final String WINDOW = "--window";
     public static final String WATERMARK = "--watermark";
+    /** The job's {@link #WATERMARK} when none is given; the producer bounds its history's disorder by it. */
+    public static final String DEFAULT_WATERMARK = "30s";
     public static final String TRIGGER = "--trigger";
     public static final String IDLE_TIMEOUT = "--idle-timeout";
     public static final String SOURCE = "--source";

@@ -68,22 +68,20 @@ final class ComponentCommands {
         List<String> args = new ArrayList<>(producerArgs(c, n, report));
         if (!c.history().isZero()) {
             args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms",
-                    "--max-outstanding-records", Integer.toString(historyOutstandingRecords(c))));
+                    "--history-disorder", historyDisorder(c).toMillis() + "ms"));
         }
         return args;
     }
 
     /**
-     * The producer's bound on unacknowledged records while it writes the history as fast as it can. The KPL keeps
-     * no order within a shard (parallel requests, retries after timeouts): with its default bound (20000) the
-     * history, compressed ~20-80x, reached the shards up to ~1000 s of event time out of order, far beyond the
-     * job's watermark, so half of it was late. A record is only accepted once all but this many earlier ones are
-     * acknowledged, so no reading arrives after one written more than this many records later: at the demo's rate
-     * that is a quarter of the watermark in event time, leaving the rest for the readings' own jitter.
+     * How far out of event-time order the producer may let the history reach a shard: the KPL keeps no order within a
+     * shard (parallel requests, retries after timeouts), and the history, compressed ~20-80x, once reached the shards
+     * up to ~1000 s of event time out of order, far beyond the job's watermark, so half of it was late. The producer
+     * bounds its records in flight to keep it within this: a quarter of the watermark, the rest left for the readings'
+     * own jitter.
      */
-    static int historyOutstandingRecords(LocalPipelineConfig c) {
-        double perSecond = c.rate() != null ? c.rate() : c.sensors(); // the producer's default: 1/s per sensor
-        return (int) Math.max(1, Math.min(20_000, perSecond * c.watermark().toMillis() / 4000.0));
+    static Duration historyDisorder(LocalPipelineConfig c) {
+        return c.watermark().dividedBy(4);
     }
 
     /**

@@ -67,14 +67,13 @@ class ComponentCommandsTest {
     }
 
     @Test
-    void historyIsWrittenWithFewerRecordsInFlightThanTheWatermarkCovers() throws Exception {
+    void historyIsWrittenOutOfOrderByLessThanTheWatermark() throws Exception {
         LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
-        int bound = ComponentCommands.historyOutstandingRecords(c);
-        double perSecond = c.rate() != null ? c.rate() : c.sensors();
-        // Reordering is bounded by the records in flight; in event time that must stay well inside the watermark.
-        assertThat(bound / perSecond).isGreaterThan(0).isLessThanOrEqualTo(c.watermark().toSeconds() / 2.0);
+        // the producer turns the disorder into records in flight (OutstandingBound.recordsWithin)
+        Duration disorder = ComponentCommands.historyDisorder(c);
+        assertThat(disorder).isPositive().isLessThanOrEqualTo(c.watermark().dividedBy(2));
         assertThat(String.join(" ", ComponentCommands.producerArgs(c, c.names(), root.resolve("p.json"), 1L)))
-                .contains("--max-outstanding-records " + bound);
+                .contains("--history-disorder " + disorder.toMillis() + "ms");
     }
 
     @Test

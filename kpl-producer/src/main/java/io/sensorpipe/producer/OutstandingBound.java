@@ -14,9 +14,10 @@ public final class OutstandingBound {
      * The records in flight that keep readings written faster than real time in event-time order within
      * {@code disorder}: the KPL keeps no order within a shard (parallel requests, aggregation, retries; a history of
      * 30 min written in 10 s reached its 2 shards up to 218 s of event time out of order per sensor with the default
-     * bound, 164 s with one connection). A record is accepted only once all but this many earlier ones are
-     * acknowledged, so none reaches a shard after one written more than this many records later: at
-     * {@code readingsPerSecond} of event time, {@code disorder}.
+     * bound, 164 s with one connection). With at most this many records in flight, a record reaches its shard
+     * before any written this many records later, unless it is retried (it holds its slot meanwhile while later
+     * ones pass, and a retry re-enters behind them): at {@code readingsPerSecond} of event time, {@code disorder}
+     * while nothing is retried.
      */
     public static int recordsWithin(double readingsPerSecond, java.time.Duration disorder) {
         return (int) Math.max(1, Math.min(ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS,

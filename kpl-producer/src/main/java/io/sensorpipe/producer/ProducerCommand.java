@@ -93,9 +93,10 @@ public final class ProducerCommand implements Callable<Integer> {
 
     @Option(names = "--history-disorder", converter = Durations.class,
             description = "How far in event time the --history may reach a shard out of order (the KPL keeps no"
-                    + " order within a shard): records are accepted only while fewer than this much of the"
-                    + " simulator's readings are unacknowledged (default: a quarter of the streaming job's default"
-                    + " --watermark, " + JobOptions.DEFAULT_WATERMARK + "; --max-outstanding-records overrides it).")
+                    + " order within a shard): the KPL writer accepts records only while fewer than this much of the"
+                    + " simulator's readings are unacknowledged; it holds while no record is retried (default: a"
+                    + " quarter of the streaming job's default --watermark, " + JobOptions.DEFAULT_WATERMARK
+                    + "; --max-outstanding-records overrides it).")
     Duration historyDisorder;
 
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
@@ -248,8 +249,9 @@ public final class ProducerCommand implements Callable<Integer> {
         if (historySpeed < 0 || Double.isNaN(historySpeed)) {
             throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
         }
-        if (historyDisorder != null && (historyDisorder.isNegative() || historyDisorder.isZero())) {
-            throw new ConfigException("history-disorder", "must be positive, got " + historyDisorder);
+        if (historyDisorder != null && historyDisorder.isNegative()) {
+            throw new ConfigException("history-disorder", "must be >= 0 (0: one record in flight), got "
+                    + historyDisorder);
         }
         if (history != null && source != SourceKind.simulator) {
             throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
@@ -310,7 +312,8 @@ public final class ProducerCommand implements Callable<Integer> {
 
     /** {@code --history-disorder}, by default a quarter of the job's default watermark (the rest for jitter). */
     Duration historyDisorder() {
-        return historyDisorder != null ? historyDisorder : Durations.parse(JobOptions.DEFAULT_WATERMARK).dividedBy(4);
+        return historyDisorder != null ? historyDisorder
+                : JobOptions.producerDisorderWithin(Durations.parse(JobOptions.DEFAULT_WATERMARK));
     }
 
     /**

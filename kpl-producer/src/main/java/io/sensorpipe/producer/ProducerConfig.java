@@ -54,7 +54,6 @@ public record ProducerConfig(
     /** Records in flight when nothing else bounds them (the KPL's throughput needs many). */
     public static final int DEFAULT_MAX_OUTSTANDING_RECORDS = 20_000;
 
-
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
     private static final Pattern REGION_ID = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
     static final Duration LOCAL_REQUEST_TIMEOUT = Duration.ofSeconds(20);

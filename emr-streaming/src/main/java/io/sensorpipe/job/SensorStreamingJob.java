@@ -190,7 +190,7 @@ public final class SensorStreamingJob {
             StreamingQuery query = startQuery(spark, metrics, config.withWindowSize(plannedWith));
             boolean failed = false;
             try {
-                while (query.isActive() && !finished(query, batch)) {
+                while (query.isActive() && !StopMarkerWatcher.betweenBatches(query, batch, true)) {
                     Thread.sleep(20);
                 }
                 if (!query.isActive() && query.exception().isDefined()) {
@@ -215,16 +215,6 @@ public final class SensorStreamingJob {
         } finally {
             SourceDrain.clear(config.checkpoint());
         }
-    }
-
-    /**
-     * Whether {@code batch} has completed and stopping now cuts no batch that reads: none is running, or the one after
-     * it read nothing (the state's processing-time timeouts can run a batch every trigger; as {@link StopMarkerWatcher}).
-     */
-    private static boolean finished(StreamingQuery query, long batch) {
-        org.apache.spark.sql.streaming.StreamingQueryProgress last = query.lastProgress();
-        return last != null && last.batchId() >= batch
-                && (!query.status().isTriggerActive() || (last.batchId() > batch && last.numInputRows() == 0));
     }
 
     private StreamingQuery startQuery(SparkSession spark, JobMetricsPublisher metrics, JobConfig config)

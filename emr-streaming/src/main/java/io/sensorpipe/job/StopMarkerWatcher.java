@@ -95,7 +95,7 @@ public final class StopMarkerWatcher implements AutoCloseable {
                         // batches back to back (catching up) leave no moment between two: the source plans no more
                         SourceDrain.request(checkpoint);
                     }
-                    while (query.isActive() && query.status().isTriggerActive() && !drained(query, before)) {
+                    while (query.isActive() && !betweenBatches(query, before, checkpoint != null)) {
                         Thread.sleep(10);
                     }
                     query.stop();
@@ -116,14 +116,19 @@ public final class StopMarkerWatcher implements AutoCloseable {
     }
 
     /**
-     * Whether the source has stopped planning and a batch that read nothing has completed since {@code before}: the
-     * batch running at the request has committed, and what runs now reads nothing (the state's processing-time
-     * timeouts make Spark run a batch every trigger, so the query is never idle when they take longer than the
-     * trigger): stopping it is stopping between two batches of data, and a restart re-runs at most a batch of none.
+     * Whether stopping {@code query} now cuts no batch that reads, once batch {@code after} has completed: no batch
+     * is running, or ({@code drained}: its source plans no more) a batch after it that read nothing has completed,
+     * so what runs now reads nothing (the state's processing-time timeouts make Spark run a batch every trigger, so
+     * the query is never idle when they take longer than the trigger). A restart then re-runs at most a batch of
+     * none. Used by the graceful stop and by the job finishing an unfinished batch ({@link SensorStreamingJob#start}).
      */
-    private boolean drained(StreamingQuery query, long before) {
+    static boolean betweenBatches(StreamingQuery query, long after, boolean drained) {
         StreamingQueryProgress last = query.lastProgress();
-        return checkpoint != null && last != null && last.batchId() > before && last.numInputRows() == 0;
+        if (after >= 0 && (last == null || last.batchId() < after)) {
+            return false;
+        }
+        return !query.status().isTriggerActive()
+                || (drained && last != null && last.batchId() > after && last.numInputRows() == 0);
     }
 
     private static boolean requested(FileSystem fs, Path marker, long startedAt) throws IOException {

@@ -12,7 +12,7 @@ public final class KplOptions {
 
     @Option(names = "--max-outstanding-records",
             description = "Backpressure: sources block while this many records are unacknowledged (default "
-                    + ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS + "; with --history, see --history-disorder).")
+                    + ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS + ").")
     Integer maxOutstandingRecords;
 
     @Option(names = "--max-outstanding-bytes", defaultValue = "33554432",
@@ -55,11 +55,11 @@ public final class KplOptions {
     Duration startupWait;
 
     ProducerConfig toConfig(String stream, Path failureFile, Map<String, String> env) {
-        return toConfig(stream, failureFile, env, ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS);
+        return toConfig(stream, failureFile, env, null);
     }
 
-    /** {@code defaultOutstandingRecords}: the bound when {@code --max-outstanding-records} is not given. */
-    ProducerConfig toConfig(String stream, Path failureFile, Map<String, String> env, int defaultOutstandingRecords) {
+    /** {@code eventTimeInFlight}: the writer's order bound in event time (null: none). */
+    ProducerConfig toConfig(String stream, Path failureFile, Map<String, String> env, Duration eventTimeInFlight) {
         ProducerConfig.Builder builder = ProducerConfig.builder(env);
         if (requestTimeout != null) {
             builder.requestTimeout(requestTimeout);
@@ -67,8 +67,10 @@ public final class KplOptions {
         return builder
                 .streamName(stream)
                 .region(region)
-                .maxOutstandingRecords(maxOutstandingRecords != null ? maxOutstandingRecords : defaultOutstandingRecords)
+                .maxOutstandingRecords(maxOutstandingRecords != null ? maxOutstandingRecords
+                        : ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS)
                 .maxOutstandingBytes(maxOutstandingBytes)
+                .maxOutstandingEventTime(eventTimeInFlight)
                 .maxRetries(maxRetries)
                 .recordMaxBufferedTime(recordMaxBufferedTime)
                 .recordTtl(recordTtl)

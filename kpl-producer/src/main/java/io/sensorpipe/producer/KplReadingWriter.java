@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.sensorpipe.schema.Reading;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,7 +23,8 @@ import software.amazon.kinesis.producer.UserRecordResult;
 
 /**
  * {@link ReadingWriter} on the KPL (aggregation and collection on), with the two things the KPL lacks:
- * a bound on outstanding records/bytes that blocks {@link #write}, and a check of every user record's future
+ * a bound on outstanding records/bytes (and, when configured, on the event time they span) that blocks
+ * {@link #write}, and a check of every user record's future
  * (failed records are re-submitted up to {@code maxRetries} times, then written to the failure file).
  */
 public final class KplReadingWriter implements ReadingWriter {
@@ -48,7 +50,8 @@ public final class KplReadingWriter implements ReadingWriter {
 
     public KplReadingWriter(ProducerConfig config, KplProducerFactory factory) {
         this.config = config.validate();
-        this.bound = new OutstandingBound(config.maxOutstandingRecords(), config.maxOutstandingBytes());
+        this.bound = new OutstandingBound(config.maxOutstandingRecords(), config.maxOutstandingBytes(),
+                config.maxOutstandingEventTime().map(Duration::toMillis).orElse(OutstandingBound.NO_EVENT_TIME_BOUND));
         this.failureLog = new FailureLog(config.failureFile());
         // Callbacks run off the KPL's response thread, so a slow failure-file write never stalls the daemon pipe.
         this.callbacks = Executors.newSingleThreadExecutor(r -> {
@@ -124,7 +127,7 @@ public final class KplReadingWriter implements ReadingWriter {
         }
         byte[] data = reading.toJsonBytes();
         startNanos.compareAndSet(0, System.nanoTime());
-        bound.acquire(data.length);
+        bound.acquire(data.length, reading.ts());
         produced.incrementAndGet();
         bytes.addAndGet(data.length);
         submit(new Pending(reading, data, 1));
@@ -144,7 +147,7 @@ public final class KplReadingWriter implements ReadingWriter {
             public void onSuccess(UserRecordResult result) {
                 if (result.isSuccessful()) {
                     acknowledged.incrementAndGet();
-                    bound.release(p.data().length);
+                    bound.release(p.data().length, p.reading().ts());
                 } else {
                     attemptFailed(p, describe(result));
                 }
@@ -171,7 +174,7 @@ public final class KplReadingWriter implements ReadingWriter {
                     p.reading().ts(), reason, e);
         }
         failed.incrementAndGet();
-        bound.release(p.data().length);
+        bound.release(p.data().length, p.reading().ts());
     }
 
     static String describe(UserRecordResult result) {

@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -8,47 +9,55 @@ import java.util.concurrent.locks.ReentrantLock;
  * Backpressure for the KPL, which has none: records pile up in the daemon until RecordTtl expires them.
  * Every record takes a slot (and its bytes) before it is handed to the KPL and gives it back when its future
  * completes for good; {@link #acquire} blocks the source while the bound is reached.
+ *
+ * <p>Optionally also an order bound in event time: the KPL keeps no order within a shard (parallel requests,
+ * aggregation, retries; a history of 30 min written in 10 s reached its 2 shards up to 218 s of event time out of order
+ * per sensor, 164 s with one connection). With {@code maxEventTimeSpanMillis}, a record is accepted only while its event
+ * time is at most that much past the oldest record still in flight; a record being retried stays in flight, so it holds
+ * the later ones too. A source that reads in event-time order (the simulator's history) then reaches every shard at
+ * most that far out of order, however the KPL sends and retries.
  */
 public final class OutstandingBound {
-    /**
-     * The records in flight that keep readings written faster than real time in event-time order within
-     * {@code disorder}: the KPL keeps no order within a shard (parallel requests, aggregation, retries; a history of
-     * 30 min written in 10 s reached its 2 shards up to 218 s of event time out of order per sensor with the default
-     * bound, 164 s with one connection). With at most this many records in flight, a record reaches its shard
-     * before any written this many records later, unless it is retried (it holds its slot meanwhile while later
-     * ones pass, and a retry re-enters behind them): at {@code readingsPerSecond} of event time, {@code disorder}
-     * while nothing is retried.
-     */
-    public static int recordsWithin(double readingsPerSecond, java.time.Duration disorder) {
-        return (int) Math.max(1, Math.min(ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS,
-                readingsPerSecond * disorder.toMillis() / 1000.0));
-    }
+    /** No bound on the event time in flight. */
+    public static final long NO_EVENT_TIME_BOUND = Long.MAX_VALUE;
 
     private final long maxRecords;
     private final long maxBytes;
+    private final long maxEventTimeSpanMillis;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final Condition empty = lock.newCondition();
+    /** Event times in flight and how many records have each (only with an event-time bound). */
+    private final TreeMap<Long, Integer> inFlightEventTimes = new TreeMap<>();
     private long records;
     private long bytes;
     private long maxSeenRecords;
     private long blockedNanos;
 
     public OutstandingBound(long maxRecords, long maxBytes) {
-        if (maxRecords < 1 || maxBytes < 1) {
-            throw new IllegalArgumentException("bounds must be positive: records=" + maxRecords + " bytes=" + maxBytes);
+        this(maxRecords, maxBytes, NO_EVENT_TIME_BOUND);
+    }
+
+    public OutstandingBound(long maxRecords, long maxBytes, long maxEventTimeSpanMillis) {
+        if (maxRecords < 1 || maxBytes < 1 || maxEventTimeSpanMillis < 0) {
+            throw new IllegalArgumentException("bounds must be positive: records=" + maxRecords + " bytes=" + maxBytes
+                    + " eventTimeSpanMillis=" + maxEventTimeSpanMillis);
         }
         this.maxRecords = maxRecords;
         this.maxBytes = maxBytes;
+        this.maxEventTimeSpanMillis = maxEventTimeSpanMillis;
     }
 
-    /** Takes a slot for a record of {@code size} bytes, waiting while the bound is reached. */
-    public void acquire(long size) throws InterruptedException {
+    /**
+     * Takes a slot for a record of {@code size} bytes and event time {@code eventTime} (epoch ms), waiting while a
+     * bound is reached.
+     */
+    public void acquire(long size, long eventTime) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long waitStart = 0;
             // A record larger than the byte bound alone still goes through once nothing else is outstanding.
-            while (records >= maxRecords || (records > 0 && bytes + size > maxBytes)) {
+            while (records >= maxRecords || (records > 0 && bytes + size > maxBytes) || tooFarAhead(eventTime)) {
                 if (waitStart == 0) {
                     waitStart = System.nanoTime();
                 }
@@ -60,19 +69,33 @@ public final class OutstandingBound {
             records++;
             bytes += size;
             maxSeenRecords = Math.max(maxSeenRecords, records);
+            if (maxEventTimeSpanMillis != NO_EVENT_TIME_BOUND) {
+                inFlightEventTimes.merge(eventTime, 1, Integer::sum);
+            }
         } finally {
             lock.unlock();
         }
     }
 
-    /** Gives back the slot of a record that was acknowledged or recorded as failed. */
-    public void release(long size) {
+    private boolean tooFarAhead(long eventTime) {
+        if (maxEventTimeSpanMillis == NO_EVENT_TIME_BOUND || inFlightEventTimes.isEmpty()) {
+            return false;
+        }
+        long oldest = inFlightEventTimes.firstKey();
+        return eventTime > oldest && eventTime - oldest > maxEventTimeSpanMillis;
+    }
+
+    /** Gives back the slot of a record (as acquired) that was acknowledged or recorded as failed. */
+    public void release(long size, long eventTime) {
         lock.lock();
         try {
             records--;
             bytes -= size;
             if (records < 0) {
                 throw new IllegalStateException("released more records than acquired");
+            }
+            if (maxEventTimeSpanMillis != NO_EVENT_TIME_BOUND) {
+                inFlightEventTimes.computeIfPresent(eventTime, (t, n) -> n == 1 ? null : n - 1);
             }
             released.signalAll();
             if (records == 0) {

@@ -93,10 +93,10 @@ public final class ProducerCommand implements Callable<Integer> {
 
     @Option(names = "--history-disorder", converter = Durations.class,
             description = "How far in event time the --history may reach a shard out of order (the KPL keeps no"
-                    + " order within a shard): the KPL writer accepts records only while fewer than this much of the"
-                    + " simulator's readings are unacknowledged; it holds while no record is retried (default: a"
-                    + " quarter of the streaming job's default --watermark, " + JobOptions.DEFAULT_WATERMARK
-                    + "; --max-outstanding-records overrides it).")
+                    + " order within a shard): the KPL writer accepts a reading only while it is at most this much"
+                    + " event time past the oldest one not yet acknowledged, retries included (default: a quarter of"
+                    + " the streaming job's default --watermark, " + JobOptions.DEFAULT_WATERMARK + "; 0: one event"
+                    + " time in flight at a time).")
     Duration historyDisorder;
 
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
@@ -175,9 +175,8 @@ public final class ProducerCommand implements Callable<Integer> {
         validateFlags();
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
-        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env, history == null
-                ? ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS
-                : OutstandingBound.recordsWithin(readingsPerSecond(), historyDisorder()));
+        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env,
+                history == null ? null : historyDisorder());
         KinesisClient sdk = ProducerAwsClients.kinesis(config.region());
         ReadingWriter w = null;
         try {
@@ -250,7 +249,7 @@ public final class ProducerCommand implements Callable<Integer> {
             throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
         }
         if (historyDisorder != null && historyDisorder.isNegative()) {
-            throw new ConfigException("history-disorder", "must be >= 0 (0: one record in flight), got "
+            throw new ConfigException("history-disorder", "must be >= 0 (0: one event time in flight at a time), got "
                     + historyDisorder);
         }
         if (history != null && source != SourceKind.simulator) {
@@ -370,6 +369,8 @@ public final class ProducerCommand implements Callable<Integer> {
                 ? c.kplKinesisEndpoint().map(KplEndpoint::toString).orElse("AWS Kinesis endpoint")
                 : StreamPreflight.sdkEndpoint(env);
         return "writer=" + writer + " stream=" + c.streamName() + " region=" + c.region() + " endpoint=" + endpoint
-                + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords() + " run-dir=" + dir;
+                + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords()
+                + c.maxOutstandingEventTime().map(d -> " history-disorder=" + d.toMillis() + "ms").orElse("")
+                + " run-dir=" + dir;
     }
 }

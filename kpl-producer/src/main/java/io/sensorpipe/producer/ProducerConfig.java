@@ -25,6 +25,9 @@ import software.amazon.awssdk.regions.Region;
  * @param aggregationEnabled    KPL aggregation (collection is always on)
  * @param maxOutstandingRecords backpressure bound: records accepted but not yet acknowledged or failed
  * @param maxOutstandingBytes   backpressure bound on their payload bytes
+ * @param maxOutstandingEventTime order bound: a record is accepted only while its event time is at most this past
+ *                              the oldest record in flight (retries included), so a source read in event-time order
+ *                              reaches each shard at most this far out of order; empty = no such bound
  * @param maxRetries            re-submissions of a failed record before it goes to the failure file
  * @param failureFile           where records that failed for good are written with the reason (JSON lines)
  * @param kplLogLevel           native daemon log level (info, warning, error)
@@ -46,6 +49,7 @@ public record ProducerConfig(
         boolean aggregationEnabled,
         int maxOutstandingRecords,
         long maxOutstandingBytes,
+        Optional<Duration> maxOutstandingEventTime,
         int maxRetries,
         Path failureFile,
         String kplLogLevel,
@@ -63,6 +67,7 @@ public record ProducerConfig(
     public ProducerConfig {
         Objects.requireNonNull(kplKinesisEndpoint, "kplKinesisEndpoint");
         Objects.requireNonNull(kplStsEndpoint, "kplStsEndpoint");
+        Objects.requireNonNull(maxOutstandingEventTime, "maxOutstandingEventTime");
     }
 
     /** Builder with production defaults; endpoints from {@code env} (normally {@code System.getenv()}). */
@@ -95,6 +100,9 @@ public record ProducerConfig(
         }
         if (maxOutstandingBytes < 1024) {
             throw new ConfigException("max-outstanding-bytes", "must be >= 1024, got " + maxOutstandingBytes);
+        }
+        if (maxOutstandingEventTime.map(Duration::isNegative).orElse(false)) {
+            throw new ConfigException("history-disorder", "must be >= 0, got " + maxOutstandingEventTime.get());
         }
         if (maxRetries < 0) {
             throw new ConfigException("max-retries", "must be >= 0, got " + maxRetries);
@@ -142,6 +150,7 @@ public record ProducerConfig(
         private boolean aggregationEnabled = true;
         private int maxOutstandingRecords = DEFAULT_MAX_OUTSTANDING_RECORDS;
         private long maxOutstandingBytes = 32L * 1024 * 1024;
+        private Optional<Duration> maxOutstandingEventTime = Optional.empty();
         private int maxRetries = 3;
         private Path failureFile = Path.of("producer-failures.jsonl");
         private String kplLogLevel = "warning";
@@ -171,6 +180,7 @@ public record ProducerConfig(
         public Builder aggregationEnabled(boolean v) { aggregationEnabled = v; return this; }
         public Builder maxOutstandingRecords(int v) { maxOutstandingRecords = v; return this; }
         public Builder maxOutstandingBytes(long v) { maxOutstandingBytes = v; return this; }
+        public Builder maxOutstandingEventTime(Duration v) { maxOutstandingEventTime = Optional.ofNullable(v); return this; }
         public Builder maxRetries(int v) { maxRetries = v; return this; }
         public Builder failureFile(Path v) { failureFile = v; return this; }
         public Builder kplLogLevel(String v) { kplLogLevel = v; return this; }
@@ -181,7 +191,7 @@ public record ProducerConfig(
         public ProducerConfig build() {
             return new ProducerConfig(streamName, region, kplKinesisEndpoint, kplStsEndpoint, recordMaxBufferedTime,
                     recordTtl, rateLimit, maxConnections, requestTimeout, aggregationEnabled, maxOutstandingRecords,
-                    maxOutstandingBytes, maxRetries, failureFile, kplLogLevel, metricsLevel, startupWait).validate();
+                    maxOutstandingBytes, maxOutstandingEventTime, maxRetries, failureFile, kplLogLevel, metricsLevel, startupWait).validate();
         }
     }
 }

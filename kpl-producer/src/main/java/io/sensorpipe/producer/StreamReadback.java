@@ -1,7 +1,9 @@
 package io.sensorpipe.producer;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -16,6 +18,13 @@ public final class StreamReadback {
     /** All Kinesis records (aggregated ones as they are stored) in the stream, shard by shard. */
     public static List<Record> readAll(KinesisClient kinesis, String stream) {
         List<Record> all = new ArrayList<>();
+        readByShard(kinesis, stream).values().forEach(all::addAll);
+        return all;
+    }
+
+    /** Each shard's records in its order, by shard id. */
+    public static Map<String, List<Record>> readByShard(KinesisClient kinesis, String stream) {
+        Map<String, List<Record>> byShard = new LinkedHashMap<>();
         List<Shard> shards = new ArrayList<>();
         String next = null;
         do {
@@ -31,6 +40,7 @@ public final class StreamReadback {
             next = page.nextToken();
         } while (next != null);
         for (Shard shard : shards) {
+            List<Record> all = byShard.computeIfAbsent(shard.shardId(), id -> new ArrayList<>());
             String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
                     .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
             while (iterator != null) {
@@ -44,6 +54,6 @@ public final class StreamReadback {
                 iterator = r.nextShardIterator();
             }
         }
-        return all;
+        return byShard;
     }
 }

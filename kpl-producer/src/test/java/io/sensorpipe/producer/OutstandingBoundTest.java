@@ -9,23 +9,70 @@ import org.junit.jupiter.api.Test;
 class OutstandingBoundTest {
 
     @Test
-    void recordsInFlightForADisorderAreTheReadingsOfThatMuchEventTimeWithinTheDefaultBound() {
-        assertThat(OutstandingBound.recordsWithin(20, java.time.Duration.ofMillis(7_500))).isEqualTo(150);
-        assertThat(OutstandingBound.recordsWithin(100_000, java.time.Duration.ofMinutes(1)))
-                .isEqualTo(ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS);
-        assertThat(OutstandingBound.recordsWithin(0.1, java.time.Duration.ofSeconds(1))).as("at least one").isEqualTo(1);
+    void aRecordFartherThanTheSpanPastTheOldestInFlightWaitsUntilThatOneIsDone() throws Exception {
+        OutstandingBound bound = new OutstandingBound(1_000, 1_000_000, 7_500);
+        bound.acquire(10, 1_000); // e.g. a record the KPL is retrying
+        bound.acquire(10, 5_000);
+        bound.acquire(10, 8_500); // exactly the span past the oldest: allowed
+        bound.release(10, 5_000); // later records completing do not move the oldest
+        CountDownLatch acquired = new CountDownLatch(1);
+        Thread source = new Thread(() -> {
+            try {
+                bound.acquire(10, 8_501);
+                acquired.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        assertThat(acquired.await(200, TimeUnit.MILLISECONDS)).as("8,501 is more than 7,500 past 1,000").isFalse();
+        bound.release(10, 1_000);
+        assertThat(acquired.await(2, TimeUnit.SECONDS)).as("the oldest in flight is now 8,500").isTrue();
+        source.join();
+        assertThat(bound.outstandingRecords()).isEqualTo(2);
     }
 
+    @Test
+    void anOlderRecordAndOneAtTheSameTimeAlwaysPassTheEventTimeBound() throws Exception {
+        OutstandingBound bound = new OutstandingBound(1_000, 1_000_000, 0);
+        bound.acquire(10, 2_000);
+        bound.acquire(10, 2_000);
+        bound.acquire(10, 1_000);
+        assertThat(bound.outstandingRecords()).isEqualTo(3);
+        bound.release(10, 2_000);
+        bound.release(10, 1_000);
+        Thread source = new Thread(() -> {
+            try {
+                bound.acquire(10, 2_001);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        source.join(200);
+        assertThat(source.isAlive()).as("one 2,000 is still in flight").isTrue();
+        bound.release(10, 2_000);
+        source.join(2_000);
+        assertThat(source.isAlive()).isFalse();
+    }
+
+    @Test
+    void withoutAnEventTimeBoundEventTimesDoNotMatter() throws Exception {
+        OutstandingBound bound = new OutstandingBound(10, 1_000);
+        bound.acquire(1, 0);
+        bound.acquire(1, Long.MAX_VALUE);
+        assertThat(bound.outstandingRecords()).isEqualTo(2);
+    }
 
     @Test
     void acquireBlocksAtTheRecordBoundUntilASlotIsReleased() throws Exception {
         OutstandingBound bound = new OutstandingBound(2, 1_000_000);
-        bound.acquire(10);
-        bound.acquire(10);
+        bound.acquire(10, 0);
+        bound.acquire(10, 0);
         CountDownLatch acquired = new CountDownLatch(1);
         Thread source = new Thread(() -> {
             try {
-                bound.acquire(10);
+                bound.acquire(10, 0);
                 acquired.countDown();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -35,7 +82,7 @@ class OutstandingBoundTest {
         assertThat(acquired.await(200, TimeUnit.MILLISECONDS)).as("third record must wait").isFalse();
         assertThat(bound.outstandingRecords()).isEqualTo(2);
 
-        bound.release(10);
+        bound.release(10, 0);
         assertThat(acquired.await(2, TimeUnit.SECONDS)).as("a released slot lets it through").isTrue();
         assertThat(bound.outstandingRecords()).isEqualTo(2);
         assertThat(bound.maxSeenRecords()).isEqualTo(2);
@@ -46,10 +93,10 @@ class OutstandingBoundTest {
     @Test
     void byteBoundBlocksToo() throws Exception {
         OutstandingBound bound = new OutstandingBound(100, 100);
-        bound.acquire(60);
+        bound.acquire(60, 0);
         Thread source = new Thread(() -> {
             try {
-                bound.acquire(60);
+                bound.acquire(60, 0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -57,7 +104,7 @@ class OutstandingBoundTest {
         source.start();
         source.join(200);
         assertThat(source.isAlive()).as("60 + 60 bytes exceed the 100-byte bound").isTrue();
-        bound.release(60);
+        bound.release(60, 0);
         source.join(2000);
         assertThat(source.isAlive()).isFalse();
         assertThat(bound.outstandingBytes()).isEqualTo(60);
@@ -66,16 +113,16 @@ class OutstandingBoundTest {
     @Test
     void aRecordLargerThanTheByteBoundPassesWhenNothingElseIsOutstanding() throws Exception {
         OutstandingBound bound = new OutstandingBound(10, 100);
-        bound.acquire(500);
+        bound.acquire(500, 0);
         assertThat(bound.outstandingRecords()).isEqualTo(1);
     }
 
     @Test
     void awaitEmptyReturnsOnceEverythingIsReleased() throws Exception {
         OutstandingBound bound = new OutstandingBound(10, 1000);
-        bound.acquire(1);
+        bound.acquire(1, 0);
         assertThat(bound.awaitEmpty(50, TimeUnit.MILLISECONDS)).isFalse();
-        new Thread(() -> bound.release(1)).start();
+        new Thread(() -> bound.release(1, 0)).start();
         assertThat(bound.awaitEmpty(2, TimeUnit.SECONDS)).isTrue();
     }
 }

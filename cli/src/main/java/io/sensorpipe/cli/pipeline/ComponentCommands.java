@@ -77,7 +77,7 @@ final class ComponentCommands {
      * How far out of event-time order the producer may let the history reach a shard: the KPL keeps no order within a
      * shard (parallel requests, retries after timeouts), and the history, compressed ~20-80x, once reached the shards
      * up to ~1000 s of event time out of order, far beyond the job's watermark, so half of it was late. The producer
-     * bounds its records in flight to keep it within this part of the pipeline's watermark.
+     * bounds the event time it has in flight to keep it within this part of the pipeline's watermark.
      */
     static Duration historyDisorder(LocalPipelineConfig c) {
         return io.sensorpipe.contract.JobOptions.producerDisorderWithin(c.watermark());

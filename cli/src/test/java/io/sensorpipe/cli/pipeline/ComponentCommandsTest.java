@@ -69,7 +69,7 @@ class ComponentCommandsTest {
     @Test
     void historyIsWrittenOutOfOrderByLessThanTheWatermark() throws Exception {
         LocalPipelineConfig c = config(Duration.ofSeconds(5), Duration.ofSeconds(30));
-        // the producer turns the disorder into records in flight (OutstandingBound.recordsWithin)
+        // the producer bounds the event time in flight by it (OutstandingBound)
         Duration disorder = ComponentCommands.historyDisorder(c);
         assertThat(disorder).isPositive().isLessThanOrEqualTo(c.watermark().dividedBy(2));
         assertThat(String.join(" ", ComponentCommands.producerArgs(c, c.names(), root.resolve("p.json"), 1L)))

@@ -91,13 +91,13 @@ public final class ProducerCommand implements Callable<Integer> {
                     + " the producer reads it as it comes instead of as one backlog.")
     double historySpeed;
 
-    @Option(names = "--history-disorder", converter = Durations.class,
-            description = "How far in event time the --history may reach a shard out of order (the KPL keeps no"
-                    + " order within a shard): the KPL writer accepts a reading only while it is at most this much"
-                    + " event time past the oldest one not yet acknowledged, retries included (default: a quarter of"
-                    + " the streaming job's default --watermark, " + JobOptions.DEFAULT_WATERMARK + "; 0: one event"
-                    + " time in flight at a time).")
-    Duration historyDisorder;
+    @Option(names = {"--max-disorder", "--history-disorder"}, converter = Durations.class,
+            description = "How far in event time readings written faster than real time (--history, --speed 0 or"
+                    + " above 1) may reach a shard out of order (the KPL keeps no order within a shard):"
+                    + " the KPL writer accepts a reading only while it is at most this much event time past the oldest"
+                    + " one not yet acknowledged, retries included (default: a quarter of the streaming job's default"
+                    + " --watermark, " + JobOptions.DEFAULT_WATERMARK + "; 0: one event time in flight at a time).")
+    Duration maxDisorder;
 
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
             description = "Simulator: chance an anomaly starts at a sample (default ${DEFAULT-VALUE}).")
@@ -176,7 +176,7 @@ public final class ProducerCommand implements Callable<Integer> {
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
         ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env,
-                history == null ? null : historyDisorder());
+                fasterThanRealTime() ? maxDisorder() : null);
         KinesisClient sdk = ProducerAwsClients.kinesis(config.region());
         ReadingWriter w = null;
         try {
@@ -248,9 +248,9 @@ public final class ProducerCommand implements Callable<Integer> {
         if (historySpeed < 0 || Double.isNaN(historySpeed)) {
             throw new ConfigException("history-speed", "must be >= 0, got " + historySpeed);
         }
-        if (historyDisorder != null && historyDisorder.isNegative()) {
-            throw new ConfigException("history-disorder", "must be >= 0 (0: one event time in flight at a time), got "
-                    + historyDisorder);
+        if (maxDisorder != null && maxDisorder.isNegative()) {
+            throw new ConfigException("max-disorder", "must be >= 0 (0: one event time in flight at a time), got "
+                    + maxDisorder);
         }
         if (history != null && source != SourceKind.simulator) {
             throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
@@ -309,9 +309,18 @@ public final class ProducerCommand implements Callable<Integer> {
         return rate != null ? rate : sensors;
     }
 
-    /** {@code --history-disorder}, by default a quarter of the job's default watermark (the rest for jitter). */
-    Duration historyDisorder() {
-        return historyDisorder != null ? historyDisorder
+    /**
+     * Readings written faster than real time (the history; --speed 0 or above 1) reach the shards out of order as far
+     * as the KPL's pace allows unless bounded ({@link #maxDisorder()}); at real time the event time in flight is the
+     * KPL's latency, and a live source is not held back by the bound.
+     */
+    boolean fasterThanRealTime() {
+        return history != null || speed == 0 || speed > 1;
+    }
+
+    /** {@code --max-disorder}, by default a quarter of the job's default watermark (the rest for jitter). */
+    Duration maxDisorder() {
+        return maxDisorder != null ? maxDisorder
                 : JobOptions.producerDisorderWithin(Durations.parse(JobOptions.DEFAULT_WATERMARK));
     }
 
@@ -370,7 +379,7 @@ public final class ProducerCommand implements Callable<Integer> {
                 : StreamPreflight.sdkEndpoint(env);
         return "writer=" + writer + " stream=" + c.streamName() + " region=" + c.region() + " endpoint=" + endpoint
                 + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords()
-                + c.maxOutstandingEventTime().map(d -> " history-disorder=" + d.toMillis() + "ms").orElse("")
+                + c.maxOutstandingEventTime().map(d -> " max-disorder=" + d.toMillis() + "ms").orElse("")
                 + " run-dir=" + dir;
     }
 }

@@ -102,7 +102,7 @@ public record ProducerConfig(
             throw new ConfigException("max-outstanding-bytes", "must be >= 1024, got " + maxOutstandingBytes);
         }
         if (maxOutstandingEventTime.map(Duration::isNegative).orElse(false)) {
-            throw new ConfigException("history-disorder", "must be >= 0, got " + maxOutstandingEventTime.get());
+            throw new ConfigException("max-disorder", "must be >= 0, got " + maxOutstandingEventTime.get());
         }
         if (maxRetries < 0) {
             throw new ConfigException("max-retries", "must be >= 0, got " + maxRetries);

@@ -35,14 +35,29 @@ class ProducerCommandTest {
     }
 
     @Test
-    void historyIsOutOfOrderByAQuarterOfTheJobsDefaultWatermarkUnlessToldOtherwise() {
+    void readingsWrittenFasterThanRealTimeAreOutOfOrderByAQuarterOfTheJobsDefaultWatermarkUnlessToldOtherwise() {
+        ProducerCommand history = parsed("--stream", "s", "--history", "30m");
+        assertThat(history.fasterThanRealTime()).isTrue();
+        assertThat(history.maxDisorder()).isEqualTo(java.time.Duration.ofMillis(7_500));
+        assertThat(parsed("--stream", "s", "--history", "30m", "--max-disorder", "2s").maxDisorder())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(parsed("--stream", "s", "--history", "30m", "--history-disorder", "0s").maxDisorder())
+                .as("the earlier name; a pipeline's --watermark 0s").isZero();
+
+        assertThat(parsed("--stream", "s", "--source", "csv", "--csv", "x", "--speed", "600").fasterThanRealTime())
+                .as("a replay at 600x").isTrue();
+        assertThat(parsed("--stream", "s", "--source", "csv", "--csv", "x", "--speed", "0").fasterThanRealTime())
+                .as("a replay as fast as it goes").isTrue();
+        assertThat(parsed("--stream", "s", "--source", "csv", "--csv", "x").fasterThanRealTime())
+                .as("a replay at real time").isFalse();
+        assertThat(parsed("--stream", "s").fasterThanRealTime()).as("live simulator").isFalse();
+        assertThat(parsed("--stream", "s", "--speed", "0").fasterThanRealTime()).as("simulator, fast").isTrue();
+    }
+
+    private static ProducerCommand parsed(String... args) {
         ProducerCommand command = new ProducerCommand(Map.of("AWS_REGION", "us-east-1"), System.out, System.err);
-        ProducerCommand.commandLine(command).parseArgs("--stream", "s", "--history", "30m");
-        assertThat(command.historyDisorder()).isEqualTo(java.time.Duration.ofMillis(7_500));
-        ProducerCommand.commandLine(command).parseArgs("--stream", "s", "--history", "30m", "--history-disorder", "2s");
-        assertThat(command.historyDisorder()).isEqualTo(java.time.Duration.ofSeconds(2));
-        ProducerCommand.commandLine(command).parseArgs("--stream", "s", "--history", "30m", "--history-disorder", "0s");
-        assertThat(command.historyDisorder()).as("a pipeline's --watermark 0s").isZero();
+        ProducerCommand.commandLine(command).parseArgs(args);
+        return command;
     }
 
     @Test

@@ -68,7 +68,7 @@ final class ComponentCommands {
         List<String> args = new ArrayList<>(producerArgs(c, n, report));
         if (!c.history().isZero()) {
             args.addAll(List.of("--start", Long.toString(liveFrom), "--history", c.history().toMillis() + "ms",
-                    "--history-disorder", historyDisorder(c).toMillis() + "ms"));
+                    "--max-disorder", historyDisorder(c).toMillis() + "ms"));
         }
         return args;
     }

@@ -73,7 +73,7 @@ class ComponentCommandsTest {
         Duration disorder = ComponentCommands.historyDisorder(c);
         assertThat(disorder).isPositive().isLessThanOrEqualTo(c.watermark().dividedBy(2));
         assertThat(String.join(" ", ComponentCommands.producerArgs(c, c.names(), root.resolve("p.json"), 1L)))
-                .contains("--history-disorder " + disorder.toMillis() + "ms");
+                .contains("--max-disorder " + disorder.toMillis() + "ms");
     }
 
     @Test

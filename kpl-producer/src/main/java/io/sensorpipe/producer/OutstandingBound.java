@@ -82,7 +82,8 @@ public final class OutstandingBound {
             return false;
         }
         long oldest = inFlightEventTimes.firstKey();
-        return eventTime > oldest && eventTime - oldest > maxEventTimeSpanMillis;
+        long ahead = eventTime - oldest;
+        return eventTime > oldest && (ahead < 0 /* overflowed: farther than any span */ || ahead > maxEventTimeSpanMillis);
     }
 
     /** Gives back the slot of a record (as acquired) that was acknowledged or recorded as failed. */
@@ -95,6 +96,11 @@ public final class OutstandingBound {
                 throw new IllegalStateException("released more records than acquired");
             }
             if (maxEventTimeSpanMillis != NO_EVENT_TIME_BOUND) {
+                // a release of another event time than acquired would leave a stray "oldest" holding every later record
+                if (!inFlightEventTimes.containsKey(eventTime)) {
+                    throw new IllegalStateException("released a record of event time " + eventTime
+                            + " that is not in flight");
+                }
                 inFlightEventTimes.computeIfPresent(eventTime, (t, n) -> n == 1 ? null : n - 1);
             }
             released.signalAll();

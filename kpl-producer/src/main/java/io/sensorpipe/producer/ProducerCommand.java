@@ -92,11 +92,12 @@ public final class ProducerCommand implements Callable<Integer> {
     double historySpeed;
 
     @Option(names = {"--max-disorder", "--history-disorder"}, converter = Durations.class,
-            description = "How far in event time readings written faster than real time (--history, --speed 0 or"
-                    + " above 1) may reach a shard out of order (the KPL keeps no order within a shard):"
-                    + " the KPL writer accepts a reading only while it is at most this much event time past the oldest"
-                    + " one not yet acknowledged, retries included (default: a quarter of the streaming job's default"
-                    + " --watermark, " + JobOptions.DEFAULT_WATERMARK + "; 0: one event time in flight at a time).")
+            description = "How far in event time readings may reach a shard out of order (the KPL keeps no order within"
+                    + " a shard): the KPL writer accepts a reading only while it is at most this much event time past"
+                    + " the oldest one not yet acknowledged, retries included. On by default for a run faster than"
+                    + " real time (--history, for the whole run; --speed 0 or above 1): a quarter of the streaming"
+                    + " job's default --watermark, " + JobOptions.DEFAULT_WATERMARK + "; 0: one event time in flight"
+                    + " at a time. Not for --writer sdk.")
     Duration maxDisorder;
 
     @Option(names = "--anomaly-rate", defaultValue = "0.002",
@@ -175,8 +176,7 @@ public final class ProducerCommand implements Callable<Integer> {
         validateFlags();
         Path dir = runDir != null ? runDir
                 : Path.of("runs", "produce-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)));
-        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env,
-                fasterThanRealTime() ? maxDisorder() : null);
+        ProducerConfig config = kpl.toConfig(stream, dir.resolve("failures.jsonl"), env, disorderBound());
         KinesisClient sdk = ProducerAwsClients.kinesis(config.region());
         ReadingWriter w = null;
         try {
@@ -252,6 +252,10 @@ public final class ProducerCommand implements Callable<Integer> {
             throw new ConfigException("max-disorder", "must be >= 0 (0: one event time in flight at a time), got "
                     + maxDisorder);
         }
+        if (maxDisorder != null && writer == WriterKind.sdk) {
+            throw new ConfigException("max-disorder", "bounds the KPL writer only (the sdk writer sends one batch at a"
+                    + " time and retries a batch's failed entries before the next); drop it or use --writer kpl");
+        }
         if (history != null && source != SourceKind.simulator) {
             throw new ConfigException("history", "only the simulator writes history; drop --history for --source csv");
         }
@@ -312,10 +316,19 @@ public final class ProducerCommand implements Callable<Integer> {
     /**
      * Readings written faster than real time (the history; --speed 0 or above 1) reach the shards out of order as far
      * as the KPL's pace allows unless bounded ({@link #maxDisorder()}); at real time the event time in flight is the
-     * KPL's latency, and a live source is not held back by the bound.
+     * KPL's latency.
      */
     boolean fasterThanRealTime() {
         return history != null || speed == 0 || speed > 1;
+    }
+
+    /**
+     * The KPL writer's order bound: {@code --max-disorder} when given; else its default for a run faster than real time
+     * (with --history for the whole run, the live part too); else none, so a live source is not held back while the
+     * KPL retries.
+     */
+    Duration disorderBound() {
+        return maxDisorder != null || fasterThanRealTime() ? maxDisorder() : null;
     }
 
     /** {@code --max-disorder}, by default a quarter of the job's default watermark (the rest for jitter). */
@@ -379,7 +392,8 @@ public final class ProducerCommand implements Callable<Integer> {
                 : StreamPreflight.sdkEndpoint(env);
         return "writer=" + writer + " stream=" + c.streamName() + " region=" + c.region() + " endpoint=" + endpoint
                 + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords()
-                + c.maxOutstandingEventTime().map(d -> " max-disorder=" + d.toMillis() + "ms").orElse("")
+                + (writer == WriterKind.kpl
+                        ? c.maxOutstandingEventTime().map(d -> " max-disorder=" + d.toMillis() + "ms").orElse("") : "")
                 + " run-dir=" + dir;
     }
 }

@@ -54,6 +54,16 @@ class ProducerCommandTest {
         assertThat(parsed("--stream", "s", "--speed", "0").fasterThanRealTime()).as("simulator, fast").isTrue();
     }
 
+    @Test
+    void anExplicitDisorderBoundCountsAtRealTimeAndIsRefusedForTheSdkWriter() {
+        assertThat(parsed("--stream", "s").disorderBound()).as("live: none").isNull();
+        assertThat(parsed("--stream", "s", "--max-disorder", "3s").disorderBound())
+                .isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(run("--stream", "s", "--writer", "sdk", "--max-disorder", "3s"))
+                .isEqualTo(ProducerCommand.EXIT_CONFIG);
+        assertThat(errText()).contains("max-disorder: bounds the KPL writer only");
+    }
+
     private static ProducerCommand parsed(String... args) {
         ProducerCommand command = new ProducerCommand(Map.of("AWS_REGION", "us-east-1"), System.out, System.err);
         ProducerCommand.commandLine(command).parseArgs(args);

@@ -25,7 +25,7 @@ import java.util.Set;
  * end-of-input marker, and the run is counted by the pipeline summary's own rule ({@link DetectionCounts}). Seconds
  * instead of the demo's minutes, so the simulator and the detector can be iterated on offline.
  *
- * <pre>java -cp ... io.sensorpipe.source.DemoDetectionReplay [seed ...]</pre>
+ * <pre>java [-DliveFrom=epoch-ms] [-Dlive=PT10M] -cp ... io.sensorpipe.source.DemoDetectionReplay [seed ...]</pre>
  */
 public final class DemoDetectionReplay {
     /** Defaults of scripts/pipeline: 20 sensors, one reading per sensor per second, 5-second windows, 2 minutes. */
@@ -33,7 +33,7 @@ public final class DemoDetectionReplay {
     static final Duration WINDOW = Duration.ofSeconds(5);
     /** scripts/pipeline's --watermark: the job's watermark is this far behind the newest event time. */
     static final Duration WATERMARK = Duration.ofSeconds(30);
-    static final Duration LIVE = Duration.ofMinutes(2);
+    static final Duration LIVE = Duration.parse(System.getProperty("live", "PT2M")); // -Dlive=PT10M for a longer look
     static final double ANOMALY_RATE = 0.002;
 
     /** The counts of one replay, as the pipeline's summary line counts them. */

@@ -10,10 +10,9 @@ public final class KplOptions {
     @Option(names = "--region", description = "AWS region (default: AWS_REGION / AWS_DEFAULT_REGION).")
     String region;
 
-    @Option(names = "--max-outstanding-records",
-            description = "Backpressure: sources block while this many records are unacknowledged (default "
-                    + ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS + ").")
-    Integer maxOutstandingRecords;
+    @Option(names = "--max-outstanding-records", defaultValue = "" + ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS,
+            description = "Backpressure: sources block while this many records are unacknowledged (default ${DEFAULT-VALUE}).")
+    int maxOutstandingRecords;
 
     @Option(names = "--max-outstanding-bytes", defaultValue = "33554432",
             description = "Backpressure bound on unacknowledged payload bytes (default ${DEFAULT-VALUE}).")
@@ -67,8 +66,7 @@ public final class KplOptions {
         return builder
                 .streamName(stream)
                 .region(region)
-                .maxOutstandingRecords(maxOutstandingRecords != null ? maxOutstandingRecords
-                        : ProducerConfig.DEFAULT_MAX_OUTSTANDING_RECORDS)
+                .maxOutstandingRecords(maxOutstandingRecords)
                 .maxOutstandingBytes(maxOutstandingBytes)
                 .maxOutstandingEventTime(eventTimeInFlight)
                 .maxRetries(maxRetries)

@@ -325,9 +325,12 @@ public final class ProducerCommand implements Callable<Integer> {
     /**
      * The KPL writer's order bound: {@code --max-disorder} when given; else its default for a run faster than real time
      * (with --history for the whole run, the live part too); else none, so a live source is not held back while the
-     * KPL retries.
+     * KPL retries. None for the sdk writer, which has no such bound (an explicit flag is refused for it).
      */
     Duration disorderBound() {
+        if (writer == WriterKind.sdk) {
+            return null;
+        }
         return maxDisorder != null || fasterThanRealTime() ? maxDisorder() : null;
     }
 
@@ -392,8 +395,7 @@ public final class ProducerCommand implements Callable<Integer> {
                 : StreamPreflight.sdkEndpoint(env);
         return "writer=" + writer + " stream=" + c.streamName() + " region=" + c.region() + " endpoint=" + endpoint
                 + " source=" + source + " max-outstanding=" + c.maxOutstandingRecords()
-                + (writer == WriterKind.kpl
-                        ? c.maxOutstandingEventTime().map(d -> " max-disorder=" + d.toMillis() + "ms").orElse("") : "")
+                + c.maxOutstandingEventTime().map(d -> " max-disorder=" + d.toMillis() + "ms").orElse("")
                 + " run-dir=" + dir;
     }
 }

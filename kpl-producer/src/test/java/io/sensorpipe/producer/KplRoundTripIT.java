@@ -9,9 +9,12 @@ import io.sensorpipe.schema.ReadingParser;
 import io.sensorpipe.source.Simulator;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,11 +67,7 @@ class KplRoundTripIT {
         ProducerConfig config = ProducerConfig.builder(System.getenv()).streamName(stream)
                 .failureFile(tmp.resolve("failures.jsonl")).build();
 
-        KplReadingWriter writer = KplReadingWriter.create(config);
-        for (Reading r : sent) {
-            writer.write(r);
-        }
-        ProducerReport report = writer.close();
+        ProducerReport report = writeAll(config, sent);
 
         assertThat(report.balanced()).isTrue();
         assertThat(report.produced()).isEqualTo(READINGS);
@@ -80,19 +79,8 @@ class KplRoundTripIT {
         assertThat(stored.size()).as("KPL aggregation packs many readings per Kinesis record")
                 .isLessThan(READINGS / 5);
         assertThat(stored).as("some records are KPL-aggregated").anyMatch(r -> startsWithMagic(r.data().asByteArray()));
-        List<KinesisClientRecord> userRecords = new AggregatorUtil()
-                .deaggregate(stored.stream().map(KinesisClientRecord::fromRecord).toList());
-
-        ReadingParser parser = ReadingParser.withoutTimeBounds();
         Map<Reading, Integer> received = new HashMap<>();
-        for (KinesisClientRecord r : userRecords) {
-            byte[] bytes = new byte[r.data().remaining()];
-            r.data().get(bytes);
-            ParseResult parsed = parser.parse(bytes);
-            assertThat(parsed.isValid()).as(parsed.toString()).isTrue();
-            assertThat(r.partitionKey()).isEqualTo(parsed.reading().sensorId());
-            received.merge(parsed.reading(), 1, Integer::sum);
-        }
+        readings(stored).forEach(r -> received.merge(r, 1, Integer::sum));
         Map<Reading, Integer> expected = new HashMap<>();
         sent.forEach(r -> expected.merge(r, 1, Integer::sum));
         assertThat(received).isEqualTo(expected);
@@ -110,37 +98,48 @@ class KplRoundTripIT {
                 .take(8_000);
         ProducerConfig config = ProducerConfig.builder(System.getenv()).streamName(stream)
                 .maxOutstandingEventTime(HISTORY_DISORDER).failureFile(tmp.resolve("failures.jsonl")).build();
-        KplReadingWriter writer = KplReadingWriter.create(config);
-        for (Reading r : sent) {
-            writer.write(r);
-        }
-        ProducerReport report = writer.close();
-        System.out.println("history order: " + report.summaryLine());
+        ProducerReport report = writeAll(config, sent);
         assertThat(report.acknowledged()).as(report.summaryLine()).isEqualTo(sent.size());
 
-        ReadingParser parser = ReadingParser.withoutTimeBounds();
-        java.util.Set<Reading> received = new java.util.HashSet<>();
+        Set<Reading> received = new HashSet<>();
         for (Map.Entry<String, List<Record>> shard : StreamReadback.readByShard(kinesis, stream).entrySet()) {
-            List<KinesisClientRecord> records = new AggregatorUtil()
-                    .deaggregate(shard.getValue().stream().map(KinesisClientRecord::fromRecord).toList());
             long newest = Long.MIN_VALUE;
             long worst = 0;
-            for (KinesisClientRecord r : records) {
-                byte[] bytes = new byte[r.data().remaining()];
-                r.data().get(bytes);
-                ParseResult parsed = parser.parse(bytes);
-                received.add(parsed.reading());
-                long ts = parsed.reading().ts();
+            for (Reading r : readings(shard.getValue())) {
+                received.add(r);
                 if (newest != Long.MIN_VALUE) {
-                    worst = Math.max(worst, newest - ts);
+                    worst = Math.max(worst, newest - r.ts());
                 }
-                newest = Math.max(newest, ts);
+                newest = Math.max(newest, r.ts());
             }
-            System.out.println("history order: shard " + shard.getKey() + " worst " + worst + " ms");
             assertThat(worst).as("the most a reading of shard %s came after a newer one, ms", shard.getKey())
                     .isLessThanOrEqualTo(HISTORY_DISORDER.toMillis());
         }
         assertThat(received).as("every reading arrived (a duplicate of a timed-out attempt counts once)")
-                .isEqualTo(new java.util.HashSet<>(sent));
+                .isEqualTo(new HashSet<>(sent));
+    }
+
+    private static ProducerReport writeAll(ProducerConfig config, List<Reading> sent) throws InterruptedException {
+        KplReadingWriter writer = KplReadingWriter.create(config);
+        for (Reading r : sent) {
+            writer.write(r);
+        }
+        return writer.close();
+    }
+
+    /** The readings in Kinesis records, in their order: de-aggregated with the KCL, each valid and keyed by sensor. */
+    private static List<Reading> readings(List<Record> stored) {
+        ReadingParser parser = ReadingParser.withoutTimeBounds();
+        List<Reading> out = new ArrayList<>();
+        for (KinesisClientRecord r : new AggregatorUtil()
+                .deaggregate(stored.stream().map(KinesisClientRecord::fromRecord).toList())) {
+            byte[] bytes = new byte[r.data().remaining()];
+            r.data().get(bytes);
+            ParseResult parsed = parser.parse(bytes);
+            assertThat(parsed.isValid()).as(parsed.toString()).isTrue();
+            assertThat(r.partitionKey()).isEqualTo(parsed.reading().sensorId());
+            out.add(parsed.reading());
+        }
+        return out;
     }
 }

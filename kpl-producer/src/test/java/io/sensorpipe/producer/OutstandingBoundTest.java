@@ -17,15 +17,7 @@ class OutstandingBoundTest {
         bound.acquire(10, 8_500); // exactly the span past the oldest: allowed
         bound.release(10, 5_000); // later records completing do not move the oldest
         CountDownLatch acquired = new CountDownLatch(1);
-        Thread source = new Thread(() -> {
-            try {
-                bound.acquire(10, 8_501);
-                acquired.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        source.start();
+        Thread source = acquiring(bound, 10, 8_501, acquired);
         assertThat(acquired.await(200, TimeUnit.MILLISECONDS)).as("8,501 is more than 7,500 past 1,000").isFalse();
         bound.release(10, 1_000);
         assertThat(acquired.await(2, TimeUnit.SECONDS)).as("the oldest in flight is now 8,500").isTrue();
@@ -42,14 +34,7 @@ class OutstandingBoundTest {
         assertThat(bound.outstandingRecords()).isEqualTo(3);
         bound.release(10, 2_000);
         bound.release(10, 1_000);
-        Thread source = new Thread(() -> {
-            try {
-                bound.acquire(10, 2_001);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        source.start();
+        Thread source = acquiring(bound, 10, 2_001, new CountDownLatch(1));
         source.join(200);
         assertThat(source.isAlive()).as("one 2,000 is still in flight").isTrue();
         bound.release(10, 2_000);
@@ -79,15 +64,7 @@ class OutstandingBoundTest {
         bound.acquire(10, 0);
         bound.acquire(10, 0);
         CountDownLatch acquired = new CountDownLatch(1);
-        Thread source = new Thread(() -> {
-            try {
-                bound.acquire(10, 0);
-                acquired.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        source.start();
+        Thread source = acquiring(bound, 10, 0, acquired);
         assertThat(acquired.await(200, TimeUnit.MILLISECONDS)).as("third record must wait").isFalse();
         assertThat(bound.outstandingRecords()).isEqualTo(2);
 
@@ -103,14 +80,7 @@ class OutstandingBoundTest {
     void byteBoundBlocksToo() throws Exception {
         OutstandingBound bound = new OutstandingBound(100, 100);
         bound.acquire(60, 0);
-        Thread source = new Thread(() -> {
-            try {
-                bound.acquire(60, 0);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        source.start();
+        Thread source = acquiring(bound, 60, 0, new CountDownLatch(1));
         source.join(200);
         assertThat(source.isAlive()).as("60 + 60 bytes exceed the 100-byte bound").isTrue();
         bound.release(60, 0);
@@ -133,5 +103,19 @@ class OutstandingBoundTest {
         assertThat(bound.awaitEmpty(50, TimeUnit.MILLISECONDS)).isFalse();
         new Thread(() -> bound.release(1, 0)).start();
         assertThat(bound.awaitEmpty(2, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** A source thread, started, that takes a slot for one record and then counts {@code acquired} down. */
+    private static Thread acquiring(OutstandingBound bound, long size, long eventTime, CountDownLatch acquired) {
+        Thread source = new Thread(() -> {
+            try {
+                bound.acquire(size, eventTime);
+                acquired.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        return source;
     }
 }

@@ -59,6 +59,8 @@ class ProducerCommandTest {
         assertThat(parsed("--stream", "s").disorderBound()).as("live: none").isNull();
         assertThat(parsed("--stream", "s", "--max-disorder", "3s").disorderBound())
                 .isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(parsed("--stream", "s", "--writer", "sdk", "--history", "30m").disorderBound())
+                .as("the sdk writer has none").isNull();
         assertThat(run("--stream", "s", "--writer", "sdk", "--max-disorder", "3s"))
                 .isEqualTo(ProducerCommand.EXIT_CONFIG);
         assertThat(errText()).contains("max-disorder: bounds the KPL writer only");

@@ -1,5 +1,6 @@
 package io.sensorpipe.producer;
 
+import io.sensorpipe.aws.AwsErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -37,7 +38,7 @@ public final class StreamPreflight {
             }
         } catch (SdkClientException e) {
             throw new ConfigException("endpoint", "cannot reach Kinesis at " + sdkEndpoint(env) + " (region "
-                    + config.region() + "): " + rootMessage(e), e);
+                    + config.region() + "): " + rootMessage(e) + "; " + AwsErrors.LOCAL_CLOUD_FIX, e);
         } catch (ConfigException e) {
             throw e;
         } catch (SdkException e) {
@@ -79,7 +80,8 @@ public final class StreamPreflight {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(e.host(), e.port()), 3000);
         } catch (IOException ex) {
-            throw new ConfigException(e.source(), "cannot connect to " + e.url() + ": " + ex.getMessage());
+            throw new ConfigException(e.source(), "cannot connect to " + e.url() + ": " + ex.getMessage() + "; "
+                    + AwsErrors.LOCAL_CLOUD_FIX);
         }
     }
 

@@ -4,6 +4,7 @@ import io.sensorpipe.testkit.TestCloud;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.aws.AwsErrors;
 import io.sensorpipe.schema.ReadingCodec;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -88,7 +89,7 @@ class ProducerCliIT {
         Result r = run(Map.of("AWS_ENDPOINT_URL_KINESIS", url), "--stream", "any", "--count", "10");
         assertThat(r.exit()).isEqualTo(ProducerCommand.EXIT_CONFIG);
         assertThat(r.err()).contains("configuration error: endpoint: cannot reach Kinesis at " + url)
-                .contains("AWS_ENDPOINT_URL_KINESIS");
+                .contains("AWS_ENDPOINT_URL_KINESIS").contains(AwsErrors.LOCAL_CLOUD_FIX);
     }
 
     @Test
@@ -97,7 +98,8 @@ class ProducerCliIT {
         Result r = run(Map.of(KplEndpoints.KPL_KINESIS_VAR, "https://127.0.0.1:" + closedPort()),
                 "--stream", stream, "--count", "10");
         assertThat(r.exit()).isEqualTo(ProducerCommand.EXIT_CONFIG);
-        assertThat(r.err()).contains("configuration error: SENSORPIPE_KPL_KINESIS_ENDPOINT: cannot connect to https://127.0.0.1:");
+        assertThat(r.err()).contains("configuration error: SENSORPIPE_KPL_KINESIS_ENDPOINT: cannot connect to https://127.0.0.1:")
+                .contains(AwsErrors.LOCAL_CLOUD_FIX);
     }
 
     @Test

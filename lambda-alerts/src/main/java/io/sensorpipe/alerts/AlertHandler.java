@@ -14,6 +14,7 @@ import io.sensorpipe.alerts.message.AlertFormatter;
 import io.sensorpipe.alerts.message.AlertMessage;
 import io.sensorpipe.aws.SnsAlertAttributes;
 import io.sensorpipe.contract.AlertAttributes;
+import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.schema.WindowResult;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -22,9 +23,11 @@ import software.amazon.awssdk.services.sns.model.PublishResponse;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The alert Lambda ({@code io.sensorpipe.alerts.AlertHandler::handleRequest}): triggered by the results table's
@@ -32,8 +35,11 @@ import java.util.Map;
  * alert per anomalous window, at most one per sensor per cooldown ({@link AlertStateStore}).
  *
  * <p>Partial batch failures: every record is handled on its own; the ones that fail (malformed image, publish or
- * table error) are returned in {@code batchItemFailures} and never throw, so one bad record neither blocks nor
- * re-sends the others (a retried good record is suppressed as a duplicate by the state table).
+ * table error) are returned in {@code batchItemFailures} and never throw, so one bad record does not block the
+ * other sensors' alerts (Lambda retries from the lowest failed record; a retried good record is suppressed as a
+ * duplicate by the state table). A sensor's later windows in the batch are not handled after one of its windows
+ * failed: they are reported failed too, so they are retried after it, in window order. Sent first, a later window
+ * would put the sensor into cooldown and the retried earlier one would be suppressed, its alert lost.
  */
 public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventResponse> {
     private static final JsonLog LOG = JsonLog.forClass(AlertHandler.class);
@@ -43,6 +49,10 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
      * the record, so the local runner keeps retrying it until the claim's lease can have expired.
      */
     public static final String CLAIM_IN_FLIGHT_REASON = "another invocation is publishing this window; retry";
+
+    /** Failure reason of a window not handled because an earlier window of its sensor failed in the same batch. */
+    public static final String AFTER_FAILED_WINDOW_REASON = "an earlier window of this sensor failed in this batch; "
+            + "retried after it, so the sensor's alerts go out in window order";
 
     private final AlertConfig config;
     private final SnsClient sns;
@@ -73,8 +83,15 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         List<StreamsEventResponse.BatchItemFailure> failures = new ArrayList<>();
         Map<String, String> failureReasons = new LinkedHashMap<>();
         Map<RecordOutcome.Kind, Integer> batchCounts = new HashMap<>();
+        Set<String> failedSensors = new HashSet<>();
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
-            RecordOutcome outcome = process(record);
+            String keySensor = keySensorId(record);
+            RecordOutcome outcome = keySensor != null && failedSensors.contains(keySensor)
+                    ? fail(sequenceNumber(record), keySensor, keyWindowStart(record), AFTER_FAILED_WINDOW_REASON)
+                    : process(record);
+            if (outcome.failed() && outcome.sensorId() != null) {
+                failedSensors.add(outcome.sensorId());
+            }
             counters.add(outcome.kind());
             batchCounts.merge(outcome.kind(), 1, Integer::sum);
             if (outcome.failed()) {
@@ -91,7 +108,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
 
     /** Handles one record; never throws. */
     public RecordOutcome process(DynamodbEvent.DynamodbStreamRecord record) {
-        String sequenceNumber = record == null || record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+        String sequenceNumber = sequenceNumber(record);
         try {
             if (record == null || record.getDynamodb() == null) {
                 return fail(sequenceNumber, null, null, "record has no 'dynamodb' section");
@@ -107,7 +124,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             try {
                 window = WindowImageDecoder.decode(image);
             } catch (MalformedImageException malformed) {
-                return fail(sequenceNumber, stringOrNull(image, "sensorId"), null, "malformed image: " + malformed.getMessage());
+                return fail(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID), null, "malformed image: " + malformed.getMessage());
             }
             return alert(sequenceNumber, window);
         } catch (RuntimeException unexpected) {
@@ -176,6 +193,26 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         LOG.warn("record_failed", "sequenceNumber", sequenceNumber, "sensorId", sensorId, "windowStart", windowStart,
                 "reason", reason);
         return RecordOutcome.failed(sequenceNumber, sensorId, windowStart, reason);
+    }
+
+    private static String sequenceNumber(DynamodbEvent.DynamodbStreamRecord record) {
+        return record == null || record.getDynamodb() == null ? null : record.getDynamodb().getSequenceNumber();
+    }
+
+    /** The record's sensor from its keys (present in every event, whatever the image holds), or null. */
+    private static String keySensorId(DynamodbEvent.DynamodbStreamRecord record) {
+        return record == null || record.getDynamodb() == null ? null
+                : stringOrNull(record.getDynamodb().getKeys(), ResultItem.SENSOR_ID);
+    }
+
+    private static Long keyWindowStart(DynamodbEvent.DynamodbStreamRecord record) {
+        AttributeValue v = record.getDynamodb().getKeys() == null ? null
+                : record.getDynamodb().getKeys().get(ResultItem.WINDOW_START);
+        try {
+            return v == null || v.getN() == null ? null : Long.valueOf(v.getN());
+        } catch (NumberFormatException e) {
+            return null; // only for the log line
+        }
     }
 
     private static String stringOrNull(Map<String, AttributeValue> image, String name) {

@@ -184,6 +184,27 @@ class AlertPipelineIT {
     }
 
     @Test
+    void aLaterWindowWaitsForItsSensorsFailedEarlierWindowSoNeitherAlertIsLost() {
+        Duration lease = Duration.ofSeconds(1);
+        String sensor = "site-it/ordered/temperature";
+        String other = "site-it/unaffected/temperature";
+        // a dead invocation's claim fails the first window once; the second is past its cooldown
+        new AlertStateStore(cloud.dynamo, cloud.stateTable, Duration.ofMinutes(15), lease, Clock.systemUTC()).claim(sensor, T0);
+        cloud.write(AlertRig.window(sensor, T0, 0.9, true));
+        cloud.write(AlertRig.window(other, T0, 0.9, true));
+        cloud.write(AlertRig.window(sensor, T0 + 15 * 60_000, 0.9, true));
+
+        RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15), lease, Clock.systemUTC()), 0).drain(DRAIN);
+
+        assertThat(cloud.drainAlerts()).extracting(a -> a.at("/MessageAttributes/sensorId/Value").asText() + "@"
+                        + a.at("/MessageAttributes/windowStart/Value").asLong())
+                .containsExactlyInAnyOrder(sensor + "@" + T0, sensor + "@" + (T0 + 15 * 60_000), other + "@" + T0);
+        assertThat(report.alertsSent()).isEqualTo(3);
+        assertThat(report.suppressedCooldown()).isZero();
+        assertThat(report.deadLettered()).isZero();
+    }
+
+    @Test
     void startingAtLatestSkipsWindowsWrittenBeforeTheRunnerStartedAndDeliversLaterOnes() {
         cloud.write(AlertRig.window("site-it/before/temperature", T0, 0.9, true));
         LocalEventSourceRunner runner = cloud.runner(cloud.handler(Duration.ofMinutes(15)),

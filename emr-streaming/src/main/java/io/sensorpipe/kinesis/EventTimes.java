@@ -30,11 +30,16 @@ public final class EventTimes implements Serializable {
     public record Span(long min, long max) {
     }
 
-    public Span span(List<KinesisClientRecord> userRecords, long nowMillis) {
+    /**
+     * @param arrivalMillis when the stream stored the record: a time further ahead of it than the skew is ignored,
+     *                      as the job's parser dead-letters it (judged against the arrival, so the same while
+     *                      catching up as live)
+     */
+    public Span span(List<KinesisClientRecord> userRecords, long arrivalMillis) {
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
         for (KinesisClientRecord r : userRecords) {
-            Long ts = of(r.data(), nowMillis);
+            Long ts = of(r.data(), arrivalMillis);
             if (ts != null) {
                 min = Math.min(min, ts);
                 max = Math.max(max, ts);

@@ -180,7 +180,8 @@ public final class ShardBatchReader {
                     }
                 }
                 List<KinesisClientRecord> users = Deaggregation.userRecords(List.of(rec));
-                EventTimes.Span span = task.eventTimes().span(users, now);
+                EventTimes.Span span = task.eventTimes().span(users, rec.approximateArrivalTimestamp() == null
+                        ? now : rec.approximateArrivalTimestamp().toEpochMilli());
                 boolean underCap = consumed.size() < task.maxRecords()
                         || (span != null && span.max() <= task.floor() && consumed.size() < HARD_CAP);
                 // A leader may pass the ceiling only with a record that starts inside it (a KPL aggregate spanning

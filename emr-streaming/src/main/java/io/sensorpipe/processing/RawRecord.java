@@ -12,6 +12,8 @@ public class RawRecord implements Serializable {
     private String shardId;
     private String sequenceNumber;
     private long subSequenceNumber;
+    /** When the stream stored the record (the sources' {@code approximateArrivalTimestamp}); null when unknown. */
+    private java.sql.Timestamp approximateArrivalTimestamp;
 
     public RawRecord() {
     }
@@ -34,4 +36,12 @@ public class RawRecord implements Serializable {
     public void setSequenceNumber(String v) { sequenceNumber = v; }
     public long getSubSequenceNumber() { return subSequenceNumber; }
     public void setSubSequenceNumber(long v) { subSequenceNumber = v; }
+    public java.sql.Timestamp getApproximateArrivalTimestamp() { return approximateArrivalTimestamp; }
+    public void setApproximateArrivalTimestamp(java.sql.Timestamp v) { approximateArrivalTimestamp = v; }
+
+    /** This record as if the stream had stored it at {@code arrivalMillis}. */
+    public RawRecord arrivedAt(long arrivalMillis) {
+        approximateArrivalTimestamp = new java.sql.Timestamp(arrivalMillis);
+        return this;
+    }
 }

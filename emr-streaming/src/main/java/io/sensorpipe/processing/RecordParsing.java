@@ -25,7 +25,13 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
 
     @Override
     public Iterator<ParsedRecord> call(Iterator<Row> rows) {
-        ReadingParser parser = new ReadingParser(System::currentTimeMillis,
+        // "Now" for the accepted time range is when the stream stored the record, not the wall clock: a reading is
+        // judged the same live, while catching up on a backlog, and when a batch is re-run after a crash (against
+        // the wall clock, a reading an hour ahead of its sensor's time was refused live and accepted an hour later,
+        // and then moved the watermark an hour ahead of the backlog). The wall clock only when the source has no
+        // arrival time.
+        long[] arrival = {0};
+        ReadingParser parser = new ReadingParser(() -> arrival[0] > 0 ? arrival[0] : System.currentTimeMillis(),
                 java.time.Duration.ofMillis(maxPastMillis), java.time.Duration.ofMillis(maxFutureMillis));
         return new Iterator<>() {
             private int dataIdx = -2;
@@ -43,8 +49,10 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                     List<String> names = Arrays.asList(row.schema().fieldNames());
                     dataIdx = names.indexOf("data");
                     meta = new int[] {names.indexOf("streamName"), names.indexOf("shardId"),
-                            names.indexOf("sequenceNumber"), names.indexOf("subSequenceNumber")};
+                            names.indexOf("sequenceNumber"), names.indexOf("subSequenceNumber"),
+                            names.indexOf("approximateArrivalTimestamp")};
                 }
+                arrival[0] = meta[4] < 0 || row.isNullAt(meta[4]) ? 0 : ((java.sql.Timestamp) row.get(meta[4])).getTime();
                 return parse(parser, row);
             }
 

@@ -35,18 +35,24 @@ final class ScriptedShard implements KinesisApi {
     }
 
     ScriptedShard add(String json) {
-        return add(SdkBytes.fromUtf8String(json));
+        return add(SdkBytes.fromUtf8String(json), java.time.Instant.ofEpochSecond(records.size()));
     }
 
-    private ScriptedShard add(SdkBytes data) {
+    private ScriptedShard add(SdkBytes data, java.time.Instant arrival) {
         String seq = BigInteger.valueOf(1000 + records.size() * 10L).toString();
         records.add(Record.builder().sequenceNumber(seq).partitionKey("k").data(data)
-                .approximateArrivalTimestamp(java.time.Instant.ofEpochSecond(records.size())).build());
+                .approximateArrivalTimestamp(arrival).build());
         return this;
     }
 
+    /** A reading stored as it was made (its arrival time is its event time). */
     ScriptedShard reading(long ts) {
-        return add(json(ts));
+        return reading(ts, ts);
+    }
+
+    /** A reading the stream stored at {@code arrivalMillis}. */
+    ScriptedShard reading(long ts, long arrivalMillis) {
+        return add(SdkBytes.fromUtf8String(json(ts)), java.time.Instant.ofEpochMilli(arrivalMillis));
     }
 
     private static String json(long ts) {
@@ -69,7 +75,8 @@ final class ScriptedShard implements KinesisApi {
         }
         ByteBuffer out = ByteBuffer.allocate(AggregatorUtil.AGGREGATED_RECORD_MAGIC.length + body.length + md5.length);
         out.put(AggregatorUtil.AGGREGATED_RECORD_MAGIC).put(body).put(md5);
-        return add(SdkBytes.fromByteArray(out.array()));
+        return add(SdkBytes.fromByteArray(out.array()),
+                java.time.Instant.ofEpochMilli(java.util.Arrays.stream(ts).max().orElse(0)));
     }
 
     @Override

@@ -175,6 +175,23 @@ class WindowingPipelineTest {
         assertThat(dead.get(0).getReason()).isEqualTo("TIMESTAMP_OUT_OF_RANGE");
     }
 
+    @Test
+    void aReadingAheadOfItsArrivalIsRefusedWhileCatchingUpAsItWasLiveAndDoesNotMakeTheBacklogLate() throws Exception {
+        start(Duration.ofMinutes(10), Duration.ofSeconds(60));
+        // a backlog stored two hours ago, read now: its sensor an hour ahead was refused when it was live
+        long base = (System.currentTimeMillis() - Duration.ofHours(2).toMillis()) / 10_000 * 10_000;
+        sendArrived(raw(reading("s1", base + 1_000, 1.0), base + 1_500),
+                raw(reading("clock-ahead", base + 1_000 + Duration.ofHours(1).toMillis(), 9.0), base + 1_500));
+        sendArrived(raw(reading("s1", base + 2_000, 3.0), base + 2_500));
+        sendArrived(raw(reading("s1", base + 20_000, 0.0), base + 20_500));
+        List<JobOutput> out = awaitOutputs(o -> o.stream().anyMatch(r -> r.getKind().equals(JobOutput.WINDOW)));
+
+        assertThat(window(out, "s1", base).getCount()).isEqualTo(2);
+        assertThat(out).noneMatch(o -> o.getKind().equals(JobOutput.LATE));
+        assertThat(out).filteredOn(o -> o.getKind().equals(JobOutput.DEAD)).singleElement()
+                .satisfies(d -> assertThat(d.getReason()).isEqualTo("TIMESTAMP_OUT_OF_RANGE"));
+    }
+
     private JobOutput window(List<JobOutput> out, String sensor, long start) {
         return out.stream().filter(o -> o.getKind().equals(JobOutput.WINDOW) && o.getSensorId().equals(sensor)
                 && o.getWindowStart() == start).findFirst().orElseThrow(
@@ -189,6 +206,16 @@ class WindowingPipelineTest {
 
     private static byte[] reading(String sensor, long ts, double value) {
         return Reading.of(sensor, "temperature", "site-a", ts, value, "C").toJsonBytes();
+    }
+
+    private RawRecord raw(byte[] data, long arrivalMillis) {
+        return new RawRecord(data, "test-stream", "shardId-0", Long.toString(seq.incrementAndGet()), 0)
+                .arrivedAt(arrivalMillis);
+    }
+
+    private void sendArrived(RawRecord... records) {
+        QueryProgress.awaitProcessed(query, input.addData(JavaConverters.asScalaBuffer(List.of(records)).toSeq()),
+                60_000);
     }
 
     private void send(byte[]... records) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.events.models.dynamodb.AttributeValue;
 import io.sensorpipe.alerts.cooldown.AlertClaim;
 import io.sensorpipe.alerts.cooldown.AlertStateStore;
+import io.sensorpipe.alerts.cooldown.ClaimOutcome;
 import io.sensorpipe.alerts.decode.MalformedImageException;
 import io.sensorpipe.alerts.decode.WindowImageDecoder;
 import io.sensorpipe.alerts.log.JsonLog;
@@ -50,6 +51,11 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
      */
     public static final String CLAIM_IN_FLIGHT_REASON = "another invocation is publishing this window; retry";
 
+    /** Past a lease's end before claiming again (the state table's and this clock's may differ a little). */
+    private static final long LEASE_SKEW_MS = 200;
+    /** Time left after waiting for a lease, for the publish and the rest of the batch. */
+    private static final long RESERVE_AFTER_WAIT_MS = 10_000;
+
     /** Failure reason of a window not handled because an earlier window of its sensor failed in the same batch. */
     public static final String AFTER_FAILED_WINDOW_REASON = "an earlier window of this sensor failed in this batch; "
             + "retried after it, so the sensor's alerts go out in window order";
@@ -58,6 +64,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
     private final SnsClient sns;
     private final AlertStateStore state;
     private final AlertFormatter formatter;
+    private final Clock clock;
     private final AlertCounters counters = new AlertCounters();
     private Map<String, String> lastFailures = Map.of();
 
@@ -74,6 +81,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         this.sns = sns;
         this.state = new AlertStateStore(dynamo, config.stateTable(), config.cooldown(), config.claimLease(), clock);
         this.formatter = new AlertFormatter(config.historyMargin());
+        this.clock = clock;
     }
 
     @Override
@@ -88,7 +96,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             String keySensor = keySensorId(record);
             RecordOutcome outcome = keySensor != null && failedSensors.contains(keySensor)
                     ? fail(sequenceNumber(record), keySensor, keyWindowStart(record), AFTER_FAILED_WINDOW_REASON)
-                    : process(record);
+                    : process(record, context);
             if (outcome.failed() && outcome.sensorId() != null) {
                 failedSensors.add(outcome.sensorId());
             }
@@ -108,6 +116,16 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
 
     /** Handles one record; never throws. */
     public RecordOutcome process(DynamodbEvent.DynamodbStreamRecord record) {
+        return process(record, null);
+    }
+
+    /**
+     * Handles one record; never throws. With the invocation's {@code context}, a window claimed by an invocation that
+     * died (its lease not over yet) is waited for inside this invocation when the lease ends in time: Lambda retries
+     * a batch as often as its retry attempts allow, however soon, and retries that all came inside the lease would
+     * send the record to the failure destination, its alert never sent.
+     */
+    RecordOutcome process(DynamodbEvent.DynamodbStreamRecord record, Context context) {
         String sequenceNumber = sequenceNumber(record);
         try {
             if (record == null || record.getDynamodb() == null) {
@@ -126,18 +144,27 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             } catch (MalformedImageException malformed) {
                 return fail(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID), null, "malformed image: " + malformed.getMessage());
             }
-            return alert(sequenceNumber, window);
+            return alert(sequenceNumber, window, context);
         } catch (RuntimeException unexpected) {
             return fail(sequenceNumber, null, null, "unexpected " + unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
     }
 
-    private RecordOutcome alert(String sequenceNumber, WindowResult window) {
+    private RecordOutcome alert(String sequenceNumber, WindowResult window, Context context) {
         String sensorId = window.sensorId();
         long windowStart = window.windowStart();
         AlertClaim claim;
         try {
             claim = state.claim(sensorId, windowStart);
+            if (claim.outcome() == ClaimOutcome.IN_FLIGHT && leaseEndsInTime(claim, context)) {
+                long waitMs = claim.leaseUntil() + LEASE_SKEW_MS - clock.millis();
+                LOG.info("claim_wait", "sensorId", sensorId, "windowStart", windowStart, "waitMs", waitMs);
+                Thread.sleep(Math.max(0, waitMs));
+                claim = state.claim(sensorId, windowStart);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(sequenceNumber, sensorId, windowStart, CLAIM_IN_FLIGHT_REASON);
         } catch (RuntimeException e) {
             return fail(sequenceNumber, sensorId, windowStart, "alert-state claim failed: " + e.getMessage());
         }
@@ -178,6 +205,15 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
                 "severity", message.stringAttributes().get(AlertAttributes.SEVERITY),
                 "score", window.anomalyScore(), "markedSent", marked);
         return new RecordOutcome(RecordOutcome.Kind.SENT, sequenceNumber, sensorId, windowStart, published.messageId());
+    }
+
+    /** Whether the other claim's lease ends with time to spare in this invocation (never without a context). */
+    private boolean leaseEndsInTime(AlertClaim claim, Context context) {
+        if (context == null || claim.leaseUntil() <= 0) {
+            return false;
+        }
+        long wait = claim.leaseUntil() + LEASE_SKEW_MS - clock.millis();
+        return wait <= context.getRemainingTimeInMillis() - RESERVE_AFTER_WAIT_MS;
     }
 
     private boolean releaseQuietly(AlertClaim claim) {

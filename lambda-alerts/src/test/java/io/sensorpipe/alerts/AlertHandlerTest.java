@@ -70,6 +70,27 @@ class AlertHandlerTest {
     }
 
     @Test
+    void aSensorsLaterWindowIsNotHandledInABatchWhereItsEarlierWindowFailed() {
+        // sent first, the later window's cooldown would suppress the earlier one's retry: its alert lost
+        DynamodbEvent.DynamodbStreamRecord failed = fixture(2);
+        DynamodbEvent.DynamodbStreamRecord later = fixture(0);
+        String sensor = failed.getDynamodb().getKeys().get("sensorId").getS();
+        later.getDynamodb().getKeys().get("sensorId").setS(sensor);
+        later.getDynamodb().getNewImage().get("sensorId").setS(sensor);
+        later.getDynamodb().getKeys().get("windowStart").setN("1764075600000");
+        later.getDynamodb().getNewImage().get("windowStart").setN("1764075600000");
+        DynamodbEvent event = new DynamodbEvent();
+        event.setRecords(List.of(failed, later));
+
+        StreamsEventResponse response = handler.handleRequest(event, null);
+
+        assertThat(response.getBatchItemFailures()).extracting(StreamsEventResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("111100000000000000000003", "111100000000000000000001");
+        assertThat(handler.lastFailureReasons().get("111100000000000000000001"))
+                .as("not handled (no claim tried)").isEqualTo(AlertHandler.AFTER_FAILED_WINDOW_REASON);
+    }
+
+    @Test
     void recordWithoutDynamodbSectionOrEmptyEventDoesNotThrow() {
         DynamodbEvent.DynamodbStreamRecord empty = new DynamodbEvent.DynamodbStreamRecord();
         DynamodbEvent event = new DynamodbEvent();

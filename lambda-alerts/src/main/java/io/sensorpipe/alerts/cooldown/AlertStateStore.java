@@ -100,7 +100,9 @@ public final class AlertStateStore {
                     }
                     return new AlertClaim(ClaimOutcome.IN_FLIGHT, sensorId, windowStart, null, null);
                 }
-                return new AlertClaim(classify(current.item(), windowStart), sensorId, windowStart, null, null);
+                AttributeValue lease = current.item().get(LEASE_UNTIL);
+                return new AlertClaim(classify(current.item(), windowStart), sensorId, windowStart, null, null,
+                        lease == null || lease.n() == null ? 0 : Long.parseLong(lease.n()));
             }
         }
     }

@@ -166,7 +166,7 @@ class AlertPipelineIT {
     }
 
     @Test
-    void recordBlockedByAnotherInvocationsClaimIsSentAfterTheLeaseInsteadOfBeingDeadLettered() {
+    void recordBlockedByADeadInvocationsClaimIsSentWithinTheInvocationOnceTheLeaseEnds() {
         Duration lease = Duration.ofSeconds(1);
         String sensor = "site-it/claimed/temperature";
         // another invocation claimed the window and died before publishing
@@ -176,7 +176,8 @@ class AlertPipelineIT {
         RunReport report = cloud.runner(cloud.handler(Duration.ofMinutes(15), lease, Clock.systemUTC()), 0).drain(DRAIN);
 
         assertThat(report.deadLettered()).as("maxRetries=0, yet the claim is waited out").isZero();
-        assertThat(report.retries()).isPositive();
+        assertThat(report.retries()).as("waited inside the invocation, not by retries (Lambda's may all come inside "
+                + "the lease)").isZero();
         assertThat(report.alertsSent()).isEqualTo(1);
         assertThat(cloud.drainAlerts()).extracting(a -> a.at("/MessageAttributes/sensorId/Value").asText())
                 .containsExactly(sensor);
@@ -184,11 +185,11 @@ class AlertPipelineIT {
     }
 
     @Test
-    void aLaterWindowWaitsForItsSensorsFailedEarlierWindowSoNeitherAlertIsLost() {
+    void aWindowBlockedByADeadInvocationsClaimAndItsSensorsLaterWindowAreBothAlerted() {
         Duration lease = Duration.ofSeconds(1);
         String sensor = "site-it/ordered/temperature";
         String other = "site-it/unaffected/temperature";
-        // a dead invocation's claim fails the first window once; the second is past its cooldown
+        // a dead invocation's claim holds the first window; the second is past its cooldown
         new AlertStateStore(cloud.dynamo, cloud.stateTable, Duration.ofMinutes(15), lease, Clock.systemUTC()).claim(sensor, T0);
         cloud.write(AlertRig.window(sensor, T0, 0.9, true));
         cloud.write(AlertRig.window(other, T0, 0.9, true));

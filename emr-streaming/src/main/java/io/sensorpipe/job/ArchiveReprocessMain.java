@@ -1,5 +1,7 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.ArchiveWindowing;
 import io.sensorpipe.processing.JobOutput;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Option;
 public final class ArchiveReprocessMain implements Callable<Integer> {
     @Option(names = "--input", required = true, description = "archive path or glob, e.g. s3://bucket/raw/year=2026/month=11/*/*/*.gz")
     String input;
-    @Option(names = "--table", defaultValue = "sensorpipe-results")
+    @Option(names = JobOptions.TABLE, defaultValue = ResultItem.DEFAULT_TABLE)
     String table;
     @Option(names = "--dead-letter-bucket")
     String deadLetterBucket;
@@ -43,7 +45,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
     @Option(names = "--warmup-windows", description = "windows before a sensor's model may flag, as set for windows of 5 min"
             + " or less (default: the scorer's); shorter for coarser windows, see ScorerConfig.warmupWindows(long)")
     Integer warmupWindows;
-    @Option(names = "--ttl-days", defaultValue = "30")
+    @Option(names = JobOptions.TTL_DAYS, defaultValue = "" + ResultItem.DEFAULT_TTL_DAYS)
     int ttlDays;
     @Option(names = "--master", defaultValue = "local[2]")
     String master;

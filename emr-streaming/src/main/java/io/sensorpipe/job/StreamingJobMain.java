@@ -1,5 +1,6 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.schema.ResultItem;
 import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.kinesis.KinesisApi;
 import io.sensorpipe.kinesis.KinesisClients;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 public final class StreamingJobMain implements Callable<Integer> {
     @Option(names = JobOptions.STREAM, required = true, description = "Kinesis stream name")
     String stream;
-    @Option(names = JobOptions.TABLE, defaultValue = "sensorpipe-results", description = "DynamoDB results table (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.TABLE, defaultValue = ResultItem.DEFAULT_TABLE, description = "DynamoDB results table (${DEFAULT-VALUE})")
     String table;
     @Option(names = JobOptions.CHECKPOINT, required = true, description = "Spark checkpoint location (local path or s3://)")
     String checkpoint;
@@ -51,7 +52,7 @@ public final class StreamingJobMain implements Callable<Integer> {
     int maxRecordsPerShard;
     @Option(names = JobOptions.SHUFFLE_PARTITIONS, defaultValue = "4", description = "state partitions; fixed by the first run of a checkpoint")
     int shufflePartitions;
-    @Option(names = JobOptions.TTL_DAYS, defaultValue = "30", description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
+    @Option(names = JobOptions.TTL_DAYS, defaultValue = "" + ResultItem.DEFAULT_TTL_DAYS, description = "DynamoDB item TTL after window end (${DEFAULT-VALUE})")
     int ttlDays;
     @Option(names = JobOptions.WARMUP_WINDOWS,
             description = "windows before a sensor's model may flag, as set for windows of 5 min or less (default: the"

@@ -18,7 +18,8 @@ class JobConfigTest {
     @Test
     void defaultsGiveARunnableLocalConfig() {
         JobConfig c = parse("--stream", "s", "--checkpoint", "/tmp/cp", "--dead-letter-bucket", "b");
-        assertThat(c.table()).isEqualTo("sensorpipe-results");
+        assertThat(c.table()).isEqualTo(io.sensorpipe.schema.ResultItem.DEFAULT_TABLE);
+        assertThat(c.ttlDays()).as("the one default TTL, ResultItem's").isEqualTo(io.sensorpipe.schema.ResultItem.DEFAULT_TTL_DAYS);
         assertThat(c.windowSize()).isEqualTo(Duration.ofSeconds(60));
         assertThat(c.deadLetterPrefix()).isEqualTo("dead-letters/");
         assertThat(c.master()).isEqualTo("local[2]");

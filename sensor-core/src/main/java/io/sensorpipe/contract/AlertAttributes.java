@@ -7,7 +7,10 @@ package io.sensorpipe.contract;
  */
 public final class AlertAttributes {
     public static final String SENSOR_ID = "sensorId";
-    /** "high" / "medium" / "low", from the anomaly grade. */
+    /**
+     * {@code LOW} / {@code MEDIUM} / {@code HIGH} / {@code CRITICAL} (lambda-alerts' {@code Severity} names, from the
+     * stronger of the window's score and grade); SNS filter policies match them exactly, upper case.
+     */
     public static final String SEVERITY = "severity";
     /** The anomaly score in [0,1] (SNS type Number, so filter policies can compare it). */
     public static final String SCORE = "score";

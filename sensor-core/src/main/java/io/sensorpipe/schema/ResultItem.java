@@ -74,8 +74,11 @@ public final class ResultItem {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
-    /** Default TTL of an item (the job's {@code --ttl-days} default). */
-    public static final Duration DEFAULT_TTL = Duration.ofDays(7);
+    /** Default TTL of an item after its window ends, in days: the job's and the reprocessing's {@code --ttl-days}. */
+    public static final int DEFAULT_TTL_DAYS = 30;
+
+    /** {@link #DEFAULT_TTL_DAYS} as a duration. */
+    public static final Duration DEFAULT_TTL = Duration.ofDays(DEFAULT_TTL_DAYS);
 
     private ResultItem() {
     }

@@ -25,10 +25,10 @@ class SnsEnvelopeTest {
 
     @Test
     void rawDeliveryKeepsTheBodyAndTakesTheSqsAttributes() {
-        SnsEnvelope e = SnsEnvelope.parse("{\"sensorId\":\"x\"}", Map.of(AlertAttributes.SEVERITY, "high"));
+        SnsEnvelope e = SnsEnvelope.parse("{\"sensorId\":\"x\"}", Map.of(AlertAttributes.SEVERITY, "HIGH"));
         assertThat(e.wrapped()).isFalse();
         assertThat(e.message()).isEqualTo("{\"sensorId\":\"x\"}");
-        assertThat(e.attribute(AlertAttributes.SEVERITY)).isEqualTo("high");
+        assertThat(e.attribute(AlertAttributes.SEVERITY)).isEqualTo("HIGH");
         assertThat(SnsEnvelope.parse("not json {", null).message()).isEqualTo("not json {");
     }
 }

@@ -369,8 +369,9 @@ class DefaultPipelineTemplateTest {
         pipeline.template().hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "FunctionName", "sensorpipe-job-supervisor", "Handler", JobLifecycle.SUPERVISOR_HANDLER,
                 "ReservedConcurrentExecutions", 1,
-                "Environment", Map.of("Variables", Match.objectLike(Map.of("JOB_STATE_TABLE", Match.anyValue(), "OPS_TOPIC_ARN", Match.anyValue(),
-                        "MAX_RESTARTS", "5", "STREAM_NAME", "sensorpipe-readings")))));
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(JobControl.Env.STATE_TABLE, Match.anyValue(),
+                        JobControl.Env.OPS_TOPIC_ARN, Match.anyValue(), JobControl.Env.MAX_RESTARTS, "5",
+                        JobControl.Env.STREAM_NAME, "sensorpipe-readings")))));
         pipeline.template().hasResourceProperties("AWS::Events::Rule", Map.of(
                 "EventPattern", Match.objectLike(Map.of(
                         "source", List.of("aws.emr"),
@@ -378,7 +379,8 @@ class DefaultPipelineTemplateTest {
                         "detail", Match.objectLike(Map.of("state", List.of("COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"))))),
                 "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600))))));
         pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-job-state",
-                "KeySchema", List.of(Map.of("AttributeName", JobControl.State.JOB, "KeyType", "HASH"))));
+                "KeySchema", List.of(Map.of("AttributeName", JobControl.State.JOB, "KeyType", "HASH")),
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS")));
         pipeline.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of("Properties", Match.objectLike(Map.of("TableName", "sensorpipe-job-state")),
                 "DeletionPolicy", "Delete"));
     }

@@ -81,6 +81,10 @@ class VariantPipelineTemplateTest {
                 .containsKeys("EntryPoint", "ExecutionRoleArn", "LogUri", "Target");
         assertThat(String.valueOf(job.get("SparkSubmitParameters"))).contains(StreamingJobStep.MAIN_CLASS);
         assertThat(String.valueOf(job.get("Args"))).contains("--checkpoint", "--dead-letter-bucket");
+        // the first run waits for its execution role's policy (jar, stream, tables, key), not only for the role
+        String executionPolicy = pipeline.resourcesOfType("AWS::IAM::Policy").keySet().stream()
+                .filter(id -> id.contains("ExecutionRoleDefaultPolicy")).findFirst().orElseThrow();
+        assertThat(String.valueOf(jobs.values().iterator().next().get("DependsOn"))).contains(executionPolicy);
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");
         assertThat(outputs).containsKeys("EmrServerlessApplicationId", "JobRunId").doesNotContainKey("EmrClusterId");

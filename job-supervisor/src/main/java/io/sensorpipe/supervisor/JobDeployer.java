@@ -3,6 +3,7 @@ package io.sensorpipe.supervisor;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sensorpipe.contract.JobControl.Deploy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
@@ -39,11 +40,11 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
                 Settings settings = Settings.from(System.getenv());
                 JobController controller = settings.controller(clients);
                 switch (requestType) {
-                    case "Create" -> data.put("RunId", controller.deploy(spec));
+                    case "Create" -> data.put(Deploy.RUN_ID, controller.deploy(spec));
                     case "Update" -> {
                         String stackStatus = stackStatus(clients, String.valueOf(event.get("StackId")));
                         JobController.Deployment deployment = controller.deployment(spec);
-                        data.put("RunId", deployment.runId());
+                        data.put(Deploy.RUN_ID, deployment.runId());
                         reason = checkUpdate(controller, spec, deployment, stackStatus,
                                 checkTime(settings.deployCheck(), context == null ? null : context.getRemainingTimeInMillis()));
                         if (context != null) {
@@ -137,14 +138,14 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
     /** The resource's properties (all strings, as CloudFormation passes them) as a job spec. */
     @SuppressWarnings("unchecked")
     static JobSpec specFrom(Map<String, Object> props) {
-        Object args = props.get("Args");
+        Object args = props.get(Deploy.ARGS);
         if (!(args instanceof List<?>)) {
-            throw new IllegalArgumentException("property Args must be a list of strings");
+            throw new IllegalArgumentException("property " + Deploy.ARGS + " must be a list of strings");
         }
-        return new JobSpec(JobSpec.Platform.valueOf(string(props, "Platform")), string(props, "Target"), string(props, "Name"),
-                ((List<Object>) args).stream().map(String::valueOf).toList(), string(props, "EntryPoint"),
-                string(props, "SparkSubmitParameters"), string(props, "ExecutionRoleArn"), string(props, "LogUri"),
-                string(props, "StopMarker"));
+        return new JobSpec(JobSpec.Platform.valueOf(string(props, Deploy.PLATFORM)), string(props, Deploy.TARGET), string(props, Deploy.NAME),
+                ((List<Object>) args).stream().map(String::valueOf).toList(), string(props, Deploy.ENTRY_POINT),
+                string(props, Deploy.SPARK_SUBMIT_PARAMETERS), string(props, Deploy.EXECUTION_ROLE_ARN), string(props, Deploy.LOG_URI),
+                string(props, Deploy.STOP_MARKER));
     }
 
     private static String string(Map<String, Object> props, String key) {

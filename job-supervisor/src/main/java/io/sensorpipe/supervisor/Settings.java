@@ -1,5 +1,6 @@
 package io.sensorpipe.supervisor;
 
+import io.sensorpipe.contract.JobControl;
 import io.sensorpipe.contract.MetricNames;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,17 +9,18 @@ import java.util.Map;
 /** The Lambdas' environment (set by CDK), read once; a missing or bad value names the variable. */
 public record Settings(String stateTable, String opsTopicArn, String namespace, String stream, RestartPolicy policy,
                        Duration gracefulStop, Duration deployCheck) {
-    public static final String STATE_TABLE = "JOB_STATE_TABLE";
-    public static final String OPS_TOPIC_ARN = "OPS_TOPIC_ARN";
-    public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
-    public static final String STREAM_NAME = "STREAM_NAME";
-    public static final String MAX_RESTARTS = "MAX_RESTARTS";
-    public static final String BACKOFF_BASE_SECONDS = "BACKOFF_BASE_SECONDS";
-    public static final String BACKOFF_MAX_SECONDS = "BACKOFF_MAX_SECONDS";
-    public static final String RESTART_WINDOW_SECONDS = "RESTART_WINDOW_SECONDS";
-    public static final String GRACEFUL_STOP_SECONDS = "GRACEFUL_STOP_SECONDS";
+    // The names are the contract's (JobControl.Env), which CDK sets.
+    public static final String STATE_TABLE = JobControl.Env.STATE_TABLE;
+    public static final String OPS_TOPIC_ARN = JobControl.Env.OPS_TOPIC_ARN;
+    public static final String METRICS_NAMESPACE = JobControl.Env.METRICS_NAMESPACE;
+    public static final String STREAM_NAME = JobControl.Env.STREAM_NAME;
+    public static final String MAX_RESTARTS = JobControl.Env.MAX_RESTARTS;
+    public static final String BACKOFF_BASE_SECONDS = JobControl.Env.BACKOFF_BASE_SECONDS;
+    public static final String BACKOFF_MAX_SECONDS = JobControl.Env.BACKOFF_MAX_SECONDS;
+    public static final String RESTART_WINDOW_SECONDS = JobControl.Env.RESTART_WINDOW_SECONDS;
+    public static final String GRACEFUL_STOP_SECONDS = JobControl.Env.GRACEFUL_STOP_SECONDS;
     /** How long an update's deploy waits at most for the new version to commit a micro-batch; 0: no check. */
-    public static final String DEPLOY_CHECK_SECONDS = "DEPLOY_CHECK_SECONDS";
+    public static final String DEPLOY_CHECK_SECONDS = JobControl.Env.DEPLOY_CHECK_SECONDS;
 
     public static Settings from(Map<String, String> env) {
         RestartPolicy d = RestartPolicy.defaults();

@@ -36,6 +36,47 @@ public final class JobControl {
         }
     }
 
+    /** The supervisor Lambdas' environment variables, set by CDK, read by job-supervisor's {@code Settings}. */
+    public static final class Env {
+        public static final String STATE_TABLE = "JOB_STATE_TABLE";
+        public static final String OPS_TOPIC_ARN = "OPS_TOPIC_ARN";
+        public static final String METRICS_NAMESPACE = "METRICS_NAMESPACE";
+        public static final String STREAM_NAME = "STREAM_NAME";
+        public static final String MAX_RESTARTS = "MAX_RESTARTS";
+        public static final String BACKOFF_BASE_SECONDS = "BACKOFF_BASE_SECONDS";
+        public static final String BACKOFF_MAX_SECONDS = "BACKOFF_MAX_SECONDS";
+        public static final String RESTART_WINDOW_SECONDS = "RESTART_WINDOW_SECONDS";
+        public static final String GRACEFUL_STOP_SECONDS = "GRACEFUL_STOP_SECONDS";
+        /** How long an update's deploy waits at most for the new version to commit a micro-batch; 0: no check. */
+        public static final String DEPLOY_CHECK_SECONDS = "DEPLOY_CHECK_SECONDS";
+
+        private Env() {
+        }
+    }
+
+    /**
+     * The properties of the job's CloudFormation custom resource ({@code Custom::SensorpipeStreamingJob}), written by
+     * CDK, read by job-supervisor's {@code JobDeployer}; and the attribute it answers with.
+     */
+    public static final class Deploy {
+        public static final String NAME = "Name";
+        public static final String STOP_MARKER = "StopMarker";
+        /** {@code EMR_EC2} or {@code EMR_SERVERLESS}. */
+        public static final String PLATFORM = "Platform";
+        /** The cluster id or the serverless application id. */
+        public static final String TARGET = "Target";
+        public static final String ARGS = "Args";
+        public static final String ENTRY_POINT = "EntryPoint";
+        public static final String SPARK_SUBMIT_PARAMETERS = "SparkSubmitParameters";
+        public static final String EXECUTION_ROLE_ARN = "ExecutionRoleArn";
+        public static final String LOG_URI = "LogUri";
+        /** The custom resource's answer: the step or job-run id deployed. */
+        public static final String RUN_ID = "RunId";
+
+        private Deploy() {
+        }
+    }
+
     /** The supervisor's state table: one item per job. */
     public static final TableSpec STATE_TABLE = new TableSpec(State.DEFAULT_TABLE,
             new TableSpec.Key(State.JOB, TableSpec.KeyType.STRING), null, java.util.List.of(), false, null);

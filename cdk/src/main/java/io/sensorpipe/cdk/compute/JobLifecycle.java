@@ -23,6 +23,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.dynamodb.TableEncryptionV2;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -66,6 +67,8 @@ public final class JobLifecycle extends Construct {
                 .tableName(config.name("job-state"))
                 .partitionKey(Attribute.builder().name(JobControl.STATE_TABLE.partitionKey().name()).type(AttributeType.STRING).build())
                 .billing(Billing.onDemand())
+                // the job spec it keeps names the stream, buckets and roles: on the pipeline's key, as the other tables
+                .encryption(TableEncryptionV2.customerManagedKey(dataKey))
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
@@ -101,12 +104,12 @@ public final class JobLifecycle extends Construct {
         dataKey.grant(role, "kms:GenerateDataKey", "kms:Decrypt");
 
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("JOB_STATE_TABLE", state.getTableName());
-        environment.put("OPS_TOPIC_ARN", opsTopic.getTopicArn());
-        environment.put("METRICS_NAMESPACE", config.metricsNamespace());
-        environment.put("STREAM_NAME", config.dataName("readings"));
-        environment.put("MAX_RESTARTS", Integer.toString(config.jobMaxRestarts()));
-        environment.put("GRACEFUL_STOP_SECONDS", Integer.toString(GRACEFUL_STOP_SECONDS));
+        environment.put(JobControl.Env.STATE_TABLE, state.getTableName());
+        environment.put(JobControl.Env.OPS_TOPIC_ARN, opsTopic.getTopicArn());
+        environment.put(JobControl.Env.METRICS_NAMESPACE, config.metricsNamespace());
+        environment.put(JobControl.Env.STREAM_NAME, config.dataName("readings"));
+        environment.put(JobControl.Env.MAX_RESTARTS, Integer.toString(config.jobMaxRestarts()));
+        environment.put(JobControl.Env.GRACEFUL_STOP_SECONDS, Integer.toString(GRACEFUL_STOP_SECONDS));
         environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
         Code code = Code.fromAsset(config.requireSupervisorJar().toString());
@@ -118,8 +121,8 @@ public final class JobLifecycle extends Construct {
                 Duration.minutes(12), 1, "Restarts the streaming job when its run ends, with backoff and a cap; operator actions of scripts/job");
 
         Map<String, Object> properties = new LinkedHashMap<>();
-        properties.put("Name", step.name());
-        properties.put("StopMarker", step.stopMarker());
+        properties.put(JobControl.Deploy.NAME, step.name());
+        properties.put(JobControl.Deploy.STOP_MARKER, step.stopMarker());
         String partition = Aws.PARTITION;
         Rule ended;
         if (serverless) {
@@ -135,13 +138,13 @@ public final class JobLifecycle extends Construct {
                     .resources(List.of(target.serverlessExecutionRole().getRoleArn()))
                     .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "emr-serverless.amazonaws.com")))
                     .build());
-            properties.put("Platform", "EMR_SERVERLESS");
-            properties.put("Target", target.serverlessApplicationId());
-            properties.put("Args", step.arguments());
-            properties.put("EntryPoint", step.jar().getS3ObjectUrl());
-            properties.put("SparkSubmitParameters", "--class " + StreamingJobStep.MAIN_CLASS);
-            properties.put("ExecutionRoleArn", target.serverlessExecutionRole().getRoleArn());
-            properties.put("LogUri", target.logUri());
+            properties.put(JobControl.Deploy.PLATFORM, "EMR_SERVERLESS");
+            properties.put(JobControl.Deploy.TARGET, target.serverlessApplicationId());
+            properties.put(JobControl.Deploy.ARGS, step.arguments());
+            properties.put(JobControl.Deploy.ENTRY_POINT, step.jar().getS3ObjectUrl());
+            properties.put(JobControl.Deploy.SPARK_SUBMIT_PARAMETERS, "--class " + StreamingJobStep.MAIN_CLASS);
+            properties.put(JobControl.Deploy.EXECUTION_ROLE_ARN, target.serverlessExecutionRole().getRoleArn());
+            properties.put(JobControl.Deploy.LOG_URI, target.logUri());
             ended = Rule.Builder.create(this, "RunEnded")
                     .ruleName(config.name("job-run-ended"))
                     .description("The sensorpipe streaming job run on EMR Serverless ended: the supervisor decides whether to restart it")
@@ -159,10 +162,10 @@ public final class JobLifecycle extends Construct {
                             "elasticmapreduce:CancelSteps"))
                     .resources(List.of(clusterArn))
                     .build());
-            properties.put("Platform", "EMR_EC2");
-            properties.put("Target", target.emrClusterId());
-            properties.put("Args", step.emrStepArguments());
-            properties.put("LogUri", target.logUri());
+            properties.put(JobControl.Deploy.PLATFORM, "EMR_EC2");
+            properties.put(JobControl.Deploy.TARGET, target.emrClusterId());
+            properties.put(JobControl.Deploy.ARGS, step.emrStepArguments());
+            properties.put(JobControl.Deploy.LOG_URI, target.logUri());
             ended = Rule.Builder.create(this, "StepEnded")
                     .ruleName(config.name("job-step-ended"))
                     .description("The sensorpipe streaming step ended: the supervisor decides whether to restart it")
@@ -183,6 +186,11 @@ public final class JobLifecycle extends Construct {
                 .build();
         // The deployer needs its permissions before CloudFormation calls it, on create and on delete.
         job.getNode().addDependency(role);
+        if (serverless) {
+            // ... and the job its own: the execution role's policy (jar, stream, tables, key) before the first run,
+            // which otherwise could start without them (the role's ARN alone does not wait for its policy)
+            job.getNode().addDependency(target.serverlessExecutionRole());
+        }
 
         Reasons.of()
                 .suppress("AwsSolutions-IAM5", "CDK's KMS grant for publishing to the encrypted ops topic, scoped to the pipeline key.",
@@ -240,6 +248,6 @@ public final class JobLifecycle extends Construct {
 
     /** The deployed run id (step id or job-run id) of the current version. */
     public String runId() {
-        return job.getAttString("RunId");
+        return job.getAttString(JobControl.Deploy.RUN_ID);
     }
 }

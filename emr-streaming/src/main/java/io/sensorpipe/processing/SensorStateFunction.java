@@ -50,6 +50,13 @@ import org.slf4j.LoggerFactory;
  * by the timer once per window length of processing time. Timers are
  * processing-time timers because only those make Spark run batches while no data arrives.
  *
+ * <p>The clock stands in for event time only while event time stands still, and only for time the job was
+ * reading: the quiet time counts from the sensor's newest arrival or the query's start, whichever is later, and
+ * nothing is closed by the clock once the watermark has passed the sensor's newest reading (then the watermark
+ * closes its windows, and the source keeps its unread readings within the watermark). Otherwise a job down for
+ * minutes (a kill, a redeploy, a stalled batch) would close, or after {@code idleTimeout} forget with their models,
+ * the windows of sensors whose readings of that time wait unread in the backlog, and they would come out late.
+ *
  * <p>A sensor with no open window whose newest reading is {@code idleTimeout} behind the watermark (or behind the
  * clock-based watermark above, for a live sensor) has its state removed (bounded state).
  * {@code processedAt} is Spark's batch time, which a re-run batch keeps, so replayed results are identical.
@@ -71,6 +78,8 @@ public final class SensorStateFunction
     private final long idleTimeoutMillis;
     private final long watermarkDelayMillis;
     private final ModelStore models;
+    /** When this query (run) started, epoch ms: the clock stands in for event time only from then (see above). */
+    private final long runStartedAt;
 
     /** Model snapshots kept in the state row ({@link ModelStore#inline}). */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
@@ -81,6 +90,13 @@ public final class SensorStateFunction
     /** @param models where the models' snapshots live (the row keeps what {@link ModelStore#keep} returns) */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
                                Duration idleTimeout, ModelStore models) {
+        this(windowSize, watermarkDelay, scorerConfig, idleTimeout, models, 0);
+    }
+
+    /** @param runStartedAt when the query started (epoch ms; 0 when unknown: quiet time counts from arrivals only) */
+    public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
+                               Duration idleTimeout, ModelStore models, long runStartedAt) {
+        this.runStartedAt = runStartedAt;
         this.windows = new TumblingWindows(windowSize);
         this.scorerConfig = scorerConfig;
         this.idleTimeoutMillis = idleTimeout.toMillis();
@@ -191,9 +207,10 @@ public final class SensorStateFunction
             // written a trigger earlier, without a batch spent only on closing them.
             closeTo = Math.max(closeTo, s.getLastEventTs() - watermarkDelayMillis);
         }
-        if (!hadReadings && state.hasTimedOut() && batchTime - lastArrival >= watermarkDelayMillis
-                && isLive(s.getLastEventTs(), lastArrival)) {
-            closeTo = Math.max(watermark, quietWatermark(s.getLastEventTs(), lastArrival, batchTime));
+        long quietSince = Math.max(lastArrival, runStartedAt); // time the job was down is not quiet time
+        if (!hadReadings && state.hasTimedOut() && batchTime - quietSince >= watermarkDelayMillis
+                && isLive(s.getLastEventTs(), lastArrival) && watermark < s.getLastEventTs()) {
+            closeTo = Math.max(watermark, quietWatermark(s.getLastEventTs(), quietSince, batchTime));
         }
         TumblingWindows grid = open.windows(); // before the close, which drops a change of size it completes
         List<ClosedWindow> closed = open.closeUpTo(closeTo);
@@ -250,8 +267,8 @@ public final class SensorStateFunction
         }
         s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot, silenceJudgedFor));
         state.update(s);
-        state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, batchTime,
-                silenceJudgedFor == s.getLastEventTs()));
+        state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, quietSince, batchTime,
+                watermark < s.getLastEventTs(), silenceJudgedFor == s.getLastEventTs()));
         return out.iterator();
     }
 
@@ -326,19 +343,19 @@ public final class SensorStateFunction
      * watermark past it, else (live sensors) when {@link #quietWatermark} passes it, at most a window ahead (then
      * it re-checks).
      */
-    private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long now,
-                             boolean silenceJudged) {
+    private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long quietSince, long now,
+                             boolean eventTimeAtSensor, boolean silenceJudged) {
         if (open.hasOpenWindows() && open.earliestOpenWindowEnd() <= newestTs - watermarkDelayMillis) {
             return MIN_TIMER_MS; // its own readings moved the watermark past the window: closes in the next batch
         }
-        if (!isLive(newestTs, arrivedAt)) { // closes and idles by watermark only: look again later
+        if (!isLive(newestTs, arrivedAt) || !eventTimeAtSensor) { // closes and idles by watermark only: look later
             return open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
                     : Math.max(windows.sizeMillis(), idleTimeoutMillis / 10);
         }
         long due = open.hasOpenWindows() ? open.earliestOpenWindowEnd()
                 : silenceJudged ? newestTs + idleTimeoutMillis
                 : Silence.dueAt(windows, newestTs); // then once a window until the watermark is there
-        long closesAt = arrivedAt + Math.max(watermarkDelayMillis, due + watermarkDelayMillis - newestTs);
+        long closesAt = quietSince + Math.max(watermarkDelayMillis, due + watermarkDelayMillis - newestTs);
         long cap = open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
                 : idleTimeoutMillis + watermarkDelayMillis;
         if (!open.hasOpenWindows() && !silenceJudged && closesAt <= now) {

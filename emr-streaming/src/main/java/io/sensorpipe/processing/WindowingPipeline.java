@@ -57,7 +57,7 @@ public final class WindowingPipeline {
         KeyValueGroupedDataset<String, ReadingPack> bySensor = guarded
                 .groupByKey((MapFunction<ReadingPack, String>) ReadingPack::getRouteKey, Encoders.STRING());
         SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout,
-                models);
+                models, System.currentTimeMillis());
         if (initialState != null) {
             return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
                     JobOutput.encoder(), GroupStateTimeout.ProcessingTimeTimeout(), initialState);

@@ -78,6 +78,49 @@ class SensorStateFunctionTest {
         });
     }
 
+    /** A live sensor reporting every 20 s for 10 readings (each read 300 ms after it was made); returns its last step. */
+    private Step liveEvery20s() {
+        Step s = null;
+        for (int i = 0; i < 10; i++) {
+            long ts = T0 + i * 20_000L + 1_000;
+            s = call(s == null ? null : s.next(), ts + 300, ts - DELAY, false, ts);
+        }
+        return s;
+    }
+
+    private static final long NEWEST = T0 + 9 * 20_000L + 1_000;
+
+    @Test
+    void theTimeTheJobWasDownIsNotQuietTimeSoTheBacklogOfALiveSensorIsNotLate() {
+        Step beforeCrash = liveEvery20s();
+        long restart = NEWEST + 5 * 60_000; // killed 2 s after the newest reading, back 5 minutes later
+        SensorStateFunction restarted = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.inline(), restart);
+        // the first batch reads other sensors' backlog; this one's timer has long expired; the watermark is the
+        // checkpoint's
+        Step first = call(restarted, beforeCrash.next(), restart + 200, NEWEST - DELAY, true);
+        assertThat(first.of(JobOutput.WINDOW)).as("its window of the newest reading waits for the backlog").isEmpty();
+        assertThat(first.state().isRemoved()).as("down longer than the idle timeout, yet not forgotten").isFalse();
+        // then its own backlog, written while the job was down
+        long[] backlog = {NEWEST + 20_000, NEWEST + 40_000, NEWEST + 60_000};
+        Step caughtUp = call(restarted, first.next(), restart + 2_000, NEWEST - DELAY, false, backlog);
+        assertThat(caughtUp.of(JobOutput.LATE)).isEmpty();
+        assertThat(caughtUp.of(JobOutput.WINDOW)).extracting(JobOutput::getWindowStart)
+                .as("closed by its own newer readings").contains(NEWEST / W * W);
+    }
+
+    @Test
+    void theClockDoesNotCloseASensorsWindowsOnceTheWatermarkPassedItsNewestReading() {
+        Step live = liveEvery20s();
+        // a batch stalled for minutes; meanwhile other sensors' readings moved the watermark past this one's newest
+        long watermark = NEWEST + 2_000;
+        Step stalled = call(live.next(), NEWEST + 5 * 60_000, watermark, true);
+        assertThat(stalled.of(JobOutput.WINDOW)).as("its open window ends after the watermark").isEmpty();
+        Step backlog = call(stalled.next(), NEWEST + 5 * 60_000 + 500, watermark, false, NEWEST + 8_000,
+                NEWEST + 20_000);
+        assertThat(backlog.of(JobOutput.LATE)).isEmpty();
+    }
+
     /** {@code windows} windows of a live sensor, {@code perWindow} readings each, one window per batch. */
     private Step liveSensor(int windows, int perWindow) {
         return liveSensor(fn, windows, perWindow);

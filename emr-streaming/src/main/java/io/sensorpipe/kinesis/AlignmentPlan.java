@@ -16,9 +16,9 @@ import java.util.Map;
  * its own shard never finds its window closed because another shard ran ahead. With unknown densities the reach
  * is 0 and the rule is the plain one: no shard runs ahead of the slowest by more than the delay.
  *
- * <p>Shards that are finished (closed and read to the end) or idle (read to their tip) hold nobody back; a holding
- * shard whose position is not known yet (a new child, the first batch) freezes the ceiling where it was until its
- * first read tells where it stands. The shards at the minimum position are leaders: each may consume its next
+ * <p>Shards that are finished (closed and read to the end) or idle (read to their tip) hold nobody back, nor does a
+ * shard read so far whose records all lacked a usable event time; a holding shard whose position is not known yet (a
+ * new child, the first batch) freezes the ceiling where it was until its first read tells where it stands. The shards at the minimum position are leaders: each may consume its next
  * record past the ceiling when that record starts inside it (a KPL aggregate spanning more than the delay). A
  * record wholly past the ceiling is not consumed (it would move the watermark past the others' backlog); the task
  * reports its event time as the shard's position instead, so progress holds: the ceiling is at least the minimum

@@ -81,9 +81,14 @@ public record ShardPosition(@JsonProperty("seq") String afterSequenceNumber,
         return nextEventTime != null ? nextEventTime : lastEventTime;
     }
 
-    /** Whether this shard keeps the others from running ahead: it has (or may have) records left to read. */
+    /**
+     * Whether this shard keeps the others from running ahead: it has (or may have) records left to read, and it is
+     * not a shard read so far whose records all lacked a usable event time (the job dead-letters those): such a shard
+     * has nothing to align, and the others, frozen for it, would wait until it reached its tip (a garbage backlog
+     * read a cap a batch). It holds again from its first timed record.
+     */
     @JsonIgnore
     public boolean holdsOthers() {
-        return !finished && !idle;
+        return !finished && !idle && !(afterSequenceNumber != null && eventTimePosition() == null);
     }
 }

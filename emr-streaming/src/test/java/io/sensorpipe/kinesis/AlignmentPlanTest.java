@@ -52,6 +52,17 @@ class AlignmentPlanTest {
     }
 
     @Test
+    void aShardWhoseRecordsSoFarHadNoUsableTimeDoesNotFreezeTheOthers() {
+        // read (records consumed), none with a usable ts: garbage, which the job dead-letters
+        ShardPosition garbage = new ShardPosition("7", false, null, null, null, false, 86_400_000, null, 0, 0);
+        AlignmentPlan p = AlignmentPlan.of(Map.of("garbage", garbage, "a", at(70_000)), 5_000, 40_000);
+        assertThat(p.ceiling()).isEqualTo(75_000);
+        assertThat(p.leaders()).containsExactly("a");
+        assertThat(AlignmentPlan.of(Map.of("garbage", garbage), 5_000, 40_000).ceiling())
+                .isEqualTo(AlignmentPlan.UNBOUNDED);
+    }
+
+    @Test
     void aShardNotReadYetFreezesTheCeilingUntilItsFirstReadTellsWhereItStands() {
         assertThat(AlignmentPlan.of(Map.of("a", ShardPosition.notStarted()), 5_000, AlignmentPlan.LOOK_ONLY).ceiling())
                 .isEqualTo(AlignmentPlan.LOOK_ONLY);

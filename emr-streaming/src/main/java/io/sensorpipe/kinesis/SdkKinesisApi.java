@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
@@ -140,6 +141,14 @@ public final class SdkKinesisApi implements KinesisApi {
                     }
                 }
                 backoff = Math.min(backoff * 2, 10_000);
+            } catch (KinesisException e) {
+                // InternalFailure (500), ServiceUnavailable (503): a brownout, past the SDK's own three tries, slows
+                // the job instead of failing the query (the driver plans with these calls too); 4xx are answers
+                if (attempt >= MAX_THROTTLE_RETRIES || !serverSide(e)) {
+                    throw e;
+                }
+                sleepQuietly(backoff);
+                backoff = Math.min(backoff * 2, 10_000);
             } catch (SdkClientException e) {
                 // The SDK already retried (timeouts, connection resets); an endpoint that is slow for a while
                 // slows the job down instead of failing the query, within the same bounded number of tries.
@@ -150,6 +159,11 @@ public final class SdkKinesisApi implements KinesisApi {
                 backoff = Math.min(backoff * 2, 10_000);
             }
         }
+    }
+
+    /** A failure of the service itself (HTTP 5xx), worth trying again; not a throttle or a wrong request. */
+    static boolean serverSide(KinesisException e) {
+        return e.statusCode() >= 500;
     }
 
     private static void sleepQuietly(long millis) {

@@ -12,7 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -25,6 +29,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class DynamoDbWindowWriter {
     static final int BATCH_SIZE = 25;
     private static final int MAX_ATTEMPTS = 10;
+    /**
+     * Thrown throttles and service failures tried again past the SDK's own retries (a whole request throttled is
+     * an exception, not unprocessed items): ~2 minutes at the 5 s cap, so a hot partition slows the batch rather
+     * than failing its task (in local mode, the query).
+     */
+    private static final int MAX_FAILED_REQUESTS = 30;
     static final int PARALLEL_REQUESTS = 4;
     private static final ExecutorService POOL = Executors.newFixedThreadPool(PARALLEL_REQUESTS, r -> {
         Thread t = new Thread(r, "dynamodb-window-writer");
@@ -90,13 +100,25 @@ public final class DynamoDbWindowWriter {
         List<WriteRequest> pending = new ArrayList<>(chunk);
         int requests = 0;
         long backoff = 50;
+        int failedRequests = 0;
         for (int attempt = 1; !pending.isEmpty(); attempt++) {
             if (attempt > MAX_ATTEMPTS) {
                 throw new IllegalStateException(pending.size() + " window items still unprocessed after "
                         + MAX_ATTEMPTS + " BatchWriteItem attempts (table " + table + ")");
             }
             List<WriteRequest> batch = pending;
-            BatchWriteItemResponse result = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+            BatchWriteItemResponse result;
+            try {
+                result = dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+            } catch (RuntimeException e) {
+                if (!retryable(e) || ++failedRequests > MAX_FAILED_REQUESTS) {
+                    throw e;
+                }
+                attempt--; // counted apart: nothing of the request was processed
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 5_000);
+                continue;
+            }
             requests++;
             pending = new ArrayList<>(result.unprocessedItems().getOrDefault(table, List.of()));
             if (!pending.isEmpty()) {
@@ -105,6 +127,18 @@ public final class DynamoDbWindowWriter {
             }
         }
         return requests;
+    }
+
+    /** A throttle or a failure of the service (HTTP 5xx, a dropped connection): worth the same request again. */
+    static boolean retryable(RuntimeException e) {
+        if (e instanceof ProvisionedThroughputExceededException || e instanceof RequestLimitExceededException) {
+            return true;
+        }
+        if (e instanceof DynamoDbException d) {
+            String code = d.awsErrorDetails() == null ? null : d.awsErrorDetails().errorCode();
+            return d.statusCode() >= 500 || "ThrottlingException".equals(code);
+        }
+        return e instanceof SdkClientException && e.getCause() instanceof java.io.IOException;
     }
 
     private static void sleep(long ms) {

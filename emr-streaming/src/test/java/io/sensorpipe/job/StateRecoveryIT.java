@@ -27,7 +27,7 @@ class StateRecoveryIT {
     Path tmp;
 
     @Test
-    void restartWithChangedScorerSettingsResetsEachModelOnceAndGoesOn() throws Exception {
+    void restartWithAnotherWarmUpKeepsEveryTrainedModel() throws Exception {
         long windowMs = 10_000;
         long t0 = (System.currentTimeMillis() - 10 * 60_000) / windowMs * windowMs;
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
@@ -48,7 +48,8 @@ class StateRecoveryIT {
             }
             assertThat(first.snapshot()).containsEntry("modelResets", 0L);
 
-            // same checkpoint, other scorer settings: every stored model is of another configuration now
+            // same checkpoint, another --warmup-windows: it is for new sensors; the trained models are kept (a
+            // change of the detector itself, a release's, resets them: SensorStateFunctionTest)
             produce(cloud, t0, 40, 80, 1_000);
             JobConfig changed = config(cloud, cp, windowMs, 5_000, 7);
             String newVersion = ScorerConfig.defaults().toBuilder().warmupWindows(7).build().modelVersion();
@@ -56,18 +57,14 @@ class StateRecoveryIT {
             StreamingQuery q2 = SensorStreamingJob.kinesisToDynamoDb(changed, cloud.aws).start(spark, second);
             try {
                 StreamingJobIT.await(() -> cloud.windows().stream().filter(w -> w.modelVersion().equals(newVersion))
-                        .count() >= SENSORS * 3, q2, "windows scored by the fresh models");
-                // the counts reach the metrics with Spark's progress events, which the listener bus delivers later
-                StreamingJobIT.await(() -> (Long) second.snapshot().get("modelResets") >= SENSORS, q2,
-                        "the model resets in the metrics");
-                Thread.sleep(3_000); // a few more batches: no sensor is reset twice
+                        .count() >= SENSORS * 3, q2, "windows scored under the new settings");
+                Thread.sleep(3_000); // a few more batches, and their counts in the metrics
             } finally {
                 SensorStreamingJob.stop(spark, q2, second);
             }
             assertThat(q2.exception().isEmpty()).isTrue();
-            assertThat(second.snapshot()).as("one reset per sensor, then the new snapshots restore")
-                    .containsEntry("modelResets", (long) SENSORS);
-            assertThat(java.nio.file.Files.readString(tmp.resolve("m2.json"))).contains("\"modelResets\":" + SENSORS);
+            assertThat(second.snapshot()).as("no model reset").containsEntry("modelResets", 0L);
+            assertThat(java.nio.file.Files.readString(tmp.resolve("m2.json"))).contains("\"modelResets\":0");
         }
     }
 

@@ -311,7 +311,8 @@ class SensorStateFunctionTest {
     @Test
     void modelThatCannotBeRestoredIsReplacedCountedAndWindowsKeepFlowing() {
         SensorState prior = new SensorState();
-        ScorerConfig before = SCORER.toBuilder().warmupWindows(9).build(); // settings changed since the snapshot
+        // settings changed since the snapshot (a release with another detector; a warm-up change keeps models)
+        ScorerConfig before = SCORER.toBuilder().numberOfTrees(SCORER.numberOfTrees() + 2).build();
         prior.setScorer(Scorers.create(before, "s1").snapshot());
         prior.setScorerToken(42);
         Step first = call(prior, T0 + 30_000, T0, false, T0 + 1_000);

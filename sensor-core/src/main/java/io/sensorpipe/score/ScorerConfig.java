@@ -78,6 +78,21 @@ public final class ScorerConfig implements Serializable {
                 likelihoodAveragingWindows, seasonalPeriodHours, cooldownWindows, alertThreshold, randomSeed);
     }
 
+    /**
+     * What a model's snapshot must match to be restored under this configuration: {@link #modelVersion()} without the
+     * warm-up. The warm-up only says how long a new sensor stays quiet; each sensor keeps the one it began with (in
+     * its snapshot), so a {@code --warmup-windows} change applies to new sensors and leaves trained models alone
+     * instead of resetting every one of them.
+     */
+    public String snapshotCompatibility() {
+        return snapshotCompatibility(modelVersion());
+    }
+
+    /** {@link #snapshotCompatibility()} of a stored {@code modelVersion}. */
+    static String snapshotCompatibility(String modelVersion) {
+        return modelVersion.replaceFirst("-w\\d+-", "-w*-");
+    }
+
     /** Every parameter by its builder name, in a fixed order (values as in {@link #modelVersion()}). */
     public Map<String, String> parameters() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -217,7 +217,8 @@ final class TrcfEnsembleScorer implements SensorScorer {
             throw new IncompatibleSnapshotException("not a scorer snapshot (" + ex + ")", expected, ex);
         }
         // Envelope keeps its shape across formats, so an older snapshot still reads far enough to say what it is.
-        if (e.format != SNAPSHOT_FORMAT || !config.modelVersion().equals(e.modelVersion)) {
+        if (e.format != SNAPSHOT_FORMAT || e.modelVersion == null
+                || !config.snapshotCompatibility().equals(ScorerConfig.snapshotCompatibility(e.modelVersion))) {
             throw new IncompatibleSnapshotException("format " + e.format + " of model " + e.modelVersion, expected,
                     null);
         }

@@ -468,7 +468,7 @@ class EnsembleDetectorTest {
         SensorScorer scorer = Scorers.create(CONFIG, "s");
         run(scorer, 0, 50, FIVE_MINUTES, seasonal(DAY, 0.5, 18));
         byte[] snapshot = scorer.snapshot();
-        ScorerConfig other = CONFIG.toBuilder().warmupWindows(64).build();
+        ScorerConfig other = CONFIG.toBuilder().numberOfTrees(CONFIG.numberOfTrees() + 10).build();
         assertThatThrownBy(() -> Scorers.restore(other, snapshot))
                 .isInstanceOfSatisfying(IncompatibleSnapshotException.class, e -> {
                     assertThat(e.stored()).contains(CONFIG.modelVersion());
@@ -478,6 +478,20 @@ class EnsembleDetectorTest {
         assertThatThrownBy(() -> Scorers.restore(CONFIG, new byte[] {1, 2, 3}))
                 .isInstanceOf(IncompatibleSnapshotException.class).hasMessageContaining("not a scorer snapshot");
         assertThat(Scorers.restore(CONFIG, snapshot).windowsSeen()).isEqualTo(50);
+    }
+
+    @Test
+    void aWarmUpChangeKeepsATrainedModelWhichKeepsTheWarmUpItBeganWith() {
+        SensorScorer scorer = Scorers.create(CONFIG, "s");
+        run(scorer, 0, 50, FIVE_MINUTES, seasonal(DAY, 0.5, 18));
+        ScorerConfig shorter = CONFIG.toBuilder().warmupWindows(20).build();
+        assertThat(shorter.modelVersion()).isNotEqualTo(CONFIG.modelVersion());
+
+        SensorScorer restored = Scorers.restore(shorter, scorer.snapshot());
+
+        assertThat(restored.windowsSeen()).isEqualTo(50);
+        assertThat(run(restored, 50, CONFIG.warmupWindows(), FIVE_MINUTES, seasonal(DAY, 0.5, 18)))
+                .as("still in the 388 windows it began with, not the new 20").allSatisfy(s -> assertThat(s.anomalyScore()).isZero());
     }
 
     @Test

@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * Batch reprocessing of archived raw readings (Firehose layout {@code raw/year=YYYY/month=MM/day=DD/hour=HH/*.gz},
  * GZIP JSON lines) with the streaming job's parser, windows, scorer and sinks: the same readings give the same
- * DynamoDB items (except {@code processedAt} and the TTL counted from it). Output is gathered on the driver: meant
+ * DynamoDB items (except {@code processedAt} and the TTL counted from it) as a job that started at the archive's
+ * beginning; its models start afresh, so in a live job's table it replaces those windows' items with the verdicts of
+ * models in their warm-up (it says so at start). Output is gathered on the driver: meant
  * for replaying hours to days. Duplicate readings in the archive (sensorId, ts) are windowed once and dead-lettered
  * as {@code DUPLICATE}.
  */
@@ -65,6 +67,13 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
             System.err.println("invalid configuration: " + e.getMessage());
             return 2;
         }
+        ScorerConfig scorer = warmupWindows == null ? ScorerConfig.defaults()
+                : ScorerConfig.defaults().toBuilder().warmupWindows(warmupWindows).build();
+        // Its models start afresh (the live job's are in its checkpoint): said before anything is written
+        System.err.println("reprocess: every sensor's model starts afresh here, quiet for its first "
+                + scorer.warmupWindows() + " windows, and each window's item in table " + table + " is replaced: "
+                + "the live job's anomalies of the same windows among them; to compare, pass " + JobOptions.TABLE
+                + " <another table> (with --create-resources)");
         SparkSession.Builder b = SparkSession.builder().appName("sensorpipe-reprocess");
         if (!new org.apache.spark.SparkConf().contains("spark.master")) {
             b.master(master).config("spark.ui.enabled", "false");
@@ -79,10 +88,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
                     .select(functions.col("value").cast("binary").as("data"),
                             functions.lit("archive").as("streamName"),
                             functions.input_file_name().as("shardId"));
-            Dataset<JobOutput> out = ArchiveWindowing.build(raw, windowSize,
-                    warmupWindows == null ? ScorerConfig.defaults()
-                            : ScorerConfig.defaults().toBuilder().warmupWindows(warmupWindows).build(),
-                    System.currentTimeMillis());
+            Dataset<JobOutput> out = ArchiveWindowing.build(raw, windowSize, scorer, System.currentTimeMillis());
             DeadLetterWriter deadLetters = deadLetterBucket != null
                     ? DeadLetterWriter.toS3(JobAwsClients::sharedS3, deadLetterBucket, deadLetterPrefix, jobTag(input))
                     : DeadLetterWriter.toDirectory(deadLetterDir, jobTag(input));

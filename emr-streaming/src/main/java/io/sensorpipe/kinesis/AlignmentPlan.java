@@ -37,11 +37,23 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
 
     public static AlignmentPlan of(Map<String, ShardPosition> shards, long watermarkDelayMillis, long previousCeiling,
                                    int maxRecordsPerShard) {
+        return of(shards, watermarkDelayMillis, previousCeiling, maxRecordsPerShard, java.util.Set.of());
+    }
+
+    /**
+     * @param closed shards known to be closed (split or merged): their reach is 0. The floor stays at or below such
+     *               a shard's position, so at or below its last record, where its children's records begin; with a
+     *               reach the others could read (and the watermark pass) past its end before its children are in a
+     *               plan, and their first readings would come LATE.
+     */
+    public static AlignmentPlan of(Map<String, ShardPosition> shards, long watermarkDelayMillis, long previousCeiling,
+                                   int maxRecordsPerShard, java.util.Set<String> closed) {
         long min = Long.MAX_VALUE;
         long floor = Long.MAX_VALUE;
         boolean unknown = false;
         boolean holding = false;
-        for (ShardPosition p : shards.values()) {
+        for (Map.Entry<String, ShardPosition> entry : shards.entrySet()) {
+            ShardPosition p = entry.getValue();
             if (!p.holdsOthers()) {
                 continue;
             }
@@ -51,7 +63,7 @@ public record AlignmentPlan(long ceiling, long floor, List<String> leaders) {
                 unknown = true;
             } else {
                 min = Math.min(min, pos);
-                long reach = p.recordsPerSecond() > 0
+                long reach = p.recordsPerSecond() > 0 && !closed.contains(entry.getKey())
                         ? (long) (REACH_SHARE * maxRecordsPerShard * 1000 / p.recordsPerSecond()) : 0;
                 floor = Math.min(floor, satAdd(pos, reach));
             }

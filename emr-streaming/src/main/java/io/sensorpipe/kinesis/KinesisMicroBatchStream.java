@@ -312,7 +312,7 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         // Discovery only adds listed shards the plan does not hold yet; usually there are none.
         Map<String, ShardPosition> discovered = known == listed.ids().size() ? ends : discover(ends, listed.shards());
         AlignmentPlan alignment = AlignmentPlan.of(discovered, options.watermarkDelayMs(), prev.ceiling(),
-                options.maxRecordsPerShard());
+                options.maxRecordsPerShard(), listed.closed());
         long plan = prev.plan() + 1;
         if (plan % 10 == 0) {
             METADATA_READERS.submit(() -> store.purgeBefore(plan)); // off the planning path
@@ -381,6 +381,23 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
         return pos.nextEventTime() == null || pos.nextEventTime() <= p.ceiling() || p.leads(id);
     }
 
+    /** The listed shards that are closed: with an ending sequence number, or a listed shard's parent. */
+    static Set<String> closedShards(List<Shard> listed) {
+        Set<String> closed = new HashSet<>();
+        for (Shard s : listed) {
+            if (s.sequenceNumberRange() != null && s.sequenceNumberRange().endingSequenceNumber() != null) {
+                closed.add(s.shardId());
+            }
+            if (s.parentShardId() != null) {
+                closed.add(s.parentShardId());
+            }
+            if (s.adjacentParentShardId() != null) {
+                closed.add(s.adjacentParentShardId());
+            }
+        }
+        return closed;
+    }
+
     /** Adds shards that may be read now: no parent, or every parent known and finished (or expired). */
     static Map<String, ShardPosition> discover(Map<String, ShardPosition> current, List<Shard> listed) {
         Map<String, ShardPosition> shards = new TreeMap<>(current);
@@ -442,11 +459,11 @@ final class KinesisMicroBatchStream implements MicroBatchStream, SupportsAdmissi
     }
 
     /** One listing of the stream and its shard ids, made once per ListShards (not once per plan). */
-    private record Listing(List<Shard> shards, Set<String> ids) {
+    private record Listing(List<Shard> shards, Set<String> ids, Set<String> closed) {
         static Listing of(List<Shard> shards) {
             Set<String> ids = new HashSet<>();
             shards.forEach(s -> ids.add(s.shardId()));
-            return new Listing(List.copyOf(shards), ids);
+            return new Listing(List.copyOf(shards), ids, closedShards(shards));
         }
     }
 

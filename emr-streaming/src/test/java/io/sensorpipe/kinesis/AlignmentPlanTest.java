@@ -52,6 +52,18 @@ class AlignmentPlanTest {
     }
 
     @Test
+    void aClosedShardHasNoReachSoTheFloorStaysWhereItsChildrenBegin() {
+        ShardPosition parent = new ShardPosition("1", false, 10_000L, 9_000L, "2", false, 500, null, 0, 1.0);
+        ShardPosition dense = new ShardPosition("1", false, 12_000L, 11_000L, "2", false, 500, null, 0, 50.0);
+        AlignmentPlan open = AlignmentPlan.of(Map.of("parent", parent, "dense", dense), 5_000, AlignmentPlan.LOOK_ONLY, 100);
+        assertThat(open.floor()).as("reach 80 s on a 1 record/s shard").isGreaterThan(10_000);
+        AlignmentPlan closed = AlignmentPlan.of(Map.of("parent", parent, "dense", dense), 5_000, AlignmentPlan.LOOK_ONLY,
+                100, java.util.Set.of("parent"));
+        assertThat(closed.floor()).isEqualTo(10_000);
+        assertThat(closed.ceiling()).isEqualTo(15_000);
+    }
+
+    @Test
     void aShardWhoseRecordsSoFarHadNoUsableTimeDoesNotFreezeTheOthers() {
         // read (records consumed), none with a usable ts: garbage, which the job dead-letters
         ShardPosition garbage = new ShardPosition("7", false, null, null, null, false, 86_400_000, null, 0, 0);

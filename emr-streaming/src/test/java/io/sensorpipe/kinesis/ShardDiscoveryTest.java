@@ -16,6 +16,15 @@ class ShardDiscoveryTest {
             .adjacentParentShardId("shardId-1").build();
 
     @Test
+    void aShardWithAnEndOrAListedChildIsClosed() {
+        Shard ended = Shard.builder().shardId("shardId-9").sequenceNumberRange(r -> r.startingSequenceNumber("1")
+                .endingSequenceNumber("5")).build();
+        assertThat(KinesisMicroBatchStream.closedShards(List.of(PARENT_A, PARENT_B, MERGED_CHILD, ended)))
+                .containsExactlyInAnyOrder("shardId-0", "shardId-1", "shardId-9");
+        assertThat(KinesisMicroBatchStream.closedShards(List.of(PARENT_A, PARENT_B))).isEmpty();
+    }
+
+    @Test
     void childrenOfAnUnfinishedParentAreNotReadYet() {
         Map<String, ShardPosition> start = Map.<String, ShardPosition>of();
         Map<String, ShardPosition> discovered = KinesisMicroBatchStream.discover(start, List.of(PARENT_A, PARENT_B, SPLIT_CHILD));

@@ -31,6 +31,17 @@ public final class ShardBatchReader {
     static final long ITERATOR_HINT_MAX_AGE_MS = 4 * 60_000;
     /** GetRecords calls one task makes at most (5/s per shard: about 4 s). */
     static final int MAX_CALLS_PER_TASK = 20;
+    /**
+     * Empty pages while the shard is behind its tip that one task follows besides those (about 20 s more): Kinesis
+     * crosses a stretch without records a page at a time, and one longer than a task's calls, whose iterator hint
+     * expired between tasks (a batch of hundreds of shards can outlast it), was never crossed.
+     */
+    static final int MAX_EMPTY_PAGES_PER_TASK = 100;
+    /**
+     * Consecutive empty pages a re-run follows to its stored end (about 10 minutes at 5 calls/s): the first attempt
+     * may have crossed a long empty stretch over several plans with iterator hints, which the re-run walks at once.
+     */
+    static final int MAX_EMPTY_PAGES_REPLAYED = 3_000;
     /** Kinesis records one task consumes at most, even to reach the plan's floor. */
     static final int HARD_CAP = 10_000;
     /** Page size while the shard's record density in event time is unknown. */
@@ -136,6 +147,8 @@ public final class ShardBatchReader {
         List<Record> leftover = List.of();
         String leftoverIterator = null;
         long leftoverAt = 0;
+        long lastPageAt = now;
+        int emptyPages = 0;
         for (int call = 0; call < MAX_CALLS_PER_TASK && iterator != null; call++) {
             GetRecordsResponse r;
             int limit;
@@ -163,7 +176,12 @@ public final class ShardBatchReader {
             if (r.millisBehindLatest() != null) {
                 behind = r.millisBehindLatest();
             }
+            lastPageAt = pageAt;
             List<Record> page = r.records();
+            if (!fromBuffer && page.isEmpty() && behind > 0 && emptyPages < MAX_EMPTY_PAGES_PER_TASK) {
+                emptyPages++;
+                call--; // crossing a stretch without records: counted apart (see MAX_EMPTY_PAGES_PER_TASK)
+            }
             for (int i = 0; i < page.size(); i++) {
                 Record rec = page.get(i);
                 if (!firstChecked) {
@@ -248,7 +266,7 @@ public final class ShardBatchReader {
         // so answers from the trim horizon (nextSeq, when seen, lets the next read detect a further trim).
         ShardPosition end = new ShardPosition(lastSeq, finished, stopped ? nextTs : null, lastTs,
                 stopped ? nextSeq : null, idle && !stopped, behind, keepHint ? iterator : null,
-                keepHint ? now : 0, rps, from.startCheck() && !firstChecked && !idle && !finished);
+                keepHint ? lastPageAt : 0, rps, from.startCheck() && !firstChecked && !idle && !finished);
         List<KinesisClientRecord> users = Deaggregation.userRecords(consumed);
         ReadStats s = api.stats();
         ShardBatchResult result = new ShardBatchResult(end, fromTrimHorizon, lossMessage,
@@ -440,7 +458,7 @@ public final class ShardBatchReader {
         boolean reached = false;
         boolean past = false;
         int emptyAfterCalls = 0;
-        while (iterator != null && emptyAfterCalls < 200) {
+        while (iterator != null && emptyAfterCalls < MAX_EMPTY_PAGES_REPLAYED) {
             GetRecordsResponse r = api.getRecords(task.stream(), task.shardId(), iterator, 10_000);
             if (r == null) {
                 String after = out.isEmpty() ? (atHorizon ? null : fromSeq) : out.get(out.size() - 1).sequenceNumber();
@@ -480,7 +498,7 @@ public final class ShardBatchReader {
         if (reached && survivors.size() >= expected) {
             return null;
         }
-        if (!reached && !past && iterator != null && emptyAfterCalls >= 200) {
+        if (!reached && !past && iterator != null && emptyAfterCalls >= MAX_EMPTY_PAGES_REPLAYED) {
             throw new IllegalStateException("re-running plan " + task.plan() + " on shard " + task.shardId() + " of "
                     + task.stream() + ": sequence number " + endSeq + " stored by its first attempt was not reached "
                     + "(read " + out.size() + " records); the checkpoint cannot be replayed exactly.");

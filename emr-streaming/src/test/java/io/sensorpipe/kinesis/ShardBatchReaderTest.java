@@ -53,6 +53,34 @@ class ShardBatchReaderTest {
     }
 
     @Test
+    void anEmptyStretchLongerThanATasksCallsIsCrossedInOneTask() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b");
+        shard.emptyPagesBefore.put(1, 50);
+        ShardBatchReader.Output out = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,
+                false, 100, true));
+        assertThat(bodies(out)).containsExactly("a", "b");
+    }
+
+    @Test
+    void aRerunWalksAnEmptyStretchTheFirstAttemptCrossedOverSeveralPlans() {
+        ScriptedShard shard = new ScriptedShard("shard-0").add("a").add("b");
+        shard.emptyPagesBefore.put(1, 300); // three tasks' worth: crossed with iterator hints, plan after plan
+        ShardPosition from = new ShardPosition(shard.records.get(0).sequenceNumber(), false);
+        long plan = 1;
+        ShardBatchReader.Output out = read(shard, task(shard, from, plan, AlignmentPlan.UNBOUNDED, false, 100, true));
+        while (out.records().isEmpty() && plan < 10) {
+            assertThat(out.result().end().iterator()).as("crossing: the next plan goes on from here").isNotNull();
+            from = out.result().end();
+            out = read(shard, task(shard, from, ++plan, AlignmentPlan.UNBOUNDED, false, 100, true));
+        }
+        assertThat(bodies(out)).containsExactly("b");
+        // kill -9 before the commit: the plan is re-run from its stored start, the stretch walked again at once
+        ShardPosition rerunFrom = new ShardPosition(from.afterSequenceNumber(), false);
+        assertThat(bodies(read(shard, task(shard, rerunFrom, plan, AlignmentPlan.UNBOUNDED, false, 100, true))))
+                .containsExactly("b");
+    }
+
+    @Test
     void anIdleShardLeavesItsIteratorSoTheNextPlanDoesNotRepeatTheSameReads() {
         ScriptedShard shard = new ScriptedShard("shard-0").add("a");
         ShardBatchReader.Output first = read(shard, task(shard, ShardPosition.notStarted(), 1, AlignmentPlan.UNBOUNDED,

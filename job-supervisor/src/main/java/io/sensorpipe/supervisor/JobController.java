@@ -253,7 +253,21 @@ public final class JobController {
         // Deploys and operator actions go through this class and the state item, so the conditional swap below is
         // what keeps it to one run: no ListSteps check, which lags the event that brought us here.
         JobRuns runs = runsFor.apply(state.spec());
-        String newRun = runs.submit(state.spec());
+        String newRun;
+        try {
+            newRun = runs.submit(state.spec());
+        } catch (RuntimeException e) {
+            // The event is retried (twice), but a cluster that is gone refuses every time: say so at once, with what
+            // to look at, instead of leaving only the supervisor's error metric and the heartbeat alarm.
+            ops.tell("sensorpipe job " + job + " is DOWN: its restart was refused",
+                    "Run " + runId + " ended " + endState + "." + why + "\nRestart " + decision.attempt() + " could "
+                            + "not be submitted to " + state.spec().platform() + " " + state.spec().target() + ": "
+                            + e.getMessage() + "\nThe supervisor tries again with the event's retries. If the "
+                            + "cluster or application is gone (a lost primary node terminates an EMR cluster: aws emr "
+                            + "describe-cluster --cluster-id " + state.spec().target() + "), or the supervisor may not "
+                            + "submit to it, fix that, then: scripts/job restart");
+            throw e;
+        }
         boolean recorded;
         try {
             recorded = store.restarted(job, runId, newRun, decision.attempt(), decision.streakFrom(), clock.instant());

@@ -183,6 +183,37 @@ class JobControllerIT {
     }
 
     @Test
+    void aRestartThePlatformRefusesTellsTheOpsTopicTheJobIsDownAndWhatToCheck() throws Exception {
+        String job = "job-gone-" + suffix;
+        boolean[] gone = {false};
+        JobRuns cluster = new ScriptedRuns() {
+            @Override
+            public String submit(JobSpec spec) {
+                if (gone[0]) {
+                    throw new IllegalStateException("A job flow that is shutting down, terminated, or finished may "
+                            + "not be modified.");
+                }
+                return "j-GONE-run-" + System.nanoTime();
+            }
+
+            @Override
+            public RunState state(String runId) {
+                return RunState.of(runId, "CANCELLED", null);
+            }
+        };
+        JobController controller = scripted(new HashMap<>(Map.of("j-GONE", cluster)));
+        String first = controller.deploy(new JobSpec(JobSpec.Platform.EMR_EC2, "j-GONE", job, List.of("v1"), null,
+                null, null, "s3://logs/", JobControl.stopMarkerFor("s3://" + bucket + "/checkpoints/")));
+        gone[0] = true; // the primary node was lost: the cluster terminated with the step
+
+        assertThatThrownBy(() -> controller.onRunEnded(job, first, "CANCELLED")).as("Lambda retries the event")
+                .hasMessageContaining("terminated");
+        assertThat(opsMessages(1)).anySatisfy(m -> assertThat(m).contains("is DOWN: its restart was refused")
+                .contains("terminated, or finished may not be modified").contains("describe-cluster --cluster-id j-GONE")
+                .contains("scripts/job restart"));
+    }
+
+    @Test
     void theOpsMessageOfARestartSaysWhyTheRunFailedWhenThePlatformSays() throws Exception {
         String job = "job-why-" + suffix;
         String error = "java.lang.IllegalStateException: stream readings was created at 2026-12-04T03:00:00Z, but the "

@@ -30,6 +30,11 @@ public final class DashboardServer implements AutoCloseable {
         this.page = readPage();
         try {
             http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 16);
+        } catch (java.net.BindException e) {
+            // the CLI prints this one line (not a stack trace): most often a dashboard that is still running
+            throw new IllegalArgumentException("cannot listen on 127.0.0.1:" + config.port() + " (" + e.getMessage()
+                    + "): stop what uses it, or pass --port 0 (any free port) or another --port "
+                    + "(SENSORPIPE_DASHBOARD_PORT)", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + config.port(), e);
         }

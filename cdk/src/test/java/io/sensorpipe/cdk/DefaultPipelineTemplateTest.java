@@ -378,9 +378,13 @@ class DefaultPipelineTemplateTest {
                         "detail-type", List.of("EMR Step Status Change"),
                         "detail", Match.objectLike(Map.of("state", List.of("COMPLETED", "FAILED", "CANCELLED", "INTERRUPTED"))))),
                 "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 2, "MaximumEventAgeInSeconds", 3600))))));
+        String dataKey = pipeline.resourcesOfType("AWS::KMS::Key").keySet().stream()
+                .filter(id -> id.startsWith("DataKey")).findFirst().orElseThrow();
         pipeline.template().hasResourceProperties("AWS::DynamoDB::GlobalTable", Map.of("TableName", "sensorpipe-job-state",
                 "KeySchema", List.of(Map.of("AttributeName", JobControl.State.JOB, "KeyType", "HASH")),
-                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS")));
+                "SSESpecification", Map.of("SSEEnabled", true, "SSEType", "KMS"),
+                "Replicas", List.of(Match.objectLike(Map.of("SSESpecification",
+                        Map.of("KMSMasterKeyId", Map.of("Fn::GetAtt", List.of(dataKey, "Arn"))))))));
         pipeline.template().hasResource("AWS::DynamoDB::GlobalTable", Map.of("Properties", Match.objectLike(Map.of("TableName", "sensorpipe-job-state")),
                 "DeletionPolicy", "Delete"));
     }

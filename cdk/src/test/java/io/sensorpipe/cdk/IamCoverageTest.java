@@ -210,7 +210,7 @@ class IamCoverageTest {
             case "DynamoDb", "DynamoDbStreams" -> {
                 String table = r.getOrDefault("TableName", r.getOrDefault("StreamArn", ""));
                 if (table.contains("job-state")) {
-                    return new Target("JobState", null, false);
+                    return new Target("JobState", null, true);
                 }
                 String name = table.replaceFirst("/stream/.*", "");
                 return new Target(name.contains("state") ? "TablesAlertState" : "TablesResults", null, true);

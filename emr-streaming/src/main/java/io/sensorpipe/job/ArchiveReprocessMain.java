@@ -71,7 +71,7 @@ public final class ArchiveReprocessMain implements Callable<Integer> {
                 : ScorerConfig.defaults().toBuilder().warmupWindows(warmupWindows).build();
         // Its models start afresh (the live job's are in its checkpoint): said before anything is written
         System.err.println("reprocess: every sensor's model starts afresh here, quiet for its first "
-                + scorer.warmupWindows() + " windows, and each window's item in table " + table + " is replaced: "
+                + scorer.warmupWindows(windowSize.toMillis()) + " windows, and each window's item in table " + table + " is replaced: "
                 + "the live job's anomalies of the same windows among them; to compare, pass " + JobOptions.TABLE
                 + " <another table> (with --create-resources)");
         SparkSession.Builder b = SparkSession.builder().appName("sensorpipe-reprocess");

@@ -259,13 +259,18 @@ public final class JobController {
         } catch (RuntimeException e) {
             // The event is retried (twice), but a cluster that is gone refuses every time: say so at once, with what
             // to look at, instead of leaving only the supervisor's error metric and the heartbeat alarm.
-            ops.tell("sensorpipe job " + job + " is DOWN: its restart was refused",
-                    "Run " + runId + " ended " + endState + "." + why + "\nRestart " + decision.attempt() + " could "
-                            + "not be submitted to " + state.spec().platform() + " " + state.spec().target() + ": "
-                            + e.getMessage() + "\nThe supervisor tries again with the event's retries. If the "
-                            + "cluster or application is gone (a lost primary node terminates an EMR cluster: aws emr "
-                            + "describe-cluster --cluster-id " + state.spec().target() + "), or the supervisor may not "
-                            + "submit to it, fix that, then: scripts/job restart");
+            try {
+                ops.tell("sensorpipe job " + job + " is not running: restart " + decision.attempt() + " was refused",
+                        "Run " + runId + " ended " + endState + "." + why + "\nRestart " + decision.attempt()
+                                + " could not be submitted to " + state.spec().platform() + " " + state.spec().target()
+                                + ": " + e.getMessage() + "\nThe supervisor tries again with the invocation's retries "
+                                + "(a throttle or an outage passes). If the cluster or application is gone (a lost "
+                                + "primary node terminates an EMR cluster: aws emr describe-cluster --cluster-id "
+                                + state.spec().target() + "), or the supervisor may not submit to it, fix that, then: "
+                                + "scripts/job restart");
+            } catch (RuntimeException opsFailed) {
+                e.addSuppressed(opsFailed); // the submit's error is the one to see and to retry on
+            }
             throw e;
         }
         boolean recorded;

@@ -208,7 +208,7 @@ class JobControllerIT {
 
         assertThatThrownBy(() -> controller.onRunEnded(job, first, "CANCELLED")).as("Lambda retries the event")
                 .hasMessageContaining("terminated");
-        assertThat(opsMessages(1)).anySatisfy(m -> assertThat(m).contains("is DOWN: its restart was refused")
+        assertThat(opsMessages(1)).anySatisfy(m -> assertThat(m).contains("is not running: restart 1 was refused")
                 .contains("terminated, or finished may not be modified").contains("describe-cluster --cluster-id j-GONE")
                 .contains("scripts/job restart"));
     }

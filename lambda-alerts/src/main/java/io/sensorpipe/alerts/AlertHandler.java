@@ -53,8 +53,23 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
 
     /** Past a lease's end before claiming again (the state table's and this clock's may differ a little). */
     private static final long LEASE_SKEW_MS = 200;
-    /** Time left after waiting for a lease, for the publish and the rest of the batch. */
-    private static final long RESERVE_AFTER_WAIT_MS = 10_000;
+    /**
+     * A claim's lease past the end of the invocation that made it: the owner cannot act after its timeout (Lambda
+     * ends it), so a claim it left is free seconds after that, not a whole configured lease later (Lambda's retries
+     * of a batch come at once and are counted: all of them inside a minute's lease sent the record to the failure
+     * destination).
+     */
+    static final long LEASE_PAST_INVOCATION_MS = 5_000;
+    /**
+     * Time a record may need once taken on (claim, publish, mark); a record met with less left, and the rest of the
+     * batch, are reported failed unhandled (retried), rather than timing out half way and leaving claims behind.
+     */
+    static final long RECORD_RESERVE_MS = 10_000;
+
+    /** Failure reason of records not handled because the invocation was close to its timeout. */
+    public static final String NEAR_TIMEOUT_REASON = "not handled: the invocation was close to its timeout; retried";
+    private static final String NO_DYNAMODB = "record has no 'dynamodb' section";
+    private static final String MALFORMED = "malformed image: ";
 
     /** Failure reason of a window not handled because an earlier window of its sensor failed in the same batch. */
     public static final String AFTER_FAILED_WINDOW_REASON = "an earlier window of this sensor failed in this batch; "
@@ -92,13 +107,20 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         Map<String, String> failureReasons = new LinkedHashMap<>();
         Map<RecordOutcome.Kind, Integer> batchCounts = new HashMap<>();
         Set<String> failedSensors = new HashSet<>();
+        boolean nearTimeout = false;
         for (DynamodbEvent.DynamodbStreamRecord record : records) {
             String keySensor = keySensorId(record);
-            RecordOutcome outcome = keySensor != null && failedSensors.contains(keySensor)
+            nearTimeout |= context != null && context.getRemainingTimeInMillis() < RECORD_RESERVE_MS;
+            RecordOutcome outcome = nearTimeout
+                    ? fail(sequenceNumber(record), keySensor, keyWindowStart(record), NEAR_TIMEOUT_REASON)
+                    : keySensor != null && failedSensors.contains(keySensor)
                     ? fail(sequenceNumber(record), keySensor, keyWindowStart(record), AFTER_FAILED_WINDOW_REASON)
                     : process(record, context);
-            if (outcome.failed() && outcome.sensorId() != null) {
-                failedSensors.add(outcome.sensorId());
+            // Only a failure a retry can mend holds the sensor's later windows back: a malformed window is never
+            // sent, so no later window's cooldown can suppress it, and holding them would lose them with it.
+            String failedSensor = outcome.sensorId() != null ? outcome.sensorId() : keySensor;
+            if (outcome.failed() && failedSensor != null && !permanent(outcome)) {
+                failedSensors.add(failedSensor);
             }
             counters.add(outcome.kind());
             batchCounts.merge(outcome.kind(), 1, Integer::sum);
@@ -129,7 +151,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         String sequenceNumber = sequenceNumber(record);
         try {
             if (record == null || record.getDynamodb() == null) {
-                return fail(sequenceNumber, null, null, "record has no 'dynamodb' section");
+                return fail(sequenceNumber, null, null, NO_DYNAMODB);
             }
             if ("REMOVE".equals(record.getEventName())) {
                 return new RecordOutcome(RecordOutcome.Kind.IGNORED, sequenceNumber, null, null, "REMOVE event");
@@ -142,7 +164,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             try {
                 window = WindowImageDecoder.decode(image);
             } catch (MalformedImageException malformed) {
-                return fail(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID), null, "malformed image: " + malformed.getMessage());
+                return fail(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID), null, MALFORMED + malformed.getMessage());
             }
             return alert(sequenceNumber, window, context);
         } catch (RuntimeException unexpected) {
@@ -155,12 +177,12 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         long windowStart = window.windowStart();
         AlertClaim claim;
         try {
-            claim = state.claim(sensorId, windowStart);
+            claim = state.claim(sensorId, windowStart, leaseFor(context));
             if (claim.outcome() == ClaimOutcome.IN_FLIGHT && leaseEndsInTime(claim, context)) {
                 long waitMs = claim.leaseUntil() + LEASE_SKEW_MS - clock.millis();
                 LOG.info("claim_wait", "sensorId", sensorId, "windowStart", windowStart, "waitMs", waitMs);
                 Thread.sleep(Math.max(0, waitMs));
-                claim = state.claim(sensorId, windowStart);
+                claim = state.claim(sensorId, windowStart, leaseFor(context));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -213,7 +235,21 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             return false;
         }
         long wait = claim.leaseUntil() + LEASE_SKEW_MS - clock.millis();
-        return wait <= context.getRemainingTimeInMillis() - RESERVE_AFTER_WAIT_MS;
+        return wait <= context.getRemainingTimeInMillis() - RECORD_RESERVE_MS;
+    }
+
+    /** The lease of a claim made now: the configured one, but not past this invocation's end by more than a margin. */
+    java.time.Duration leaseFor(Context context) {
+        if (context == null) {
+            return config.claimLease();
+        }
+        long bounded = Math.max(0, context.getRemainingTimeInMillis()) + LEASE_PAST_INVOCATION_MS;
+        return bounded < config.claimLease().toMillis() ? java.time.Duration.ofMillis(bounded) : config.claimLease();
+    }
+
+    /** A failure no retry mends (the record itself is bad). */
+    private static boolean permanent(RecordOutcome outcome) {
+        return outcome.detail() != null && (outcome.detail().startsWith(MALFORMED) || outcome.detail().equals(NO_DYNAMODB));
     }
 
     private boolean releaseQuietly(AlertClaim claim) {

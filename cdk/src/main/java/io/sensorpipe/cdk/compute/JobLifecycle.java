@@ -82,6 +82,8 @@ public final class JobLifecycle extends Construct {
         deployerLogs.grantWrite(role);
         supervisorLogs.grantWrite(role);
         state.grant(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
+        // TableV2.grant(...) grants the table only: its key (the pipeline's), as grantReadWriteData would
+        dataKey.grant(role, "kms:Decrypt", "kms:DescribeKey");
         opsTopic.grantPublish(role);
         // The stop marker: one object beside the checkpoint in the (KMS-encrypted) state bucket.
         String markerKey = step.stopMarker().substring(step.stopMarker().indexOf("/", "s3://".length()) + 1);

@@ -66,8 +66,16 @@ public final class AlertStateStore {
         this.clock = clock;
     }
 
-    /** Tries to take the right to alert {@code windowStart} of {@code sensorId}. */
+    /** Tries to take the right to alert {@code windowStart} of {@code sensorId}, with the configured lease. */
     public AlertClaim claim(String sensorId, long windowStart) {
+        return claim(sensorId, windowStart, lease);
+    }
+
+    /**
+     * Tries to take the right to alert {@code windowStart} of {@code sensorId}; a claim never marked sent may be
+     * taken over once {@code lease} has passed (as long as its owner can still be running, no longer).
+     */
+    public AlertClaim claim(String sensorId, long windowStart, Duration lease) {
         for (int attempt = 1; ; attempt++) {
             long now = clock.millis();
             String claimId = UUID.randomUUID().toString();
@@ -100,9 +108,9 @@ public final class AlertStateStore {
                     }
                     return new AlertClaim(ClaimOutcome.IN_FLIGHT, sensorId, windowStart, null, null);
                 }
-                AttributeValue lease = current.item().get(LEASE_UNTIL);
+                AttributeValue until = current.item().get(LEASE_UNTIL);
                 return new AlertClaim(classify(current.item(), windowStart), sensorId, windowStart, null, null,
-                        lease == null || lease.n() == null ? 0 : Long.parseLong(lease.n()));
+                        until == null || until.n() == null ? 0 : Long.parseLong(until.n()));
             }
         }
     }

@@ -9,13 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** The Lambda {@link Context} of one in-process invocation by the local runner. */
-final class LocalContext implements Context {
+public final class LocalContext implements Context {
     static final String FUNCTION_NAME = "sensorpipe-alerts-local";
 
     private final String requestId = UUID.randomUUID().toString();
     private final long deadline;
 
-    LocalContext(long timeoutMillis) {
+    /** An invocation that may run {@code timeoutMillis} from now. */
+    public LocalContext(long timeoutMillis) {
         this.deadline = System.currentTimeMillis() + timeoutMillis;
     }
 

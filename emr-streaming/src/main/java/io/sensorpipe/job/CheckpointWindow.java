@@ -22,6 +22,10 @@ import org.apache.hadoop.fs.Path;
 final class CheckpointWindow {
     /** The file in the checkpoint's directory: the window size in milliseconds, as text, and an end of line. */
     static final String FILE = "sensorpipe-window-millis";
+    /** The file of the queries' start times (epoch ms, one a line, oldest first): see {@link #recordRunStart}. */
+    static final String RUN_STARTS = "sensorpipe-run-starts";
+    /** Starts kept: a re-run needs only the start of the run before it. */
+    private static final int KEEP_RUN_STARTS = 100;
 
     private final FileSystem fs;
     private final Path root;
@@ -63,6 +67,39 @@ final class CheckpointWindow {
         try (OutputStream out = fs.create(new Path(root, FILE), true)) {
             out.write((window.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /**
+     * Adds {@code now} to the recorded start times and returns them all, oldest first. The state function counts a
+     * quiet sensor's time from the start of the run a batch belongs to (the newest start not after the batch's
+     * time), not from the time the job was down; a batch re-run after a crash keeps its first time, so it finds its
+     * first attempt's start here and closes exactly the same windows.
+     */
+    long[] recordRunStart(long now) throws IOException {
+        java.util.List<Long> starts = new java.util.ArrayList<>();
+        Path file = new Path(root, RUN_STARTS);
+        if (fs.exists(file)) {
+            String text;
+            try (InputStream in = fs.open(file)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (org.apache.hadoop.fs.ChecksumException torn) {
+                text = "";
+            }
+            // only whole lines: a write cut short leaves at most a partial last one
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,18})\n").matcher(text);
+            while (m.find()) {
+                starts.add(Long.parseLong(m.group(1)));
+            }
+        }
+        starts.add(now);
+        starts.sort(null);
+        java.util.List<Long> kept = starts.subList(Math.max(0, starts.size() - KEEP_RUN_STARTS), starts.size());
+        StringBuilder out = new StringBuilder();
+        kept.forEach(s -> out.append(s).append('\n'));
+        try (OutputStream o = fs.create(file, true)) {
+            o.write(out.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        return kept.stream().mapToLong(Long::longValue).toArray();
     }
 
     /** The newest batch id in Spark's metadata log {@code dir} (files named by batch id), or -1. */

@@ -50,6 +50,8 @@ public final class SensorStreamingJob {
     private final DeadLetterSink deadLetters;
     private java.util.function.BiFunction<SparkSession, Duration, KeyValueGroupedDataset<String, SensorState>>
             initialState;
+    /** The checkpoint's recorded query start times, this start's included ({@link CheckpointWindow#recordRunStart}). */
+    private long[] runStarts = new long[0];
 
     public SensorStreamingJob(JobConfig config, RecordSource source, WindowResultSink results,
                               DeadLetterSink deadLetters) {
@@ -153,6 +155,7 @@ public final class SensorStreamingJob {
         try {
             CheckpointWindow checkpoint = CheckpointWindow.of(spark.sparkContext().hadoopConfiguration(),
                     config.checkpoint());
+            runStarts = checkpoint.recordRunStart(System.currentTimeMillis());
             Duration plannedWith = checkpoint.recorded();
             long unfinished = checkpoint.unfinishedBatch();
             if (unfinished >= 0 && plannedWith != null && !plannedWith.equals(config.windowSize())) {
@@ -222,7 +225,7 @@ public final class SensorStreamingJob {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
                 config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
                 initialState == null ? null : initialState.apply(spark, config.windowSize()),
-                ModelStore.files(spark, ModelStore.dirFor(config.checkpoint())));
+                ModelStore.files(spark, ModelStore.dirFor(config.checkpoint())), runStarts);
         BatchSink sink = new BatchSink(results, deadLetters, metrics);
         spark.streams().addListener(metrics);
         LOG.info("starting: stream={} source={} table={} window={} watermark={} trigger={} checkpoint={}",

@@ -39,6 +39,16 @@ public final class WindowingPipeline {
                                            Duration maxPast, Duration maxFuture,
                                            KeyValueGroupedDataset<String, SensorState> initialState,
                                            ModelStore models) {
+        return build(source, windowSize, watermarkDelay, scorerConfig, idleTimeout, maxPast, maxFuture, initialState,
+                models, new long[0]);
+    }
+
+    /** @param runStarts the checkpoint's query start times, oldest first (see {@link SensorStateFunction}) */
+    public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
+                                           ScorerConfig scorerConfig, Duration idleTimeout,
+                                           Duration maxPast, Duration maxFuture,
+                                           KeyValueGroupedDataset<String, SensorState> initialState,
+                                           ModelStore models, long[] runStarts) {
         RecordParsing parsing = new RecordParsing(maxPast.toMillis(), maxFuture.toMillis());
         // one row per sensor and shard of a task crosses the shuffle, not one per reading (see ReadingPacker)
         Dataset<ReadingPack> parsed = source.mapPartitions(
@@ -57,7 +67,7 @@ public final class WindowingPipeline {
         KeyValueGroupedDataset<String, ReadingPack> bySensor = guarded
                 .groupByKey((MapFunction<ReadingPack, String>) ReadingPack::getRouteKey, Encoders.STRING());
         SensorStateFunction function = new SensorStateFunction(windowSize, watermarkDelay, scorerConfig, idleTimeout,
-                models, System.currentTimeMillis());
+                models, runStarts);
         if (initialState != null) {
             return bySensor.flatMapGroupsWithState(function, OutputMode.Append(), Encoders.bean(SensorState.class),
                     JobOutput.encoder(), GroupStateTimeout.ProcessingTimeTimeout(), initialState);

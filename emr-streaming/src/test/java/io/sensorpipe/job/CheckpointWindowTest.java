@@ -29,6 +29,20 @@ class CheckpointWindowTest {
     }
 
     @Test
+    void eachStartIsRecordedInOrderAndATornLineIsDropped() throws Exception {
+        CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
+        assertThat(window.recordRunStart(2_000)).containsExactly(2_000);
+        assertThat(window.recordRunStart(1_000)).as("oldest first").containsExactly(1_000, 2_000);
+        Files.writeString(cp.resolve(CheckpointWindow.RUN_STARTS), "1000\n2000\n30"); // "3000\n" cut short
+        Files.deleteIfExists(cp.resolve("." + CheckpointWindow.RUN_STARTS + ".crc"));
+        assertThat(window.recordRunStart(4_000)).containsExactly(1_000, 2_000, 4_000);
+        for (int i = 0; i < 200; i++) {
+            window.recordRunStart(10_000 + i);
+        }
+        assertThat(window.recordRunStart(99_999)).hasSize(100).endsWith(99_999);
+    }
+
+    @Test
     void theRecordedWindowIsTheLastOneWrittenAndNoneWhenAbsentOrTorn() throws Exception {
         CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
         assertThat(window.recorded()).isNull();

@@ -95,7 +95,7 @@ class SensorStateFunctionTest {
         Step beforeCrash = liveEvery20s();
         long restart = NEWEST + 5 * 60_000; // killed 2 s after the newest reading, back 5 minutes later
         SensorStateFunction restarted = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
-                Duration.ofSeconds(60), ModelStore.inline(), restart);
+                Duration.ofSeconds(60), ModelStore.inline(), new long[] {T0 - 3_600_000, restart});
         // the first batch reads other sensors' backlog; this one's timer has long expired; the watermark is the
         // checkpoint's
         Step first = call(restarted, beforeCrash.next(), restart + 200, NEWEST - DELAY, true);
@@ -110,15 +110,25 @@ class SensorStateFunctionTest {
     }
 
     @Test
-    void theClockDoesNotCloseASensorsWindowsOnceTheWatermarkPassedItsNewestReading() {
-        Step live = liveEvery20s();
-        // a batch stalled for minutes; meanwhile other sensors' readings moved the watermark past this one's newest
-        long watermark = NEWEST + 2_000;
-        Step stalled = call(live.next(), NEWEST + 5 * 60_000, watermark, true);
-        assertThat(stalled.of(JobOutput.WINDOW)).as("its open window ends after the watermark").isEmpty();
-        Step backlog = call(stalled.next(), NEWEST + 5 * 60_000 + 500, watermark, false, NEWEST + 8_000,
-                NEWEST + 20_000);
-        assertThat(backlog.of(JobOutput.LATE)).isEmpty();
+    void aBatchReRunAfterTheNextStartClosesByTheClockAsItsFirstAttemptDid() {
+        // a quiet live sensor's batch, run first in the run started at T0 - 1 h, then re-run (kill -9 before its
+        // commit) by a run started later: Spark keeps the batch's time, and the recorded starts give it its own run
+        Step live = call(null, T0 + 8_000, T0 - DELAY, false, T0 + 1_000, T0 + 7_000);
+        long timer = (Long) live.state().getTimeoutTimestampMs().get();
+        long firstStart = T0 - 3_600_000;
+        SensorStateFunction firstRun = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.inline(), new long[] {firstStart});
+        SensorStateFunction rerun = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.inline(), new long[] {firstStart, timer + 600_000});
+        Step first = call(firstRun, live.next(), timer, T0 + 2_000, true);
+        // the committed row of the batch before (a call changes the row it is given)
+        Step committed = call(null, T0 + 8_000, T0 - DELAY, false, T0 + 1_000, T0 + 7_000);
+        Step again = call(rerun, committed.next(), timer, T0 + 2_000, true);
+        assertThat(first.of(JobOutput.WINDOW)).hasSize(1);
+        assertThat(again.out()).extracting(JobOutput::getKind).isEqualTo(first.out().stream().map(JobOutput::getKind).toList());
+        assertThat(again.of(JobOutput.WINDOW)).extracting(JobOutput::toWindowResult)
+                .isEqualTo(first.of(JobOutput.WINDOW).stream().map(JobOutput::toWindowResult).toList());
+        assertThat(again.state().getTimeoutTimestampMs()).isEqualTo(first.state().getTimeoutTimestampMs());
     }
 
     /** {@code windows} windows of a live sensor, {@code perWindow} readings each, one window per batch. */

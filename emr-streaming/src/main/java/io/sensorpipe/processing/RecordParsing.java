@@ -52,7 +52,7 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                             names.indexOf("sequenceNumber"), names.indexOf("subSequenceNumber"),
                             names.indexOf("approximateArrivalTimestamp")};
                 }
-                arrival[0] = meta[4] < 0 || row.isNullAt(meta[4]) ? 0 : ((java.sql.Timestamp) row.get(meta[4])).getTime();
+                arrival[0] = meta[4] < 0 || row.isNullAt(meta[4]) ? 0 : millis(row.get(meta[4]));
                 return parse(parser, row);
             }
 
@@ -89,6 +89,11 @@ public final class RecordParsing implements MapPartitionsFunction<Row, ParsedRec
                 return r;
             }
         };
+    }
+
+    /** A timestamp column's value: a Timestamp, or an Instant with spark.sql.datetime.java8API.enabled. */
+    private static long millis(Object timestamp) {
+        return timestamp instanceof java.time.Instant i ? i.toEpochMilli() : ((java.util.Date) timestamp).getTime();
     }
 
     private static String str(Row row, int idx) {

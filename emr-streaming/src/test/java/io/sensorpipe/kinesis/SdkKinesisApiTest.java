@@ -7,10 +7,10 @@ import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
-/** Which Kinesis answers the source tries again after the SDK's own retries (the loop itself runs in every IT). */
+/** Which Kinesis failures the source tries again after the SDK's own retries (the loop itself is not tested here). */
 class SdkKinesisApiTest {
     @Test
-    void aServiceFailureIsTriedAgainAndAnAnswerAboutTheRequestIsNot() {
+    void aServiceFailureCountsAsWorthTryingAgainAndAnAnswerAboutTheRequestDoesNot() {
         assertThat(SdkKinesisApi.serverSide((KinesisException) KinesisException.builder().statusCode(500)
                 .message("InternalFailure").build())).isTrue();
         assertThat(SdkKinesisApi.serverSide((KinesisException) KinesisException.builder().statusCode(503)

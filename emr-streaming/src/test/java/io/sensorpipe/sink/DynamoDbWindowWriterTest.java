@@ -12,10 +12,10 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 import software.amazon.awssdk.services.dynamodb.model.RequestLimitExceededException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
-/** Which failed BatchWriteItem requests the sink sends again (the write path itself runs against moto in the ITs). */
+/** Which failed BatchWriteItem requests the sink sends again (the loop itself is not tested here: moto never throttles). */
 class DynamoDbWindowWriterTest {
     @Test
-    void aThrottledOrFailedRequestIsSentAgainAndAWrongOneIsNot() {
+    void aThrottledOrFailedRequestCountsAsWorthSendingAgainAndAWrongOneDoesNot() {
         assertThat(DynamoDbWindowWriter.retryable(ProvisionedThroughputExceededException.builder().statusCode(400).build()))
                 .isTrue();
         assertThat(DynamoDbWindowWriter.retryable(RequestLimitExceededException.builder().statusCode(400).build())).isTrue();

@@ -223,7 +223,18 @@ final class TrcfEnsembleScorer implements SensorScorer {
                     null);
         }
         ThresholdedRandomCutForest forest = new ThresholdedRandomCutForestMapper().toModel(e.forest, config.randomSeed());
+        if (e.detector != null && e.detector.warmupWindows == 0) {
+            // a release before the per-sensor warm-up: it began with its configuration's, which a changed
+            // --warmup-windows (now compatible) must not replace
+            e.detector.warmupWindows = storedWarmup(e.modelVersion);
+        }
         return new TrcfEnsembleScorer(config, e.sensorId, forest, e.detector);
+    }
+
+    /** The warm-up a stored {@code modelVersion} names ({@code -w388-}), or 0 when it names none. */
+    static int storedWarmup(String modelVersion) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-w(\\d{1,9})-").matcher(modelVersion);
+        return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }
 
     /** Snapshots come from the state store, still: deserialise only the classes a snapshot is made of. */

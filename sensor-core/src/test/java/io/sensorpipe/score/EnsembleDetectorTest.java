@@ -495,6 +495,15 @@ class EnsembleDetectorTest {
     }
 
     @Test
+    void aSnapshotOfAnEarlierReleaseKeepsTheWarmUpItsVersionNames() {
+        // such snapshots stored no warm-up of their own: the one their modelVersion names is the one they began with
+        assertThat(TrcfEnsembleScorer.storedWarmup(CONFIG.modelVersion())).isEqualTo(CONFIG.warmupWindows());
+        assertThat(TrcfEnsembleScorer.storedWarmup(CONFIG.toBuilder().warmupWindows(64).build().modelVersion()))
+                .isEqualTo(64);
+        assertThat(TrcfEnsembleScorer.storedWarmup("trcf-without-a-warm-up")).isZero();
+    }
+
+    @Test
     void aScorerThatThrowsGivesAnUnscoredWindowNamingTheFailure() {
         SensorScorer broken = new SensorScorer() {
             @Override

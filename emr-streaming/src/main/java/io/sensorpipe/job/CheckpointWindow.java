@@ -102,6 +102,26 @@ final class CheckpointWindow {
         return kept.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * The state partitions the checkpoint's batches were planned with ({@code spark.sql.shuffle.partitions} in the
+     * newest offset log entry's conf, which Spark keeps whatever a restart sets), or null for a new checkpoint.
+     */
+    Integer shufflePartitions() throws IOException {
+        long newest = newestBatch("offsets");
+        if (newest < 0) {
+            return null;
+        }
+        String text;
+        try (InputStream in = fs.open(new Path(new Path(root, "offsets"), Long.toString(newest)))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\"spark\\.sql\\.shuffle\\.partitions\":\"(\\d{1,9})\"").matcher(text);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
     /** The newest batch id in Spark's metadata log {@code dir} (files named by batch id), or -1. */
     private long newestBatch(String dir) throws IOException {
         Path log = new Path(root, dir);

@@ -14,6 +14,7 @@ import io.sensorpipe.sink.DeadLetterSink;
 import io.sensorpipe.sink.DynamoDbResultSink;
 import io.sensorpipe.sink.WindowResultSink;
 import io.sensorpipe.aws.DynamoTables;
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.contract.Tables;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -156,6 +157,14 @@ public final class SensorStreamingJob {
             CheckpointWindow checkpoint = CheckpointWindow.of(spark.sparkContext().hadoopConfiguration(),
                     config.checkpoint());
             runStarts = checkpoint.recordRunStart(System.currentTimeMillis());
+            Integer partitions = checkpoint.shufflePartitions();
+            if (partitions != null && partitions != config.shufflePartitions()) {
+                // Spark keeps the checkpoint's value without a word: say so, or a scale-out would look applied
+                LOG.warn("{} {} is not applied: this checkpoint's state is split into {} partitions, fixed by its "
+                        + "first run; pass {} to say so, or start a new {} to change it (its state starts empty)",
+                        JobOptions.SHUFFLE_PARTITIONS, config.shufflePartitions(), partitions, partitions,
+                        JobOptions.CHECKPOINT);
+            }
             Duration plannedWith = checkpoint.recorded();
             long unfinished = checkpoint.unfinishedBatch();
             if (unfinished >= 0 && plannedWith != null && !plannedWith.equals(config.windowSize())) {

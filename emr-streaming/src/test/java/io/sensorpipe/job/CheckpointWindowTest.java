@@ -29,6 +29,18 @@ class CheckpointWindowTest {
     }
 
     @Test
+    void theStatePartitionsAreTheNewestPlannedBatchsAsSparkKeepsThem() throws Exception {
+        CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
+        assertThat(window.shufflePartitions()).as("a new checkpoint").isNull();
+        Files.createDirectories(cp.resolve("offsets"));
+        // Spark's offset log entry: version, metadata with the session's conf, then the sources' offsets
+        Files.writeString(cp.resolve("offsets").resolve("3"), "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1,"
+                + "\"conf\":{\"spark.sql.streaming.stateStore.providerClass\":\"x\",\"spark.sql.shuffle.partitions\":\"4\"}}\n"
+                + "{\"plan\":3}\n");
+        assertThat(window.shufflePartitions()).isEqualTo(4);
+    }
+
+    @Test
     void eachStartIsRecordedInOrderAndATornLineIsDropped() throws Exception {
         CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
         assertThat(window.recordRunStart(2_000)).containsExactly(2_000);

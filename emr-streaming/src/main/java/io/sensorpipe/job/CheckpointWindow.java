@@ -9,6 +9,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import io.sensorpipe.processing.RunStarts;
 
 /**
  * What a restart needs to know before it changes {@code --window}: the window size the checkpoint's batches were
@@ -22,7 +23,10 @@ import org.apache.hadoop.fs.Path;
 final class CheckpointWindow {
     /** The file in the checkpoint's directory: the window size in milliseconds, as text, and an end of line. */
     static final String FILE = "sensorpipe-window-millis";
-    /** The file of the queries' start times (epoch ms, one a line, oldest first): see {@link #recordRunStart}. */
+    /**
+     * The file of the queries' starts, oldest first, one a line: the start time and the watermark it started from
+     * (epoch ms, space between): see {@link #recordRunStart}.
+     */
     static final String RUN_STARTS = "sensorpipe-run-starts";
     /** Starts kept: a re-run needs only the start of the run before it. */
     private static final int KEEP_RUN_STARTS = 100;
@@ -75,8 +79,8 @@ final class CheckpointWindow {
      * time), not from the time the job was down; a batch re-run after a crash keeps its first time, so it finds its
      * first attempt's start here and closes exactly the same windows.
      */
-    long[] recordRunStart(long now) throws IOException {
-        java.util.List<Long> starts = new java.util.ArrayList<>();
+    RunStarts recordRunStart(long now) throws IOException {
+        java.util.List<long[]> starts = new java.util.ArrayList<>();
         Path file = new Path(root, RUN_STARTS);
         if (fs.exists(file)) {
             String text;
@@ -86,20 +90,41 @@ final class CheckpointWindow {
                 text = "";
             }
             // only whole lines: a write cut short leaves at most a partial last one
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,18})\n").matcher(text);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\d{1,18})(?: (-?\\d{1,19}))?\n")
+                    .matcher(text);
             while (m.find()) {
-                starts.add(Long.parseLong(m.group(1)));
+                starts.add(new long[] {Long.parseLong(m.group(1)),
+                        m.group(2) == null ? RunStarts.UNKNOWN_WATERMARK : Long.parseLong(m.group(2))});
             }
         }
-        starts.add(now);
-        starts.sort(null);
-        java.util.List<Long> kept = starts.subList(Math.max(0, starts.size() - KEEP_RUN_STARTS), starts.size());
+        starts.add(new long[] {now, plannedWatermark()});
+        starts.sort(java.util.Comparator.comparingLong(s -> s[0]));
+        java.util.List<long[]> kept = starts.subList(Math.max(0, starts.size() - KEEP_RUN_STARTS), starts.size());
         StringBuilder out = new StringBuilder();
-        kept.forEach(s -> out.append(s).append('\n'));
+        kept.forEach(s -> out.append(s[0]).append(' ').append(s[1]).append('\n'));
         try (OutputStream o = fs.create(file, true)) {
             o.write(out.toString().getBytes(StandardCharsets.UTF_8));
         }
-        return kept.stream().mapToLong(Long::longValue).toArray();
+        return new RunStarts(kept.stream().mapToLong(s -> s[0]).toArray(), kept.stream().mapToLong(s -> s[1]).toArray());
+    }
+
+    /**
+     * The watermark a query starts from: the newest planned batch's ({@code batchWatermarkMs} in Spark's offset log),
+     * which Spark restores; 0 (Spark's first) for a new checkpoint, and unknown when the entry cannot be read.
+     */
+    long plannedWatermark() throws IOException {
+        long newest = newestBatch("offsets");
+        if (newest < 0) {
+            return 0;
+        }
+        String text;
+        try (InputStream in = fs.open(new Path(new Path(root, "offsets"), Long.toString(newest)))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return RunStarts.UNKNOWN_WATERMARK;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"batchWatermarkMs\":(\\d{1,19})").matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : RunStarts.UNKNOWN_WATERMARK;
     }
 
     /**

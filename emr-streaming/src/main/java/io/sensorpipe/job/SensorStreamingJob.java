@@ -15,6 +15,7 @@ import io.sensorpipe.sink.DynamoDbResultSink;
 import io.sensorpipe.sink.WindowResultSink;
 import io.sensorpipe.aws.DynamoTables;
 import io.sensorpipe.contract.JobOptions;
+import io.sensorpipe.processing.RunStarts;
 import io.sensorpipe.contract.Tables;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -52,7 +53,7 @@ public final class SensorStreamingJob {
     private java.util.function.BiFunction<SparkSession, Duration, KeyValueGroupedDataset<String, SensorState>>
             initialState;
     /** The checkpoint's recorded query start times, this start's included ({@link CheckpointWindow#recordRunStart}). */
-    private long[] runStarts = new long[0];
+    private RunStarts runStarts = RunStarts.none();
 
     public SensorStreamingJob(JobConfig config, RecordSource source, WindowResultSink results,
                               DeadLetterSink deadLetters) {

@@ -50,12 +50,15 @@ import org.slf4j.LoggerFactory;
  * by the timer once per window length of processing time. Timers are
  * processing-time timers because only those make Spark run batches while no data arrives.
  *
- * <p>The clock stands in for event time only for time the job was reading: the quiet time counts from the sensor's
- * newest arrival or the start of the run the batch belongs to (the newest recorded query start not after the
- * batch's time), whichever is later. Otherwise a job down for minutes (a kill, a redeploy) would close, or after
- * {@code idleTimeout} forget with their models, the windows of sensors whose readings of that time wait unread in the
- * backlog, and they would come out late. The starts are recorded in the checkpoint, and a batch re-run after a crash
- * keeps its time, so the re-run finds its first attempt's start and closes the same windows.
+ * <p>The clock stands in for event time only for time the job was reading, and not for a sensor the run has not
+ * read yet while the watermark moves on: the quiet time counts from the sensor's newest arrival or the start of the
+ * run the batch belongs to ({@link RunStarts}), whichever is later; and a sensor whose newest arrival is before that
+ * start is closed by the clock only while the watermark is still where the run started (the stream is quiet), not
+ * while it moves (the run reads a backlog that may hold the sensor's readings; the watermark closes its windows).
+ * Otherwise a job down for minutes (a kill, a redeploy) would close, or after {@code idleTimeout} forget with their
+ * models, the windows of sensors whose readings of that time wait unread in the backlog, and they would come out
+ * late. The starts are recorded in the checkpoint and a batch re-run after a crash keeps its time, so the re-run
+ * belongs to its first attempt's run and closes the same windows.
  *
  * <p>A sensor with no open window whose newest reading is {@code idleTimeout} behind the watermark (or behind the
  * clock-based watermark above, for a live sensor) has its state removed (bounded state).
@@ -78,8 +81,8 @@ public final class SensorStateFunction
     private final long idleTimeoutMillis;
     private final long watermarkDelayMillis;
     private final ModelStore models;
-    /** The checkpoint's query start times, epoch ms, oldest first: quiet time counts from a run's start (above). */
-    private final long[] runStarts;
+    /** The checkpoint's query starts: quiet time counts from a run's start (above). */
+    private final RunStarts runStarts;
 
     /** Model snapshots kept in the state row ({@link ModelStore#inline}). */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
@@ -90,16 +93,13 @@ public final class SensorStateFunction
     /** @param models where the models' snapshots live (the row keeps what {@link ModelStore#keep} returns) */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
                                Duration idleTimeout, ModelStore models) {
-        this(windowSize, watermarkDelay, scorerConfig, idleTimeout, models, new long[0]);
+        this(windowSize, watermarkDelay, scorerConfig, idleTimeout, models, RunStarts.none());
     }
 
-    /**
-     * @param runStarts the checkpoint's query start times, epoch ms, oldest first (none: quiet time counts from
-     *                  arrivals only)
-     */
+    /** @param runStarts the checkpoint's query starts (none: quiet time counts from arrivals only) */
     public SensorStateFunction(Duration windowSize, Duration watermarkDelay, ScorerConfig scorerConfig,
-                               Duration idleTimeout, ModelStore models, long[] runStarts) {
-        this.runStarts = runStarts.clone();
+                               Duration idleTimeout, ModelStore models, RunStarts runStarts) {
+        this.runStarts = runStarts;
         this.windows = new TumblingWindows(windowSize);
         this.scorerConfig = scorerConfig;
         this.idleTimeoutMillis = idleTimeout.toMillis();
@@ -210,9 +210,11 @@ public final class SensorStateFunction
             // written a trigger earlier, without a batch spent only on closing them.
             closeTo = Math.max(closeTo, s.getLastEventTs() - watermarkDelayMillis);
         }
-        long quietSince = Math.max(lastArrival, runStartOf(batchTime)); // time the job was down is not quiet time
+        RunStarts.Run run = runStarts.of(batchTime);
+        long quietSince = Math.max(lastArrival, run.start()); // time the job was down is not quiet time
+        boolean clockStandsIn = lastArrival >= run.start() || watermark <= run.watermark();
         if (!hadReadings && state.hasTimedOut() && batchTime - quietSince >= watermarkDelayMillis
-                && isLive(s.getLastEventTs(), lastArrival)) {
+                && isLive(s.getLastEventTs(), lastArrival) && clockStandsIn) {
             closeTo = Math.max(watermark, quietWatermark(s.getLastEventTs(), quietSince, batchTime));
         }
         TumblingWindows grid = open.windows(); // before the close, which drops a change of size it completes
@@ -271,7 +273,7 @@ public final class SensorStateFunction
         s.setWindows(OpenWindowsCodec.encode(open, lastArrival, sinceSnapshot, silenceJudgedFor));
         state.update(s);
         state.setTimeoutDuration(timerMillis(open, s.getLastEventTs(), lastArrival, quietSince, batchTime,
-                silenceJudgedFor == s.getLastEventTs()));
+                clockStandsIn, silenceJudgedFor == s.getLastEventTs()));
         return out.iterator();
     }
 
@@ -336,17 +338,6 @@ public final class SensorStateFunction
         return arrivedAt - newestTs <= watermarkDelayMillis + windows.sizeMillis();
     }
 
-    /** The start of the run batch time {@code batchTime} belongs to: the newest recorded start not after it, or 0. */
-    private long runStartOf(long batchTime) {
-        long start = 0;
-        for (long s : runStarts) {
-            if (s <= batchTime) {
-                start = Math.max(start, s);
-            }
-        }
-        return start;
-    }
-
     /** What a reading arriving now would make the watermark: event time assumed to go on at the wall clock's pace. */
     private long quietWatermark(long newestTs, long arrivedAt, long now) {
         return newestTs + Math.max(0, now - arrivedAt) - watermarkDelayMillis;
@@ -358,11 +349,11 @@ public final class SensorStateFunction
      * it re-checks).
      */
     private long timerMillis(SensorWindowState open, long newestTs, long arrivedAt, long quietSince, long now,
-                             boolean silenceJudged) {
+                             boolean clockStandsIn, boolean silenceJudged) {
         if (open.hasOpenWindows() && open.earliestOpenWindowEnd() <= newestTs - watermarkDelayMillis) {
             return MIN_TIMER_MS; // its own readings moved the watermark past the window: closes in the next batch
         }
-        if (!isLive(newestTs, arrivedAt)) { // closes and idles by watermark only: look again later
+        if (!isLive(newestTs, arrivedAt) || !clockStandsIn) { // by watermark only: look again later
             return open.hasOpenWindows() || !silenceJudged ? windows.sizeMillis()
                     : Math.max(windows.sizeMillis(), idleTimeoutMillis / 10);
         }

@@ -40,15 +40,15 @@ public final class WindowingPipeline {
                                            KeyValueGroupedDataset<String, SensorState> initialState,
                                            ModelStore models) {
         return build(source, windowSize, watermarkDelay, scorerConfig, idleTimeout, maxPast, maxFuture, initialState,
-                models, new long[0]);
+                models, RunStarts.none());
     }
 
-    /** @param runStarts the checkpoint's query start times, oldest first (see {@link SensorStateFunction}) */
+    /** @param runStarts the checkpoint's query starts (see {@link SensorStateFunction}) */
     public static Dataset<JobOutput> build(Dataset<Row> source, Duration windowSize, Duration watermarkDelay,
                                            ScorerConfig scorerConfig, Duration idleTimeout,
                                            Duration maxPast, Duration maxFuture,
                                            KeyValueGroupedDataset<String, SensorState> initialState,
-                                           ModelStore models, long[] runStarts) {
+                                           ModelStore models, RunStarts runStarts) {
         RecordParsing parsing = new RecordParsing(maxPast.toMillis(), maxFuture.toMillis());
         // one row per sensor and shard of a task crosses the shuffle, not one per reading (see ReadingPacker)
         Dataset<ReadingPack> parsed = source.mapPartitions(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import io.sensorpipe.processing.RunStarts;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +44,25 @@ class CheckpointWindowTest {
     @Test
     void eachStartIsRecordedInOrderAndATornLineIsDropped() throws Exception {
         CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
-        assertThat(window.recordRunStart(2_000)).containsExactly(2_000);
-        assertThat(window.recordRunStart(1_000)).as("oldest first").containsExactly(1_000, 2_000);
-        Files.writeString(cp.resolve(CheckpointWindow.RUN_STARTS), "1000\n2000\n30"); // "3000\n" cut short
+        assertThat(window.recordRunStart(2_000).of(2_500)).isEqualTo(new RunStarts.Run(2_000, 0));
+        RunStarts two = window.recordRunStart(1_000);
+        assertThat(two.of(1_500).start()).as("oldest first, each run by time").isEqualTo(1_000);
+        assertThat(two.of(2_000).start()).isEqualTo(2_000);
+        // a new start takes the watermark of the newest planned batch, which Spark restores
+        Files.createDirectories(cp.resolve("offsets"));
+        Files.writeString(cp.resolve("offsets").resolve("7"), "v1\n{\"batchWatermarkMs\":123456,\"batchTimestampMs\":9}\n{}\n");
+        assertThat(window.recordRunStart(5_000).of(6_000)).isEqualTo(new RunStarts.Run(5_000, 123_456));
+        Files.writeString(cp.resolve(CheckpointWindow.RUN_STARTS), "1000 0\n2000 0\n30"); // "3000 0\n" cut short
         Files.deleteIfExists(cp.resolve("." + CheckpointWindow.RUN_STARTS + ".crc"));
-        assertThat(window.recordRunStart(4_000)).containsExactly(1_000, 2_000, 4_000);
+        RunStarts afterTorn = window.recordRunStart(4_000);
+        assertThat(afterTorn.size()).isEqualTo(3);
+        assertThat(afterTorn.of(3_500).start()).isEqualTo(2_000);
         for (int i = 0; i < 200; i++) {
             window.recordRunStart(10_000 + i);
         }
-        assertThat(window.recordRunStart(99_999)).hasSize(100).endsWith(99_999);
+        RunStarts kept = window.recordRunStart(99_999);
+        assertThat(kept.size()).isEqualTo(100);
+        assertThat(kept.of(Long.MAX_VALUE).start()).isEqualTo(99_999);
     }
 
     @Test

@@ -95,7 +95,8 @@ class SensorStateFunctionTest {
         Step beforeCrash = liveEvery20s();
         long restart = NEWEST + 5 * 60_000; // killed 2 s after the newest reading, back 5 minutes later
         SensorStateFunction restarted = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
-                Duration.ofSeconds(60), ModelStore.inline(), new long[] {T0 - 3_600_000, restart});
+                Duration.ofSeconds(60), ModelStore.inline(),
+                new RunStarts(new long[] {T0 - 3_600_000, restart}, new long[] {0, NEWEST - DELAY}));
         // the first batch reads other sensors' backlog; this one's timer has long expired; the watermark is the
         // checkpoint's
         Step first = call(restarted, beforeCrash.next(), restart + 200, NEWEST - DELAY, true);
@@ -110,6 +111,27 @@ class SensorStateFunctionTest {
     }
 
     @Test
+    void aSensorNotReadSinceTheRestartWaitsForTheWatermarkWhileTheRunReadsABacklog() {
+        long restart = NEWEST + 5 * 60_000;
+        RunStarts starts = new RunStarts(new long[] {T0 - 3_600_000, restart}, new long[] {0, NEWEST - DELAY});
+        SensorStateFunction restarted = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
+                Duration.ofSeconds(60), ModelStore.inline(), starts);
+        long windowOfNewest = NEWEST / W * W;
+        // minutes of catch-up: the watermark moved on (other sensors' backlog), not yet past this one's open window
+        long watermark = windowOfNewest + W - 1_000;
+        Step catchingUp = call(restarted, liveEvery20s().next(), restart + 5 * 60_000, watermark, true);
+        assertThat(catchingUp.of(JobOutput.WINDOW)).as("not by the clock: its backlog may still be unread").isEmpty();
+        Step backlog = call(restarted, catchingUp.next(), restart + 5 * 60_000 + 500, watermark, false,
+                windowOfNewest + W - 500, NEWEST + 20_000);
+        assertThat(backlog.of(JobOutput.LATE)).isEmpty();
+        assertThat(backlog.of(JobOutput.WINDOW)).extracting(JobOutput::getWindowStart).contains(windowOfNewest);
+
+        // every producer stopped before the restart: the watermark stays where the run started, the clock closes
+        Step stopped = call(restarted, liveEvery20s().next(), restart + 60_000, NEWEST - DELAY, true);
+        assertThat(stopped.of(JobOutput.WINDOW)).extracting(JobOutput::getWindowStart).containsExactly(windowOfNewest);
+    }
+
+    @Test
     void aBatchReRunAfterTheNextStartClosesByTheClockAsItsFirstAttemptDid() {
         // a quiet live sensor's batch, run first in the run started at T0 - 1 h, then re-run (kill -9 before its
         // commit) by a run started later: Spark keeps the batch's time, and the recorded starts give it its own run
@@ -117,9 +139,10 @@ class SensorStateFunctionTest {
         long timer = (Long) live.state().getTimeoutTimestampMs().get();
         long firstStart = T0 - 3_600_000;
         SensorStateFunction firstRun = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
-                Duration.ofSeconds(60), ModelStore.inline(), new long[] {firstStart});
+                Duration.ofSeconds(60), ModelStore.inline(), new RunStarts(new long[] {firstStart}, new long[] {0}));
         SensorStateFunction rerun = new SensorStateFunction(Duration.ofMillis(W), Duration.ofMillis(DELAY), SCORER,
-                Duration.ofSeconds(60), ModelStore.inline(), new long[] {firstStart, timer + 600_000});
+                Duration.ofSeconds(60), ModelStore.inline(),
+                new RunStarts(new long[] {firstStart, timer + 600_000}, new long[] {0, T0 + 2_000}));
         Step first = call(firstRun, live.next(), timer, T0 + 2_000, true);
         // the committed row of the batch before (a call changes the row it is given)
         Step committed = call(null, T0 + 8_000, T0 - DELAY, false, T0 + 1_000, T0 + 7_000);

@@ -102,29 +102,50 @@ final class CheckpointWindow {
         java.util.List<long[]> kept = starts.subList(Math.max(0, starts.size() - KEEP_RUN_STARTS), starts.size());
         StringBuilder out = new StringBuilder();
         kept.forEach(s -> out.append(s[0]).append(' ').append(s[1]).append('\n'));
-        try (OutputStream o = fs.create(file, true)) {
+        // whole or not at all (a create truncates first): a kill while writing keeps the previous file
+        Path tmp = new Path(root, "." + RUN_STARTS + "." + java.util.UUID.randomUUID() + ".tmp");
+        try (OutputStream o = fs.create(tmp, false)) {
             o.write(out.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(file, false);
+        if (!fs.rename(tmp, file)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not write " + file);
         }
         return new RunStarts(kept.stream().mapToLong(s -> s[0]).toArray(), kept.stream().mapToLong(s -> s[1]).toArray());
     }
 
     /**
-     * The watermark a query starts from: the newest planned batch's ({@code batchWatermarkMs} in Spark's offset log),
-     * which Spark restores; 0 (Spark's first) for a new checkpoint, and unknown when the entry cannot be read.
+     * The watermark a query starts from, as Spark restores it: the newest planned batch's ({@code batchWatermarkMs}
+     * in the offset log), raised to the one its commit recorded for the next batch ({@code nextBatchWatermarkMs})
+     * when it committed; 0 (Spark's first) for a new checkpoint, and unknown when an entry cannot be read.
      */
     long plannedWatermark() throws IOException {
         long newest = newestBatch("offsets");
         if (newest < 0) {
             return 0;
         }
-        String text;
-        try (InputStream in = fs.open(new Path(new Path(root, "offsets"), Long.toString(newest)))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+        Long planned = longIn("offsets", newest, "batchWatermarkMs");
+        if (planned == null) {
             return RunStarts.UNKNOWN_WATERMARK;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"batchWatermarkMs\":(\\d{1,19})").matcher(text);
-        return m.find() ? Long.parseLong(m.group(1)) : RunStarts.UNKNOWN_WATERMARK;
+        if (newestBatch("commits") == newest) {
+            Long next = longIn("commits", newest, "nextBatchWatermarkMs");
+            return next == null ? RunStarts.UNKNOWN_WATERMARK : Math.max(planned, next);
+        }
+        return planned;
+    }
+
+    /** The number field {@code name} of Spark's log entry {@code batch} in {@code dir}, or null when unreadable. */
+    private Long longIn(String dir, long batch, String name) throws IOException {
+        String text;
+        try (InputStream in = fs.open(new Path(new Path(root, dir), Long.toString(batch)))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\\d{1,19})").matcher(text);
+        return m.find() ? Long.valueOf(m.group(1)) : null;
     }
 
     /**

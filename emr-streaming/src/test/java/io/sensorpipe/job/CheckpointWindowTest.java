@@ -52,10 +52,17 @@ class CheckpointWindowTest {
         Files.createDirectories(cp.resolve("offsets"));
         Files.writeString(cp.resolve("offsets").resolve("7"), "v1\n{\"batchWatermarkMs\":123456,\"batchTimestampMs\":9}\n{}\n");
         assertThat(window.recordRunStart(5_000).of(6_000)).isEqualTo(new RunStarts.Run(5_000, 123_456));
+        // committed: Spark restores the watermark its commit recorded for the next batch
+        Files.createDirectories(cp.resolve("commits"));
+        Files.writeString(cp.resolve("commits").resolve("7"), "v1\n{\"nextBatchWatermarkMs\":200000}\n");
+        assertThat(window.recordRunStart(5_500).of(6_000)).isEqualTo(new RunStarts.Run(5_500, 200_000));
         Files.writeString(cp.resolve(CheckpointWindow.RUN_STARTS), "1000 0\n2000 0\n30"); // "3000 0\n" cut short
         Files.deleteIfExists(cp.resolve("." + CheckpointWindow.RUN_STARTS + ".crc"));
         RunStarts afterTorn = window.recordRunStart(4_000);
         assertThat(afterTorn.size()).isEqualTo(3);
+        try (var files = Files.list(cp)) {
+            assertThat(files.filter(f -> f.getFileName().toString().endsWith(".tmp"))).as("no temp file left").isEmpty();
+        }
         assertThat(afterTorn.of(3_500).start()).isEqualTo(2_000);
         for (int i = 0; i < 200; i++) {
             window.recordRunStart(10_000 + i);

@@ -138,14 +138,24 @@ final class CheckpointWindow {
 
     /** The number field {@code name} of Spark's log entry {@code batch} in {@code dir}, or null when unreadable. */
     private Long longIn(String dir, long batch, String name) throws IOException {
+        String value = fieldIn(dir, batch, name);
+        return value == null ? null : Long.valueOf(value);
+    }
+
+    /**
+     * The digits of field {@code name} (a JSON number, or a string of digits as Spark's conf values are) in Spark's
+     * log entry {@code batch} of {@code dir}, or null when it is absent or the entry unreadable.
+     */
+    private String fieldIn(String dir, long batch, String name) throws IOException {
         String text;
         try (InputStream in = fs.open(new Path(new Path(root, dir), Long.toString(batch)))) {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (org.apache.hadoop.fs.ChecksumException torn) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":(\\d{1,19})").matcher(text);
-        return m.find() ? Long.valueOf(m.group(1)) : null;
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("\"" + java.util.regex.Pattern.quote(name) + "\":\"?(\\d{1,19})").matcher(text);
+        return m.find() ? m.group(1) : null;
     }
 
     /**
@@ -154,18 +164,12 @@ final class CheckpointWindow {
      */
     Integer shufflePartitions() throws IOException {
         long newest = newestBatch("offsets");
-        if (newest < 0) {
+        String value = newest < 0 ? null : fieldIn("offsets", newest, "spark.sql.shuffle.partitions");
+        try {
+            return value == null ? null : Integer.valueOf(value);
+        } catch (NumberFormatException notAPartitionCount) {
             return null;
         }
-        String text;
-        try (InputStream in = fs.open(new Path(new Path(root, "offsets"), Long.toString(newest)))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (org.apache.hadoop.fs.ChecksumException torn) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern
-                .compile("\"spark\\.sql\\.shuffle\\.partitions\":\"(\\d{1,9})\"").matcher(text);
-        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     /** The newest batch id in Spark's metadata log {@code dir} (files named by batch id), or -1. */

@@ -48,8 +48,8 @@ public final class EventTimes implements Serializable {
         return min == Long.MAX_VALUE ? null : new Span(min, max);
     }
 
-    /** The record's event time, or null when it has none usable. */
-    public Long of(ByteBuffer data, long nowMillis) {
+    /** The record's event time, or null when it has none usable (or one beyond the skew past {@code arrivalMillis}). */
+    public Long of(ByteBuffer data, long arrivalMillis) {
         ByteBuffer b = data.duplicate();
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
@@ -65,7 +65,7 @@ public final class EventTimes implements Serializable {
                         return null;
                     }
                     long ts = p.getLongValue();
-                    return ts > nowMillis + maxFutureSkewMillis ? null : ts;
+                    return ts > arrivalMillis + maxFutureSkewMillis ? null : ts;
                 }
                 p.skipChildren();
             }

@@ -36,13 +36,13 @@ public final class RunStarts implements Serializable {
 
     /** The run batch time {@code batchTime} belongs to: the newest start not after it. */
     public Run of(long batchTime) {
-        Run run = new Run(0, UNKNOWN_WATERMARK);
+        int found = -1;
         for (int i = 0; i < at.length; i++) {
-            if (at[i] <= batchTime && at[i] >= run.start()) {
-                run = new Run(at[i], watermark[i]);
+            if (at[i] <= batchTime && (found < 0 || at[i] >= at[found])) {
+                found = i;
             }
         }
-        return run;
+        return found < 0 ? new Run(0, UNKNOWN_WATERMARK) : new Run(at[found], watermark[found]);
     }
 
     public int size() {

@@ -83,7 +83,7 @@ public final class JobDeployer implements RequestHandler<Map<String, Object>, Vo
         }
         if (within.isZero() || within.isNegative()) {
             return "submitted run " + deployment.runId() + " (not checked: no time left for a check, or "
-                    + Settings.DEPLOY_CHECK_SECONDS + " is 0)";
+                    + io.sensorpipe.contract.JobControl.Env.DEPLOY_CHECK_SECONDS + " is 0)";
         }
         JobController.Check check = controller.check(spec, deployment, within);
         if (check.failed()) {

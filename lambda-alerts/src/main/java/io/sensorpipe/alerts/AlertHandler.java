@@ -69,7 +69,6 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
     /** Failure reason of records not handled because the invocation was close to its timeout. */
     public static final String NEAR_TIMEOUT_REASON = "not handled: the invocation was close to its timeout; retried";
     private static final String NO_DYNAMODB = "record has no 'dynamodb' section";
-    private static final String MALFORMED = "malformed image: ";
 
     /** Failure reason of a window not handled because an earlier window of its sensor failed in the same batch. */
     public static final String AFTER_FAILED_WINDOW_REASON = "an earlier window of this sensor failed in this batch; "
@@ -119,7 +118,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             // Only a failure a retry can mend holds the sensor's later windows back: a malformed window is never
             // sent, so no later window's cooldown can suppress it, and holding them would lose them with it.
             String failedSensor = outcome.sensorId() != null ? outcome.sensorId() : keySensor;
-            if (outcome.failed() && failedSensor != null && !permanent(outcome)) {
+            if (outcome.failed() && failedSensor != null && outcome.mendable()) {
                 failedSensors.add(failedSensor);
             }
             counters.add(outcome.kind());
@@ -151,7 +150,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         String sequenceNumber = sequenceNumber(record);
         try {
             if (record == null || record.getDynamodb() == null) {
-                return fail(sequenceNumber, null, null, NO_DYNAMODB);
+                return reject(sequenceNumber, null, NO_DYNAMODB);
             }
             if ("REMOVE".equals(record.getEventName())) {
                 return new RecordOutcome(RecordOutcome.Kind.IGNORED, sequenceNumber, null, null, "REMOVE event");
@@ -164,7 +163,8 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
             try {
                 window = WindowImageDecoder.decode(image);
             } catch (MalformedImageException malformed) {
-                return fail(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID), null, MALFORMED + malformed.getMessage());
+                return reject(sequenceNumber, stringOrNull(image, ResultItem.SENSOR_ID),
+                        "malformed image: " + malformed.getMessage());
             }
             return alert(sequenceNumber, window, context);
         } catch (RuntimeException unexpected) {
@@ -247,10 +247,7 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         return bounded < config.claimLease().toMillis() ? java.time.Duration.ofMillis(bounded) : config.claimLease();
     }
 
-    /** A failure no retry mends (the record itself is bad). */
-    private static boolean permanent(RecordOutcome outcome) {
-        return outcome.detail() != null && (outcome.detail().startsWith(MALFORMED) || outcome.detail().equals(NO_DYNAMODB));
-    }
+
 
     private boolean releaseQuietly(AlertClaim claim) {
         try {
@@ -265,6 +262,12 @@ public class AlertHandler implements RequestHandler<DynamodbEvent, StreamsEventR
         LOG.warn("record_failed", "sequenceNumber", sequenceNumber, "sensorId", sensorId, "windowStart", windowStart,
                 "reason", reason);
         return RecordOutcome.failed(sequenceNumber, sensorId, windowStart, reason);
+    }
+
+    /** A failure no retry mends (the record itself is bad): it holds back none of its sensor's later windows. */
+    private static RecordOutcome reject(String sequenceNumber, String sensorId, String reason) {
+        LOG.warn("record_failed", "sequenceNumber", sequenceNumber, "sensorId", sensorId, "reason", reason);
+        return RecordOutcome.rejected(sequenceNumber, sensorId, null, reason);
     }
 
     private static String sequenceNumber(DynamodbEvent.DynamodbStreamRecord record) {

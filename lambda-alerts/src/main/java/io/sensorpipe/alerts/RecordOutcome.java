@@ -7,8 +7,15 @@ package io.sensorpipe.alerts;
  * @param sensorId       the window's sensor, when known
  * @param windowStart    the window's start, when known
  * @param detail         why (for failures: the reason reported and dead-lettered)
+ * @param mendable       for a failure: a retry can succeed (a claim in flight, a publish or table error), unlike a
+ *                       malformed record, which fails every time
  */
-public record RecordOutcome(Kind kind, String sequenceNumber, String sensorId, Long windowStart, String detail) {
+public record RecordOutcome(Kind kind, String sequenceNumber, String sensorId, Long windowStart, String detail,
+                            boolean mendable) {
+
+    public RecordOutcome(Kind kind, String sequenceNumber, String sensorId, Long windowStart, String detail) {
+        this(kind, sequenceNumber, sensorId, windowStart, detail, false);
+    }
 
     public enum Kind {
         /** Alert published to SNS. */
@@ -28,6 +35,11 @@ public record RecordOutcome(Kind kind, String sequenceNumber, String sensorId, L
     }
 
     static RecordOutcome failed(String sequenceNumber, String sensorId, Long windowStart, String reason) {
-        return new RecordOutcome(Kind.FAILED, sequenceNumber, sensorId, windowStart, reason);
+        return new RecordOutcome(Kind.FAILED, sequenceNumber, sensorId, windowStart, reason, true);
+    }
+
+    /** A failure no retry mends: the record itself is bad. */
+    static RecordOutcome rejected(String sequenceNumber, String sensorId, Long windowStart, String reason) {
+        return new RecordOutcome(Kind.FAILED, sequenceNumber, sensorId, windowStart, reason, false);
     }
 }

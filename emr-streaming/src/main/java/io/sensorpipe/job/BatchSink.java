@@ -32,6 +32,9 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
     private final DeadLetterSink deadLetters;
     private final JobMetricsPublisher metrics;
 
+    /** Spark's local property holding the running streaming query's id ({@code StreamExecution.QUERY_ID_KEY}). */
+    static final String QUERY_ID = "sql.streaming.queryId";
+
     public BatchSink(WindowResultSink results, DeadLetterSink deadLetters, JobMetricsPublisher metrics) {
         this.results = results;
         this.deadLetters = deadLetters;
@@ -41,8 +44,12 @@ public final class BatchSink implements VoidFunction2<Dataset<JobOutput>, Long> 
     @Override
     public void call(Dataset<JobOutput> output, Long batchId) {
         long started = System.currentTimeMillis();
-        Counters c = new Counters(output.sparkSession().sparkContext());
-        output.foreachPartition(new PartitionWriter(results, deadLetters, batchId, c));
+        SparkContext sc = output.sparkSession().sparkContext();
+        Counters c = new Counters(sc);
+        // set by Spark on the query's thread, which runs this function; absent when a batch job calls it
+        String queryId = sc.getLocalProperty(QUERY_ID);
+        output.foreachPartition(new PartitionWriter(results,
+                queryId == null ? deadLetters : deadLetters.forQuery(queryId), batchId, c));
         metrics.recordLatencies(c.latencies.value());
         metrics.recordSink(new BatchCounts(batchId, c.windows.value(), c.readings.value(), c.anomalies.value(),
                 c.late.value(), c.dead.value(), c.duplicates.value(), c.modelResets.value(), c.stateResets.value(),

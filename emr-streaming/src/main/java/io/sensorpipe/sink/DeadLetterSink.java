@@ -20,4 +20,13 @@ public interface DeadLetterSink extends Serializable {
     }
 
     Part open(long batchId, long batchTimeMillis, int partition);
+
+    /**
+     * This sink for the streaming query {@code queryId} (Spark's id, kept in the checkpoint: the same across the
+     * query's restarts, new for a new checkpoint). Batch ids start at 0 again in a new checkpoint, so a sink whose
+     * keys name only the batch would overwrite the earlier query's letters; by default the sink is unchanged.
+     */
+    default DeadLetterSink forQuery(String queryId) {
+        return this;
+    }
 }

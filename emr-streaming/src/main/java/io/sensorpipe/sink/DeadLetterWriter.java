@@ -17,8 +17,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Writes dead letters as JSON lines, one object per (micro-batch, partition), to S3 or to a local directory. The
- * key depends only on the batch (id, batch time), the partition and the job's checkpoint, so a re-run batch
- * overwrites its own objects with the same lines instead of adding duplicates:
+ * key depends only on the batch (id, batch time), the partition and the job (its checkpoint's location and, in a
+ * streaming query, the query's id, which a new checkpoint at the same location changes), so a re-run batch
+ * overwrites its own objects with the same lines instead of adding duplicates, and a job started on an emptied
+ * checkpoint, whose batch ids start at 0 again, does not overwrite the earlier run's letters:
  * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}. Letters are spooled to a temporary file,
  * not held in memory, so a flood of 1 MB records costs disk, not heap.
  */
@@ -45,6 +47,14 @@ public final class DeadLetterWriter implements DeadLetterSink {
 
     public static DeadLetterWriter toDirectory(Path dir, String jobTag) {
         return new DeadLetterWriter(null, null, null, dir, jobTag);
+    }
+
+    /** The job tag followed by the query id's first 8 hex digits (Spark's random UUID: enough to tell runs apart). */
+    @Override
+    public DeadLetterWriter forQuery(String queryId) {
+        String run = queryId.replace("-", "");
+        return new DeadLetterWriter(s3, bucket, prefix,
+                localDir == null ? null : Path.of(localDir), jobTag + "-" + run.substring(0, Math.min(8, run.length())));
     }
 
     public String keyFor(long batchId, long batchTimeMillis, int partition) {

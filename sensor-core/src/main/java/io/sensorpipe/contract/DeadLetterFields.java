@@ -2,7 +2,8 @@ package io.sensorpipe.contract;
 
 /**
  * The dead-letter lines the streaming job writes (one JSON object a line, objects
- * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}, overwritten whole when a batch is re-run):
+ * {@code <prefix>day=YYYY-MM-DD/<job>-batch-<id>-part-<partition>.jsonl}, overwritten whole when a batch is re-run;
+ * {@code <job>} names the checkpoint and, for the streaming job, its query, so a new checkpoint writes new objects):
  * the field names and reasons their readers rely on. The reasons are the job's own ({@code JobOutput}); the field
  * names are the components of emr-streaming's {@code DeadLetter} record, held to these by {@code DeadLetterWriterTest};
  * the cli's pipeline summary counts the letters in S3 by them.

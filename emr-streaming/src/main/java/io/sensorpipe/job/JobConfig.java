@@ -69,10 +69,14 @@ public record JobConfig(
                 duration, master, createResources, maxFutureSkew, fail);
     }
 
-    /** This configuration with another {@code --window} (finishing a batch planned with an earlier one). */
+    /**
+     * This configuration with another {@code --window} (finishing a batch planned with an earlier one). The idle
+     * timeout is raised to that size when below it: the flags passed are valid for the new size, and a batch of the
+     * old, longer windows must not fail the start on a rule it was not given.
+     */
     public JobConfig withWindowSize(Duration size) {
         return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, size,
-                watermarkDelay, triggerInterval, idleTimeout, source, initialPosition, atTimestampMillis,
+                watermarkDelay, triggerInterval, idleTimeout.compareTo(size) >= 0 ? idleTimeout : size, source, initialPosition, atTimestampMillis,
                 maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace,
                 duration, master, createResources, maxFutureSkew, failOnDataLoss);
     }

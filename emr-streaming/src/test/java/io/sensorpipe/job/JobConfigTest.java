@@ -27,6 +27,17 @@ class JobConfigTest {
     }
 
     @Test
+    void finishingABatchOfLongerWindowsRaisesAnIdleTimeoutValidForTheNewSize() {
+        // an hour's windows left a batch unfinished; the restart's flags are valid for 5-minute windows
+        JobConfig c = parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b", "--window", "5m",
+                "--idle-timeout", "30m");
+        JobConfig old = c.withWindowSize(Duration.ofHours(1));
+        assertThat(old.windowSize()).isEqualTo(Duration.ofHours(1));
+        assertThat(old.idleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.withWindowSize(Duration.ofMinutes(1)).idleTimeout()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
     void badValuesNameTheirFlag() {
         assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
                 "--window", "ten")).hasMessageContaining("--window");

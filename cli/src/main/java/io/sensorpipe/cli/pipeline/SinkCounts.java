@@ -3,6 +3,7 @@ package io.sensorpipe.cli.pipeline;
 import io.sensorpipe.backtest.DetectionCounts;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.sensorpipe.contract.ArchiveGzip;
 import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.contract.DeadLetterFields;
 import io.sensorpipe.schema.ReadingCodec;
@@ -18,7 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -224,7 +224,7 @@ public final class SinkCounts {
     private List<String> readIdentities(String bucket, String key, String excludedSensorId) {
         try (var in = s3.getObject(r -> r.bucket(bucket).key(key));
              BufferedReader reader = new BufferedReader(new InputStreamReader(
-                     key.endsWith(".gz") ? new GZIPInputStream(in) : in, StandardCharsets.UTF_8))) {
+                     key.endsWith(".gz") ? ArchiveGzip.open(in) : in, StandardCharsets.UTF_8))) {
             List<String> ids = new ArrayList<>();
             String line;
             while ((line = reader.readLine()) != null) {

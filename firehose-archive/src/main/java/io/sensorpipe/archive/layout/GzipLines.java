@@ -1,5 +1,6 @@
 package io.sensorpipe.archive.layout;
 
+import io.sensorpipe.contract.ArchiveGzip;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -79,7 +79,7 @@ public final class GzipLines {
     /** Streams the non-empty lines of a GZIP object (several concatenated GZIP members are read as one stream). */
     public static void forEachLine(InputStream gzipped, Consumer<String> lineConsumer) throws IOException {
         try (BufferedReader reader = new BufferedReader(
-                new InputStreamReader(new GZIPInputStream(gzipped, 64 * 1024), StandardCharsets.UTF_8))) {
+                new InputStreamReader(ArchiveGzip.open(gzipped), StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (!line.isBlank()) {

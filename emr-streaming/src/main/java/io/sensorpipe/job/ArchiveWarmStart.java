@@ -1,5 +1,6 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.ArchiveGzip;
 import io.sensorpipe.contract.ArchiveLayout;
 import io.sensorpipe.processing.SensorState;
 import io.sensorpipe.processing.WarmStartState;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapGroupsFunction;
@@ -165,11 +165,20 @@ public final class ArchiveWarmStart {
     /** (sensorId, JSON line) of each valid reading of one object whose event time lies in [from, cut). */
     static Iterator<Tuple2<String, String>> readingsOf(S3Client s3, String bucket, String key, long from, long cut)
             throws IOException {
+        return readingsOf("s3://" + bucket + "/" + key, s3.getObject(b -> b.bucket(bucket).key(key)), from, cut);
+    }
+
+    /**
+     * The readings of one archive object. A damaged object (not GZIP, or cut short) is skipped from where it breaks,
+     * named in a warning: a task failing on it would fail the warm start, and so every start of a new checkpoint,
+     * on every retry. Other read errors (the network) fail the task, which Spark retries.
+     */
+    static Iterator<Tuple2<String, String>> readingsOf(String where, java.io.InputStream object, long from, long cut)
+            throws IOException {
         ReadingParser parser = ReadingParser.withoutTimeBounds();
         List<Tuple2<String, String>> out = new ArrayList<>();
-        // GZIPInputStream reads concatenated members too (Firehose may write several)
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-                s3.getObject(b -> b.bucket(bucket).key(key))), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(ArchiveGzip.open(object),
+                StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank()) {
                     continue;
@@ -179,6 +188,10 @@ public final class ArchiveWarmStart {
                     out.add(new Tuple2<>(p.reading().sensorId(), line));
                 }
             }
+        } catch (java.util.zip.ZipException | java.io.EOFException damaged) {
+            org.slf4j.LoggerFactory.getLogger(ArchiveWarmStart.class).warn("warm start: {} is not a whole GZIP "
+                    + "object ({}); its readings after the damage are not learnt ({} before it are): check how it "
+                    + "was written, or remove it", where, damaged.toString(), out.size());
         }
         return out.iterator();
     }

@@ -22,6 +22,33 @@ class ArchiveWarmStartTest {
     }
 
     @Test
+    void aDamagedArchiveObjectGivesTheReadingsBeforeTheDamageAndDoesNotFailTheWarmStart() throws Exception {
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(body)) {
+            for (int i = 0; i < 2_000; i++) {
+                gz.write(io.sensorpipe.schema.Reading.of("site-a/s" + (i % 7), "temperature", "site-a",
+                        1_000_000L + i, Math.sin(i) * 1e6, "C").toJsonBytes());
+                gz.write('\n');
+            }
+        }
+        byte[] whole = body.toByteArray();
+        byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2); // an upload cut short
+        java.util.List<scala.Tuple2<String, String>> read = new java.util.ArrayList<>();
+        ArchiveWarmStart.readingsOf("s3://b/raw/x.gz", new java.io.ByteArrayInputStream(cut), 0, Long.MAX_VALUE)
+                .forEachRemaining(read::add);
+        assertThat(read).isNotEmpty().hasSizeLessThan(2_000);
+        java.util.List<scala.Tuple2<String, String>> garbage = new java.util.ArrayList<>();
+        ArchiveWarmStart.readingsOf("s3://b/raw/y.gz", new java.io.ByteArrayInputStream(
+                "not gzip at all".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, Long.MAX_VALUE)
+                .forEachRemaining(garbage::add);
+        assertThat(garbage).isEmpty();
+        java.util.List<scala.Tuple2<String, String>> all = new java.util.ArrayList<>();
+        ArchiveWarmStart.readingsOf("s3://b/raw/z.gz", new java.io.ByteArrayInputStream(whole), 0, Long.MAX_VALUE)
+                .forEachRemaining(all::add);
+        assertThat(all).hasSize(2_000);
+    }
+
+    @Test
     void theArchiveStopsWhereTheStreamStarts() {
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
         Supplier<KinesisApi.Retention> unused = () -> {

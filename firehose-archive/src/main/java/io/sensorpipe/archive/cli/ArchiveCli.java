@@ -32,6 +32,11 @@ public final class ArchiveCli implements Runnable {
                 cmd.getErr().println("archive " + cmd.getCommandName() + ": " + aws.get());
                 return 1;
             }
+            if (e instanceof io.sensorpipe.archive.replay.ArchiveReader.DamagedObject damaged) {
+                cmd.getErr().println("archive " + cmd.getCommandName() + ": " + damaged.getMessage() + ": check how "
+                        + "it was written, or move it out of the archive's prefix");
+                return 1;
+            }
             if (e instanceof IllegalArgumentException) {
                 cmd.getErr().println("archive " + cmd.getCommandName() + ": " + e.getMessage());
                 return 2;

@@ -49,11 +49,24 @@ public final class ArchiveReader {
         return keys;
     }
 
+    /**
+     * Streams the object's lines; an object that is not whole GZIP (a ZIP error or an early end) throws
+     * {@link DamagedObject} after the lines before the damage, so a reader can name it and go on.
+     */
     public void forEachLine(String key, Consumer<String> lines) {
         try (InputStream in = s3.getObject(b -> b.bucket(bucket).key(key))) {
             GzipLines.forEachLine(in, lines);
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            throw new DamagedObject("s3://" + bucket + "/" + key, e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read s3://" + bucket + "/" + key, e);
+        }
+    }
+
+    /** An archive object that is not whole GZIP: written by something other than Firehose, or cut short. */
+    public static final class DamagedObject extends UncheckedIOException {
+        public DamagedObject(String where, IOException cause) {
+            super(where + " is not a whole GZIP object (" + cause.getMessage() + ")", cause);
         }
     }
 

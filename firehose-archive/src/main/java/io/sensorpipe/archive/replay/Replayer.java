@@ -8,6 +8,7 @@ import io.sensorpipe.schema.ReadingParser;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -34,30 +35,38 @@ public final class Replayer {
         long[] counts = new long[4]; // lines, replayed, outside range, malformed
         long lastProgress = System.nanoTime();
         int objectsRead = 0;
+        List<String> damaged = new ArrayList<>();
         for (String key : keys) {
             InterruptedException[] interrupted = new InterruptedException[1];
-            reader.forEachLine(key, line -> {
-                if (interrupted[0] != null) {
-                    return;
-                }
-                counts[0]++;
-                ParseResult parsed = parser.parse(line.getBytes(StandardCharsets.UTF_8));
-                if (!parsed.isValid()) {
-                    counts[3]++;
-                    return;
-                }
-                Reading r = parsed.reading();
-                if (r.ts() < from.toEpochMilli() || r.ts() >= to.toEpochMilli()) {
-                    counts[2]++;
-                    return;
-                }
-                try {
-                    writer.write(r);
-                    counts[1]++;
-                } catch (InterruptedException e) {
-                    interrupted[0] = e;
-                }
-            });
+            try {
+                reader.forEachLine(key, line -> {
+                    if (interrupted[0] != null) {
+                        return;
+                    }
+                    counts[0]++;
+                    ParseResult parsed = parser.parse(line.getBytes(StandardCharsets.UTF_8));
+                    if (!parsed.isValid()) {
+                        counts[3]++;
+                        return;
+                    }
+                    Reading r = parsed.reading();
+                    if (r.ts() < from.toEpochMilli() || r.ts() >= to.toEpochMilli()) {
+                        counts[2]++;
+                        return;
+                    }
+                    try {
+                        writer.write(r);
+                        counts[1]++;
+                    } catch (InterruptedException e) {
+                        interrupted[0] = e;
+                    }
+                });
+            } catch (ArchiveReader.DamagedObject e) {
+                // the readings before the damage are written; the rest of the range still is replayed
+                damaged.add(e.getMessage());
+                progress.accept("replay: " + e.getMessage() + ": its readings after the damage are not replayed; "
+                        + "going on with the other objects");
+            }
             if (interrupted[0] != null) {
                 throw interrupted[0];
             }
@@ -71,6 +80,6 @@ public final class Replayer {
         ProducerReport writerReport = writer.close();
         long elapsed = (System.nanoTime() - started) / 1_000_000;
         return new ReplayReport(from.toString(), to.toString(), keys.size(), counts[0], counts[1], counts[2], counts[3],
-                elapsed, writerReport);
+                damaged, elapsed, writerReport);
     }
 }

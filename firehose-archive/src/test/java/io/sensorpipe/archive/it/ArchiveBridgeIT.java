@@ -204,6 +204,60 @@ class ArchiveBridgeIT {
         assertThat(new TreeSet<>(inStream)).containsAll(canonical(more));
     }
 
+    @Test
+    @Order(6)
+    void aDamagedObjectIsNamedAndTheRestOfTheRangeIsStillReplayed(@TempDir Path dir) throws Exception {
+        String archive = cloud.createBucket("archive-damaged");
+        String target = cloud.createStream("archive-damaged-replay", 1);
+        try {
+            Instant hour = Instant.parse("2025-03-04T05:00:00Z");
+            List<Reading> good = new ArrayList<>();
+            List<Reading> inDamaged = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                Reading r = Reading.of("site-d/pump-" + (i % 4) + "/pressure", "pressure", "site-d",
+                        hour.toEpochMilli() + i * 1_000L, 1000 + Math.sin(i) * 1e-3 * i, "hPa");
+                (i < 200 || i >= 300 ? good : inDamaged).add(r);
+            }
+            // three objects in arrival order: whole, cut short by half (an upload gone wrong), whole
+            putObject(archive, hour.plusSeconds(60), io.sensorpipe.archive.layout.GzipLines.gzip(
+                    lines(good.subList(0, 200))));
+            byte[] whole = io.sensorpipe.archive.layout.GzipLines.gzip(lines(inDamaged));
+            String damagedKey = putObject(archive, hour.plusSeconds(120),
+                    java.util.Arrays.copyOf(whole, whole.length / 2));
+            putObject(archive, hour.plusSeconds(180), io.sensorpipe.archive.layout.GzipLines.gzip(
+                    lines(good.subList(200, 300))));
+
+            List<String> progress = new ArrayList<>();
+            ReplayReport report = new Replayer(new ArchiveReader(clients.s3(), archive, layout)).replay(hour,
+                    hour.plus(1, ChronoUnit.HOURS), Duration.ofMinutes(5), Duration.ofMinutes(5),
+                    ReplayWriters.sdk(target, dir.resolve("failures.jsonl"), clients.kinesis()), progress::add);
+
+            assertThat(report.damaged()).singleElement().asString().contains(damagedKey);
+            assertThat(progress).anySatisfy(line -> assertThat(line).contains(damagedKey, "not replayed"));
+            assertThat(report.summaryLine()).contains("1 damaged objects");
+            assertThat(report.objectsRead()).isEqualTo(3);
+            // every reading of the whole objects, and of the damaged one only what came before the damage
+            assertThat(report.replayed()).isBetween(300L, 399L);
+            assertThat(new TreeSet<>(readingsIn(target))).containsAll(canonical(good));
+        } finally {
+            clients.kinesis().deleteStream(b -> b.streamName(target));
+        }
+    }
+
+    private String putObject(String archive, Instant arrival, byte[] body) {
+        String key = layout.dataObjectKey(arrival, java.util.UUID.nameUUIDFromBytes(body));
+        clients.s3().putObject(b -> b.bucket(archive).key(key), software.amazon.awssdk.core.sync.RequestBody.fromBytes(body));
+        return key;
+    }
+
+    private static List<byte[]> lines(List<Reading> readings) {
+        List<byte[]> out = new ArrayList<>();
+        for (Reading r : readings) {
+            out.add((new String(r.toJsonBytes(), StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** Valid readings in the archive's data objects, canonical JSON, sorted (a multiset). */
     private List<String> archivedReadings() {
         ArchiveReader reader = new ArchiveReader(clients.s3(), bucket, layout);

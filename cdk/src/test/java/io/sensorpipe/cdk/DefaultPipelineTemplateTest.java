@@ -173,7 +173,7 @@ class DefaultPipelineTemplateTest {
                         "ExpirationInDays", 365,
                         "Transitions", List.of(
                                 Map.of("StorageClass", "STANDARD_IA", "TransitionInDays", 30),
-                                Map.of("StorageClass", "GLACIER", "TransitionInDays", 90))))))));
+                                Map.of("StorageClass", "GLACIER_IR", "TransitionInDays", 90))))))));
     }
 
     @Test

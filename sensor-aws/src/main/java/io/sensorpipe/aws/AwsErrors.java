@@ -110,6 +110,10 @@ public final class AwsErrors {
         if (isNotFound(e)) {
             return message + " at " + where + ": " + CREATE_FIX;
         }
+        if (c.equals("InvalidObjectState")) { // a 403, but no permission is missing
+            return message + " at " + where + ": the object is in an archive storage class (Glacier Flexible "
+                    + "Retrieval or Deep Archive); restore it first (aws s3api restore-object) or read a newer range";
+        }
         if (c.equals("UnrecognizedClientException") || c.equals("InvalidClientTokenId") || c.equals("ExpiredToken")
                 || c.equals("ExpiredTokenException") || c.equals("InvalidAccessKeyId") || e.statusCode() == 403) {
             return "access denied at " + where + " (" + (code == null ? e.statusCode() : code) + ": " + message

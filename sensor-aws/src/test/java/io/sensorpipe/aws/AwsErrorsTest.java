@@ -46,6 +46,15 @@ class AwsErrorsTest {
     }
 
     @Test
+    void anArchivedObjectSaysToRestoreItNotToCheckPermissions() {
+        var e = software.amazon.awssdk.awscore.exception.AwsServiceException.builder().statusCode(403)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidObjectState")
+                        .errorMessage("The operation is not valid for the object's storage class").build()).build();
+        assertThat(AwsErrors.oneLine(new RuntimeException(e), LOCAL)).hasValueSatisfying(m -> assertThat(m)
+                .contains("restore-object").doesNotContain("permissions"));
+    }
+
+    @Test
     void anEndpointWithoutASchemeSaysWhatAUrlLooksLike() {
         RuntimeException e = new RuntimeException(new java.net.URISyntaxException("localhost:",
                 "Expected scheme-specific part", 10));

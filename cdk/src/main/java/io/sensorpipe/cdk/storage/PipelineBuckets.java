@@ -57,7 +57,9 @@ public final class PipelineBuckets extends Construct {
                         .transitions(List.of(
                                 Transition.builder().storageClass(StorageClass.INFREQUENT_ACCESS)
                                         .transitionAfter(Duration.days(config.archiveInfrequentAccessDays())).build(),
-                                Transition.builder().storageClass(StorageClass.GLACIER)
+                                // Instant Retrieval: replay, reprocessing and warm start read old objects as they
+                                // are; Flexible Retrieval answered their GetObject with InvalidObjectState
+                                Transition.builder().storageClass(StorageClass.GLACIER_INSTANT_RETRIEVAL)
                                         .transitionAfter(Duration.days(config.archiveGlacierDays())).build()))
                         .expiration(Duration.days(config.archiveExpirationDays()))
                         .abortIncompleteMultipartUploadAfter(Duration.days(7))

@@ -168,7 +168,7 @@ public final class PipelineMonitoring extends Construct {
                 "The supervisor reached its restart cap: the streaming job is down until an operator restarts it (scripts/job restart)", notifyOps);
         alarm(config, "ArchiveTransformErrors",
                 watched.archiveTransform().metricErrors(MetricOptions.builder().statistic("Sum").period(fiveMinutes).build()), 1, 1,
-                "The archive transform function failed (Firehose retries, then writes the batch to errors/)", notifyOps);
+                "The archive transform function failed (Firehose retries, then writes the batch to errors/processing-failed/): once it is fixed, put the readings back with scripts/archive redrive", notifyOps);
         alarm(config, "ArchiveFreshness", archiveFreshness, 2 * Math.max(60, config.firehoseBufferSeconds()) , 2,
                 "Firehose delivery to the archive bucket lags", notifyOps);
         alarm(config, "ArchiveDeliverySuccess", archiveSuccess, 1, 3, ComparisonOperator.LESS_THAN_THRESHOLD, Missing.OK,

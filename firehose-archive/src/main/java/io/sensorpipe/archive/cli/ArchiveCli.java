@@ -7,14 +7,14 @@ import picocli.CommandLine.Command;
 /** {@code scripts/archive}: bridge (local Firehose stand-in), replay and verify. */
 @Command(name = "archive", mixinStandardHelpOptions = true,
         description = "Raw archive of the sensor stream in Firehose's S3 layout.",
-        subcommands = {BridgeCommand.class, ReplayCommand.class, VerifyCommand.class})
+        subcommands = {BridgeCommand.class, ReplayCommand.class, VerifyCommand.class, RedriveCommand.class})
 public final class ArchiveCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: bridge, replay or verify");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: bridge, replay, verify or redrive");
     }
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.sensorpipe.archive.cli;
 
 import io.sensorpipe.archive.aws.ArchiveAwsClients;
+import io.sensorpipe.archive.redrive.Redriver;
 import io.sensorpipe.archive.replay.ArchiveReader;
 import io.sensorpipe.archive.verify.ArchiveVerifier;
 import io.sensorpipe.archive.verify.Expectation;
@@ -85,7 +86,15 @@ final class VerifyCommand implements Callable<Integer> {
             report.surplus().forEach(g -> System.out.println("surplus: hour " + g.hour() + " sensor " + g.sensorId()
                     + " expected " + g.expected() + " archived " + g.archived()));
             System.out.println("verify: " + report.summaryLine());
-            return report.ok() ? 0 : 1;
+            // readings a failed transformation left in the error prefix are in no data object: not archived yet
+            Redriver.Report stranded = new Redriver(clients.s3(), layout.bucket, layout.layout())
+                    .pending(from.minus(skew), to.plus(lateness));
+            if (stranded.readings() > 0) {
+                System.out.println("verify: " + stranded.readings() + " readings wait in the error prefix (the "
+                        + "transformation failed, Firehose kept them there): run scripts/archive redrive --bucket "
+                        + layout.bucket + " --from " + from.minus(skew) + " --to " + to.plus(lateness));
+            }
+            return report.ok() && stranded.readings() == 0 ? 0 : 1;
         }
     }
 }

@@ -258,6 +258,56 @@ class ArchiveBridgeIT {
         return out;
     }
 
+    @Test
+    @Order(7)
+    void readingsAFailedTransformationLeftInTheErrorPrefixAreRedrivenOnceIntoTheData() {
+        String archive = cloud.createBucket("archive-redrive");
+        Instant hour = Instant.parse("2025-05-06T07:00:00Z");
+        long arrival = hour.plusSeconds(600).toEpochMilli();
+        Reading a = Reading.of("site-r/pump-1/temperature", "temperature", "site-r", arrival - 5_000, 21.5, "C");
+        Reading b = Reading.of("site-r/pump-2/temperature", "temperature", "site-r", arrival - 4_000, 22.5, "C");
+        // what Firehose writes when the transformation's Lambda fails: every record of the batch, valid or not
+        List<byte[]> docs = List.of(
+                failed("Lambda.FunctionError", a.toJsonBytes(), arrival),
+                failed("Lambda.FunctionError", b.toJsonBytes(), arrival + 1),
+                failed("Lambda.FunctionError", MALFORMED, arrival + 2),
+                failed(ErrorDocument.PROCESSING_FAILED_STATUS, MALFORMED, arrival + 3));
+        String errorKey = layout.errorObjectKey(Instant.ofEpochMilli(arrival + 60_000), ArchiveLayout.PROCESSING_FAILED,
+                java.util.UUID.nameUUIDFromBytes(MALFORMED));
+        clients.s3().putObject(r -> r.bucket(archive).key(errorKey),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(io.sensorpipe.archive.layout.GzipLines.gzip(docs)));
+        io.sensorpipe.archive.redrive.Redriver redriver =
+                new io.sensorpipe.archive.redrive.Redriver(clients.s3(), archive, layout);
+        Instant from = hour;
+        Instant to = hour.plus(2, ChronoUnit.HOURS);
+
+        assertThat(redriver.pending(from, to).readings()).as("stranded before").isEqualTo(2);
+        List<String> progress = new ArrayList<>();
+        var first = redriver.redrive(from, to, false, progress::add);
+        assertThat(first.readings()).isEqualTo(2);
+        assertThat(first.notReadings()).isEqualTo(1);
+        assertThat(first.rejectedByTheTransform()).isEqualTo(1);
+        assertThat(first.objectsWritten()).isEqualTo(1);
+        assertThat(progress).singleElement().asString().contains(errorKey);
+
+        ArchiveReader reader = new ArchiveReader(clients.s3(), archive, layout);
+        List<String> data = new ArrayList<>();
+        reader.dataObjectKeys(from, to).forEach(k -> reader.forEachLine(k, data::add));
+        assertThat(data).containsExactlyInAnyOrder(ReadingCodec.toJson(a), ReadingCodec.toJson(b));
+
+        var again = redriver.redrive(from, to, false, line -> { });
+        assertThat(again.objectsWritten()).as("a second run writes nothing new").isZero();
+        assertThat(again.alreadyRedriven()).isEqualTo(1);
+        assertThat(redriver.pending(from, to).readings()).as("stranded after").isZero();
+        assertThat(reader.dataObjectKeys(from, to)).hasSize(1);
+    }
+
+    private static byte[] failed(String code, byte[] raw, long arrival) {
+        return new ErrorDocument(4, arrival, code, "the function failed", arrival + 30_000,
+                java.util.Base64.getEncoder().encodeToString(raw),
+                "arn:aws:lambda:us-east-1:000000000000:function:transform", null, null, null).toLine();
+    }
+
     /** Valid readings in the archive's data objects, canonical JSON, sorted (a multiset). */
     private List<String> archivedReadings() {
         ArchiveReader reader = new ArchiveReader(clients.s3(), bucket, layout);

@@ -28,6 +28,12 @@ final class CheckpointWindow {
      * (epoch ms, space between): see {@link #recordRunStart}.
      */
     static final String RUN_STARTS = "sensorpipe-run-starts";
+    /**
+     * The file of the other settings that decide what a batch writes, as the last query started on this checkpoint
+     * had them (one line: watermark, idle timeout, maximum future skew in ms, warm-up windows; space between): see
+     * {@link Settings}.
+     */
+    static final String SETTINGS = "sensorpipe-batch-settings";
     /** Starts kept: a re-run needs only the start of the run before it. */
     private static final int KEEP_RUN_STARTS = 100;
 
@@ -70,6 +76,54 @@ final class CheckpointWindow {
     void record(Duration window) throws IOException {
         try (OutputStream out = fs.create(new Path(root, FILE), true)) {
             out.write((window.toMillis() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * Besides the window size, the flags that decide what a re-run batch writes: the watermark delay (where the
+     * watermark goes after it, so what the next batches call late), the idle timeout (which sensors, and models, it
+     * forgets: a re-run that keeps one would find its model file gone and reset it), the future skew (which readings
+     * it accepts) and the warm-up (whether a new sensor's windows are scored). Changed over an unfinished batch, the
+     * re-run would write other results than its first attempt, which may have written its own already.
+     */
+    record Settings(long watermarkMillis, long idleTimeoutMillis, long maxFutureSkewMillis, int warmupWindows) {
+        static Settings of(JobConfig c) {
+            return new Settings(c.watermarkDelay().toMillis(), c.idleTimeout().toMillis(), c.maxFutureSkew().toMillis(),
+                    c.warmupWindows());
+        }
+    }
+
+    /** The settings recorded by the last query started here; null when none are (new, older, or a torn write). */
+    Settings recordedSettings() throws IOException {
+        Path file = new Path(root, SETTINGS);
+        if (!fs.exists(file)) {
+            return null;
+        }
+        String text;
+        try (InputStream in = fs.open(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,18}) (\\d{1,18}) (\\d{1,18}) (\\d{1,9})\n")
+                .matcher(text);
+        return m.matches() ? new Settings(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)), Integer.parseInt(m.group(4))) : null;
+    }
+
+    /** Records {@code settings}, whole or not at all. */
+    void record(Settings settings) throws IOException {
+        Path file = new Path(root, SETTINGS);
+        Path tmp = new Path(root, "." + SETTINGS + "." + java.util.UUID.randomUUID() + ".tmp");
+        try (OutputStream o = fs.create(tmp, false)) {
+            o.write((settings.watermarkMillis() + " " + settings.idleTimeoutMillis() + " "
+                    + settings.maxFutureSkewMillis() + " " + settings.warmupWindows() + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        fs.delete(file, false);
+        if (!fs.rename(tmp, file)) {
+            fs.delete(tmp, false);
+            throw new IOException("could not write " + file);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sensorpipe.job;
 
+import io.sensorpipe.contract.JobOptions;
 import io.sensorpipe.kinesis.KinesisSourceProvider;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,6 +68,45 @@ public record JobConfig(
                 watermarkDelay, triggerInterval, idleTimeout, source, initialPosition, atTimestampMillis,
                 maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace,
                 duration, master, createResources, maxFutureSkew, fail);
+    }
+
+    /**
+     * This configuration as a batch was planned: its window size and, when recorded, the other settings that decide
+     * what it writes (finishing a batch a stopped run left unfinished, before the changed flags apply).
+     */
+    JobConfig asPlanned(Duration window, CheckpointWindow.Settings planned) {
+        JobConfig c = window == null ? this : withWindowSize(window);
+        if (planned == null) {
+            return c;
+        }
+        Duration idle = Duration.ofMillis(planned.idleTimeoutMillis());
+        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir,
+                c.windowSize(), Duration.ofMillis(planned.watermarkMillis()), triggerInterval,
+                idle.compareTo(c.windowSize()) >= 0 ? idle : c.windowSize(), source, initialPosition, atTimestampMillis,
+                maxRecordsPerShard, shufflePartitions, ttlDays, planned.warmupWindows(), metricsFile,
+                cloudWatchNamespace, duration, master, createResources, Duration.ofMillis(planned.maxFutureSkewMillis()),
+                failOnDataLoss);
+    }
+
+    /** The flags that decide what a batch writes and differ between {@code this} and {@code other}, for a log line. */
+    String settingsChangedTo(JobConfig other) {
+        java.util.List<String> changed = new java.util.ArrayList<>();
+        if (!windowSize.equals(other.windowSize)) {
+            changed.add(JobOptions.WINDOW + " " + windowSize + " -> " + other.windowSize);
+        }
+        if (!watermarkDelay.equals(other.watermarkDelay)) {
+            changed.add(JobOptions.WATERMARK + " " + watermarkDelay + " -> " + other.watermarkDelay);
+        }
+        if (!idleTimeout.equals(other.idleTimeout)) {
+            changed.add(JobOptions.IDLE_TIMEOUT + " " + idleTimeout + " -> " + other.idleTimeout);
+        }
+        if (!maxFutureSkew.equals(other.maxFutureSkew)) {
+            changed.add(JobOptions.MAX_FUTURE_SKEW + " " + maxFutureSkew + " -> " + other.maxFutureSkew);
+        }
+        if (warmupWindows != other.warmupWindows) {
+            changed.add(JobOptions.WARMUP_WINDOWS + " " + warmupWindows + " -> " + other.warmupWindows);
+        }
+        return String.join(", ", changed);
     }
 
     /**

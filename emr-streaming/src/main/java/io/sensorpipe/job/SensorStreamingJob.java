@@ -134,6 +134,10 @@ public final class SensorStreamingJob {
     }
 
     public ScorerConfig scorerConfig() {
+        return scorerConfig(config);
+    }
+
+    private static ScorerConfig scorerConfig(JobConfig config) {
         return ScorerConfig.defaults().toBuilder().warmupWindows(config.warmupWindows()).build();
     }
 
@@ -150,8 +154,9 @@ public final class SensorStreamingJob {
     }
 
     /**
-     * Starts the query; the caller waits on it. A batch a stopped run left unfinished under another window size is
-     * first finished with that size ({@link CheckpointWindow}); should that fail, the failed query is returned.
+     * Starts the query; the caller waits on it. A batch a stopped run left unfinished under other settings (window
+     * size, watermark, idle timeout, future skew, warm-up) is first finished with them ({@link CheckpointWindow});
+     * should that fail, the failed query is returned.
      */
     public StreamingQuery start(SparkSession spark, JobMetricsPublisher metrics) throws TimeoutException {
         try {
@@ -166,22 +171,23 @@ public final class SensorStreamingJob {
                         JobOptions.SHUFFLE_PARTITIONS, config.shufflePartitions(), partitions, partitions,
                         JobOptions.CHECKPOINT);
             }
-            Duration plannedWith = checkpoint.recorded();
             long unfinished = checkpoint.unfinishedBatch();
-            if (unfinished >= 0 && plannedWith != null && !plannedWith.equals(config.windowSize())) {
+            JobConfig planned = config.asPlanned(checkpoint.recorded(), checkpoint.recordedSettings());
+            if (unfinished >= 0 && !planned.equals(config)) {
                 if (JobConfig.AWS_KINESIS.equals(config.source())) {
                     // AWS's connector cannot be drained: a stop after the batch could cut the next one, and so on
-                    LOG.warn("batch {} was planned with {} windows and did not finish; {} re-runs it with {}: its "
-                            + "windows may overlap the ones the stopped run wrote", unfinished, plannedWith,
-                            config.source(), config.windowSize());
+                    LOG.warn("batch {} was planned with other settings and did not finish; {} re-runs it with the "
+                            + "new ones ({}): it may write other results than the stopped run did", unfinished,
+                            config.source(), planned.settingsChangedTo(config));
                 } else {
-                    StreamingQuery failed = finish(spark, metrics, unfinished, plannedWith);
+                    StreamingQuery failed = finish(spark, metrics, unfinished, planned);
                     if (failed != null) {
                         return failed;
                     }
                 }
             }
             checkpoint.record(config.windowSize());
+            checkpoint.record(CheckpointWindow.Settings.of(config));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read or write the checkpoint " + config.checkpoint() + " ("
                     + e + "): check its location and the job's permissions on it", e);
@@ -190,17 +196,19 @@ public final class SensorStreamingJob {
     }
 
     /**
-     * Runs the unfinished {@code batch} with the window size it was planned with, reading nothing after it (the
-     * source drains, as for a graceful stop), and stops once it has committed; null, or the query when it failed.
+     * Runs the unfinished {@code batch} with the settings it was planned with ({@code planned}: window size, watermark,
+     * idle timeout, future skew, warm-up), reading nothing after it (the source drains, as for a graceful stop), and
+     * stops once it has committed; null, or the query when it failed.
      */
-    private StreamingQuery finish(SparkSession spark, JobMetricsPublisher metrics, long batch, Duration plannedWith)
+    private StreamingQuery finish(SparkSession spark, JobMetricsPublisher metrics, long batch, JobConfig planned)
             throws TimeoutException {
-        LOG.warn("batch {} was planned with {} windows and did not finish: finishing it with them before the windows "
-                + "change to {} (re-run with the new size, its windows would overlap the ones it wrote)", batch,
-                plannedWith, config.windowSize());
+        String changes = planned.settingsChangedTo(config);
+        LOG.warn("batch {} was planned with other settings and did not finish: finishing it with them before {} "
+                + "apply (re-run with the new ones, it could write other results than the stopped run did, e.g. "
+                + "windows overlapping the ones it wrote)", batch, changes);
         SourceDrain.request(config.checkpoint());
         try {
-            StreamingQuery query = startQuery(spark, metrics, config.withWindowSize(plannedWith));
+            StreamingQuery query = startQuery(spark, metrics, planned);
             boolean failed = false;
             try {
                 while (query.isActive() && !StopMarkerWatcher.betweenBatches(query, batch, true)) {
@@ -223,7 +231,7 @@ public final class SensorStreamingJob {
                     stop(spark, query, metrics);
                 }
             }
-            LOG.info("batch {} finished with {} windows; starting with {}", batch, plannedWith, config.windowSize());
+            LOG.info("batch {} finished as planned; starting with {}", batch, changes);
             return null;
         } finally {
             SourceDrain.clear(config.checkpoint());
@@ -233,7 +241,7 @@ public final class SensorStreamingJob {
     private StreamingQuery startQuery(SparkSession spark, JobMetricsPublisher metrics, JobConfig config)
             throws TimeoutException {
         Dataset<JobOutput> out = WindowingPipeline.build(source.open(spark), config.windowSize(),
-                config.watermarkDelay(), scorerConfig(), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
+                config.watermarkDelay(), scorerConfig(config), config.idleTimeout(), MAX_PAST, config.maxFutureSkew(),
                 initialState == null ? null : initialState.apply(spark, config.windowSize()),
                 ModelStore.files(spark, ModelStore.dirFor(config.checkpoint())), runStarts);
         BatchSink sink = new BatchSink(results, deadLetters, metrics);

@@ -85,6 +85,38 @@ class CheckpointWindowTest {
         assertThat(window.recorded()).as("a write cut short, no checksum file").isNull();
     }
 
+    @Test
+    void theRecordedSettingsAreTheLastOnesWrittenAndNoneWhenAbsentOrTorn() throws Exception {
+        CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
+        assertThat(window.recordedSettings()).as("a new checkpoint, or one of an older release").isNull();
+        window.record(new CheckpointWindow.Settings(30_000, 3_600_000, 60_000, 388));
+        window.record(new CheckpointWindow.Settings(10_000, 7_200_000, 600_000, 64));
+        assertThat(window.recordedSettings()).isEqualTo(new CheckpointWindow.Settings(10_000, 7_200_000, 600_000, 64));
+        Files.writeString(cp.resolve(CheckpointWindow.SETTINGS), "10000 7200000 600");
+        Files.deleteIfExists(cp.resolve("." + CheckpointWindow.SETTINGS + ".crc"));
+        assertThat(window.recordedSettings()).as("cut short").isNull();
+    }
+
+    @Test
+    void anUnfinishedBatchIsFinishedWithEverySettingItWasPlannedWith() {
+        JobConfig now = new JobConfig("s", "t", cp.toString(), "b", "dead-letters/", null, Duration.ofSeconds(10),
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofHours(2), "sensorpipe-kinesis",
+                "TRIM_HORIZON", 0, 10_000, 2, 30, 64, null, null, Duration.ZERO, "local[2]", false,
+                Duration.ofMinutes(10));
+        assertThat(now.asPlanned(null, null)).as("nothing recorded: as Spark would").isEqualTo(now);
+        assertThat(now.asPlanned(Duration.ofSeconds(10), CheckpointWindow.Settings.of(now))).isEqualTo(now);
+        JobConfig planned = now.asPlanned(Duration.ofSeconds(15),
+                new CheckpointWindow.Settings(30_000, 3_600_000, 60_000, 388));
+        assertThat(planned.windowSize()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(planned.watermarkDelay()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(planned.idleTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(planned.maxFutureSkew()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(planned.warmupWindows()).isEqualTo(388);
+        assertThat(planned.checkpoint()).isEqualTo(now.checkpoint());
+        assertThat(planned.settingsChangedTo(now)).isEqualTo("--window PT15S -> PT10S, --watermark PT30S -> PT5S, "
+                + "--idle-timeout PT1H -> PT2H, --max-future-skew PT1M -> PT10M, --warmup-windows 388 -> 64");
+    }
+
     private void files(String dir, String... names) throws Exception {
         Files.createDirectories(cp.resolve(dir));
         for (String name : names) {

@@ -48,6 +48,34 @@ final class JobPreflight {
                 + "the one scripts/pipeline creates) to " + JobOptions.TABLE;
     }
 
+    /**
+     * A warning when a new checkpoint will read the stream's past into a results table that already holds windows
+     * and nothing trains the models first: every window the stream still holds is written again by models that
+     * start learning, so its earlier verdicts, anomalies included, are replaced (the archive reprocessing says the
+     * same). Null when none applies. {@code tableItems} is DynamoDB's item count (refreshed about every six hours).
+     */
+    static String rewritesResults(JobConfig config, boolean newCheckpoint, boolean warmStart, long tableItems) {
+        if (!newCheckpoint || warmStart || tableItems <= 0 || "LATEST".equals(config.initialPosition())) {
+            return null;
+        }
+        return "a new " + JobOptions.CHECKPOINT + " reads the stream from " + config.initialPosition() + " into "
+                + config.table() + ", which holds about " + tableItems + " items: the windows the stream still holds "
+                + "are written again by models that start learning (their earlier verdicts, anomalies included, are "
+                + "replaced, and each sensor's first " + config.warmupWindows() + " windows are not scored); pass "
+                + JobOptions.WARM_START_ARCHIVE + " to start trained, " + JobOptions.INITIAL_POSITION
+                + " LATEST to leave them, or another " + JobOptions.TABLE;
+    }
+
+    /** DynamoDB's item count of {@code table} (0 when it cannot be asked: the warning above is best effort). */
+    static long itemCount(DynamoDbClient dynamo, String table) {
+        try {
+            Long n = dynamo.describeTable(b -> b.tableName(table).overrideConfiguration(BUDGET)).table().itemCount();
+            return n == null ? 0 : n;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     private static final Consumer<AwsRequestOverrideConfiguration.Builder> BUDGET =
             o -> o.apiCallTimeout(PREFLIGHT_TIMEOUT);
 

@@ -38,6 +38,18 @@ class JobConfigTest {
     }
 
     @Test
+    void onlyANewCheckpointReadingThePastUntrainedIsWarnedOfRewritingResults() {
+        JobConfig trim = parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b");
+        JobConfig latest = parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
+                "--initial-position", "LATEST");
+        assertThat(JobPreflight.rewritesResults(trim, true, false, 1_000)).contains("--warm-start-archive");
+        assertThat(JobPreflight.rewritesResults(trim, false, false, 1_000)).as("a restart goes on").isNull();
+        assertThat(JobPreflight.rewritesResults(trim, true, true, 1_000)).as("warm-started").isNull();
+        assertThat(JobPreflight.rewritesResults(trim, true, false, 0)).as("an empty table").isNull();
+        assertThat(JobPreflight.rewritesResults(latest, true, false, 1_000)).as("only new readings").isNull();
+    }
+
+    @Test
     void badValuesNameTheirFlag() {
         assertThatThrownBy(() -> parse("--stream", "s", "--checkpoint", "cp", "--dead-letter-bucket", "b",
                 "--window", "ten")).hasMessageContaining("--window");

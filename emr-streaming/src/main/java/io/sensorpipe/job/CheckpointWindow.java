@@ -226,6 +226,34 @@ final class CheckpointWindow {
         }
     }
 
+    /**
+     * Whether the newest planned batch's source offset is one the {@code sensorpipe-kinesis} source wrote (Spark's
+     * offset log entry: a version line, the batch's metadata, then the source's offset). AWS's connector cannot read
+     * it, and says so deep inside itself, if at all; false for a new checkpoint or another source's offset.
+     */
+    boolean writtenByOurSource() throws IOException {
+        long newest = newestBatch("offsets");
+        if (newest < 0) {
+            return false;
+        }
+        String text;
+        try (InputStream in = fs.open(new Path(new Path(root, "offsets"), Long.toString(newest)))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return false;
+        }
+        String[] lines = text.split("\n");
+        if (lines.length < 3) {
+            return false;
+        }
+        try {
+            io.sensorpipe.kinesis.KinesisOffset.fromJson(lines[2]);
+            return true;
+        } catch (IllegalArgumentException another) {
+            return false;
+        }
+    }
+
     /** The newest batch id in Spark's metadata log {@code dir} (files named by batch id), or -1. */
     private long newestBatch(String dir) throws IOException {
         Path log = new Path(root, dir);

@@ -1,6 +1,7 @@
 package io.sensorpipe.job;
 
 import io.sensorpipe.kinesis.KinesisSourceOptions;
+import io.sensorpipe.kinesis.KinesisSourceProvider;
 import io.sensorpipe.kinesis.SourceDrain;
 import io.sensorpipe.metrics.JobMetricsPublisher;
 import io.sensorpipe.processing.JobOutput;
@@ -162,6 +163,13 @@ public final class SensorStreamingJob {
         try {
             CheckpointWindow checkpoint = CheckpointWindow.of(spark.sparkContext().hadoopConfiguration(),
                     config.checkpoint());
+            if (JobConfig.AWS_KINESIS.equals(config.source()) && checkpoint.writtenByOurSource()) {
+                // the other way round, our source refuses the connector's offsets itself (KinesisOffset.fromJson)
+                throw new IllegalArgumentException("checkpoint " + config.checkpoint() + " was written by the "
+                        + KinesisSourceProvider.SHORT_NAME + " source, which " + JobOptions.SOURCE + " "
+                        + JobConfig.AWS_KINESIS + " cannot read: restart with " + JobOptions.SOURCE + " "
+                        + KinesisSourceProvider.SHORT_NAME + ", or start a new " + JobOptions.CHECKPOINT);
+            }
             runStarts = checkpoint.recordRunStart(System.currentTimeMillis());
             Integer partitions = checkpoint.shufflePartitions();
             if (partitions != null && partitions != config.shufflePartitions()) {

@@ -160,7 +160,14 @@ public final class StreamingJobMain implements Callable<Integer> {
                 ArchiveWarmStart.attach(job, spark, aws, config, warmStartArchive, cut, history);
             }
             long startedAt = System.currentTimeMillis(); // start may first finish a batch: a stop asked meanwhile counts
-            StreamingQuery query = job.start(spark, metrics);
+            StreamingQuery query;
+            try {
+                query = job.start(spark, metrics);
+            } catch (IllegalArgumentException e) {
+                error("stream-job: " + e.getMessage());
+                spark.stop();
+                return 2;
+            }
             String failure;
             try (StopMarkerWatcher ignored = StopMarkerWatcher.start(spark, query, config.checkpoint(), java.time.Duration.ofSeconds(5),
                     !JobConfig.AWS_KINESIS.equals(config.source()), startedAt)) {

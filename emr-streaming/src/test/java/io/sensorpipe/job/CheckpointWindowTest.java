@@ -117,6 +117,20 @@ class CheckpointWindowTest {
                 + "--idle-timeout PT1H -> PT2H, --max-future-skew PT1M -> PT10M, --warmup-windows 388 -> 64");
     }
 
+    @Test
+    void aCheckpointOfOurSourceIsToldFromOneOfAnotherSource() throws Exception {
+        CheckpointWindow window = CheckpointWindow.of(new Configuration(), cp.toString());
+        assertThat(window.writtenByOurSource()).as("a new checkpoint").isFalse();
+        Files.createDirectories(cp.resolve("offsets"));
+        String ours = new io.sensorpipe.kinesis.KinesisOffset("TRIM_HORIZON", 3, null, null, java.util.List.of(),
+                java.util.Map.of()).json();
+        Files.writeString(cp.resolve("offsets/0"), "v1\n{\"batchWatermarkMs\":0}\n" + ours);
+        assertThat(window.writtenByOurSource()).isTrue();
+        Files.writeString(cp.resolve("offsets/1"), "v1\n{\"batchWatermarkMs\":0}\n"
+                + "{\"metadata\":{\"streamName\":\"s\",\"batchId\":\"1\"},\"shardId-000000000000\":{}}");
+        assertThat(window.writtenByOurSource()).as("the newest entry decides: another source's").isFalse();
+    }
+
     private void files(String dir, String... names) throws Exception {
         Files.createDirectories(cp.resolve(dir));
         for (String name : names) {

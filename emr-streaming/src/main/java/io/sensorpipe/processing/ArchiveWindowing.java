@@ -1,6 +1,5 @@
 package io.sensorpipe.processing;
 
-import io.sensorpipe.schema.WindowResult;
 import io.sensorpipe.score.ScorerConfig;
 import io.sensorpipe.score.Scorers;
 import io.sensorpipe.score.SensorScorer;
@@ -39,6 +38,14 @@ public final class ArchiveWindowing {
                         windowsOf(key, rows, windows, scorerConfig, processedAt), Encoders.bean(JobOutput.class));
     }
 
+    /**
+     * One sensor's windows. Its readings are put in event-time order first (the archive holds them in arrival order),
+     * then each window is closed and scored as soon as a reading past it comes: what is held is the readings, not
+     * every window at once (a window's per-millisecond duplicate bitmap alone is ~7.5 KB at 60 s, so a month of one
+     * sensor's windows held open together took ~320 MB and a task of a few sensors ran out of memory). The output is
+     * the same as closing them all at the end: equal event times keep their archive order (the first is windowed,
+     * the others are duplicates), and the descriptive fields are the newest reading's, as before.
+     */
     static Iterator<JobOutput> windowsOf(String key, Iterator<ReadingPack> rows, TumblingWindows windows,
                                          ScorerConfig scorerConfig, long processedAt) {
         List<JobOutput> out = new ArrayList<>();
@@ -46,34 +53,66 @@ public final class ArchiveWindowing {
             rows.forEachRemaining(r -> out.add(JobOutput.rejected(r, processedAt)));
             return out.iterator();
         }
-        SensorWindowState state = new SensorWindowState(key, windows);
-        String type = null;
-        String site = null;
-        String unit = null;
+        List<ReadingPack> packs = new ArrayList<>();
+        int count = 0;
+        ReadingPack newestPack = null;
         long newest = Long.MIN_VALUE;
         while (rows.hasNext()) {
             ReadingPack p = rows.next();
-            long[] ts = p.getTs();
-            double[] values = p.getValues();
-            for (int i = 0; i < ts.length; i++) {
-                if (ts[i] >= newest) { // descriptive fields from the newest reading, as the stream keeps the last
-                    newest = ts[i];
-                    type = p.getType();
-                    site = p.getSite();
-                    unit = p.getUnit();
-                }
-                if (state.offer(ts[i], values[i], Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
-                    // the archive holds the stream's duplicates too: count each reading once, like the stream job
-                    out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, i, JobOutput.DUPLICATE,
-                            JobOutput.duplicateMessage(key, ts[i]), processedAt));
+            packs.add(p);
+            for (long t : p.getTs()) {
+                if (t >= newest) { // descriptive fields from the newest reading, as the stream keeps the last
+                    newest = t;
+                    newestPack = p;
                 }
             }
+            count += p.getTs().length;
         }
+        // reading k: pack packOf[k], position inPack[k]; sorted by (event time, archive order)
+        long[] ts = new long[count];
+        int[] packOf = new int[count];
+        int[] inPack = new int[count];
+        int k = 0;
+        for (int p = 0; p < packs.size(); p++) {
+            long[] pts = packs.get(p).getTs();
+            for (int i = 0; i < pts.length; i++, k++) {
+                ts[k] = pts[i];
+                packOf[k] = p;
+                inPack[k] = i;
+            }
+        }
+        Integer[] order = new Integer[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (x, y) -> ts[x] != ts[y] ? Long.compare(ts[x], ts[y]) : Integer.compare(x, y));
+
+        String type = newestPack == null ? null : newestPack.getType();
+        String site = newestPack == null ? null : newestPack.getSite();
+        String unit = newestPack == null ? null : newestPack.getUnit();
+        SensorWindowState state = new SensorWindowState(key, windows);
         SensorScorer scorer = Scorers.create(scorerConfig, key);
+        long closedTo = Long.MIN_VALUE;
+        for (int j = 0; j < count; j++) {
+            int r = order[j];
+            ReadingPack p = packs.get(packOf[r]);
+            long start = windows.startOf(ts[r]);
+            if (start > closedTo) { // no reading to come is before this window: the ones before it are complete
+                for (ClosedWindow w : state.closeUpTo(start)) {
+                    out.add(JobOutput.window(WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(),
+                            processedAt, type, site, unit)));
+                }
+                closedTo = start;
+            }
+            if (state.offer(ts[r], p.getValues()[inPack[r]], Long.MIN_VALUE) == SensorWindowState.Acceptance.DUPLICATE) {
+                // the archive holds the stream's duplicates too: count each reading once, like the stream job
+                out.add(JobOutput.deadLetter(JobOutput.DUPLICATE, p, inPack[r], JobOutput.DUPLICATE,
+                        JobOutput.duplicateMessage(key, ts[r]), processedAt));
+            }
+        }
         for (ClosedWindow w : state.closeUpTo(Long.MAX_VALUE)) {
-            WindowResult result = WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), processedAt,
-                    type, site, unit);
-            out.add(JobOutput.window(result));
+            out.add(JobOutput.window(WindowScoring.scoreOrUnscored(scorer, w, scorerConfig.modelVersion(), processedAt,
+                    type, site, unit)));
         }
         return out.iterator();
     }

@@ -87,6 +87,49 @@ class ArchiveWindowingTest {
                         .isEqualTo(JobOutput.duplicateMessage(repeated.sensorId(), repeated.ts())));
     }
 
+    @Test
+    void theArchivesOrderDoesNotChangeTheWindowsOrWhichCopyIsTheDuplicate() throws Exception {
+        SparkSession spark = LocalSpark.get();
+        List<byte[]> inOrder = new ArrayList<>();
+        for (int i = 0; i < 400; i++) { // 40 windows of 10 s, a gap in the middle
+            if (i < 150 || i > 230) {
+                inOrder.add(Reading.of("a/s0", "temperature", "a", T0 + i * 1_000L, Math.sin(i / 7.0) * 10, "C")
+                        .toJsonBytes());
+            }
+        }
+        byte[] repeatedLater = Reading.of("a/s0", "temperature", "a", T0 + 42_000L, 99, "C").toJsonBytes();
+        List<byte[]> archived = new ArrayList<>(inOrder);
+        archived.add(repeatedLater);
+        List<byte[]> shuffled = new ArrayList<>(archived);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(7));
+        // the repeat stays after its first copy in arrival order, as a producer retry would be
+        shuffled.remove(repeatedLater);
+        int first = shuffled.indexOf(inOrder.get(42));
+        shuffled.add(first + 1 + new java.util.Random(3).nextInt(shuffled.size() - first), repeatedLater);
+
+        List<JobOutput> sorted = windows(spark, "sorted", archived);
+        List<JobOutput> mixed = windows(spark, "mixed", shuffled);
+        assertThat(describe(mixed)).hasSize(32).containsExactlyElementsOf(describe(sorted));
+        assertThat(mixed).filteredOn(o -> o.getKind().equals(JobOutput.DUPLICATE)).singleElement()
+                .satisfies(o -> assertThat(o.getData()).isEqualTo(repeatedLater));
+    }
+
+    private List<JobOutput> windows(SparkSession spark, String name, List<byte[]> lines) throws Exception {
+        Path dir = tmp.resolve(name).resolve("raw/year=2025/month=11/day=25/hour=12");
+        Files.createDirectories(dir);
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("part-1.gz")))) {
+            for (byte[] r : lines) {
+                out.write(r);
+                out.write('\n');
+            }
+        }
+        Dataset<Row> raw = spark.read().text(tmp.resolve(name).resolve("raw").toString() + "/*/*/*/*/*.gz")
+                .select(functions.col("value").cast("binary").as("data"), functions.lit("archive").as("streamName"));
+        return ArchiveWindowing.build(raw, Duration.ofSeconds(10), SCORER, 1L).collectAsList().stream()
+                .sorted(java.util.Comparator.comparing(JobOutput::getKind).thenComparingLong(JobOutput::getWindowStart))
+                .toList();
+    }
+
     /** Windows without processedAt (the only field allowed to differ). */
     private static List<String> describe(List<JobOutput> out) {
         return out.stream().filter(o -> o.getKind().equals(JobOutput.WINDOW))

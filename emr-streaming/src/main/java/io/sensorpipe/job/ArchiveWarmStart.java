@@ -165,7 +165,21 @@ public final class ArchiveWarmStart {
     /** (sensorId, JSON line) of each valid reading of one object whose event time lies in [from, cut). */
     static Iterator<Tuple2<String, String>> readingsOf(S3Client s3, String bucket, String key, long from, long cut)
             throws IOException {
-        return readingsOf("s3://" + bucket + "/" + key, s3.getObject(b -> b.bucket(bucket).key(key)), from, cut);
+        java.io.InputStream object;
+        try {
+            object = s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.awsErrorDetails() != null && "InvalidObjectState".equals(e.awsErrorDetails().errorCode())) {
+                // archived by an earlier lifecycle (Glacier Flexible Retrieval): unreadable until restored, and a
+                // task failing on it would fail every start of a new checkpoint
+                org.slf4j.LoggerFactory.getLogger(ArchiveWarmStart.class).warn("warm start: s3://{}/{} is in an "
+                        + "archive storage class and is not learnt: restore it (aws s3api restore-object) to learn "
+                        + "it, or warm start over a newer range", bucket, key);
+                return java.util.Collections.emptyIterator();
+            }
+            throw e;
+        }
+        return readingsOf("s3://" + bucket + "/" + key, object, from, cut);
     }
 
     /**
@@ -177,8 +191,9 @@ public final class ArchiveWarmStart {
             throws IOException {
         ReadingParser parser = ReadingParser.withoutTimeBounds();
         List<Tuple2<String, String>> out = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(ArchiveGzip.open(object),
-                StandardCharsets.UTF_8))) {
+        try (java.io.InputStream raw = object; // closed also when it is not GZIP at all (the open below throws)
+             BufferedReader in = new BufferedReader(new InputStreamReader(ArchiveGzip.open(raw),
+                     StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isBlank()) {
                     continue;

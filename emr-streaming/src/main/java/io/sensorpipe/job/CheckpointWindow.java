@@ -93,10 +93,19 @@ final class CheckpointWindow {
         }
     }
 
-    /** The settings recorded by the last query started here; null when none are (new, older, or a torn write). */
+    /**
+     * The settings recorded by the last query started here; null when none are (new, older, or a torn write), or
+     * when the window file was written after them: a release without this file started the checkpoint since (a
+     * rollback), so they may not be the ones its batches were planned with.
+     */
     Settings recordedSettings() throws IOException {
         Path file = new Path(root, SETTINGS);
         if (!fs.exists(file)) {
+            return null;
+        }
+        Path window = new Path(root, FILE);
+        if (fs.exists(window)
+                && fs.getFileStatus(window).getModificationTime() > fs.getFileStatus(file).getModificationTime()) {
             return null;
         }
         String text;

@@ -137,13 +137,11 @@ public final class StreamingJobMain implements Callable<Integer> {
                     config.cloudWatchNamespace() == null ? null : aws.cloudWatch(), config.cloudWatchNamespace(),
                     config.stream());
             SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, aws);
-            if (!config.createResources()) {
-                String rewrites = JobPreflight.rewritesResults(config, !ArchiveWarmStart.hasCommittedBatches(
-                        spark.sparkContext().hadoopConfiguration(), config.checkpoint()), warmStartArchive != null,
-                        JobPreflight.itemCount(aws.dynamo(), config.table()));
-                if (rewrites != null) {
-                    System.err.println("stream-job: warning: " + rewrites); // not an error: the job goes on
-                }
+            String rewrites = JobPreflight.rewritesResults(config, !ArchiveWarmStart.hasCommittedBatches(
+                    spark.sparkContext().hadoopConfiguration(), config.checkpoint()), warmStartArchive != null,
+                    JobPreflight.itemCount(aws.dynamo(), config.table()));
+            if (rewrites != null) {
+                System.err.println("stream-job: warning: " + rewrites); // not an error: the job goes on
             }
             if (warmStartArchive != null) {
                 java.time.Instant cut;

@@ -19,7 +19,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * Batch twin of {@link WindowingPipeline} for archived raw data: same parser, same windows, same scorer, scored in
- * window order per sensor. With the whole archive at hand nothing is late: every window is closed at the end.
+ * window order per sensor. With the whole archive at hand nothing is late: each sensor's windows are closed in
+ * event-time order as they complete.
  */
 public final class ArchiveWindowing {
     private ArchiveWindowing() {
@@ -43,8 +44,9 @@ public final class ArchiveWindowing {
      * then each window is closed and scored as soon as a reading past it comes: what is held is the readings, not
      * every window at once (a window's per-millisecond duplicate bitmap alone is ~7.5 KB at 60 s, so a month of one
      * sensor's windows held open together took ~320 MB and a task of a few sensors ran out of memory). The output is
-     * the same as closing them all at the end: equal event times keep their archive order (the first is windowed,
-     * the others are duplicates), and the descriptive fields are the newest reading's, as before.
+     * the same as closing them all at the end: equal event times keep the order the task received them in (the first
+     * is windowed, the others are duplicates; across input files that order is Spark's shuffle's, as before), and the
+     * descriptive fields are the newest reading's, as before.
      */
     static Iterator<JobOutput> windowsOf(String key, Iterator<ReadingPack> rows, TumblingWindows windows,
                                          ScorerConfig scorerConfig, long processedAt) {

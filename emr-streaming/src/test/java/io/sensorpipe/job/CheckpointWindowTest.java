@@ -92,8 +92,19 @@ class CheckpointWindowTest {
         window.record(new CheckpointWindow.Settings(30_000, 3_600_000, 60_000, 388));
         window.record(new CheckpointWindow.Settings(10_000, 7_200_000, 600_000, 64));
         assertThat(window.recordedSettings()).isEqualTo(new CheckpointWindow.Settings(10_000, 7_200_000, 600_000, 64));
+        // a release without the settings file started the checkpoint since (a rollback): its window file is newer
+        window.record(Duration.ofSeconds(20));
+        Files.setLastModifiedTime(cp.resolve(CheckpointWindow.FILE),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10_000));
+        assertThat(window.recordedSettings()).as("older than the window a later start recorded").isNull();
+        window.record(new CheckpointWindow.Settings(10_000, 7_200_000, 600_000, 64));
+        Files.setLastModifiedTime(cp.resolve(CheckpointWindow.SETTINGS),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 20_000));
+        assertThat(window.recordedSettings()).as("this release's next start").isNotNull();
         Files.writeString(cp.resolve(CheckpointWindow.SETTINGS), "10000 7200000 600");
         Files.deleteIfExists(cp.resolve("." + CheckpointWindow.SETTINGS + ".crc"));
+        Files.setLastModifiedTime(cp.resolve(CheckpointWindow.SETTINGS),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 30_000));
         assertThat(window.recordedSettings()).as("cut short").isNull();
     }
 

@@ -41,6 +41,17 @@ class DeadLetterWriterTest {
         assertThat(dir.resolve(writer.keyFor(9, START, 0))).doesNotExist();
     }
 
+    @Test
+    void aQuerysKeysAreTheSameAtEveryRestartAndAnotherQuerysAreNot(@TempDir Path dir) {
+        DeadLetterWriter writer = DeadLetterWriter.toDirectory(dir, "job1");
+        String id = "8c1f0a7e-55d2-4b0e-9a51-3f0c2d7a9b11"; // Spark's query id, kept in the checkpoint
+        assertThat(writer.forQuery(id).keyFor(7, START, 3)).as("a re-run batch overwrites its own object")
+                .isEqualTo(writer.forQuery(id).keyFor(7, START, 3))
+                .endsWith("job1-8c1f0a7e-batch-000000000007-part-00003.jsonl");
+        assertThat(writer.forQuery("0b9d4c2a-1111-4222-8333-944455556666").keyFor(7, START, 3))
+                .as("a new checkpoint's batch 7").isNotEqualTo(writer.forQuery(id).keyFor(7, START, 3));
+    }
+
     private static String write(DeadLetterWriter writer, long batch, int partition, DeadLetter... letters) {
         try (DeadLetterSink.Part part = writer.open(batch, START, partition)) {
             for (DeadLetter l : letters) {

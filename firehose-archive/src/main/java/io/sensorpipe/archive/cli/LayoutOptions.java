@@ -23,6 +23,24 @@ final class LayoutOptions {
     @Option(names = "--delivery-stream-version", defaultValue = "1", description = "version used in object keys")
     int deliveryStreamVersion;
 
+    /** These options as flags, the defaults left out: for a command line the user is told to run next. */
+    String flags() {
+        StringBuilder b = new StringBuilder("--bucket " + bucket);
+        if (!ArchiveLayout.DEFAULT_PREFIX.equals(prefix)) {
+            b.append(" --prefix '").append(prefix).append('\'');
+        }
+        if (!ArchiveLayout.DEFAULT_ERROR_PREFIX.equals(errorPrefix)) {
+            b.append(" --error-prefix '").append(errorPrefix).append('\'');
+        }
+        if (!ArchiveLayout.DEFAULT_DELIVERY_STREAM_NAME.equals(deliveryStreamName)) {
+            b.append(" --delivery-stream-name ").append(deliveryStreamName);
+        }
+        if (deliveryStreamVersion != 1) {
+            b.append(" --delivery-stream-version ").append(deliveryStreamVersion);
+        }
+        return b.toString();
+    }
+
     ArchiveLayout layout() {
         return new ArchiveLayout(prefix, errorPrefix, deliveryStreamName, deliveryStreamVersion);
     }

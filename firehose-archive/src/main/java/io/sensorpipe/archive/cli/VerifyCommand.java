@@ -88,11 +88,11 @@ final class VerifyCommand implements Callable<Integer> {
             System.out.println("verify: " + report.summaryLine());
             // readings a failed transformation left in the error prefix are in no data object: not archived yet
             Redriver.Report stranded = new Redriver(clients.s3(), layout.bucket, layout.layout())
-                    .pending(from.minus(skew), to.plus(lateness));
+                    .pending(from.minus(skew), to.plus(lateness), from, to);
             if (stranded.readings() > 0) {
-                System.out.println("verify: " + stranded.readings() + " readings wait in the error prefix (the "
-                        + "transformation failed, Firehose kept them there): run scripts/archive redrive --bucket "
-                        + layout.bucket + " --from " + from.minus(skew) + " --to " + to.plus(lateness));
+                System.out.println("verify: " + stranded.readings() + " readings of the range wait in the error "
+                        + "prefix (the transformation failed, Firehose kept them there): run scripts/archive redrive "
+                        + layout.flags() + " --from " + from.minus(skew) + " --to " + to.plus(lateness));
             }
             return report.ok() && stranded.readings() == 0 ? 0 : 1;
         }

@@ -57,17 +57,21 @@ public final class Redriver {
 
     /** Writes the stranded readings of error objects whose arrival hour overlaps [from, to) (nothing with dryRun). */
     public Report redrive(Instant from, Instant to, boolean dryRun, Consumer<String> progress) {
-        return run(from, to, dryRun ? Mode.DRY_RUN : Mode.WRITE, progress);
+        return run(from, to, dryRun ? Mode.DRY_RUN : Mode.WRITE, progress, Long.MIN_VALUE, Long.MAX_VALUE);
     }
 
-    /** The same counts without writing: {@code readings} is what {@link #redrive} would still write. */
-    public Report pending(Instant from, Instant to) {
-        return run(from, to, Mode.PENDING, line -> { });
+    /**
+     * The same counts without writing, for error objects of arrival hours [{@code from}, {@code to}):
+     * {@code readings} is what {@link #redrive} would still write of readings whose event time lies in
+     * [{@code eventFrom}, {@code eventTo}).
+     */
+    public Report pending(Instant from, Instant to, Instant eventFrom, Instant eventTo) {
+        return run(from, to, Mode.PENDING, line -> { }, eventFrom.toEpochMilli(), eventTo.toEpochMilli());
     }
 
     private enum Mode { WRITE, DRY_RUN, PENDING }
 
-    private Report run(Instant from, Instant to, Mode mode, Consumer<String> progress) {
+    private Report run(Instant from, Instant to, Mode mode, Consumer<String> progress, long eventFrom, long eventTo) {
         long errorObjects = 0;
         long rejected = 0;
         long readings = 0;
@@ -103,16 +107,13 @@ public final class Redriver {
                 String key = layout.dataObjectKey(Instant.ofEpochMilli(firstArrival.get(group.getKey())),
                         UUID.nameUUIDFromBytes(("redrive " + errorKey + " " + group.getKey())
                                 .getBytes(StandardCharsets.UTF_8)));
-                if (mode == Mode.PENDING && exists(key)) {
-                    alreadyDone++;
+                if (exists(key)) {
+                    alreadyDone++; // written by an earlier run: the same lines again, nothing to do
                     continue;
                 }
-                readings += group.getValue().size();
+                readings += mode == Mode.PENDING ? inRange(group.getValue(), eventFrom, eventTo)
+                        : group.getValue().size();
                 if (mode == Mode.WRITE) {
-                    if (exists(key)) {
-                        alreadyDone++; // written by an earlier run: the same lines again, nothing to do
-                        continue;
-                    }
                     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(GzipLines.gzip(group.getValue())));
                     written.add(key);
                     progress.accept("redrive: s3://" + bucket + "/" + key + " <- " + group.getValue().size()
@@ -124,6 +125,22 @@ public final class Redriver {
             }
         }
         return new Report(errorObjects, rejected, readings, notReadings, written.size(), alreadyDone, written);
+    }
+
+    /** Lines whose reading's event time lies in [from, to). */
+    private static long inRange(List<byte[]> lines, long from, long to) {
+        if (from == Long.MIN_VALUE && to == Long.MAX_VALUE) {
+            return lines.size();
+        }
+        io.sensorpipe.schema.ReadingParser parser = io.sensorpipe.schema.ReadingParser.withoutTimeBounds();
+        long n = 0;
+        for (byte[] line : lines) {
+            io.sensorpipe.schema.ParseResult p = parser.parse(line);
+            if (p.isValid() && p.reading().ts() >= from && p.reading().ts() < to) {
+                n++;
+            }
+        }
+        return n;
     }
 
     private boolean exists(String key) {

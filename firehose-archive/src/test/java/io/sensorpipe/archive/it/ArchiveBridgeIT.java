@@ -281,7 +281,9 @@ class ArchiveBridgeIT {
         Instant from = hour;
         Instant to = hour.plus(2, ChronoUnit.HOURS);
 
-        assertThat(redriver.pending(from, to).readings()).as("stranded before").isEqualTo(2);
+        assertThat(redriver.pending(from, to, from, to).readings()).as("stranded before").isEqualTo(2);
+        assertThat(redriver.pending(from, to, to, to.plusSeconds(3_600)).readings())
+                .as("none of another event-time range").isZero();
         List<String> progress = new ArrayList<>();
         var first = redriver.redrive(from, to, false, progress::add);
         assertThat(first.readings()).isEqualTo(2);
@@ -298,7 +300,10 @@ class ArchiveBridgeIT {
         var again = redriver.redrive(from, to, false, line -> { });
         assertThat(again.objectsWritten()).as("a second run writes nothing new").isZero();
         assertThat(again.alreadyRedriven()).isEqualTo(1);
-        assertThat(redriver.pending(from, to).readings()).as("stranded after").isZero();
+        assertThat(redriver.pending(from, to, from, to).readings()).as("stranded after").isZero();
+        var dryRun = redriver.redrive(from, to, true, line -> { });
+        assertThat(dryRun.readings()).as("a dry run after it: nothing left to write").isZero();
+        assertThat(dryRun.alreadyRedriven()).isEqualTo(1);
         assertThat(reader.dataObjectKeys(from, to)).hasSize(1);
     }
 

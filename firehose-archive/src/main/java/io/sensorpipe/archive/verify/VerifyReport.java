@@ -3,8 +3,8 @@ package io.sensorpipe.archive.verify;
 import java.util.List;
 
 /**
- * Result of comparing the archive with an expectation. {@code ok} when nothing is missing, nothing is surplus and
- * no reading is stored twice.
+ * Result of comparing the archive with an expectation. {@code ok} when nothing is missing and nothing is surplus;
+ * a reading stored twice is counted in {@code duplicates} (at-least-once delivery allows it; readers de-duplicate).
  *
  * @param gaps    cells (hour × sensor, or the total) where the archive holds fewer readings than expected
  * @param surplus cells where it holds more (readings nobody produced, or a wrong range)

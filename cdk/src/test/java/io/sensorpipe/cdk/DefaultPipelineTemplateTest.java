@@ -489,6 +489,22 @@ class DefaultPipelineTemplateTest {
     }
 
     @Test
+    void theArchiveDeliveryRoleMayNeverDeleteOrLockArchivedObjects() {
+        List<Map<String, Object>> denies = new ArrayList<>();
+        for (var policy : pipeline.resourcesOfType("AWS::IAM::Policy").values()) {
+            var props = SynthesizedPipeline.properties(policy);
+            if (String.valueOf(props.get("Roles")).contains("IngestArchiveDeliveryRole")) {
+                statements(props).stream().filter(st -> "Deny".equals(st.get("Effect"))).forEach(denies::add);
+            }
+        }
+        assertThat(denies).singleElement().satisfies(deny -> {
+            assertThat(asList(deny.get("Action"))).containsExactlyInAnyOrderElementsOf(
+                    io.sensorpipe.cdk.ingest.ReadingsIngest.ARCHIVE_DELIVERY_DENIED);
+            assertThat(String.valueOf(deny.get("Resource"))).contains("BucketsArchive");
+        });
+    }
+
+    @Test
     void outputsNameEverythingAUserNeeds() {
         @SuppressWarnings("unchecked")
         Map<String, Object> outputs = (Map<String, Object>) pipeline.json().get("Outputs");

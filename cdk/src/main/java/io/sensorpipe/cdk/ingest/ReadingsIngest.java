@@ -64,10 +64,21 @@ public final class ReadingsIngest extends Construct {
 
         transform = archiveTransform(config, config.requireArchiveTransformJar());
 
+        // The destination's role: CDK grants it read-write on the bucket, deletes included; Firehose only writes new
+        // objects (and aborts its multipart uploads), so deleting or locking archived objects is denied outright.
+        Role deliveryRole = Role.Builder.create(this, "ArchiveDeliveryRole")
+                .assumedBy(new ServicePrincipal("firehose.amazonaws.com"))
+                .description("sensorpipe archive delivery: writes new objects under the archive bucket, never deletes")
+                .build();
+        deliveryRole.addToPrincipalPolicy(PolicyStatement.Builder.create().effect(Effect.DENY)
+                .actions(ARCHIVE_DELIVERY_DENIED)
+                .resources(List.of(archiveBucket.getBucketArn(), archiveBucket.arnForObjects("*")))
+                .build());
         archiveDelivery = DeliveryStream.Builder.create(this, "Archive")
                 .deliveryStreamName(config.name("archive"))
                 .source(new KinesisStreamSource(stream))
                 .destination(S3Bucket.Builder.create(archiveBucket)
+                        .role(deliveryRole)
                         .compression(Compression.GZIP)
                         // hourly Hive-style partitions: the layout the bridge, replay and the job's warm start also use
                         .dataOutputPrefix(ArchiveLayout.DEFAULT_PREFIX)
@@ -107,6 +118,10 @@ public final class ReadingsIngest extends Construct {
                                 .resources(List.of(dataKey.getKeyArn())).build()))
                 .build();
     }
+
+    /** What the archive's delivery role may never do, whatever CDK's bucket grant allows. */
+    public static final List<String> ARCHIVE_DELIVERY_DENIED = List.of("s3:DeleteObject*", "s3:PutObjectRetention",
+            "s3:PutObjectLegalHold", "s3:PutObjectAcl", "s3:PutObjectVersionAcl", "s3:PutBucket*", "s3:DeleteBucket*");
 
     /** The record-transformation function of firehose-archive, with its own role and log group. */
     private Function archiveTransform(StackConfig config, Path jar) {

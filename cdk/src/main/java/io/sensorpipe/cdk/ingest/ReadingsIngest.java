@@ -94,14 +94,15 @@ public final class ReadingsIngest extends Construct {
                                 .build())))
                         .build())
                 .build();
-        Reasons.of()
+        Reasons deliveryReasons = Reasons.of()
                 .suppress("AwsSolutions-KDF1", "A delivery stream whose source is a Kinesis stream cannot have its own SSE; the source stream and the destination bucket are both KMS-encrypted.")
                 .suppress("AwsSolutions-IAM5", "Firehose needs object-level access under its destination bucket and data-key generation on the pipeline key (CDK grants, scoped to that bucket and key).",
                         List.of("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*", "Action::s3:Abort*",
                                 "Action::kms:GenerateDataKey*", "Action::kms:ReEncrypt*"))
                 .suppressMatching("AwsSolutions-IAM5", "Firehose writes objects with generated names anywhere under the archive bucket (raw/ and errors/), and invokes any version of its own transform function.",
-                        List.of("^Resource::<BucketsArchive[A-Za-z0-9]*\\.Arn>\\/\\*$", "^Resource::<IngestArchiveTransform[A-Za-z0-9]*\\.Arn>:\\*$"))
-                .applyTo(archiveDelivery);
+                        List.of("^Resource::<BucketsArchive[A-Za-z0-9]*\\.Arn>\\/\\*$", "^Resource::<IngestArchiveTransform[A-Za-z0-9]*\\.Arn>:\\*$"));
+        deliveryReasons.applyTo(archiveDelivery);
+        deliveryReasons.applyTo(deliveryRole); // the same grants, on the role passed to the destination
         Reasons.of().suppress("AwsSolutions-KDS3", "A customer-managed key is deliberate: one pipeline key with rotation, auditable grants and a key policy that also covers the tables, buckets and topics.")
                 .applyTo(stream);
 

@@ -502,6 +502,24 @@ class DefaultPipelineTemplateTest {
                     io.sensorpipe.cdk.ingest.ReadingsIngest.ARCHIVE_DELIVERY_DENIED);
             assertThat(String.valueOf(deny.get("Resource"))).contains("BucketsArchive");
         });
+        // the role is the one the delivery stream writes with, and it keeps what Firehose documents it needs
+        assertThat(String.valueOf(pipeline.resourcesOfType("AWS::KinesisFirehose::DeliveryStream").values()))
+                .contains("IngestArchiveDeliveryRole");
+        Set<String> allowed = new TreeSet<>();
+        for (var policy : pipeline.resourcesOfType("AWS::IAM::Policy").values()) {
+            var props = SynthesizedPipeline.properties(policy);
+            if (String.valueOf(props.get("Roles")).contains("IngestArchiveDeliveryRole")) {
+                statements(props).stream().filter(st -> "Allow".equals(st.get("Effect")))
+                        .forEach(st -> allowed.addAll(asList(st.get("Action"))));
+            }
+        }
+        assertThat(allowed).contains("s3:PutObject", "s3:Abort*", "s3:GetBucket*", "s3:List*", "lambda:InvokeFunction");
+        List<String> firehoseNeeds = List.of("s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject",
+                "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject");
+        for (String denied : io.sensorpipe.cdk.ingest.ReadingsIngest.ARCHIVE_DELIVERY_DENIED) {
+            String pattern = denied.replace("*", ".*");
+            assertThat(firehoseNeeds).as(denied + " denies nothing Firehose needs").noneMatch(a -> a.matches(pattern));
+        }
     }
 
     @Test

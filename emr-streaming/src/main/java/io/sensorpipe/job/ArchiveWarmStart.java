@@ -30,7 +30,6 @@ import org.apache.spark.sql.KeyValueGroupedDataset;
 import org.apache.spark.sql.SparkSession;
 import scala.Tuple2;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Warm start from the raw archive (Firehose layout {@code <prefix>year=YYYY/month=MM/day=DD/hour=HH/*.gz}, GZIP
@@ -154,10 +153,24 @@ public final class ArchiveWarmStart {
     /** Keys of the objects in the hour partitions that overlap [{@code from}, {@code to}). */
     static List<String> objectKeys(S3Client s3, String bucket, String prefix, Instant from, Instant to) {
         List<String> keys = new ArrayList<>();
+        List<String> archived = new ArrayList<>();
         String base = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         for (String partition : ArchiveLayout.hourPartitions(from, to)) {
             s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(base + partition)).contents().stream()
-                    .map(S3Object::key).filter(k -> k.endsWith(ArchiveLayout.OBJECT_SUFFIX)).forEach(keys::add);
+                    .filter(o -> o.key().endsWith(ArchiveLayout.OBJECT_SUFFIX)).forEach(o -> {
+                        keys.add(o.key());
+                        String storage = o.storageClassAsString();
+                        if ("GLACIER".equals(storage) || "DEEP_ARCHIVE".equals(storage)) {
+                            archived.add(o.key());
+                        }
+                    });
+        }
+        if (!archived.isEmpty()) {
+            // said here, on the driver's stderr: the tasks that skip them log where few look (YARN's container logs)
+            System.err.println("warm start: " + archived.size() + " of " + keys.size() + " archive objects are in an "
+                    + "archive storage class (first: s3://" + bucket + "/" + archived.get(0) + "); unless restored, "
+                    + "their readings are not learnt: restore them (aws s3api restore-object) or warm start over a "
+                    + "newer range");
         }
         return keys;
     }

@@ -101,6 +101,12 @@ class CheckpointWindowTest {
         Files.setLastModifiedTime(cp.resolve(CheckpointWindow.SETTINGS),
                 java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 20_000));
         assertThat(window.recordedSettings()).as("this release's next start").isNotNull();
+        java.nio.file.attribute.FileTime sameSecond = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() + 40_000);
+        Files.setLastModifiedTime(cp.resolve(CheckpointWindow.FILE), sameSecond);
+        Files.setLastModifiedTime(cp.resolve(CheckpointWindow.SETTINGS), sameSecond);
+        assertThat(window.recordedSettings()).as("both written in one second (S3's precision): the same start")
+                .isNotNull();
         Files.writeString(cp.resolve(CheckpointWindow.SETTINGS), "10000 7200000 600");
         Files.deleteIfExists(cp.resolve("." + CheckpointWindow.SETTINGS + ".crc"));
         Files.setLastModifiedTime(cp.resolve(CheckpointWindow.SETTINGS),

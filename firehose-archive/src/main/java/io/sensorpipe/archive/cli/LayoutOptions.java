@@ -27,10 +27,10 @@ final class LayoutOptions {
     String flags() {
         StringBuilder b = new StringBuilder("--bucket " + bucket);
         if (!ArchiveLayout.DEFAULT_PREFIX.equals(prefix)) {
-            b.append(" --prefix '").append(prefix).append('\'');
+            b.append(" --prefix ").append(quoted(prefix));
         }
         if (!ArchiveLayout.DEFAULT_ERROR_PREFIX.equals(errorPrefix)) {
-            b.append(" --error-prefix '").append(errorPrefix).append('\'');
+            b.append(" --error-prefix ").append(quoted(errorPrefix));
         }
         if (!ArchiveLayout.DEFAULT_DELIVERY_STREAM_NAME.equals(deliveryStreamName)) {
             b.append(" --delivery-stream-name ").append(deliveryStreamName);
@@ -39,6 +39,11 @@ final class LayoutOptions {
             b.append(" --delivery-stream-version ").append(deliveryStreamVersion);
         }
         return b.toString();
+    }
+
+    /** For a shell: single quotes keep Firehose's {@code !{...}} expressions from history expansion. */
+    private static String quoted(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     ArchiveLayout layout() {

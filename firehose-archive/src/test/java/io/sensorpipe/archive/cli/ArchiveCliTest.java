@@ -60,4 +60,20 @@ class ArchiveCliTest {
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("--from").contains("must be before --to");
     }
+
+    @Test
+    void theRedriveAVerifySuggestsNamesTheLayoutItWasGiven() {
+        LayoutOptions defaults = new LayoutOptions();
+        new picocli.CommandLine(new Object() {
+            @picocli.CommandLine.Mixin
+            LayoutOptions layout = defaults;
+        }).parseArgs("--bucket", "b");
+        assertThat(defaults.flags()).isEqualTo("--bucket b");
+        LayoutOptions custom = new LayoutOptions();
+        new picocli.CommandLine(new Object() {
+            @picocli.CommandLine.Mixin
+            LayoutOptions layout = custom;
+        }).parseArgs("--bucket", "b", "--prefix", "data/!{timestamp:yyyy}/", "--delivery-stream-name", "plant7");
+        assertThat(custom.flags()).isEqualTo("--bucket b --prefix 'data/!{timestamp:yyyy}/' --delivery-stream-name plant7");
+    }
 }

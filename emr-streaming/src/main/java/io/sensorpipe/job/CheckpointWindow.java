@@ -58,19 +58,10 @@ final class CheckpointWindow {
 
     /** The window size recorded by the last query started on this checkpoint; null when none is (new, or older). */
     Duration recorded() throws IOException {
-        Path file = new Path(root, FILE);
-        if (!fs.exists(file)) {
-            return null;
-        }
         // a write cut short (no end of line: "15000" could have been "150"; locally also a checksum that does not
         // match) counts as none recorded, which leaves the re-run to Spark as before
-        String text;
-        try (InputStream in = fs.open(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (org.apache.hadoop.fs.ChecksumException torn) {
-            return null;
-        }
-        return text.matches("\\d{1,18}\n") ? Duration.ofMillis(Long.parseLong(text.trim())) : null;
+        String text = whole(new Path(root, FILE));
+        return text != null && text.matches("\\d{1,18}\n") ? Duration.ofMillis(Long.parseLong(text.trim())) : null;
     }
 
     void record(Duration window) throws IOException {
@@ -100,24 +91,31 @@ final class CheckpointWindow {
      */
     Settings recordedSettings() throws IOException {
         Path file = new Path(root, SETTINGS);
-        if (!fs.exists(file)) {
-            return null;
-        }
         Path window = new Path(root, FILE);
-        if (fs.exists(window)
+        if (fs.exists(file) && fs.exists(window)
                 && fs.getFileStatus(window).getModificationTime() > fs.getFileStatus(file).getModificationTime()) {
             return null;
         }
-        String text;
-        try (InputStream in = fs.open(file)) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+        String text = whole(file);
+        if (text == null) {
             return null;
         }
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,18}) (\\d{1,18}) (\\d{1,18}) (\\d{1,9})\n")
                 .matcher(text);
         return m.matches() ? new Settings(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)),
                 Long.parseLong(m.group(3)), Integer.parseInt(m.group(4))) : null;
+    }
+
+    /** The text of {@code file}; null when it is absent, or torn where the file system can tell (a checksum). */
+    private String whole(Path file) throws IOException {
+        if (!fs.exists(file)) {
+            return null;
+        }
+        try (InputStream in = fs.open(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (org.apache.hadoop.fs.ChecksumException torn) {
+            return null;
+        }
     }
 
     /** Records {@code settings}, whole or not at all. */
@@ -145,13 +143,8 @@ final class CheckpointWindow {
     RunStarts recordRunStart(long now) throws IOException {
         java.util.List<long[]> starts = new java.util.ArrayList<>();
         Path file = new Path(root, RUN_STARTS);
-        if (fs.exists(file)) {
-            String text;
-            try (InputStream in = fs.open(file)) {
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (org.apache.hadoop.fs.ChecksumException torn) {
-                text = "";
-            }
+        String text = whole(file);
+        if (text != null) {
             // only whole lines: a write cut short leaves at most a partial last one
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\d{1,18})(?: (-?\\d{1,19}))?\n")
                     .matcher(text);

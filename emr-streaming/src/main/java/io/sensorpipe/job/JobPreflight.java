@@ -24,28 +24,45 @@ final class JobPreflight {
     /** Each preflight call's whole time, retries included: an endpoint that accepts and never answers fails too. */
     private static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(20);
 
-    /**
-     * One call to each service the job needs, before Spark starts; null when both answer, else one line with the fix.
-     * A job pointed at nothing (no local cloud, a typo in the endpoint or region, a stream or table that is not there)
-     * then fails in seconds, instead of retrying quietly for minutes (the source's backoff is for outages of a running
-     * job) or ending in a stack trace. The table is not asked for when {@code --create-resources} will create it.
-     */
+    /** What the preflight found: the one line that stops the job (null when none), and the table's item count. */
+    record Checked(String problem, long tableItems) {
+    }
+
+    /** {@link #check}'s one line, or null. */
     static String unreachable(JobConfig config, KinesisClient kinesis, DynamoDbClient dynamo) {
+        return check(config, kinesis, dynamo).problem();
+    }
+
+    /**
+     * One call to each service the job needs, before Spark starts; no problem when both answer, else one line with
+     * the fix. A job pointed at nothing (no local cloud, a typo in the endpoint or region, a stream or table that is
+     * not there) then fails in seconds, instead of retrying quietly for minutes (the source's backoff is for outages
+     * of a running job) or ending in a stack trace. A table {@code --create-resources} will create may be missing.
+     * The same description gives the table's item count, for {@link #rewritesResults}.
+     */
+    static Checked check(JobConfig config, KinesisClient kinesis, DynamoDbClient dynamo) {
         String stream = ask("Kinesis", "stream", config.stream(),
                 () -> kinesis.describeStreamSummary(b -> b.streamName(config.stream()).overrideConfiguration(BUDGET)));
-        if (stream != null || config.createResources()) {
-            return stream;
+        if (stream != null) {
+            return new Checked(stream, 0);
         }
         TableDescription[] table = new TableDescription[1];
         String missing = ask("DynamoDB", "table", config.table(), () -> table[0] = dynamo.describeTable(
                 b -> b.tableName(config.table()).overrideConfiguration(BUDGET)).table());
+        if (config.createResources()) {
+            return new Checked(null, itemsOf(table[0])); // created next when missing
+        }
         if (missing != null) {
-            return missing;
+            return new Checked(missing, 0);
         }
         // a table of another shape (the alert state's, an older release's) refuses every window the job writes
         String otherKey = DynamoTables.keyMismatch(table[0], Tables.RESULTS);
-        return otherKey == null ? null : otherKey + ": pass the results table (the stack's output ResultsTableName, or "
-                + "the one scripts/pipeline creates) to " + JobOptions.TABLE;
+        return new Checked(otherKey == null ? null : otherKey + ": pass the results table (the stack's output "
+                + "ResultsTableName, or the one scripts/pipeline creates) to " + JobOptions.TABLE, itemsOf(table[0]));
+    }
+
+    private static long itemsOf(TableDescription table) {
+        return table == null || table.itemCount() == null ? 0 : table.itemCount();
     }
 
     /**
@@ -64,16 +81,6 @@ final class JobPreflight {
                 + "replaced, and each sensor's first " + config.warmupWindows() + " windows are not scored); pass "
                 + JobOptions.WARM_START_ARCHIVE + " to start trained, " + JobOptions.INITIAL_POSITION
                 + " LATEST to leave them, or another " + JobOptions.TABLE;
-    }
-
-    /** DynamoDB's item count of {@code table} (0 when it cannot be asked: the warning above is best effort). */
-    static long itemCount(DynamoDbClient dynamo, String table) {
-        try {
-            Long n = dynamo.describeTable(b -> b.tableName(table).overrideConfiguration(BUDGET)).table().itemCount();
-            return n == null ? 0 : n;
-        } catch (RuntimeException e) {
-            return 0;
-        }
     }
 
     private static final Consumer<AwsRequestOverrideConfiguration.Builder> BUDGET =

@@ -127,9 +127,9 @@ public final class StreamingJobMain implements Callable<Integer> {
             return 1;
         }
         try (aws) {
-            String unreachable = JobPreflight.unreachable(config, KinesisClients.shared(), aws.dynamo());
-            if (unreachable != null) {
-                error("stream-job: " + unreachable);
+            JobPreflight.Checked preflight = JobPreflight.check(config, KinesisClients.shared(), aws.dynamo());
+            if (preflight.problem() != null) {
+                error("stream-job: " + preflight.problem());
                 return 1;
             }
             SparkSession spark = SensorStreamingJob.session(config);
@@ -139,7 +139,7 @@ public final class StreamingJobMain implements Callable<Integer> {
             SensorStreamingJob job = SensorStreamingJob.kinesisToDynamoDb(config, aws);
             String rewrites = JobPreflight.rewritesResults(config, !ArchiveWarmStart.hasCommittedBatches(
                     spark.sparkContext().hadoopConfiguration(), config.checkpoint()), warmStartArchive != null,
-                    JobPreflight.itemCount(aws.dynamo(), config.table()));
+                    preflight.tableItems());
             if (rewrites != null) {
                 System.err.println("stream-job: warning: " + rewrites); // not an error: the job goes on
             }

@@ -39,14 +39,15 @@ class JobPreflightIT {
     void aNewCheckpointReadingThePastIntoATableThatHoldsWindowsIsWarnedAbout() {
         try (LocalCloudFixture cloud = new LocalCloudFixture(1)) {
             JobConfig config = config(cloud.stream, cloud.table, false);
-            assertThat(JobPreflight.itemCount(cloud.aws.dynamo(), cloud.table)).as("an empty table").isZero();
+            assertThat(JobPreflight.check(config, cloud.kinesis, cloud.aws.dynamo()).tableItems()).as("an empty table")
+                    .isZero();
             assertThat(JobPreflight.rewritesResults(config, true, false,
-                    JobPreflight.itemCount(cloud.aws.dynamo(), cloud.table))).isNull();
+                    JobPreflight.check(config, cloud.kinesis, cloud.aws.dynamo()).tableItems())).isNull();
             long start = 1_764_072_000_000L;
             new io.sensorpipe.sink.DynamoDbWindowWriter(cloud.aws.dynamo(), cloud.table, Duration.ofDays(1)).writeAll(
                     java.util.List.of(new io.sensorpipe.schema.WindowResult("it/s", start, start + 10_000, 1, 1, 1, 1,
                             0, start, start, 0, 0, false, null, "trcf-v1", start + 20_000, "t", "it", "C")));
-            long items = JobPreflight.itemCount(cloud.aws.dynamo(), cloud.table);
+            long items = JobPreflight.check(config, cloud.kinesis, cloud.aws.dynamo()).tableItems();
             assertThat(items).isPositive();
             assertThat(JobPreflight.rewritesResults(config, true, false, items))
                     .contains("TRIM_HORIZON", cloud.table, "--warm-start-archive", "--initial-position LATEST")

@@ -75,17 +75,16 @@ public record JobConfig(
      * what it writes (finishing a batch a stopped run left unfinished, before the changed flags apply).
      */
     JobConfig asPlanned(Duration window, CheckpointWindow.Settings planned) {
-        JobConfig c = window == null ? this : withWindowSize(window);
-        if (planned == null) {
-            return c;
-        }
-        Duration idle = Duration.ofMillis(planned.idleTimeoutMillis());
-        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir,
-                c.windowSize(), Duration.ofMillis(planned.watermarkMillis()), triggerInterval,
-                idle.compareTo(c.windowSize()) >= 0 ? idle : c.windowSize(), source, initialPosition, atTimestampMillis,
-                maxRecordsPerShard, shufflePartitions, ttlDays, planned.warmupWindows(), metricsFile,
-                cloudWatchNamespace, duration, master, createResources, Duration.ofMillis(planned.maxFutureSkewMillis()),
-                failOnDataLoss);
+        Duration size = window == null ? windowSize : window;
+        Duration idle = planned == null ? idleTimeout : Duration.ofMillis(planned.idleTimeoutMillis());
+        // the idle timeout is raised to the window size when below it: the flags passed are valid for the new size,
+        // and a batch of older, longer windows must not fail the start on a rule it was not given
+        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, size,
+                planned == null ? watermarkDelay : Duration.ofMillis(planned.watermarkMillis()), triggerInterval,
+                idle.compareTo(size) >= 0 ? idle : size, source, initialPosition, atTimestampMillis,
+                maxRecordsPerShard, shufflePartitions, ttlDays, planned == null ? warmupWindows : planned.warmupWindows(),
+                metricsFile, cloudWatchNamespace, duration, master, createResources,
+                planned == null ? maxFutureSkew : Duration.ofMillis(planned.maxFutureSkewMillis()), failOnDataLoss);
     }
 
     /** The flags that decide what a batch writes and differ between {@code this} and {@code other}, for a log line. */
@@ -109,16 +108,9 @@ public record JobConfig(
         return String.join(", ", changed);
     }
 
-    /**
-     * This configuration with another {@code --window} (finishing a batch planned with an earlier one). The idle
-     * timeout is raised to that size when below it: the flags passed are valid for the new size, and a batch of the
-     * old, longer windows must not fail the start on a rule it was not given.
-     */
+    /** This configuration with another {@code --window} (finishing a batch planned with an earlier one). */
     public JobConfig withWindowSize(Duration size) {
-        return new JobConfig(stream, table, checkpoint, deadLetterBucket, deadLetterPrefix, deadLetterDir, size,
-                watermarkDelay, triggerInterval, idleTimeout.compareTo(size) >= 0 ? idleTimeout : size, source, initialPosition, atTimestampMillis,
-                maxRecordsPerShard, shufflePartitions, ttlDays, warmupWindows, metricsFile, cloudWatchNamespace,
-                duration, master, createResources, maxFutureSkew, failOnDataLoss);
+        return asPlanned(size, null);
     }
 
     public JobConfig {
